@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The whole test suite: build, typecheck, lint, import boundaries, then tap against real local
+# Redis/InfluxDB/VictoriaMetrics started on test ports with a throw-away data directory.
+# Ends with a line "N passed, M failed".
+#   scripts/test.sh [--faults] [tap args...]
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+FAULTS=0
+if [ "${1:-}" = "--faults" ]; then FAULTS=1; shift; fi
+
+export REDIS_PORT=${TEST_REDIS_PORT:-26379}
+export INFLUX_PORT=${TEST_INFLUX_PORT:-28086}
+export INFLUX_RPC_PORT=${TEST_INFLUX_RPC_PORT:-28088}
+export VM_PORT=${TEST_VM_PORT:-28428}
+export HJ212_SERVICES_DIR=${TEST_SERVICES_DIR:-$ROOT/.data/test-services}
+
+step() { echo "== $*"; }
+fail_early() { echo "$1"; echo "0 passed, 1 failed"; exit 1; }
+
+step build;  npx tsc -p tsconfig.json || fail_early "typecheck failed"
+step lint;   npx eslint . || fail_early "lint failed"
+step imports; node scripts/check-imports.mjs || fail_early "import boundary check failed"
+
+rm -rf "$HJ212_SERVICES_DIR"
+bash scripts/services.sh start || fail_early "could not start local services"
+trap 'bash scripts/services.sh stop' EXIT
+
+export HJ212_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+export HJ212_TEST_INFLUX_URL="http://127.0.0.1:$INFLUX_PORT"
+export HJ212_TEST_VM_URL="http://127.0.0.1:$VM_PORT"
+export HJ212_TEST_SERVICES_DIR="$HJ212_SERVICES_DIR"
+export HJ212_TEST_FAULTS=$FAULTS
+
+OUT=$(mktemp)
+if [ "$FAULTS" = 1 ]; then
+  npx tap --reporter=tap "dist/test/faults/**/*.test.js" "$@" 2>&1 | tee "$OUT"
+else
+  npx tap --reporter=tap "$@" 2>&1 | tee "$OUT"
+fi
+TAP_RC=${PIPESTATUS[0]}
+
+COV_RC=0
+if [ "$FAULTS" = 0 ] && [ $# -eq 0 ]; then
+  npx tap report json-summary >/dev/null 2>&1 && node scripts/check-coverage.mjs || COV_RC=$?
+fi
+
+node scripts/tap-summary.mjs "$OUT"
+rm -f "$OUT"
+[ "$TAP_RC" = 0 ] && [ "$COV_RC" = 0 ]

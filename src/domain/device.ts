@@ -1,0 +1,47 @@
+import type { CrcVariant, TextEncoding, Version } from '../../protocol/index.js';
+
+/** How far a collector may deviate from the standard; the gateway applies it per frame. */
+export interface CompatibilityProfile {
+  /** CRC variants accepted from this device. Default ['hj212', 'modbus', 'modbus-swapped']. */
+  crcVariants: CrcVariant[];
+  /** Accept a length field counting characters instead of bytes. Default true. */
+  allowCharLength: boolean;
+  /** Encoding of text values. Default 'utf-8'. */
+  encoding: TextEncoding;
+  /** IANA time zone DataTime is expressed in. Default 'Asia/Shanghai'. */
+  timeZone: string;
+  /** Maximum data segment in bytes. Default 1024 (HJ212-2017 6.1). */
+  maxDataLength: number;
+}
+
+/** A registered collector (数采仪). The password is never stored in clear. */
+export interface Device {
+  mn: string;
+  /** scrypt-free salted SHA-256 of the access password, hex; compared in constant time. */
+  passwordHash: string;
+  passwordSalt: string;
+  /** True when the password is a well-known default such as 123456. */
+  weakPassword: boolean;
+  version?: Version;
+  enabled: boolean;
+  /** Allow an MN that is not 14 or 24 characters (legacy collectors). */
+  allowMnLength: boolean;
+  profile: CompatibilityProfile;
+  /** Binding to a site / monitoring point, managed by the API. */
+  siteId?: string;
+  pointId?: string;
+  enterpriseId?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A collector that connected with an MN nobody registered. */
+export interface PendingDevice {
+  mn: string;
+  firstSeen: string;
+  lastSeen: string;
+  sourceIp: string;
+  frames: number;
+  /** One raw frame, as text (latin-1 view), for the operator. */
+  sampleFrame: string;
+}

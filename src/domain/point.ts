@@ -1,0 +1,9 @@
+/** A time-series point as stored in InfluxDB (measurement, tags, fields, epoch ms). */
+export interface Point {
+  measurement: string;
+  tags: Record<string, string>;
+  /** Numbers become float fields, strings string fields, booleans boolean fields. */
+  fields: Record<string, number | string | boolean>;
+  /** Epoch milliseconds, UTC. */
+  timeMs: number;
+}
