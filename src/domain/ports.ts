@@ -94,3 +94,65 @@ export interface JobProducer {
   ingested(events: readonly IngestEvent[]): void;
   close(): Promise<void>;
 }
+
+/** What the API shows as a collector's online status; kept by the gateway holding the connection. */
+export interface SessionInfo {
+  mn: string;
+  instanceId: string;
+  connectionId: string;
+  remote: string;
+  connectedAt: number;
+  lastFrameAt?: number;
+  lastAckAt?: number;
+  /** Frames and rejections since local midnight of the gateway. */
+  framesToday: number;
+  rejectionsToday: number;
+  /** Times a newer connection replaced an older one for this MN (flapping). */
+  replaced: number;
+}
+
+/** Which gateway instance holds which collector (so commands route through Redis to it). */
+export interface SessionDirectory {
+  /** Record that this instance now holds the MN's connection. */
+  claim(info: SessionInfo): Promise<void>;
+  /** Forget the MN's session if it is still the given connection. */
+  release(mn: string, connectionId: string): Promise<void>;
+  /** Merge timestamps; framesToday / rejectionsToday / replaced in a patch are increments. May be batched. */
+  touch(mn: string, patch: Partial<SessionInfo>): void;
+  get(mn: string): Promise<SessionInfo | undefined>;
+  list(): Promise<SessionInfo[]>;
+}
+
+/** A command for a collector (history re-pull, time sync...), routed to the gateway holding its connection. */
+export interface DeviceCommand {
+  id: string;
+  mn: string;
+  cn: string;
+  qn: string;
+  cp: Record<string, string>;
+}
+
+/** A collector's answer to a command: 9011 (QnRtn), 9012 (ExeRtn) or uploaded data carrying the command's QN. */
+export interface DeviceReply {
+  mn: string;
+  qn: string;
+  cn: string;
+  cp: Record<string, string>;
+  at: number;
+}
+
+export interface CommandBus {
+  /** Gateway side: receive commands addressed to this instance. */
+  listen(instanceId: string, onCommand: (cmd: DeviceCommand) => void): Promise<void>;
+  /** Worker side: route to the instance holding the MN; 'offline' when nobody holds it. */
+  send(cmd: DeviceCommand): Promise<'sent' | 'offline'>;
+  /** Gateway side: hand a collector's reply back to whoever tracks the command. */
+  reply(reply: DeviceReply): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Frames whose readings InfluxDB refused permanently, kept raw for replay. */
+export interface DeadLetterStore {
+  add(entry: { raw: string; mn?: string; reason: string; at: number }): Promise<void>;
+  list(limit: number): Promise<Array<{ raw: string; mn?: string; reason: string; at: number }>>;
+}

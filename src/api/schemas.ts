@@ -1,0 +1,115 @@
+/**
+ * zod schemas shared by several route families: the problem document, ids, times and the catalog entities as
+ * returned. They generate the OpenAPI components, so `.describe()` texts end up in /docs.
+ */
+import { z } from 'zod';
+import { AUDIT_ENTITY_TYPES, ROLES } from '../domain/catalog.js';
+import { VALUE_KINDS } from '../domain/readings.js';
+
+/** RFC 7807 problem document with our `code` and, for validation failures, the field problems. */
+export const problemSchema = z
+  .object({
+    type: z.string().describe('urn:hj212:error:<code>'),
+    title: z.string().describe('fixed message of the code'),
+    status: z.number().int(),
+    code: z.string().describe('APP_ERR_* code, see docs/api.md'),
+    detail: z.string().optional().describe('what went wrong this time (4xx only)'),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ location: z.string(), path: z.string(), message: z.string() })).optional(),
+    checks: z.record(z.string(), z.enum(['up', 'down'])).optional(),
+  })
+  .meta({ id: 'Problem' });
+
+/** Error responses every authenticated route documents. */
+export const errorResponses = { '4xx': problemSchema, '5xx': problemSchema } as const;
+
+/** ISO 8601 date-time that must carry an offset (`Z` or `±hh:mm`), as the API takes and gives times. */
+export const isoDateTime = z.iso.datetime({ offset: true });
+
+export const idParams = z.object({ id: z.string().min(1).max(64) });
+
+export const roleSchema = z.enum(ROLES);
+
+/** Optional text field: trimmed, non-empty when present. */
+export const text = (max: number) => z.string().trim().min(1).max(max);
+
+const recordBase = {
+  id: z.string(),
+  enabled: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+};
+
+export const enterpriseSchema = z
+  .object({ ...recordBase, name: z.string(), creditCode: z.string().optional(), region: z.string().optional() })
+  .meta({ id: 'Enterprise' });
+
+export const siteSchema = z
+  .object({
+    ...recordBase,
+    enterpriseId: z.string(),
+    name: z.string(),
+    code: z.string().optional(),
+    address: z.string().optional(),
+    longitude: z.number().optional(),
+    latitude: z.number().optional(),
+  })
+  .meta({ id: 'Site' });
+
+export const pointSchema = z
+  .object({ ...recordBase, enterpriseId: z.string(), siteId: z.string(), name: z.string(), code: z.string().optional(), st: z.string().optional() })
+  .meta({ id: 'MonitoringPoint' });
+
+export const uploadSchema = z.object({
+  kind: z.enum(VALUE_KINDS),
+  periodSeconds: z.number().int().positive().max(31 * 86_400).describe('expected interval between uploads of this kind'),
+});
+
+export const itemSchema = z
+  .object({
+    ...recordBase,
+    enterpriseId: z.string(),
+    siteId: z.string(),
+    pointId: z.string(),
+    factor: z.string(),
+    mode: z.enum(['automatic', 'manual']),
+    uploads: z.array(uploadSchema),
+    unit: z.string().optional(),
+    standardLower: z.number().optional(),
+    standardUpper: z.number().optional(),
+    rangeLower: z.number().optional(),
+    rangeUpper: z.number().optional(),
+    startAt: z.string().optional(),
+    endAt: z.string().optional(),
+  })
+  .meta({ id: 'MonitoringItem' });
+
+export const tokenSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: roleSchema,
+    enterpriseId: z.string().optional(),
+    main: z.boolean().describe('enterprise main account: manages sub-account tokens'),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    revokedAt: z.string().optional(),
+  })
+  .meta({ id: 'Token' });
+
+export const auditEntrySchema = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actor: z.object({ tokenId: z.string(), name: z.string(), role: z.string(), enterpriseId: z.string().optional() }),
+    action: z.enum(['create', 'update', 'password', 'register', 'revoke']),
+    entity: z.object({ type: z.enum(AUDIT_ENTITY_TYPES), id: z.string() }),
+    before: z.unknown().optional(),
+    after: z.unknown().optional(),
+  })
+  .meta({ id: 'AuditEntry' });
+
+/** Body of PATCH requests that only toggle or rename: at least one field must be present. */
+export function nonEmpty<T extends z.ZodObject>(schema: T): T {
+  return schema.refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'nothing to change' });
+}

@@ -1,0 +1,340 @@
+/**
+ * Ledgers of the checks pipeline (gaps, anomalies, manual back-fills, abnormal-operation registrations, monthly
+ * operation ledger) and the ports the worker and the API use to keep them. Types and ports only; the logic lives in
+ * src/queue/workers, the Redis implementations in src/storage/redis-ledgers.ts, in-memory fakes in
+ * src/storage/memory-ledgers.ts.
+ */
+
+/** Data kinds (InfluxDB measurements) whose periods the checks expect. HJ212-2017 table 5: 2011 / 2051 / 2061 / 2031. */
+export const CHECK_KINDS = ['realtime', 'minute', 'hour', 'day'] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
+
+/** History request CN per data kind (HJ212-2017 6.6.4: 2051 minute, 2061 hour, 2031 day). Realtime has none. */
+export const HISTORY_CN: Readonly<Partial<Record<CheckKind, string>>> = { minute: '2051', hour: '2061', day: '2031' };
+
+/** Lower and/or upper bound; either may be absent. */
+export interface Limits {
+  lower?: number;
+  upper?: number;
+}
+
+/** One expected upload cadence of a monitoring item: e.g. `{ kind: 'hour', periodMs: 3_600_000 }`. */
+export interface Cadence {
+  kind: CheckKind;
+  periodMs: number;
+}
+
+/** What the checks need to know about one monitoring item of one collector (built from the catalog). */
+export interface CheckItem {
+  /** Collector MN whose uploads carry the item. */
+  mn: string;
+  /** Factor code as on the wire, e.g. `w01018`. */
+  factor: string;
+  itemId: string;
+  enterpriseId: string;
+  siteId: string;
+  pointId: string;
+  /** `manual` items are entered by hand (数据录入): gaps are expected entries, never re-pulled. */
+  mode: 'automatic' | 'manual';
+  cadences: Cadence[];
+  /** Emission / discharge standard limits. */
+  standard?: Limits;
+  /** Measuring range of the instrument. */
+  range?: Limits;
+  /** Compare the 折算 (ZsAvg / ZsRtd) value with the standard instead of the measured one. */
+  useConverted?: boolean;
+  /** Factors such as temperature or static pressure may legitimately be negative. */
+  allowNegative?: boolean;
+  /** Identical values for this many consecutive periods are an anomaly. */
+  constantPeriods?: number;
+  /** Monitoring starts / ends (epoch ms); periods outside are not expected. */
+  startMs?: number;
+  endMs?: number;
+  enabled: boolean;
+  /** Time zone of the collector's DataTime (grid of days and of BeginTime / EndTime). */
+  timeZone: string;
+}
+
+/** Where the checks find the monitoring items (adapter over the catalog). */
+export interface ItemSource {
+  /** Enabled and disabled items of one collector. */
+  itemsOf(mn: string): Promise<CheckItem[]>;
+  /** MNs that have at least one enabled item. */
+  collectors(): Promise<string[]>;
+}
+
+/** Numeric fields of a reading, as the gateway writes them (src/server/points.ts). */
+export type NumericField = 'rtd' | 'min' | 'avg' | 'max' | 'zs_rtd' | 'zs_min' | 'zs_avg' | 'zs_max' | 'cou';
+
+/** One stored reading of one factor. */
+export interface ReadingRow {
+  factor: string;
+  /** DataTime: the start of the interval for minute / hour / day data. */
+  timeMs: number;
+  /** Entered by hand (tag source=manual) rather than uploaded by the collector. */
+  manual: boolean;
+  values: Partial<Record<NumericField, number>>;
+  flag?: string;
+  eflag?: string;
+  /** The collector sent a non-number in a numeric field. */
+  invalid: boolean;
+  /** A manual value a regulator rejected. */
+  rejected: boolean;
+}
+
+/** Reads stored readings for the checks. */
+export interface ReadingReader {
+  /** Readings of one collector and data kind with fromMs <= time < toMs, oldest first; all factors unless given. */
+  read(mn: string, kind: CheckKind, fromMs: number, toMs: number, factor?: string): Promise<ReadingRow[]>;
+}
+
+/** Who did something, as the API authenticated them. */
+export interface Actor {
+  id: string;
+  role: string;
+  enterpriseId?: string;
+}
+
+/** A state change on a ledger entry (the entry's own audit trail). */
+export interface StateChange {
+  at: number;
+  by: string;
+  from: string;
+  to: string;
+  note?: string;
+}
+
+/** An enterprise's 原因说明 (explanation) of a gap or an anomaly. */
+export interface Explanation {
+  text: string;
+  by: string;
+  at: number;
+}
+
+/** A regulator's decision. */
+export interface Review {
+  decision: 'accepted' | 'rejected';
+  comment: string;
+  by: string;
+  at: number;
+}
+
+export const GAP_STATES = ['open', 'repull-requested', 'filled-by-collector', 'back-filled', 'explained', 'waived', 'covered-by-registration'] as const;
+export type GapState = (typeof GAP_STATES)[number];
+export const ANOMALY_STATES = ['open', 'explained', 'accepted', 'rejected', 'covered-by-registration'] as const;
+export type AnomalyState = (typeof ANOMALY_STATES)[number];
+export const BACKFILL_STATES = ['submitted', 'accepted', 'rejected'] as const;
+export type BackfillState = (typeof BACKFILL_STATES)[number];
+export const REGISTRATION_STATES = ['pending', 'approved', 'rejected'] as const;
+export type RegistrationState = (typeof REGISTRATION_STATES)[number];
+
+export const ANOMALY_RULES = ['over-standard', 'out-of-range', 'flag', 'eflag', 'constant', 'negative', 'impossible', 'hour-vs-minute', 'cou-sum'] as const;
+export type AnomalyRule = (typeof ANOMALY_RULES)[number];
+
+/** 不正常运行登记 reasons: production stopped (停产), maintenance, confidential (not published), other (with text). */
+export const REGISTRATION_REASONS = ['production-stopped', 'maintenance', 'confidential', 'other'] as const;
+export type RegistrationReason = (typeof REGISTRATION_REASONS)[number];
+
+/** Fields every ledger entry has. Periods are [periodStart, periodEnd) in epoch ms. */
+export interface EntryBase {
+  id: string;
+  /** Incremented on every update (compare-and-set). */
+  version: number;
+  enterpriseId: string;
+  siteId: string;
+  pointId?: string;
+  mn?: string;
+  factor?: string;
+  kind?: CheckKind;
+  periodStart: number;
+  periodEnd: number;
+  createdAt: number;
+  updatedAt: number;
+  history: StateChange[];
+}
+
+/** One history re-pull attempt for a gap (HJ212-2017 6.4 request: 9011 QnRtn, data, 9012 ExeRtn). */
+export interface RepullAttempt {
+  qn: string;
+  cn: string;
+  beginMs: number;
+  endMs: number;
+  at: number;
+  outcome: 'sent' | 'offline' | 'acknowledged' | 'refused' | 'done' | 'failed' | 'no-data' | 'timed-out';
+  qnRtn?: string;
+  exeRtn?: string;
+  finishedAt?: number;
+}
+
+/** A period without a collector reading. */
+export interface GapEntry extends EntryBase {
+  type: 'gap';
+  state: GapState;
+  mn: string;
+  factor: string;
+  kind: CheckKind;
+  attempts: RepullAttempt[];
+  /** No automatic re-pull before this time (backoff). */
+  nextAttemptAt?: number;
+  explanation?: Explanation;
+  review?: Review;
+  backfillId?: string;
+  registrationId?: string;
+}
+
+/** Values, limits and period that made a reading anomalous. */
+export interface Evidence {
+  values: Record<string, number | string>;
+  limits?: Limits;
+  /** Consecutive periods (constant values) or compared sub-periods (hour vs minute, Cou sums). */
+  periods?: number;
+  detail: string;
+}
+
+export interface AnomalyEntry extends EntryBase {
+  type: 'anomaly';
+  state: AnomalyState;
+  mn: string;
+  factor: string;
+  kind: CheckKind;
+  rule: AnomalyRule;
+  evidence: Evidence;
+  explanation?: Explanation;
+  review?: Review;
+  registrationId?: string;
+}
+
+/** A value entered by hand (数据录入) for one period, stored in InfluxDB with flag S and tag source=manual. */
+export interface BackfillEntry extends EntryBase {
+  type: 'backfill';
+  state: BackfillState;
+  mn: string;
+  factor: string;
+  kind: CheckKind;
+  values: Partial<Record<NumericField, number>>;
+  reason: string;
+  by: string;
+  gapId?: string;
+  review?: Review;
+}
+
+/** 不正常运行登记: a period in which a site / point / item did not operate normally. */
+export interface RegistrationEntry extends EntryBase {
+  type: 'registration';
+  state: RegistrationState;
+  reason: RegistrationReason;
+  reasonText?: string;
+  by: string;
+  review?: Review;
+}
+
+export type LedgerEntry = GapEntry | AnomalyEntry | BackfillEntry | RegistrationEntry;
+export type LedgerType = LedgerEntry['type'];
+export type EntryOf<T extends LedgerType> = Extract<LedgerEntry, { type: T }>;
+
+/** Filters of a ledger listing; periods overlap [from, to). */
+export interface LedgerQuery {
+  type: LedgerType;
+  mn?: string;
+  enterpriseId?: string;
+  siteId?: string;
+  pointId?: string;
+  factor?: string;
+  kind?: CheckKind;
+  states?: readonly string[];
+  rule?: AnomalyRule;
+  from?: number;
+  to?: number;
+  offset?: number;
+  limit?: number;
+}
+
+export interface LedgerPage<T extends LedgerEntry = LedgerEntry> {
+  total: number;
+  items: T[];
+}
+
+/** Durable ledger entries. Creation is idempotent by id; updates are compare-and-set on `version`. */
+export interface LedgerStore {
+  /** Store a new entry; false (and nothing changes) when an entry with that id exists. */
+  create(entry: LedgerEntry): Promise<boolean>;
+  get(id: string): Promise<LedgerEntry | undefined>;
+  getMany(ids: readonly string[]): Promise<Array<LedgerEntry | undefined>>;
+  /**
+   * Apply `change` to the current entry and store the result with version + 1, retrying on concurrent updates.
+   * `change` returns undefined to leave the entry as it is. Resolves to the stored entry, or undefined when
+   * there is no entry or nothing changed.
+   */
+  update<T extends LedgerEntry>(id: string, change: (current: T) => T | undefined): Promise<T | undefined>;
+  /** Entries matching the query, ordered by periodStart then id. */
+  list<T extends LedgerType>(query: LedgerQuery & { type: T }): Promise<LedgerPage<EntryOf<T>>>;
+  /** Ids of gaps of a collector still waiting for data (open or repull-requested). */
+  activeGapIds(mn: string): Promise<string[]>;
+}
+
+/** An outstanding history request to a collector. */
+export interface RepullRequest {
+  mn: string;
+  qn: string;
+  cn: string;
+  kind: CheckKind;
+  beginMs: number;
+  endMs: number;
+  gapIds: string[];
+  sentAt: number;
+  state: 'sent' | 'acknowledged' | 'done' | 'refused' | 'failed' | 'no-data' | 'timed-out';
+  qnRtn?: string;
+  exeRtn?: string;
+}
+
+/** Outstanding history requests; at most one per collector (collectors execute one command at a time). */
+export interface RepullTracker {
+  /** Record the request and claim the collector's slot for ttlMs; false when another request holds it or the QN was used. */
+  begin(request: RepullRequest, ttlMs: number): Promise<boolean>;
+  get(mn: string, qn: string): Promise<RepullRequest | undefined>;
+  /** Store the changed request; `release` frees the collector's slot when this request holds it. */
+  save(request: RepullRequest, release: boolean): Promise<void>;
+  /** QN of the request holding the collector's slot, if any. */
+  holder(mn: string): Promise<string | undefined>;
+}
+
+/** Small durable state of the checks: scan watermarks, the reply-stream cursor and leases. */
+export interface CheckState {
+  watermark(key: string): Promise<number | undefined>;
+  /** Move the watermark forward (never backwards). */
+  advance(key: string, ms: number): Promise<void>;
+  cursor(name: string): Promise<string | undefined>;
+  setCursor(name: string, value: string): Promise<void>;
+  /** Take or renew a lease; true when `owner` holds it afterwards. */
+  lease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+}
+
+/** One row of the monthly operation ledger (运行台账) for a site / point / item / data kind / month. */
+export interface MonthlyRow {
+  month: string;
+  enterpriseId: string;
+  siteId: string;
+  pointId: string;
+  itemId: string;
+  mn: string;
+  factor: string;
+  kind: CheckKind;
+  expected: number;
+  received: number;
+  backFilled: number;
+  coveredByRegistration: number;
+  gaps: { total: number; open: number; filled: number; backFilled: number; explained: number; waived: number; covered: number };
+  anomalies: { total: number; unexplained: number; explained: number; accepted: number; rejected: number; covered: number };
+  /** received / (expected − covered), in percent, one decimal; 100 when nothing was expected. */
+  uploadRate: number;
+  /** (received + accepted or pending back-fills) / (expected − covered), in percent, one decimal. */
+  publicationRate: number;
+  computedAt: number;
+}
+
+/** Stored monthly rollups. */
+export interface RollupStore {
+  /** Replace the rows of a month for the given collectors' items. */
+  put(month: string, rows: readonly MonthlyRow[]): Promise<void>;
+  get(month: string): Promise<MonthlyRow[]>;
+}

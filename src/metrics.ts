@@ -1,0 +1,46 @@
+/** Prometheus metrics (prom-client), one registry per process so tests can build several. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  frames: Counter<'cn' | 'verdict'>;
+  ackLatency: Histogram;
+  batchSize: Histogram;
+  batchLatency: Histogram;
+  batchFailures: Counter;
+  connections: Gauge;
+  connectionsRejected: Counter<'reason'>;
+  bufferedPoints: Gauge;
+  discardedBytes: Counter;
+  duplicateMn: Counter;
+  jobs: Counter<'queue' | 'outcome'>;
+  queueDepth: Gauge<'queue' | 'state'>;
+  httpRequests: Counter<'route' | 'status'>;
+}
+
+export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (opts.defaults !== false) collectDefaultMetrics({ register: registry, prefix: 'hj212_' });
+  const registers = [registry];
+  return {
+    registry,
+    frames: new Counter({ name: 'hj212_frames_total', help: 'Frames received, by CN and verdict', labelNames: ['cn', 'verdict'], registers }),
+    ackLatency: new Histogram({
+      name: 'hj212_ack_latency_seconds',
+      help: 'Time from frame receipt to 9014 ack (durable in InfluxDB)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    batchSize: new Histogram({ name: 'hj212_influx_batch_points', help: 'Points per InfluxDB write', buckets: [1, 10, 100, 500, 1000, 2500, 5000, 10000], registers }),
+    batchLatency: new Histogram({ name: 'hj212_influx_batch_seconds', help: 'InfluxDB write latency', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers }),
+    batchFailures: new Counter({ name: 'hj212_influx_batch_failures_total', help: 'Failed InfluxDB writes (retried or dead-lettered)', registers }),
+    connections: new Gauge({ name: 'hj212_connections', help: 'Open collector connections', registers }),
+    connectionsRejected: new Counter({ name: 'hj212_connections_rejected_total', help: 'Connections refused or closed by a limit', labelNames: ['reason'], registers }),
+    bufferedPoints: new Gauge({ name: 'hj212_buffered_points', help: 'Points accepted and not yet durable', registers }),
+    discardedBytes: new Counter({ name: 'hj212_discarded_bytes_total', help: 'Bytes the framer discarded while resynchronising', registers }),
+    duplicateMn: new Counter({ name: 'hj212_duplicate_mn_total', help: 'Connections replaced by a newer one with the same MN (flapping)', registers }),
+    jobs: new Counter({ name: 'hj212_jobs_total', help: 'Check jobs by queue and outcome', labelNames: ['queue', 'outcome'], registers }),
+    queueDepth: new Gauge({ name: 'hj212_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers }),
+    httpRequests: new Counter({ name: 'hj212_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers }),
+  };
+}

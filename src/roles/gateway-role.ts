@@ -1,0 +1,92 @@
+/** Composition of the gateway role: real Redis / InfluxDB / BullMQ adapters handed to the TCP gateway. */
+import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import { systemClock } from '../domain/clock.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { createJobProducer } from '../queue/producer.js';
+import { createGateway, type Gateway } from '../server/tcp-server.js';
+import { createInfluxWriter } from '../storage/influx-writer.js';
+import { createRedisCommandBus } from '../storage/redis-commands.js';
+import { createRedisDeadLetters } from '../storage/redis-dead-letters.js';
+import { createRedisRegistry } from '../storage/redis-registry.js';
+import { createRedisSessions } from '../storage/redis-sessions.js';
+import { createRedisArchive, createRedisDedupe, createRedisLatest } from '../storage/redis-stores.js';
+
+export interface GatewayRole {
+  gateway: Gateway;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startGatewayRole(config: Config, logger: Logger, metrics: Metrics): Promise<GatewayRole> {
+  const log = logger.child({ role: 'gateway' });
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  const prefix = config.redis.prefix;
+  const instanceId = config.instanceId ?? `${hostname()}:${process.pid}`;
+  const sink = createInfluxWriter(config.influx, {
+    logger: log,
+    observer: {
+      batch(points, ms, ok) {
+        metrics.batchSize.observe(points);
+        metrics.batchLatency.observe(ms / 1000);
+        if (!ok) metrics.batchFailures.inc();
+      },
+    },
+  });
+  const registry = createRedisRegistry({ redis, prefix, logger: log });
+  const sessions = createRedisSessions(redis, { prefix, timeZone: config.timeZone });
+  const commands = createRedisCommandBus(redis, { prefix });
+  const jobs = createJobProducer({ connection: { url: config.redis.url }, prefix, logger: log });
+  const gateway = createGateway(
+    {
+      sink,
+      registry,
+      dedupe: createRedisDedupe(redis, { prefix, ttlSeconds: config.dedupeTtlS }),
+      latest: createRedisLatest(redis, { prefix }),
+      archive: createRedisArchive(redis, { prefix, maxLength: config.archiveMaxFrames }),
+      deadLetters: createRedisDeadLetters(redis, { prefix }),
+      jobs,
+      sessions,
+      commands,
+      logger: log,
+      metrics,
+      clock: systemClock,
+    },
+    {
+      host: config.tcp.host,
+      port: config.tcp.port,
+      instanceId,
+      maxConnections: config.tcp.maxConnections,
+      maxConnectionsPerIp: config.tcp.maxConnectionsPerIp,
+      idleTimeoutMs: config.tcp.idleTimeoutMs,
+      partialFrameTimeoutMs: 30_000,
+      maxDataLength: config.tcp.maxDataLength,
+      maxFrameCeiling: 16_384,
+      subpacketTimeoutMs: config.tcp.subpacketTimeoutMs,
+      defaultTimeZone: config.timeZone,
+      maxInflightPerConnection: 256,
+      maxAuthFailuresPerMinute: 10,
+    },
+  );
+  await commands.listen(instanceId, (cmd) => {
+    if (!gateway.deliver(cmd)) log.info({ mn: cmd.mn, cn: cmd.cn }, 'command for a collector not connected here');
+  });
+  const address = await gateway.listen();
+  log.info({ port: address.port, instanceId }, 'gateway listening');
+  return {
+    gateway,
+    port: address.port,
+    async close() {
+      await gateway.close();
+      await sink.close();
+      await jobs.close();
+      await sessions.flush();
+      sessions.close();
+      await commands.close();
+      await registry.close();
+      await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Per-frame admission after parsing: MN known and enabled, the device's compatibility profile, password
+ * (HJ212-2017 6.3.1: PW in every frame; QnRtn 3 = password error, 4 = MN error, 9 = CRC error).
+ */
+import type { ParseOk } from '../../protocol/index.js';
+import type { Device } from '../domain/device.js';
+import { verifyPassword } from '../domain/password.js';
+import { QN_RTN_FOR } from './replies.js';
+
+export type Admission =
+  | { ok: true; device: Device }
+  | { ok: false; verdict: string; qnRtn: string; device?: Device; unknownMn?: boolean };
+
+export function admit(parsed: ParseOk, device: Device | undefined): Admission {
+  const { packet } = parsed;
+  if (!device) return { ok: false, verdict: 'unknown-mn', qnRtn: QN_RTN_FOR.mn, unknownMn: true };
+  if (!device.enabled) return { ok: false, verdict: 'disabled', qnRtn: QN_RTN_FOR.mn, device };
+  const profile = device.profile;
+  if (!profile.crcVariants.includes(parsed.crc)) return { ok: false, verdict: 'HJ_ERR_CRC', qnRtn: QN_RTN_FOR.crc, device };
+  const warned = (code: string): boolean => parsed.warnings.some((w) => w.code === code);
+  if (warned('HJ_WARN_LENGTH_CHARS') && !profile.allowCharLength) return { ok: false, verdict: 'HJ_ERR_LENGTH', qnRtn: QN_RTN_FOR.unknown, device };
+  if (warned('HJ_WARN_MN_LENGTH') && !device.allowMnLength) return { ok: false, verdict: 'HJ_ERR_MN', qnRtn: QN_RTN_FOR.mn, device };
+  if (!verifyPassword(device, packet.pw ?? '')) return { ok: false, verdict: 'bad-password', qnRtn: QN_RTN_FOR.password, device };
+  return { ok: true, device };
+}

@@ -1,0 +1,22 @@
+/** What the per-frame logic needs to know about, and do to, the connection a frame came from. */
+import type { CrcVariant, TextEncoding, Version } from '../../protocol/index.js';
+import type { Device } from '../domain/device.js';
+
+export interface ConnectionContext {
+  readonly id: string;
+  readonly remoteIp: string;
+  /** Device this connection authenticated as, once it has. */
+  device?: Device;
+  /** CRC variant and encoding of the collector's last good frame: replies use the same. */
+  crc: CrcVariant;
+  encoding: TextEncoding;
+  send(bytes: Uint8Array): void;
+  close(reason: string): void;
+  /** Password the collector last authenticated with; host requests on this connection carry it (HJ212-2017 6.3.1). */
+  lastPassword?: string;
+  /** System code (ST) and edition of the collector's last good frame; host requests reuse them. */
+  lastSt?: string;
+  version?: Version;
+  /** Frames accepted for storage and not yet answered. */
+  inflight: number;
+}

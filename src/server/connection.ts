@@ -1,0 +1,111 @@
+/**
+ * One collector socket: framer → frame handler, idle timeout on collector→server traffic, slow-loris and junk
+ * limits, per-connection flow control. Input never throws out of here: errors are logged and counted.
+ */
+import type { Socket } from 'node:net';
+import { createFramer } from '../../protocol/index.js';
+import type { ConnectionContext } from './connection-context.js';
+import type { FrameHandler } from './frame-handler.js';
+import type { GatewayDeps, GatewayOptions } from './gateway-deps.js';
+import type { SessionTable } from './session-table.js';
+
+/** Junk bytes tolerated without one good frame before the stream is considered unrecoverable. */
+const MAX_JUNK_BYTES = 1 << 20;
+
+export interface Connection {
+  ctx: ConnectionContext;
+  socket: Socket;
+  /** Pause/resume reading for server-wide backpressure. */
+  setGlobalPause(paused: boolean): void;
+  /** Frames still being stored; resolves when none are. */
+  drained(): Promise<void>;
+}
+
+let nextId = 0;
+
+export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayOptions, handler: FrameHandler, sessions: SessionTable): Connection {
+  const id = `c${(++nextId).toString(36)}`;
+  const remoteIp = socket.remoteAddress ?? 'unknown';
+  const log = deps.logger.child({ conn: id, remote: remoteIp });
+  const pending = new Set<Promise<void>>();
+  let globalPause = false;
+  let localPause = false;
+  let junkSinceFrame = 0;
+  let partialTimer: NodeJS.Timeout | undefined;
+
+  const ctx: ConnectionContext = {
+    id,
+    remoteIp,
+    crc: 'hj212',
+    encoding: 'utf-8',
+    inflight: 0,
+    send: (bytes) => {
+      if (socket.writable) socket.write(bytes);
+    },
+    close: (reason) => {
+      log.info({ reason, mn: ctx.device?.mn }, 'closing connection');
+      socket.destroy();
+    },
+  };
+
+  const updatePause = (): void => {
+    localPause = ctx.inflight >= opts.maxInflightPerConnection;
+    if (globalPause || localPause) socket.pause();
+    else socket.resume();
+  };
+
+  const framer = createFramer({
+    maxDataLength: opts.maxFrameCeiling,
+    onFrame: (frame) => {
+      junkSinceFrame = 0;
+      const p = handler
+        .handle(frame, ctx)
+        .catch((err) => log.error({ err }, 'frame handling failed'))
+        .finally(() => {
+          pending.delete(p);
+          if (localPause) updatePause();
+        });
+      pending.add(p);
+    },
+    onError: (err) => handler.framingError(ctx, err.code, err.message, err.bytes),
+  });
+
+  const idle = setTimeout(() => ctx.close('idle timeout'), opts.idleTimeoutMs);
+  idle.unref();
+
+  socket.on('data', (chunk: Buffer) => {
+    idle.refresh();
+    const before = framer.discarded;
+    framer.push(chunk);
+    const junk = framer.discarded - before;
+    if (junk > 0) deps.metrics.discardedBytes.inc(junk);
+    junkSinceFrame += junk;
+    if (junkSinceFrame > MAX_JUNK_BYTES) return ctx.close('no valid frame in 1 MiB of input');
+    if (framer.buffered > 0 && !partialTimer) {
+      partialTimer = setTimeout(() => ctx.close('unfinished frame (slow client)'), opts.partialFrameTimeoutMs);
+      partialTimer.unref();
+    } else if (framer.buffered === 0 && partialTimer) {
+      clearTimeout(partialTimer);
+      partialTimer = undefined;
+    }
+    if (ctx.inflight >= opts.maxInflightPerConnection) updatePause();
+  });
+  socket.on('error', (err) => log.debug({ err }, 'socket error'));
+  socket.on('close', () => {
+    clearTimeout(idle);
+    if (partialTimer) clearTimeout(partialTimer);
+    sessions.unbind(ctx);
+  });
+
+  return {
+    ctx,
+    socket,
+    setGlobalPause(paused) {
+      globalPause = paused;
+      updatePause();
+    },
+    async drained() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/** Everything the gateway is handed (aedes receives `persistence` the same way): it never imports storage or queues. */
+import type { Clock } from '../domain/clock.js';
+import type {
+  CommandBus,
+  DeadLetterStore,
+  DedupeStore,
+  DeviceRegistry,
+  FrameArchive,
+  JobProducer,
+  LatestStore,
+  ReadingSink,
+  SessionDirectory,
+} from '../domain/ports.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+
+export interface GatewayDeps {
+  sink: ReadingSink;
+  registry: DeviceRegistry;
+  dedupe: DedupeStore;
+  latest: LatestStore;
+  archive: FrameArchive;
+  deadLetters: DeadLetterStore;
+  jobs: JobProducer;
+  sessions: SessionDirectory;
+  commands: CommandBus;
+  logger: Logger;
+  metrics: Metrics;
+  clock: Clock;
+}
+
+export interface GatewayOptions {
+  host: string;
+  port: number;
+  instanceId: string;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  idleTimeoutMs: number;
+  /** A frame left unfinished this long is a slow-loris: the connection is closed. */
+  partialFrameTimeoutMs: number;
+  /** Default maximum data segment (HJ212-2017 6.1: 1024); devices may be allowed more. */
+  maxDataLength: number;
+  /** Largest data segment the framer will buffer for any device (per-device limits are enforced by the parser). */
+  maxFrameCeiling: number;
+  subpacketTimeoutMs: number;
+  defaultTimeZone: string;
+  /** Frames being stored for one connection above which its socket is paused. */
+  maxInflightPerConnection: number;
+  /** Failed password attempts per IP and per MN within a minute before the connection is closed. */
+  maxAuthFailuresPerMinute: number;
+}

@@ -1,0 +1,110 @@
+/**
+ * Maps a parsed upload to InfluxDB points (schema in README "InfluxDB schema"): one measurement per data kind,
+ * tags mn / factor / st, numeric fields for values, string fields for flags and the verbatim group.
+ */
+import type { CpData, FactorReading, Packet } from '../../protocol/index.js';
+import type { Point } from '../domain/point.js';
+import type { IngestEvent, LatestEntry } from '../domain/ports.js';
+
+/** Data kind (= measurement) per upload CN. HJ212-2017 table 5, HJ212-2025 additions (2111, 9015). */
+export const KIND_BY_CN: Readonly<Record<string, string>> = {
+  '2011': 'realtime',
+  '2051': 'minute',
+  '2061': 'hour',
+  '2031': 'day',
+  '2041': 'runtime',
+  '2021': 'status',
+  '2081': 'restart',
+  '2111': 'five_minute',
+  '9015': 'heartbeat',
+};
+
+/** CP suffix → numeric field name. HJ212-2017 6.6.3 table 7. */
+const NUMERIC_FIELDS: ReadonlyArray<readonly [keyof FactorReading, string]> = [
+  ['rtd', 'rtd'],
+  ['min', 'min'],
+  ['avg', 'avg'],
+  ['max', 'max'],
+  ['zsRtd', 'zs_rtd'],
+  ['zsMin', 'zs_min'],
+  ['zsAvg', 'zs_avg'],
+  ['zsMax', 'zs_max'],
+  ['cou', 'cou'],
+  ['rs', 'rs'],
+  ['rt', 'rt'],
+];
+
+const STRING_FIELDS: ReadonlyArray<readonly [keyof FactorReading, string]> = [
+  ['flag', 'flag'],
+  ['eflag', 'eflag'],
+  ['sampleTime', 'sample_time'],
+  ['info', 'info'],
+];
+
+const WIRE_SUFFIX: Readonly<Record<string, string>> = {
+  rtd: 'Rtd', min: 'Min', avg: 'Avg', max: 'Max', zsRtd: 'ZsRtd', zsMin: 'ZsMin', zsAvg: 'ZsAvg', zsMax: 'ZsMax',
+  cou: 'Cou', rs: 'RS', rt: 'RT', flag: 'Flag', eflag: 'EFlag', sampleTime: 'SampleTime', info: 'Info',
+};
+
+export interface MappedUpload {
+  points: Point[];
+  latest: LatestEntry[];
+  event: IngestEvent;
+}
+
+/** The verbatim group as the collector sent it, e.g. `Avg=1.230,Flag=N`, so nothing the device said is lost. */
+function rawGroup(reading: FactorReading): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(WIRE_SUFFIX)) {
+    const v = reading[key as keyof FactorReading];
+    if (typeof v === 'string') parts.push(`${WIRE_SUFFIX[key]}=${v}`);
+  }
+  for (const [k, v] of Object.entries(reading.extra ?? {})) parts.push(`${k}=${v}`);
+  return parts.join(',');
+}
+
+function readingFields(reading: FactorReading): Point['fields'] {
+  const fields: Point['fields'] = {};
+  for (const [key, name] of NUMERIC_FIELDS) {
+    const v = reading[key];
+    if (typeof v !== 'string') continue;
+    const n = Number(v);
+    // A non-number (`***`, `NaN`) is kept verbatim in `raw` and marks the reading invalid.
+    if (v !== '' && Number.isFinite(n)) fields[name] = n;
+  }
+  for (const [key, name] of STRING_FIELDS) {
+    const v = reading[key];
+    if (typeof v === 'string') fields[name] = v;
+  }
+  fields.raw = rawGroup(reading);
+  if (!reading.valid) fields.invalid = true;
+  return fields;
+}
+
+/**
+ * Points for one upload. `timeMs` is DataTime in the device's zone, or the receive time when the
+ * frame has none (some realtime uploads and every heartbeat).
+ */
+export function mapUpload(packet: Packet, cp: CpData, kind: string, mn: string, receivedAt: number): MappedUpload {
+  const timeMs = cp.dataTimeMs ?? receivedAt;
+  const st = packet.st ?? '';
+  const points: Point[] = [];
+  const latest: LatestEntry[] = [];
+  for (const reading of cp.factors) {
+    const fields = readingFields(reading);
+    points.push({ measurement: kind, tags: { mn, factor: reading.code, st }, fields, timeMs });
+    const values: Record<string, string> = {};
+    for (const [key, name] of [...NUMERIC_FIELDS, ...STRING_FIELDS]) {
+      const v = reading[key];
+      if (typeof v === 'string') values[name] = v;
+    }
+    latest.push({ mn, factor: reading.code, kind, timeMs, values });
+  }
+  if (points.length === 0) {
+    // Heartbeats, restart notices and empty uploads still leave a trace that the collector spoke.
+    const fields: Point['fields'] = { cn: packet.cn };
+    for (const [k, v] of Object.entries(cp.params)) fields[k] = v;
+    points.push({ measurement: kind, tags: { mn, st }, fields, timeMs });
+  }
+  return { points, latest, event: { mn, kind, timeMs } };
+}

@@ -1,0 +1,48 @@
+/**
+ * MN → connection on this gateway instance. Duplicate-MN policy: a newly authenticated connection replaces the
+ * old one (collectors reconnect after a network drop before the old socket times out); each replacement is counted
+ * as flapping and visible in metrics and the session directory.
+ */
+import type { ConnectionContext } from './connection-context.js';
+import type { GatewayDeps } from './gateway-deps.js';
+
+export class SessionTable {
+  private readonly byMn = new Map<string, ConnectionContext>();
+
+  constructor(
+    private readonly deps: GatewayDeps,
+    private readonly instanceId: string,
+  ) {}
+
+  bind(mn: string, ctx: ConnectionContext, now: number): void {
+    const old = this.byMn.get(mn);
+    let replaced = 0;
+    if (old && old !== ctx) {
+      replaced = 1;
+      this.deps.metrics.duplicateMn.inc();
+      this.deps.logger.info({ mn, old: old.id, new: ctx.id }, 'newer connection replaces older one for this MN');
+      old.device = undefined;
+      old.close('replaced by a newer connection with the same MN');
+    }
+    if (ctx.device && ctx.device.mn !== mn) this.unbind(ctx);
+    this.byMn.set(mn, ctx);
+    this.deps.sessions
+      .claim({ mn, instanceId: this.instanceId, connectionId: ctx.id, remote: ctx.remoteIp, connectedAt: now, framesToday: 0, rejectionsToday: 0, replaced })
+      .catch((err) => this.deps.logger.error({ err, mn }, 'session claim failed'));
+  }
+
+  unbind(ctx: ConnectionContext): void {
+    const mn = ctx.device?.mn;
+    if (!mn || this.byMn.get(mn) !== ctx) return;
+    this.byMn.delete(mn);
+    this.deps.sessions.release(mn, ctx.id).catch((err) => this.deps.logger.error({ err, mn }, 'session release failed'));
+  }
+
+  get(mn: string): ConnectionContext | undefined {
+    return this.byMn.get(mn);
+  }
+
+  get size(): number {
+    return this.byMn.size;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The TCP gateway (default port 5003): connection limits in total and per IP, server-wide backpressure from the
+ * sink, command delivery to held collectors, graceful shutdown (stop accepting, finish storing, ack, close).
+ */
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { encodeFrame } from '../../protocol/index.js';
+import type { DeviceCommand } from '../domain/ports.js';
+import { openConnection, type Connection } from './connection.js';
+import { FrameHandler } from './frame-handler.js';
+import type { GatewayDeps, GatewayOptions } from './gateway-deps.js';
+import { SessionTable } from './session-table.js';
+
+export interface Gateway {
+  listen(): Promise<AddressInfo>;
+  close(): Promise<void>;
+  readonly connectionCount: number;
+  /** Send a command to a collector held by this instance; false when it is not connected here. */
+  deliver(cmd: DeviceCommand): boolean;
+}
+
+export function createGateway(deps: GatewayDeps, opts: GatewayOptions): Gateway {
+  const sessions = new SessionTable(deps, opts.instanceId);
+  const handler = new FrameHandler(deps, opts, sessions);
+  const connections = new Set<Connection>();
+  const perIp = new Map<string, number>();
+  let saturated = false;
+
+  const server: Server = createServer({ noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 });
+  server.maxConnections = opts.maxConnections;
+  server.on('drop', () => deps.metrics.connectionsRejected.inc({ reason: 'max-connections' }));
+  server.on('error', (err) => deps.logger.error({ err }, 'gateway server error'));
+  server.on('connection', (socket) => {
+    const ip = socket.remoteAddress ?? 'unknown';
+    const count = (perIp.get(ip) ?? 0) + 1;
+    if (count > opts.maxConnectionsPerIp) {
+      deps.metrics.connectionsRejected.inc({ reason: 'per-ip' });
+      socket.destroy();
+      return;
+    }
+    perIp.set(ip, count);
+    const conn = openConnection(socket, deps, opts, handler, sessions);
+    connections.add(conn);
+    deps.metrics.connections.inc();
+    if (saturated) conn.setGlobalPause(true);
+    socket.on('close', () => {
+      connections.delete(conn);
+      deps.metrics.connections.dec();
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left <= 0) perIp.delete(ip);
+      else perIp.set(ip, left);
+    });
+  });
+
+  const pauseAll = (paused: boolean): void => {
+    saturated = paused;
+    for (const c of connections) c.setGlobalPause(paused);
+  };
+  deps.sink.onDrain(() => pauseAll(false));
+  const watch = setInterval(() => {
+    deps.metrics.bufferedPoints.set(deps.sink.pending);
+    if (deps.sink.saturated && !saturated) {
+      deps.logger.warn({ pending: deps.sink.pending }, 'storage saturated: pausing collector sockets');
+      pauseAll(true);
+    }
+    handler.sweep(deps.clock.now());
+  }, 50);
+  watch.unref();
+
+  return {
+    get connectionCount() {
+      return connections.size;
+    },
+    listen() {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(opts.port, opts.host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    deliver(cmd) {
+      const ctx = sessions.get(cmd.mn);
+      if (!ctx?.device) return false;
+      // HJ212-2017 6.3.2: Flag = version bits | A (answer wanted); 2005 collectors send no Flag.
+      const version = ctx.version ?? ctx.device.version;
+      const flag = version === '2025' ? 9 : version === '2005' ? undefined : 5;
+      const packet = { qn: cmd.qn, st: ctx.lastSt, cn: cmd.cn, pw: ctx.lastPassword, mn: cmd.mn, flag, cp: cmd.cp };
+      ctx.send(encodeFrame(packet, ctx));
+      return true;
+    },
+    async close() {
+      clearInterval(watch);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([...connections].map((c) => c.drained()));
+      await handler.flush();
+      for (const c of connections) c.socket.end();
+      for (const c of connections) c.socket.destroy();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * ReadingQuery over InfluxQL (`/query`, which InfluxDB 1.x, 2.x with a DBRP mapping and 3.x all answer). Every user
+ * value goes into the statement through quoteString / quoteIdent; numbers are integers produced by this module.
+ */
+import { DATA_KINDS, NUMERIC_FIELDS, TEXT_FIELDS, type DataKind, type Reading, type ReadingFilter, type ReadingQuery } from '../domain/readings.js';
+import { quoteIdent, quoteString, type InfluxQuery, type Series } from './influx-query.js';
+
+/** Value columns selected, in output order; `invalid` is the boolean the gateway sets for non-numeric values. */
+const VALUE_COLUMNS = [...NUMERIC_FIELDS, ...TEXT_FIELDS, 'invalid'] as const;
+const SELECT_VALUES = VALUE_COLUMNS.map(quoteIdent).join(', ');
+const NUMERIC = new Set<string>(NUMERIC_FIELDS);
+const TEXT = new Set<string>(TEXT_FIELDS);
+const KINDS = new Set<string>(DATA_KINDS);
+
+/** `("tag" = 'a' OR "tag" = 'b')`. */
+function anyOf(tag: string, values: readonly string[]): string {
+  return `(${values.map((v) => `${quoteIdent(tag)} = ${quoteString(v)}`).join(' OR ')})`;
+}
+
+function checkInteger(name: string, n: number): number {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`${name} must be an integer, got ${n}`);
+  return n;
+}
+
+/** Build the statement of {@link ReadingQuery.find}; exported for tests of the quoting. */
+export function buildFindStatement(filter: ReadingFilter, page: { limit: number; after?: { timeMs: number; skip: number } }): string {
+  if (filter.mns.length === 0) throw new RangeError('at least one MN is needed');
+  const from = Math.max(checkInteger('fromMs', filter.fromMs), page.after ? checkInteger('after.timeMs', page.after.timeMs) : -Infinity);
+  const where = [anyOf('mn', filter.mns)];
+  // Uploads without factors (empty realtime frames) are stored without a factor tag; they are not readings.
+  where.push(filter.factors && filter.factors.length > 0 ? anyOf('factor', filter.factors) : `${quoteIdent('factor')} != ''`);
+  where.push(`time >= ${from}ms`, `time < ${checkInteger('toMs', filter.toMs)}ms`);
+  const offset = page.after?.skip ? ` OFFSET ${checkInteger('skip', page.after.skip)}` : '';
+  return (
+    `SELECT "mn", "factor", "st", ${SELECT_VALUES} FROM ${quoteIdent(filter.kind)} WHERE ${where.join(' AND ')}` +
+    ` ORDER BY time ASC LIMIT ${checkInteger('limit', page.limit)}${offset}`
+  );
+}
+
+/** Build the statement of {@link ReadingQuery.latest}: the newest row of every factor series, one per kind. */
+export function buildLatestStatement(mn: string, kinds: readonly DataKind[]): string {
+  const from = kinds.map(quoteIdent).join(', ');
+  return `SELECT "st", ${SELECT_VALUES} FROM ${from} WHERE "mn" = ${quoteString(mn)} AND "factor" != '' GROUP BY "factor" ORDER BY time DESC LIMIT 1`;
+}
+
+/** Readings of one series; tag values come from the row's columns or, with GROUP BY, from the series' tags. */
+function toReadings(series: Series, fallback: { mn?: string }): Reading[] {
+  const kind = series.name as DataKind;
+  if (!KINDS.has(kind)) return [];
+  const { columns } = series;
+  return series.values.flatMap((row) => {
+    const tags: Record<string, unknown> = { ...fallback, ...series.tags };
+    const reading: Reading = { kind, timeMs: row[0] as number, mn: '', factor: '', invalid: false };
+    columns.forEach((column, i) => {
+      const value = row[i];
+      if (value === null || value === undefined || i === 0) return;
+      if (column === 'mn' || column === 'factor' || column === 'st') tags[column] = value;
+      else if (column === 'invalid') reading.invalid = value === true;
+      else if (NUMERIC.has(column) && typeof value === 'number') reading[column as (typeof NUMERIC_FIELDS)[number]] = value;
+      else if (TEXT.has(column) && typeof value === 'string') reading[column as (typeof TEXT_FIELDS)[number]] = value;
+    });
+    reading.mn = String(tags.mn ?? '');
+    reading.factor = String(tags.factor ?? '');
+    if (typeof tags.st === 'string' && tags.st !== '') reading.st = tags.st;
+    return reading.factor === '' ? [] : [reading];
+  });
+}
+
+/** Create the InfluxQL-backed ReadingQuery. */
+export function createInfluxReadings(influx: InfluxQuery): ReadingQuery {
+  return {
+    async find(filter, page) {
+      const series = await influx.query(buildFindStatement(filter, page));
+      return series.flatMap((s) => toReadings(s, {}));
+    },
+    async latest(mn, kinds) {
+      if (kinds.length === 0) return [];
+      const series = await influx.query(buildLatestStatement(mn, kinds));
+      return series.flatMap((s) => toReadings(s, { mn }));
+    },
+  };
+}

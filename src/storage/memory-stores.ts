@@ -1,0 +1,54 @@
+/** In-memory DedupeStore, LatestStore and FrameArchive for unit tests, with the Redis versions' semantics. */
+import { systemClock, type Clock } from '../domain/clock.js';
+import type { ArchivedFrame, DedupeStore, FrameArchive, LatestEntry, LatestStore } from '../domain/ports.js';
+
+/** Keys expire `ttlSeconds` after they were remembered, by the injected clock. */
+export function createMemoryDedupe(options: { ttlSeconds: number; clock?: Clock }): DedupeStore {
+  const clock = options.clock ?? systemClock;
+  const expiry = new Map<string, number>();
+  return {
+    async seen(keys) {
+      const now = clock.now();
+      return new Set(keys.filter((key) => (expiry.get(key) ?? -Infinity) > now));
+    },
+    async remember(keys) {
+      const until = clock.now() + options.ttlSeconds * 1000;
+      for (const key of keys) expiry.set(key, until);
+    },
+  };
+}
+
+/** Latest entry per MN + kind + factor; an update with an older timeMs is ignored, an equal one replaces. */
+export function createMemoryLatest(): LatestStore {
+  const byMn = new Map<string, Map<string, LatestEntry>>();
+  return {
+    async update(entries) {
+      for (const entry of entries) {
+        let entriesOfMn = byMn.get(entry.mn);
+        if (!entriesOfMn) byMn.set(entry.mn, (entriesOfMn = new Map()));
+        const field = JSON.stringify([entry.kind, entry.factor]);
+        const current = entriesOfMn.get(field);
+        if (!current || current.timeMs <= entry.timeMs) entriesOfMn.set(field, structuredClone(entry));
+      }
+    },
+    async get(mn) {
+      const entries = [...(byMn.get(mn)?.values() ?? [])].map((e) => structuredClone(e));
+      return entries.sort((a, b) => a.kind.localeCompare(b.kind) || a.factor.localeCompare(b.factor));
+    },
+  };
+}
+
+/** Keeps the last `maxLength` frames; `recent` returns newest first. */
+export function createMemoryArchive(options: { maxLength: number }): FrameArchive {
+  const frames: ArchivedFrame[] = [];
+  return {
+    async append(batch) {
+      frames.push(...batch.map((f) => structuredClone(f)));
+      if (frames.length > options.maxLength) frames.splice(0, frames.length - options.maxLength);
+    },
+    async recent(limit) {
+      if (limit <= 0) return [];
+      return frames.slice(-limit).reverse().map((f) => structuredClone(f));
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Command routing through Redis (ARCHITECTURE: any gateway instance can own a device): the worker looks up the
+ * instance holding the MN in `${prefix}status:${mn}` and publishes on `${prefix}cmd:${instanceId}`; collectors'
+ * answers go to the stream `${prefix}replies`, read by the worker.
+ */
+import type { Redis } from 'ioredis';
+import type { CommandBus, DeviceCommand, DeviceReply } from '../domain/ports.js';
+
+export function createRedisCommandBus(redis: Redis, opts: { prefix: string; maxReplies?: number }): CommandBus & { readReplies(afterId: string, count: number): Promise<Array<{ id: string; reply: DeviceReply }>> } {
+  let subscriber: Redis | undefined;
+  const repliesKey = `${opts.prefix}replies`;
+  return {
+    async listen(instanceId, onCommand) {
+      subscriber = redis.duplicate();
+      const channel = `${opts.prefix}cmd:${instanceId}`;
+      subscriber.on('message', (ch: string, message: string) => {
+        if (ch === channel) onCommand(JSON.parse(message) as DeviceCommand);
+      });
+      await subscriber.subscribe(channel);
+    },
+    async send(cmd) {
+      const [connected, instanceId] = await redis.hmget(`${opts.prefix}status:${cmd.mn}`, 'connected', 'instanceId');
+      if (connected !== '1' || !instanceId) return 'offline';
+      const receivers = await redis.publish(`${opts.prefix}cmd:${instanceId}`, JSON.stringify(cmd));
+      return receivers > 0 ? 'sent' : 'offline';
+    },
+    async reply(reply) {
+      await redis.xadd(repliesKey, 'MAXLEN', '~', String(opts.maxReplies ?? 100_000), '*', 'r', JSON.stringify(reply));
+    },
+    async readReplies(afterId, count) {
+      const res = await redis.xrange(repliesKey, afterId === '0' ? '-' : `(${afterId}`, '+', 'COUNT', count);
+      return res.map(([id, fields]) => ({ id, reply: JSON.parse(fields[1] ?? '{}') as DeviceReply }));
+    },
+    async close() {
+      await subscriber?.quit();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * In-process cache of device records for the per-frame registry lookup, kept fresh by Redis pub/sub: every `put`
+ * publishes the MN on the registry channel and every gateway drops its copy. The cache is only trusted while the
+ * subscription is live; after a lost subscriber connection it starts empty again, since invalidations may have
+ * been missed meanwhile.
+ */
+import type { Redis } from 'ioredis';
+import type { Device } from '../domain/device.js';
+import type { Logger } from '../log.js';
+
+/** Cache of MN → device (or "known absent"), invalidated over pub/sub. */
+export interface DeviceCache {
+  /** Cached answer, or `fetch` (coalesced per MN) whose answer is cached unless an invalidation raced it. */
+  load(mn: string, fetch: () => Promise<Device | undefined>): Promise<Device | undefined>;
+  /** Drop one MN locally (the publisher also hears its own message; this covers the window before it arrives). */
+  invalidate(mn: string): void;
+  close(): Promise<void>;
+}
+
+/** Unknown MNs are cached too (a misconfigured collector resends every few seconds), but only this many. */
+const MAX_ABSENT = 10_000;
+
+/** Message that drops every cached entry (used when many devices change at once). */
+export const INVALIDATE_ALL = '*';
+
+/** Subscribe a duplicate of `redis` to `channel` and cache behind it. */
+export function createDeviceCache(redis: Redis, channel: string, log?: Logger): DeviceCache {
+  const subscriber = redis.duplicate();
+  const entries = new Map<string, Device | null>();
+  const loading = new Map<string, Promise<Device | undefined>>();
+  let absent = 0;
+  let live = false;
+  let lost = false;
+  // Bumped on every invalidation: a fetch that started before one must not store what it read.
+  let epoch = 0;
+
+  function clear(): void {
+    entries.clear();
+    loading.clear();
+    absent = 0;
+    epoch++;
+  }
+
+  function subscribe(): void {
+    subscriber.subscribe(channel).then(
+      () => {
+        clear();
+        live = true;
+      },
+      (err: unknown) => log?.warn({ err }, 'registry cache: subscribe failed, serving from Redis'),
+    );
+  }
+
+  function invalidate(mn: string): void {
+    epoch++;
+    if (mn === INVALIDATE_ALL) return clear();
+    if (entries.get(mn) === null) absent--;
+    entries.delete(mn);
+    // Later callers must not join a read that may predate the change.
+    loading.delete(mn);
+  }
+
+  function store(mn: string, device: Device | undefined): void {
+    if (device) return void entries.set(mn, device);
+    if (absent >= MAX_ABSENT) return;
+    entries.set(mn, null);
+    absent++;
+  }
+
+  subscriber.on('message', (ch: string, message: string) => {
+    if (ch === channel) invalidate(message);
+  });
+  subscriber.on('close', () => {
+    if (live) log?.warn('registry cache: subscriber connection lost, cache off until it is back');
+    live = false;
+    lost = true;
+    clear();
+  });
+  subscriber.on('ready', () => {
+    if (lost) subscribe();
+  });
+  // ioredis logs unhandled 'error' events; reconnection is automatic.
+  subscriber.on('error', (err: unknown) => log?.debug({ err }, 'registry cache: subscriber error'));
+  subscribe();
+
+  async function fetchAndStore(mn: string, fetch: () => Promise<Device | undefined>): Promise<Device | undefined> {
+    const startEpoch = epoch;
+    const device = await fetch();
+    if (live && epoch === startEpoch) store(mn, device);
+    return device;
+  }
+
+  return {
+    load(mn, fetch) {
+      if (live) {
+        const cached = entries.get(mn);
+        if (cached !== undefined) return Promise.resolve(cached ?? undefined);
+      }
+      const joined = loading.get(mn);
+      if (joined) return joined;
+      const inFlight = fetchAndStore(mn, fetch);
+      loading.set(mn, inFlight);
+      const forget = (): void => {
+        if (loading.get(mn) === inFlight) loading.delete(mn);
+      };
+      inFlight.then(forget, forget);
+      return inFlight;
+    },
+    invalidate,
+    async close() {
+      live = false;
+      subscriber.removeAllListeners('close');
+      await subscriber.quit().catch(() => subscriber.disconnect());
+    },
+  };
+}

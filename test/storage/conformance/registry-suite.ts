@@ -1,0 +1,85 @@
+/**
+ * DeviceRegistry conformance (aedes-persistence abstract.js style): the same expectations for the in-memory and
+ * the Redis registry. `factory` returns a fresh, empty registry each time.
+ */
+import { newDevice } from '../../../src/domain/device-defaults.js';
+import type { DeviceRegistry } from '../../../src/domain/ports.js';
+import type { Tap } from './tap-types.js';
+
+export type RegistryFactory = (options: { maxPending?: number }) => Promise<DeviceRegistry>;
+
+const MN_A = '88888880000001';
+const MN_B = '010000A8900016F000169DC0';
+const at = (iso: string): Date => new Date(iso);
+
+export function registrySuite(t: Tap, factory: RegistryFactory): void {
+  const open = async (tt: Tap, options: { maxPending?: number } = {}): Promise<DeviceRegistry> => {
+    const registry = await factory(options);
+    tt.teardown(() => registry.close());
+    return registry;
+  };
+
+  t.test('unknown MN is undefined, registered one comes back equal', async (tt) => {
+    const registry = await open(tt);
+    tt.equal(await registry.get(MN_A), undefined);
+    const device = newDevice({ mn: MN_A, password: 'S3cret!x', version: '2017', crcVariants: ['modbus'] });
+    await registry.put(device);
+    tt.same(await registry.get(MN_A), device);
+    tt.same(await registry.list(), [device]);
+  });
+
+  t.test('put replaces, and list is sorted by MN', async (tt) => {
+    const registry = await open(tt);
+    const b = newDevice({ mn: MN_B, password: 'pw-b-123' });
+    const a = newDevice({ mn: MN_A, password: 'pw-a-123' });
+    await registry.put(b);
+    await registry.put(a);
+    await registry.put({ ...a, enabled: false });
+    tt.equal((await registry.get(MN_A))?.enabled, false);
+    tt.same((await registry.list()).map((d) => d.mn), [MN_A, MN_B]);
+  });
+
+  t.test('a returned device is a copy: mutating it does not change the registry', async (tt) => {
+    const registry = await open(tt);
+    await registry.put(newDevice({ mn: MN_A, password: 'pw-a-123' }));
+    const got = await registry.get(MN_A);
+    if (got) got.profile.crcVariants.length = 0;
+    tt.equal((await registry.get(MN_A))?.profile.crcVariants.length, 3);
+  });
+
+  t.test('pending: first/last seen, count, latest source and sample; newest first', async (tt) => {
+    const registry = await open(tt);
+    await registry.recordPending({ mn: MN_A, sourceIp: '10.0.0.1', sampleFrame: '##first', at: at('2024-01-01T00:00:00Z') });
+    await registry.recordPending({ mn: MN_B, sourceIp: '10.0.0.9', sampleFrame: '##b', at: at('2024-01-01T00:00:30Z') });
+    await registry.recordPending({ mn: MN_A, sourceIp: '10.0.0.2', sampleFrame: '##second', at: at('2024-01-01T00:01:00Z') });
+    // Recorded late by another gateway: counted, but last seen does not move backwards.
+    await registry.recordPending({ mn: MN_A, sourceIp: '10.0.0.3', sampleFrame: '##late', at: at('2024-01-01T00:00:10Z') });
+    const pending = await registry.listPending();
+    tt.same(pending.map((p) => p.mn), [MN_A, MN_B]);
+    tt.same(pending[0], {
+      mn: MN_A,
+      firstSeen: '2024-01-01T00:00:00.000Z',
+      lastSeen: '2024-01-01T00:01:00.000Z',
+      sourceIp: '10.0.0.2',
+      frames: 3,
+      sampleFrame: '##second',
+    });
+  });
+
+  t.test('registering a device or removing the entry clears it from pending', async (tt) => {
+    const registry = await open(tt);
+    await registry.recordPending({ mn: MN_A, sourceIp: '10.0.0.1', sampleFrame: '##a', at: at('2024-01-01T00:00:00Z') });
+    await registry.recordPending({ mn: MN_B, sourceIp: '10.0.0.1', sampleFrame: '##b', at: at('2024-01-01T00:00:00Z') });
+    await registry.put(newDevice({ mn: MN_A, password: 'pw-a-123' }));
+    await registry.removePending(MN_B);
+    tt.same(await registry.listPending(), []);
+  });
+
+  t.test('the pending list is bounded: the least recently seen MNs are dropped', async (tt) => {
+    const registry = await open(tt, { maxPending: 3 });
+    for (let i = 0; i < 5; i++) {
+      await registry.recordPending({ mn: `MN${i}`, sourceIp: '10.0.0.1', sampleFrame: '##', at: new Date(Date.UTC(2024, 0, 1, 0, i)) });
+    }
+    tt.same((await registry.listPending()).map((p) => p.mn), ['MN4', 'MN3', 'MN2']);
+  });
+}
