@@ -48,7 +48,8 @@ EXPOSE 5003 8080
 # several roles must pass each (docker/healthcheck.mjs reads the role from this container's argument).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "/app/docker/healthcheck.mjs"]
 
-# main.ts closes gracefully on SIGTERM (stops accepting, flushes the write batch, acks, exits); give it time
-# (compose: stop_grace_period). Run with --init (compose: init: true) so a signal is never lost on PID 1.
+# main.ts shuts down gracefully on SIGTERM (stop accepting, finish storing, ack, close) and exits by itself after
+# 30 s at most: give it more than that (docker stop -t 40; compose: stop_grace_period: 40s). Run with --init
+# (compose: init: true) so that PID 1 is a real init and no signal is lost.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "/app/dist/src/main.js"]

@@ -184,5 +184,28 @@ export function versionOfFlag(flag: number): Version | undefined {
 export const NUMERIC_SUFFIXES = ['Rtd', 'Min', 'Avg', 'Max', 'ZsRtd', 'ZsMin', 'ZsAvg', 'ZsMax', 'Cou', 'RT'] as const;
 export type NumericSuffix = (typeof NUMERIC_SUFFIXES)[number];
 
+/**
+ * Factor suffixes with a field of their own in a FactorReading (HJ212-2017 6.6.3, SPEC 5), in the order the encoder
+ * writes them (the order of the standard's samples: values, flags, then times and text).
+ */
+export const READING_SUFFIXES = [
+  ['Rtd', 'rtd'],
+  ['ZsRtd', 'zsRtd'],
+  ['Cou', 'cou'],
+  ['Min', 'min'],
+  ['Avg', 'avg'],
+  ['Max', 'max'],
+  ['ZsMin', 'zsMin'],
+  ['ZsAvg', 'zsAvg'],
+  ['ZsMax', 'zsMax'],
+  ['Flag', 'flag'],
+  ['EFlag', 'eflag'],
+  ['SampleTime', 'sampleTime'],
+  ['Info', 'info'],
+  ['RS', 'rs'],
+  ['RT', 'rt'],
+] as const;
+export type ReadingField = (typeof READING_SUFFIXES)[number][1];
+
 /** History commands whose CP needs DataTime (upload) or BeginTime (request) (corpus README). */
 export const TIMED_CNS = ['2031', '2041', '2051', '2061'] as const;

@@ -5,9 +5,10 @@
  */
 import type { TextEncoding } from './types.js';
 
-const decoders: Partial<Record<TextEncoding, TextDecoder>> = {};
+type Decoder = InstanceType<typeof TextDecoder>;
+const decoders: Partial<Record<TextEncoding, Decoder>> = {};
 
-function decoder(encoding: TextEncoding): TextDecoder {
+function decoder(encoding: TextEncoding): Decoder {
   // ignoreBOM: a leading U+FEFF is data, not a marker to strip.
   return (decoders[encoding] ??= new TextDecoder(encoding, { ignoreBOM: true }));
 }

@@ -22,6 +22,8 @@ export interface Packet {
   pno?: number;
   /** Every CP key to its verbatim string value, in wire order (`1.230` stays `1.230`). */
   cp: Record<string, string>;
+  /** Header fields the standard does not define, verbatim (encoded after PNO, before CP). */
+  extra?: Record<string, string>;
 }
 
 export type WarningCode =
@@ -33,7 +35,8 @@ export type WarningCode =
   | 'HJ_WARN_MN_LENGTH'
   | 'HJ_WARN_NOT_NUMBER'
   | 'HJ_WARN_UNKNOWN_ST'
-  | 'HJ_WARN_UNKNOWN_CN';
+  | 'HJ_WARN_UNKNOWN_CN'
+  | 'HJ_WARN_UNKNOWN_VERSION';
 
 export interface Warning {
   code: WarningCode;
@@ -69,6 +72,8 @@ export interface ParseOptions {
   maxDataLength?: number;
   /** Encoding of text values. Default 'utf-8'. */
   encoding?: TextEncoding;
+  /** Lenient only: accept a length field counting characters instead of bytes (with a warning). Default true. */
+  allowCharLength?: boolean;
 }
 
 /** One reading of one factor inside a CP group (HJ212-2017 6.6). Values are verbatim strings. */

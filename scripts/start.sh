@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-[ -d node_modules ] || npm ci --no-audit --no-fund
+[ -d node_modules ] || npm install --no-audit --no-fund
 SERVICES="redis influx" bash scripts/services.sh start
 [ -f dist/src/main.js ] && [ -z "$(find protocol src -newer dist/src/main.js -name '*.ts' -print -quit)" ] || npx tsc -p tsconfig.json
 exec node dist/src/main.js "$@"

@@ -28,6 +28,9 @@ export const isoDateTime = z.iso.datetime({ offset: true });
 
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 
+/** A collector's MN in a path (its format is checked where collectors are created). */
+export const mnParams = z.object({ mn: z.string().min(1).max(64) });
+
 export const roleSchema = z.enum(ROLES);
 
 /** Optional text field: trimmed, non-empty when present. */

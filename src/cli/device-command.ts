@@ -120,12 +120,21 @@ const COMMANDS: Record<string, (ctx: Context) => Promise<number>> = {
   enable: (ctx) => changeDevice(ctx, setEnabled(true)),
 };
 
-function connect(config: Config): Redis {
-  // Fail within about a second when Redis is down instead of queueing commands forever.
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, retryStrategy: (times) => (times > 3 ? null : 200) });
-  // Command rejections carry the error; without a listener ioredis would also print it unformatted.
-  redis.on('error', () => undefined);
-  return redis;
+/** Connect once, without reconnecting: a CLI should fail at once with the reason when Redis is down. */
+async function connect(config: Config): Promise<Redis> {
+  const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  // connect() only says "Connection is closed"; the reason (ECONNREFUSED, auth ...) arrives as an 'error' event,
+  // which also keeps ioredis from printing it raw.
+  let reason: Error | undefined;
+  redis.on('error', (err: Error) => (reason ??= err));
+  try {
+    await redis.connect();
+    return redis;
+  } catch (err) {
+    redis.disconnect();
+    // host:port only: the URL may carry a password.
+    throw new Error(`cannot connect to Redis at ${new URL(config.redis.url).host}: ${(reason ?? (err as Error)).message}`);
+  }
 }
 
 function loadConfigOrReport(io: CommandIo): Config | undefined {
@@ -154,7 +163,13 @@ export async function run(args: string[], io: CommandIo = defaultIo): Promise<nu
   }
   const config = loadConfigOrReport(io);
   if (!config) return EXIT.usage;
-  const redis = connect(config);
+  let redis: Redis;
+  try {
+    redis = await connect(config);
+  } catch (err) {
+    io.err(`error: ${(err as Error).message}\n`);
+    return EXIT.failed;
+  }
   const registry = createRedisRegistry({ redis, prefix: config.redis.prefix, cache: false });
   try {
     return await handler({ registry, config, io, args: parsed });
@@ -163,6 +178,6 @@ export async function run(args: string[], io: CommandIo = defaultIo): Promise<nu
     return EXIT.failed;
   } finally {
     await registry.close();
-    redis.disconnect();
+    await redis.quit();
   }
 }

@@ -4,12 +4,12 @@
  * src/queue/workers, the Redis implementations in src/storage/redis-ledgers.ts, in-memory fakes in
  * src/storage/memory-ledgers.ts.
  */
+import type { NumericField, ValueKind } from './readings.js';
 
-/** Data kinds (InfluxDB measurements) whose periods the checks expect. HJ212-2017 table 5: 2011 / 2051 / 2061 / 2031. */
-export const CHECK_KINDS = ['realtime', 'minute', 'hour', 'day'] as const;
-export type CheckKind = (typeof CHECK_KINDS)[number];
+/** Data kinds (InfluxDB measurements) whose periods the checks expect: the catalog's upload kinds. */
+export type CheckKind = ValueKind;
 
-/** History request CN per data kind (HJ212-2017 6.6.4: 2051 minute, 2061 hour, 2031 day). Realtime has none. */
+/** History request CN per data kind (HJ212-2017 CN table: 2051 minute, 2061 hour, 2031 day). Realtime has none. */
 export const HISTORY_CN: Readonly<Partial<Record<CheckKind, string>>> = { minute: '2051', hour: '2061', day: '2031' };
 
 /** Lower and/or upper bound; either may be absent. */
@@ -41,8 +41,6 @@ export interface CheckItem {
   standard?: Limits;
   /** Measuring range of the instrument. */
   range?: Limits;
-  /** Compare the 折算 (ZsAvg / ZsRtd) value with the standard instead of the measured one. */
-  useConverted?: boolean;
   /** Factors such as temperature or static pressure may legitimately be negative. */
   allowNegative?: boolean;
   /** Identical values for this many consecutive periods are an anomaly. */
@@ -62,9 +60,6 @@ export interface ItemSource {
   /** MNs that have at least one enabled item. */
   collectors(): Promise<string[]>;
 }
-
-/** Numeric fields of a reading, as the gateway writes them (src/server/points.ts). */
-export type NumericField = 'rtd' | 'min' | 'avg' | 'max' | 'zs_rtd' | 'zs_min' | 'zs_avg' | 'zs_max' | 'cou';
 
 /** One stored reading of one factor. */
 export interface ReadingRow {
@@ -88,17 +83,17 @@ export interface ReadingReader {
   read(mn: string, kind: CheckKind, fromMs: number, toMs: number, factor?: string): Promise<ReadingRow[]>;
 }
 
-/** Who did something, as the API authenticated them. */
-export interface Actor {
-  id: string;
+/** Who did something: the API token (id, name, role) or the worker itself (`system`). */
+export interface ActorRef {
+  tokenId: string;
+  name: string;
   role: string;
-  enterpriseId?: string;
 }
 
 /** A state change on a ledger entry (the entry's own audit trail). */
 export interface StateChange {
   at: number;
-  by: string;
+  by: ActorRef;
   from: string;
   to: string;
   note?: string;
@@ -107,7 +102,7 @@ export interface StateChange {
 /** An enterprise's 原因说明 (explanation) of a gap or an anomaly. */
 export interface Explanation {
   text: string;
-  by: string;
+  by: ActorRef;
   at: number;
 }
 
@@ -115,7 +110,7 @@ export interface Explanation {
 export interface Review {
   decision: 'accepted' | 'rejected';
   comment: string;
-  by: string;
+  by: ActorRef;
   at: number;
 }
 
@@ -213,7 +208,7 @@ export interface BackfillEntry extends EntryBase {
   kind: CheckKind;
   values: Partial<Record<NumericField, number>>;
   reason: string;
-  by: string;
+  by: ActorRef;
   gapId?: string;
   review?: Review;
 }
@@ -224,7 +219,7 @@ export interface RegistrationEntry extends EntryBase {
   state: RegistrationState;
   reason: RegistrationReason;
   reasonText?: string;
-  by: string;
+  by: ActorRef;
   review?: Review;
 }
 
@@ -337,4 +332,18 @@ export interface RollupStore {
   /** Replace the rows of a month for the given collectors' items. */
   put(month: string, rows: readonly MonthlyRow[]): Promise<void>;
   get(month: string): Promise<MonthlyRow[]>;
+}
+
+/** Why a ledger action was refused; the API maps each code to an HTTP status. */
+export type LedgerErrorCode = 'not-found' | 'conflict' | 'invalid-state' | 'invalid-input' | 'forbidden';
+
+/** An expected refusal of a ledger action (unknown entry, wrong state, collector data in the way...). */
+export class LedgerError extends Error {
+  constructor(
+    readonly code: LedgerErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LedgerError';
+  }
 }

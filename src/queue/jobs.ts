@@ -14,7 +14,11 @@ export type CheckJob = z.infer<typeof checkJobSchema>;
 
 export const HOUR_MS = 3_600_000;
 
-/** The same collector + kind + hour always maps to one job id, so bursts of frames collapse into one job. */
+/**
+ * The same collector + kind + hour always maps to one job id, so bursts of frames collapse into one job.
+ * Separator `-`: BullMQ 5+ refuses custom ids containing `:` (except 3-part legacy repeat ids); MNs are letters
+ * and digits and kinds use `_`, so the parts stay unambiguous.
+ */
 export function checkJobId(job: CheckJob): string {
-  return `check:${job.mn}:${job.kind}:${job.hourMs}`;
+  return `check-${job.mn}-${job.kind}-${job.hourMs}`;
 }

@@ -63,7 +63,7 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
       idleTimeoutMs: config.tcp.idleTimeoutMs,
       partialFrameTimeoutMs: 30_000,
       maxDataLength: config.tcp.maxDataLength,
-      maxFrameCeiling: 16_384,
+      maxFrameCeiling: 9999,
       subpacketTimeoutMs: config.tcp.subpacketTimeoutMs,
       defaultTimeZone: config.timeZone,
       maxInflightPerConnection: 256,

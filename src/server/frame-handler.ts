@@ -119,11 +119,12 @@ export class FrameHandler {
     this.subpackets.add(mn, packet.qn ?? '', packet.cn, packet.pnum, packet.pno, now);
   }
 
-  private reject(ctx: ConnectionContext, raw: Buffer, at: number, parsed: ParseOk, verdict: string, qnRtn: string, unknownMn: boolean): void {
+  private async reject(ctx: ConnectionContext, raw: Buffer, at: number, parsed: ParseOk, verdict: string, qnRtn: string, unknownMn: boolean): Promise<void> {
     const { packet } = parsed;
     this.finish(ctx, raw, at, packet, verdict);
     if (unknownMn && packet.mn) {
-      this.deps.registry
+      // Recorded before the 9011 goes out, so an operator who sees the rejection also finds the pending entry.
+      await this.deps.registry
         .recordPending({ mn: packet.mn, sourceIp: ctx.remoteIp, sampleFrame: raw.toString('latin1'), at: new Date(at) })
         .catch((err) => this.deps.logger.error({ err }, 'pending-device record failed'));
     }

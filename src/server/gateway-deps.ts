@@ -40,7 +40,7 @@ export interface GatewayOptions {
   partialFrameTimeoutMs: number;
   /** Default maximum data segment (HJ212-2017 6.1: 1024); devices may be allowed more. */
   maxDataLength: number;
-  /** Largest data segment the framer will buffer for any device (per-device limits are enforced by the parser). */
+  /** Largest data segment the framer buffers for any device (the 4-digit length field caps it at 9999); per-device limits are enforced by the parser. */
   maxFrameCeiling: number;
   subpacketTimeoutMs: number;
   defaultTimeZone: string;

@@ -46,7 +46,8 @@ export function encodeDevice(device: Device): string {
 }
 
 /**
- * Parse a stored device.
+ * Parse a stored device. The result is deeply frozen: the registry hands the same cached object to every frame
+ * of a device, so a caller mutating it would change what other connections see (copy it to change it).
  * @throws DeviceRecordError when the JSON or its shape is wrong.
  */
 export function decodeDevice(mn: string, json: string): Device {
@@ -58,5 +59,8 @@ export function decodeDevice(mn: string, json: string): Device {
   }
   const parsed = deviceSchema.safeParse(raw);
   if (!parsed.success) throw new DeviceRecordError(mn, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return parsed.data;
+  const device: Device = parsed.data;
+  Object.freeze(device.profile.crcVariants);
+  Object.freeze(device.profile);
+  return Object.freeze(device);
 }

@@ -2,11 +2,11 @@
  * ReadingQuery over InfluxQL (`/query`, which InfluxDB 1.x, 2.x with a DBRP mapping and 3.x all answer). Every user
  * value goes into the statement through quoteString / quoteIdent; numbers are integers produced by this module.
  */
-import { DATA_KINDS, NUMERIC_FIELDS, TEXT_FIELDS, type DataKind, type Reading, type ReadingFilter, type ReadingQuery } from '../domain/readings.js';
+import { DATA_KINDS, NUMERIC_FIELDS, TEXT_FIELDS, type DataKind, type NumericField, type Reading, type ReadingFilter, type ReadingQuery, type TextField } from '../domain/readings.js';
 import { quoteIdent, quoteString, type InfluxQuery, type Series } from './influx-query.js';
 
 /** Value columns selected, in output order; `invalid` is the boolean the gateway sets for non-numeric values. */
-const VALUE_COLUMNS = [...NUMERIC_FIELDS, ...TEXT_FIELDS, 'invalid'] as const;
+const VALUE_COLUMNS = [...NUMERIC_FIELDS, ...TEXT_FIELDS, 'invalid'];
 const SELECT_VALUES = VALUE_COLUMNS.map(quoteIdent).join(', ');
 const NUMERIC = new Set<string>(NUMERIC_FIELDS);
 const TEXT = new Set<string>(TEXT_FIELDS);
@@ -44,7 +44,7 @@ export function buildLatestStatement(mn: string, kinds: readonly DataKind[]): st
 }
 
 /** Readings of one series; tag values come from the row's columns or, with GROUP BY, from the series' tags. */
-function toReadings(series: Series, fallback: { mn?: string }): Reading[] {
+function toReadings(series: Series, fallback: Record<string, unknown>): Reading[] {
   const kind = series.name as DataKind;
   if (!KINDS.has(kind)) return [];
   const { columns } = series;
@@ -56,8 +56,8 @@ function toReadings(series: Series, fallback: { mn?: string }): Reading[] {
       if (value === null || value === undefined || i === 0) return;
       if (column === 'mn' || column === 'factor' || column === 'st') tags[column] = value;
       else if (column === 'invalid') reading.invalid = value === true;
-      else if (NUMERIC.has(column) && typeof value === 'number') reading[column as (typeof NUMERIC_FIELDS)[number]] = value;
-      else if (TEXT.has(column) && typeof value === 'string') reading[column as (typeof TEXT_FIELDS)[number]] = value;
+      else if (NUMERIC.has(column) && typeof value === 'number') reading[column as NumericField] = value;
+      else if (TEXT.has(column) && typeof value === 'string') reading[column as TextField] = value;
     });
     reading.mn = String(tags.mn ?? '');
     reading.factor = String(tags.factor ?? '');

@@ -29,6 +29,9 @@ export interface InfluxWriterOptions {
   timeoutMs?: number;
 }
 
+/** Batching limits of the writer (the InfluxConfig fields it uses). */
+export type BatchLimits = Pick<InfluxConfig, 'batchSize' | 'flushMs' | 'maxPending'>;
+
 interface Call {
   body: string;
   points: number;
@@ -50,93 +53,134 @@ function asWriteError(err: unknown): InfluxWriteError {
 }
 
 /**
- * Create the InfluxDB sink for the configured family (v1: raw `/write`; v2: @influxdata/influxdb-client transport).
- * Transient failures are retried with exponential backoff for as long as it takes while the points stay buffered;
- * a 400-class refusal of a merged batch is narrowed down by bisection so only the write calls holding bad points
- * reject, with `SinkError(permanent = true)`; a missing 1.x database is created. `close()` waits for every accepted
- * point to be durable (or rejected), however long InfluxDB stays away.
+ * Group commit over any {@link WriteTransport}. Transient failures are retried with exponential backoff for as long
+ * as it takes while the points stay buffered; a 400-class refusal of a merged batch is narrowed down by bisection so
+ * only the write calls holding bad points reject, with `SinkError(permanent = true)`; a missing 1.x database is
+ * created. `close()` waits for every accepted point to be durable (or rejected), however long InfluxDB stays away.
  */
-export function createInfluxWriter(config: InfluxConfig, options: InfluxWriterOptions = {}): ReadingSink {
-  const transport = transportFor(config, options.timeoutMs ?? 10_000);
-  const log = options.logger?.child({ component: 'influx-writer' });
-  const minDelay = options.retry?.minMs ?? 100;
-  const maxDelay = options.retry?.maxMs ?? 5_000;
-  const queue: Call[] = [];
-  const drainListeners: Array<() => void> = [];
-  const idleWaiters: Array<() => void> = [];
-  let queuedPoints = 0;
-  let pending = 0;
-  let saturated = false;
-  let running = false;
-  let closing = false;
-  let timer: NodeJS.Timeout | undefined;
+export class GroupCommitWriter implements ReadingSink {
+  private readonly log: Logger | undefined;
+  private readonly minDelay: number;
+  private readonly maxDelay: number;
+  private readonly queue: Call[] = [];
+  private readonly drainListeners: Array<() => void> = [];
+  private readonly idleWaiters: Array<() => void> = [];
+  private queuedPoints = 0;
+  private pendingPoints = 0;
+  private isSaturated = false;
+  private running = false;
+  private closing = false;
+  private timer: NodeJS.Timeout | undefined;
 
-  function updateSaturation(): void {
-    if (!saturated && pending > config.maxPending) {
-      saturated = true;
-      log?.warn({ pending, maxPending: config.maxPending }, 'influx writer saturated');
-    } else if (saturated && pending <= config.maxPending * LOW_WATER) {
-      saturated = false;
-      for (const listener of drainListeners) {
-        try {
-          listener();
-        } catch (err) {
-          log?.error({ err }, 'drain listener threw');
-        }
+  constructor(
+    private readonly transport: WriteTransport,
+    private readonly limits: BatchLimits,
+    private readonly options: InfluxWriterOptions = {},
+  ) {
+    this.log = options.logger?.child({ component: 'influx-writer' });
+    this.minDelay = options.retry?.minMs ?? 100;
+    this.maxDelay = options.retry?.maxMs ?? 5_000;
+  }
+
+  get pending(): number {
+    return this.pendingPoints;
+  }
+
+  get saturated(): boolean {
+    return this.isSaturated;
+  }
+
+  onDrain(listener: () => void): void {
+    this.drainListeners.push(listener);
+  }
+
+  write(points: readonly Point[]): Promise<void> {
+    if (this.closing) return Promise.reject(new SinkError('influx writer is closed', false));
+    let body: string;
+    try {
+      body = toLines(points);
+    } catch (err) {
+      if (err instanceof LineProtocolError) return Promise.reject(new SinkError(err.message, true));
+      throw err;
+    }
+    return body === '' ? Promise.resolve() : this.enqueue(body, points.length);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.running && this.queue.length > 0) void this.run();
+    if (this.running) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private enqueue(body: string, points: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ body, points, at: Date.now(), resolve, reject });
+      this.queuedPoints += points;
+      this.pendingPoints += points;
+      this.updateSaturation();
+      if (this.running) return;
+      if (this.queuedPoints >= this.limits.batchSize) void this.run();
+      else this.arm(this.limits.flushMs);
+    });
+  }
+
+  private arm(ms: number): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.running) void this.run();
+    }, ms);
+  }
+
+  /** Send batches one at a time while one is due: full, old enough, or closing. */
+  private async run(): Promise<void> {
+    this.running = true;
+    for (let head = this.queue[0]; head; head = this.queue[0]) {
+      const wait = head.at + this.limits.flushMs - Date.now();
+      if (!this.closing && this.queuedPoints < this.limits.batchSize && wait > 0) {
+        this.arm(wait);
+        break;
       }
+      await this.commit(this.takeBatch());
     }
+    this.running = false;
+    if (this.queue.length === 0) this.idleWaiters.splice(0).forEach((wake) => wake());
   }
 
-  function settle(calls: readonly Call[], err?: Error): void {
-    for (const call of calls) {
-      pending -= call.points;
-      if (err) call.reject(err);
-      else call.resolve();
+  private takeBatch(): Call[] {
+    let count = 0;
+    let points = 0;
+    for (const call of this.queue) {
+      if (count > 0 && points + call.points > this.limits.batchSize) break;
+      count++;
+      points += call.points;
     }
-    updateSaturation();
-  }
-
-  function backoff(attempt: number): Promise<void> {
-    // Jitter keeps several gateways from hammering a recovering InfluxDB in lockstep.
-    const delay = Math.min(maxDelay, minDelay * 2 ** Math.min(attempt, 20)) * (0.8 + Math.random() * 0.4);
-    return new Promise((resolve) => setTimeout(resolve, delay));
-  }
-
-  function logFailure(err: InfluxWriteError, attempt: number, points: number): void {
-    // First failure and every tenth after it: an outage of minutes should not flood the log.
-    if (attempt % 10 !== 0) return;
-    log?.warn({ err: err.message, status: err.status, attempt, points, target: transport.target }, 'influx write failed, retrying');
+    this.queuedPoints -= points;
+    return this.queue.splice(0, count);
   }
 
   /** Write these calls' points until InfluxDB takes them or refuses the data. */
-  async function commit(calls: readonly Call[]): Promise<void> {
+  private async commit(calls: readonly Call[]): Promise<void> {
     const points = calls.reduce((n, c) => n + c.points, 0);
     const body = calls.length === 1 ? (calls[0]?.body ?? '') : calls.map((c) => c.body).join('\n');
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       try {
-        await transport.write(body);
-        options.observer?.batch(points, performance.now() - started, true);
-        if (attempt > 0) log?.info({ attempts: attempt + 1, points }, 'influx write succeeded after retries');
-        settle(calls);
+        await this.transport.write(body);
+        this.options.observer?.batch(points, performance.now() - started, true);
+        if (attempt > 0) this.log?.info({ attempts: attempt + 1, points }, 'influx write succeeded after retries');
+        this.settle(calls);
         return;
       } catch (caught) {
-        options.observer?.batch(points, performance.now() - started, false);
+        this.options.observer?.batch(points, performance.now() - started, false);
         const err = asWriteError(caught);
-        if (err.kind === 'data') return isolate(calls, err);
-        if (err.kind === 'database-not-found' && transport.ensureDatabase) await createDatabase();
-        else logFailure(err, attempt, points);
-        await backoff(attempt);
+        if (err.kind === 'data') return this.isolate(calls, err);
+        if (err.kind === 'database-not-found' && this.transport.ensureDatabase) await this.createDatabase();
+        else this.logFailure(err, attempt, points);
+        await this.backoff(attempt);
       }
-    }
-  }
-
-  async function createDatabase(): Promise<void> {
-    try {
-      await transport.ensureDatabase?.();
-      log?.info({ target: transport.target }, 'created missing InfluxDB database');
-    } catch (err) {
-      log?.warn({ err: asWriteError(err).message, target: transport.target }, 'could not create InfluxDB database');
     }
   }
 
@@ -145,90 +189,69 @@ export function createInfluxWriter(config: InfluxConfig, options: InfluxWriterOp
    * about 2·log2(calls) extra writes. Re-sending points that a 1.x "partial write" already stored is harmless
    * (same series and timestamp overwrite).
    */
-  async function isolate(calls: readonly Call[], err: InfluxWriteError): Promise<void> {
+  private async isolate(calls: readonly Call[], err: InfluxWriteError): Promise<void> {
     const [only] = calls;
     if (only && calls.length === 1) {
-      log?.warn({ err: err.message, status: err.status, points: only.points }, 'influx refused points permanently');
-      return settle(calls, new SinkError(err.message, true));
+      this.log?.warn({ err: err.message, status: err.status, points: only.points }, 'influx refused points permanently');
+      return this.settle(calls, new SinkError(err.message, true));
     }
     const mid = calls.length >>> 1;
-    await commit(calls.slice(0, mid));
-    await commit(calls.slice(mid));
+    await this.commit(calls.slice(0, mid));
+    await this.commit(calls.slice(mid));
   }
 
-  function takeBatch(): Call[] {
-    let count = 0;
-    let points = 0;
-    for (const call of queue) {
-      if (count > 0 && points + call.points > config.batchSize) break;
-      count++;
-      points += call.points;
+  private async createDatabase(): Promise<void> {
+    try {
+      await this.transport.ensureDatabase?.();
+      this.log?.info({ target: this.transport.target }, 'created missing InfluxDB database');
+    } catch (err) {
+      this.log?.warn({ err: asWriteError(err).message, target: this.transport.target }, 'could not create InfluxDB database');
     }
-    queuedPoints -= points;
-    return queue.splice(0, count);
   }
 
-  async function run(): Promise<void> {
-    running = true;
-    for (let head = queue[0]; head; head = queue[0]) {
-      const wait = head.at + config.flushMs - Date.now();
-      if (!closing && queuedPoints < config.batchSize && wait > 0) {
-        arm(wait);
-        break;
-      }
-      await commit(takeBatch());
+  private settle(calls: readonly Call[], err?: Error): void {
+    for (const call of calls) {
+      this.pendingPoints -= call.points;
+      if (err) call.reject(err);
+      else call.resolve();
     }
-    running = false;
-    if (queue.length === 0) idleWaiters.splice(0).forEach((wake) => wake());
+    this.updateSaturation();
   }
 
-  function arm(ms: number): void {
-    if (timer) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      if (!running) void run();
-    }, ms);
-  }
-
-  function enqueue(body: string, points: number): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      queue.push({ body, points, at: Date.now(), resolve, reject });
-      queuedPoints += points;
-      pending += points;
-      updateSaturation();
-      if (running) return;
-      if (queuedPoints >= config.batchSize) void run();
-      else arm(config.flushMs);
-    });
-  }
-
-  return {
-    get pending() {
-      return pending;
-    },
-    get saturated() {
-      return saturated;
-    },
-    onDrain(listener) {
-      drainListeners.push(listener);
-    },
-    write(points: readonly Point[]) {
-      if (closing) return Promise.reject(new SinkError('influx writer is closed', false));
-      let body: string;
-      try {
-        body = toLines(points);
-      } catch (err) {
-        if (err instanceof LineProtocolError) return Promise.reject(new SinkError(err.message, true));
-        throw err;
+  private updateSaturation(): void {
+    const { maxPending } = this.limits;
+    if (!this.isSaturated && this.pendingPoints > maxPending) {
+      this.isSaturated = true;
+      this.log?.warn({ pending: this.pendingPoints, maxPending }, 'influx writer saturated');
+    } else if (this.isSaturated && this.pendingPoints <= maxPending * LOW_WATER) {
+      this.isSaturated = false;
+      for (const listener of this.drainListeners) {
+        try {
+          listener();
+        } catch (err) {
+          this.log?.error({ err }, 'drain listener threw');
+        }
       }
-      return body === '' ? Promise.resolve() : enqueue(body, points.length);
-    },
-    async close() {
-      closing = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      if (!running && queue.length > 0) void run();
-      if (running) await new Promise<void>((resolve) => idleWaiters.push(resolve));
-    },
-  };
+    }
+  }
+
+  private backoff(attempt: number): Promise<void> {
+    // Jitter keeps several gateways from hammering a recovering InfluxDB in lockstep.
+    const delay = Math.min(this.maxDelay, this.minDelay * 2 ** Math.min(attempt, 20)) * (0.8 + Math.random() * 0.4);
+    return new Promise((resolve) => setTimeout(resolve, delay));
+  }
+
+  private logFailure(err: InfluxWriteError, attempt: number, points: number): void {
+    // First failure and every tenth after it: an outage of minutes should not flood the log.
+    if (attempt % 10 !== 0) return;
+    this.log?.warn({ err: err.message, status: err.status, attempt, points, target: this.transport.target }, 'influx write failed, retrying');
+  }
+}
+
+/**
+ * The InfluxDB sink for the configured family (v1: raw `/write`; v2: the @influxdata/influxdb-client transport),
+ * batching by `batchSize` / `flushMs` and saturating above `maxPending`; see {@link GroupCommitWriter}.
+ */
+export function createInfluxWriter(config: InfluxConfig, options: InfluxWriterOptions = {}): ReadingSink {
+  return new GroupCommitWriter(transportFor(config, options.timeoutMs ?? 10_000), config, options);
 }

@@ -1,5 +1,5 @@
 /** Ledger filtering and index keys shared by the Redis and the in-memory ledger stores (same semantics in both). */
-import type { LedgerEntry, LedgerPage, LedgerQuery } from '../domain/ledgers.js';
+import type { LedgerEntry, LedgerPage, LedgerQuery, MonthlyRow } from '../domain/ledgers.js';
 
 /** Gap states in which the collector's data is still awaited (the collector's active-gap index). */
 export const ACTIVE_GAP_STATES: ReadonlySet<string> = new Set(['open', 'repull-requested']);
@@ -50,4 +50,14 @@ export function indexNameFor(q: LedgerQuery): string {
   if (q.enterpriseId !== undefined) return `idx:${q.type}:ent:${q.enterpriseId}`;
   if (q.states?.length === 1 && q.states[0] !== undefined) return `idx:${q.type}:state:${q.states[0]}`;
   return `idx:${q.type}`;
+}
+
+/** Hash field of a monthly row: one per collector, item and data kind. */
+export function rollupField(row: MonthlyRow): string {
+  return `${row.mn}|${row.itemId}|${row.factor}|${row.kind}`;
+}
+
+/** Rows in a stable order: site, point, factor, kind. */
+export function compareRows(a: MonthlyRow, b: MonthlyRow): number {
+  return a.siteId.localeCompare(b.siteId) || a.pointId.localeCompare(b.pointId) || a.factor.localeCompare(b.factor) || a.kind.localeCompare(b.kind);
 }

@@ -23,9 +23,10 @@ const MAX_ABSENT = 10_000;
 /** Message that drops every cached entry (used when many devices change at once). */
 export const INVALIDATE_ALL = '*';
 
-/** Subscribe a duplicate of `redis` to `channel` and cache behind it. */
+/** Subscribe a duplicate of `redis` to `channel` and cache behind it; the connection is named `<channel>-cache`. */
 export function createDeviceCache(redis: Redis, channel: string, log?: Logger): DeviceCache {
-  const subscriber = redis.duplicate();
+  // Named so operators (and tests) can tell it apart in CLIENT LIST; CLIENT SETNAME refuses spaces and the like.
+  const subscriber = redis.duplicate({ connectionName: `${channel}-cache`.replace(/[^\w:.-]/g, '_') });
   const entries = new Map<string, Device | null>();
   const loading = new Map<string, Promise<Device | undefined>>();
   let absent = 0;

@@ -360,6 +360,17 @@ const checks: Check[] = [
     ],
   },
   {
+    name: 'everything the Dockerfile copies from the build context survives .dockerignore',
+    check: (f) =>
+      stages(f.dockerfile)
+        .flatMap(copies)
+        .filter((c) => !c.from)
+        .flatMap((c) => c.sources.map(cleanPath))
+        .filter((source) => source !== '.' && dockerignored(f.dockerignore, source))
+        .map((source) => `COPY ${source}: excluded by .dockerignore, the build would fail`),
+    sabotages: [['src no longer allowed', (f) => edit(f, 'dockerignore', /^!src$/m, '')]],
+  },
+  {
     name: 'runtime stage copies only dist, node_modules, package.json and the health probe, which exists',
     check: (f) => {
       const allowed = ['dist', 'node_modules', 'package.json', 'docker/healthcheck.mjs'];

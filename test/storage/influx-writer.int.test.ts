@@ -63,7 +63,7 @@ t.test('conformance', async (tt) =>
 t.test('awkward names and values round-trip exactly', async (tt) => {
   const writer = createInfluxWriter(base);
   const measurement = 'odd meas,ure';
-  const tags = { 'm n': "it's, \\ = odd", factor: '中文' };
+  const tags = { 'm n': "it's, a\\b = odd", factor: '中文' };
   const fields = { 'r,td': 1.25, 'fl=ag': 'say "hi" \\ back\nslash', big: 1e21, yes: true };
   await writer.write([{ measurement, tags, fields, timeMs: 1_700_000_000_123 }]);
   await writer.close();

@@ -2,6 +2,7 @@
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { newDevice } from '../../src/domain/device-defaults.js';
+import { DeviceRecordError } from '../../src/storage/device-record.js';
 import { createRedisRegistry } from '../../src/storage/redis-registry.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 
@@ -32,8 +33,7 @@ t.test('put on one gateway invalidates the cached device on another', async (tt)
   await a.put({ ...device, enabled: false });
   tt.equal(await probe.message, MN, 'the change is announced on the registry channel');
   await probe.close();
-  // b's subscriber got the same message before the probe's (same publish, b subscribed earlier) or about then;
-  // a read through b must now come from Redis.
+  // Delivery to b's subscriber is asynchronous too, so poll b until it reflects the change.
   const seen = await waitFor(async () => (await b.get(MN))?.enabled === false);
   tt.ok(seen, 'b sees the disabled device');
 });
@@ -59,19 +59,15 @@ t.test('the cache serves repeated reads without asking Redis', async (tt) => {
     await registry.close();
     await redis.quit();
   });
-  await registry.put(newDevice({ mn: MN, password: 'pw-123-x' }));
-  await waitFor(async () => {
-    await registry.get(MN);
-    return true;
-  });
-  // Change the record behind the registry's back (no publish): a cached read keeps the old value, which proves
-  // reads are served from memory once the subscription is live.
+  const device = newDevice({ mn: MN, password: 'pw-123-x' });
+  const key = `${prefix}device:${MN}`;
+  // put (drops any cached copy), read (fills the cache once the subscription is live), then change the record
+  // behind the registry's back (no publish): a second read that still says enabled was served from memory.
   const live = await waitFor(async () => {
-    const json = await redis.get(`${prefix}device:${MN}`);
-    await redis.set(`${prefix}device:${MN}`, (json ?? '').replace('"enabled":true', '"enabled":false'));
-    const cached = (await registry.get(MN))?.enabled === true;
-    await redis.set(`${prefix}device:${MN}`, json ?? '');
-    return cached;
+    await registry.put(device);
+    await registry.get(MN);
+    await redis.set(key, JSON.stringify({ ...device, enabled: false }));
+    return (await registry.get(MN))?.enabled === true;
   });
   tt.ok(live, 'reads come from the cache');
 });
@@ -88,3 +84,46 @@ async function waitFor(check: () => Promise<boolean>): Promise<boolean> {
   }
   return false;
 }
+
+t.test('a lost subscriber connection empties the cache (invalidations may have been missed)', async (tt) => {
+  const prefix = freshPrefix();
+  const redis = new Redis(redisUrl());
+  const registry = createRedisRegistry({ redis, prefix });
+  tt.teardown(async () => {
+    await registry.close();
+    await redis.quit();
+  });
+  const device = newDevice({ mn: MN, password: 'pw-123-x' });
+  const key = `${prefix}device:${MN}`;
+  const cached = await waitFor(async () => {
+    await registry.put(device);
+    await registry.get(MN);
+    await redis.set(key, JSON.stringify({ ...device, enabled: false }));
+    return (await registry.get(MN))?.enabled === true;
+  });
+  tt.ok(cached, 'serving a stale copy from the cache, as no invalidation was published');
+  const clients = (await redis.client('LIST')) as string;
+  const id = /id=(\d+) .*name=(\S+)/.exec(clients.split('\n').find((line) => line.includes(`name=${prefix}registry-cache`)) ?? '')?.[1];
+  tt.ok(id, 'the subscriber connection is named after the channel');
+  await redis.client('KILL', 'ID', id ?? '0');
+  tt.ok(await waitFor(async () => (await registry.get(MN))?.enabled === false), 'after the drop the record is read afresh');
+  const resubscribed = await waitFor(async () => Number((await redis.pubsub('NUMSUB', `${prefix}registry`))[1]) === 1);
+  tt.ok(resubscribed, 'the subscriber is back');
+  tt.equal((await registry.get(MN))?.enabled, false);
+});
+
+t.test('a malformed stored record is an error naming the MN', async (tt) => {
+  const prefix = freshPrefix();
+  const redis = new Redis(redisUrl());
+  const registry = createRedisRegistry({ redis, prefix, cache: false });
+  tt.teardown(async () => {
+    await registry.close();
+    await redis.quit();
+  });
+  await redis.set(`${prefix}device:${MN}`, '{"mn":"88888880000001","enabled":"yes"}');
+  const err = await registry.get(MN).catch((e: unknown) => e);
+  tt.ok(err instanceof DeviceRecordError);
+  tt.match((err as Error).message, /88888880000001.*enabled/);
+  await redis.set(`${prefix}device:${MN}`, 'not json');
+  tt.ok((await registry.get(MN).catch((e: unknown) => e)) instanceof DeviceRecordError);
+});

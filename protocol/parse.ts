@@ -1,0 +1,251 @@
+/**
+ * Frame and data-segment parser (SPEC 1, 3, 8). Checks run in the corpus order, first failure wins:
+ * header → length syntax → too long → trailer/length consistency → CRC → header fields → CP.
+ * Lenient (default) turns the non-conformities real collectors show into warnings; strict rejects them.
+ */
+import { CRC_VARIANTS, matchCrcValue, parseCrcHex } from './crc.js';
+import { TIMED_CNS, isKnownSt, lookupCn, versionOfFlag } from './codes.js';
+import { parseCpPairs } from './cp.js';
+import { isDataTime } from './data-time.js';
+import { HJ_ERRORS, type HjErrorCode } from './errors.js';
+import { countChars, decodeText } from './text.js';
+import type { CrcVariant, Packet, ParseFail, ParseOptions, ParseResult, Version, Warning } from './types.js';
+
+const HASH = 0x23;
+const CR = 0x0d;
+const LF = 0x0a;
+const SEMI = 0x3b;
+const EQ = 0x3d;
+/** `##` + 4 digits before the data segment, CRC + CR LF after it (HJ212-2017 6.1). */
+const HEAD = 6;
+const OVERHEAD = 12;
+const STRICT_CRC: readonly CrcVariant[] = ['hj212'];
+
+function fail(code: HjErrorCode, offset: number, detail?: string): ParseFail {
+  return { ok: false, code, offset, message: detail === undefined ? HJ_ERRORS[code] : `${HJ_ERRORS[code]}: ${detail}` };
+}
+
+/** A parsed data segment: the packet, its edition and the warnings found. */
+export interface SegmentOk {
+  ok: true;
+  packet: Packet;
+  version: Version;
+  warnings: Warning[];
+}
+
+/** Result of {@link parseDataSegment}; failure offsets are character offsets in the text. */
+export type SegmentResult = SegmentOk | ParseFail;
+
+/**
+ * Parses a complete frame (`##` … CR LF, e.g. from the framer) and verifies its length and CRC.
+ * Never throws on input. `offset` of a failure is a byte offset for framing/CRC problems and the character offset
+ * (plus 6) for text problems, equal to the byte offset for ASCII text.
+ */
+export function parseFrame(frame: Uint8Array, opts: ParseOptions = {}): ParseResult {
+  const strict = opts.strict === true;
+  const encoding = opts.encoding ?? 'utf-8';
+  const max = opts.maxDataLength ?? 1024;
+  const len = frame.length;
+  if (len < 2 || frame[0] !== HASH || frame[1] !== HASH) return fail('HJ_ERR_HEADER', 0);
+  let n = 0;
+  for (let k = 2; k < HEAD; k++) {
+    const c = k < len ? frame[k]! : -1;
+    if (c < 0x30 || c > 0x39) return fail('HJ_ERR_LENGTH', 2, 'length field is not 4 decimal digits');
+    n = n * 10 + c - 0x30;
+  }
+  if (n > max) return fail('HJ_ERR_TOO_LONG', 2, `${n} > ${max}`);
+  const endsCrlf = frame[len - 2] === CR && frame[len - 1] === LF;
+  let dataEnd = HEAD + n;
+  const warnings: Warning[] = [];
+  // Lenient: a length counting characters instead of bytes (SPEC 1), when the real body ends 6 bytes before the end.
+  if (!strict && (opts.allowCharLength ?? true) && endsCrlf && len !== n + OVERHEAD && len >= OVERHEAD) {
+    if (countChars(frame, HEAD, len - 6, encoding) === n) {
+      dataEnd = len - 6;
+      if (dataEnd - HEAD > max) return fail('HJ_ERR_TOO_LONG', 2, `${dataEnd - HEAD} bytes > ${max}`);
+      warnings.push({ code: 'HJ_WARN_LENGTH_CHARS', message: `length field ${n} counts characters, not bytes` });
+    }
+  }
+  if (len !== dataEnd + 6 || !endsCrlf) {
+    if (len !== dataEnd + 6 && endsCrlf && len >= 10) return fail('HJ_ERR_LENGTH', 2, `length field ${n}, frame ${len} bytes`);
+    return fail('HJ_ERR_TRAILER', Math.min(dataEnd + 4, len));
+  }
+  const sent = parseCrcHex(frame, dataEnd);
+  const accepted = strict ? STRICT_CRC : (opts.crcVariants ?? CRC_VARIANTS);
+  const crc = sent === undefined ? undefined : matchCrcValue(frame, HEAD, dataEnd, sent.value, accepted);
+  if (crc === undefined) return fail('HJ_ERR_CRC', dataEnd);
+  if (crc !== 'hj212') warnings.push({ code: 'HJ_WARN_CRC_VARIANT', message: `CRC is the ${crc} variant` });
+  if (sent!.lowercase) warnings.push({ code: 'HJ_WARN_CRC_LOWERCASE', message: 'CRC in lower-case hex' });
+  const seg = parseSegment(decodeText(frame, HEAD, dataEnd, encoding), strict, warnings);
+  if (!seg.ok) return { ok: false, code: seg.code, offset: seg.offset + HEAD, message: seg.message };
+  return { ok: true, packet: seg.packet, version: seg.version, crc, warnings };
+}
+
+/** Parses a data segment as text (`QN=…;…;CP=&&…&&`), the part the CRC covers. */
+export function parseDataSegment(text: string, opts: Pick<ParseOptions, 'strict'> = {}): SegmentResult {
+  return parseSegment(text, opts.strict === true, []);
+}
+
+/** Raw header values, in the order the standard writes them (HJ212-2017 6.3.2). */
+interface Header {
+  qn?: string;
+  st?: string;
+  cn?: string;
+  pw?: string;
+  mn?: string;
+  flag?: string;
+  pnum?: string;
+  pno?: string;
+  extra?: Record<string, string>;
+}
+
+type HeaderField = 'qn' | 'st' | 'cn' | 'pw' | 'mn' | 'flag' | 'pnum' | 'pno';
+
+/** Which standard header field `text[i, eq)` names, compared in place by first char and length (no slicing). */
+function headerField(text: string, i: number, eq: number): HeaderField | undefined {
+  const len = eq - i;
+  if (len === 2) {
+    switch ((text.charCodeAt(i) << 8) | text.charCodeAt(i + 1)) {
+      case 0x514e:
+        return 'qn';
+      case 0x5354:
+        return 'st';
+      case 0x434e:
+        return 'cn';
+      case 0x5057:
+        return 'pw';
+      case 0x4d4e:
+        return 'mn';
+      default:
+        return undefined;
+    }
+  }
+  if (len === 4) return text.startsWith('Flag', i) ? 'flag' : text.startsWith('PNUM', i) ? 'pnum' : undefined;
+  return len === 3 && text.startsWith('PNO', i) ? 'pno' : undefined;
+}
+
+/** Splits `text[0, end)` (`KEY=value;` …) into header fields in one pass. */
+function readHeader(text: string, end: number): Header | ParseFail {
+  const h: Header = {};
+  let i = 0;
+  while (i < end) {
+    let eq = -1;
+    let j = i;
+    for (; j < end; j++) {
+      const c = text.charCodeAt(j);
+      if (c === SEMI) break;
+      if (c === EQ && eq < 0) eq = j;
+    }
+    if (eq < 0) return fail('HJ_ERR_FIELD', i, `header field without '=': ${text.slice(i, j)}`);
+    const field = headerField(text, i, eq);
+    const value = text.slice(eq + 1, j);
+    if (field === undefined) {
+      const key = text.slice(i, eq);
+      h.extra ??= {};
+      if (Object.hasOwn(h.extra, key)) return fail('HJ_ERR_FIELD', i, `duplicate header field ${key}`);
+      Object.defineProperty(h.extra, key, { value, enumerable: true, writable: true, configurable: true });
+    } else if (h[field] !== undefined) return fail('HJ_ERR_FIELD', i, `duplicate header field ${text.slice(i, eq)}`);
+    else h[field] = value;
+    i = j + 1;
+  }
+  return h;
+}
+
+/** An unsigned decimal of 1..`maxDigits` digits, or -1. */
+function smallInt(text: string, maxDigits: number): number {
+  if (text.length === 0 || text.length > maxDigits) return -1;
+  let v = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+function isAlnum(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) | 0x20;
+    const digit = c >= 0x30 && c <= 0x39;
+    if (!digit && !(c >= 0x61 && c <= 0x7a)) return false;
+  }
+  return text.length > 0;
+}
+
+/** Flag, PNUM and PNO as numbers, and the edition (HJ212-2017 6.3.2: V = Flag >> 2). */
+function readNumbers(h: Header, strict: boolean, warnings: Warning[]): { packet: Packet; version: Version } | ParseFail {
+  const packet = {} as Packet;
+  let version: Version = '2005';
+  if (h.qn !== undefined) packet.qn = h.qn;
+  if (h.st !== undefined) packet.st = h.st;
+  packet.cn = h.cn ?? '';
+  if (h.pw !== undefined) packet.pw = h.pw;
+  if (h.mn !== undefined) packet.mn = h.mn;
+  if (h.flag === undefined) warnings.push({ code: 'HJ_WARN_NO_FLAG', message: 'no Flag: 2005 style', field: 'Flag' });
+  else {
+    const flag = smallInt(h.flag, 3);
+    if (flag < 0 || flag > 255) return fail('HJ_ERR_FIELD', 0, `Flag is not 0..255: ${h.flag}`);
+    packet.flag = flag;
+    const v = versionOfFlag(flag);
+    if (v !== undefined) version = v;
+    else if (strict) return fail('HJ_ERR_FIELD', 0, `Flag ${flag}: unknown version bits ${flag >> 2}`);
+    else {
+      version = '2025';
+      warnings.push({ code: 'HJ_WARN_UNKNOWN_VERSION', message: `version bits ${flag >> 2}, read as 2025`, field: 'Flag' });
+    }
+  }
+  for (const key of ['pnum', 'pno'] as const) {
+    const text = h[key];
+    if (text === undefined) continue;
+    const v = smallInt(text, 4);
+    if (v < 0) return fail('HJ_ERR_FIELD', 0, `${key.toUpperCase()} is not a number: ${text}`);
+    packet[key] = v;
+  }
+  if (h.extra !== undefined) packet.extra = h.extra;
+  return { packet, version };
+}
+
+/** QN, MN, CN and ST rules (SPEC 3, 8; corpus README conventions). */
+function checkHeader(h: Header, version: Version, strict: boolean, warnings: Warning[]): ParseFail | undefined {
+  if (h.qn === undefined) warnings.push({ code: 'HJ_WARN_NO_QN', message: 'no QN', field: 'QN' });
+  else if (h.qn.length !== 17 || !isDataTime(h.qn)) return fail('HJ_ERR_QN', 0, `QN ${h.qn}`);
+  const mn = h.mn;
+  if (mn === undefined || !isAlnum(mn)) return fail('HJ_ERR_MN', 0, mn === undefined ? 'no MN' : `MN ${mn}`);
+  // 2005: up to 14 characters (8–14 seen); 2017/2025: 24 (platforms also accept 14).
+  if (mn.length > 24 || (version !== '2005' && mn.length !== 14 && mn.length !== 24)) {
+    const message = `MN has ${mn.length} characters`;
+    if (strict) return fail('HJ_ERR_MN', 0, message);
+    warnings.push({ code: 'HJ_WARN_MN_LENGTH', message, field: 'MN' });
+  }
+  if (h.cn === undefined || h.cn === '') return fail('HJ_ERR_FIELD', 0, 'no CN');
+  if (h.st === undefined || !isKnownSt(h.st)) {
+    warnings.push({ code: 'HJ_WARN_UNKNOWN_ST', message: `unknown ST ${h.st ?? '(none)'}`, field: 'ST' });
+  }
+  if (lookupCn(h.cn, version) === undefined) {
+    warnings.push({ code: 'HJ_WARN_UNKNOWN_CN', message: `CN ${h.cn} is not a ${version} command`, field: 'CN' });
+  }
+  return undefined;
+}
+
+function parseSegment(text: string, strict: boolean, warnings: Warning[]): SegmentResult {
+  // CP is located first: the header is what precedes it (HJ212-2017 6.3.3).
+  const cpAt = text.indexOf('CP=&&');
+  if (cpAt < 0) return fail('HJ_ERR_CP_SYNTAX', 0, 'no CP=&&');
+  if (text.length < cpAt + 7 || !text.endsWith('&&')) return fail('HJ_ERR_CP_SYNTAX', text.length, 'CP not closed by &&');
+  let headEnd = cpAt;
+  while (headEnd > 0 && text.charCodeAt(headEnd - 1) === SEMI) headEnd--;
+  const h = readHeader(text, headEnd);
+  if ('ok' in h) return h;
+  const numbers = readNumbers(h, strict, warnings);
+  if ('ok' in numbers) return numbers;
+  const bad = checkHeader(h, numbers.version, strict, warnings);
+  if (bad) return bad;
+  const pairs = parseCpPairs(text, cpAt + 5, text.length - 2, strict, warnings);
+  if (!pairs.ok) return pairs;
+  const { cp } = pairs;
+  const { packet, version } = numbers;
+  if ((TIMED_CNS as readonly string[]).includes(packet.cn) && !Object.hasOwn(cp, 'DataTime') && !Object.hasOwn(cp, 'BeginTime')) {
+    return fail('HJ_ERR_FIELD', cpAt, `CN ${packet.cn} needs DataTime or BeginTime`);
+  }
+  packet.cp = cp;
+  return { ok: true, packet, version, warnings };
+}

@@ -1,0 +1,93 @@
+/**
+ * The HTTP API as a Fastify instance that never listens by itself (fastify/demo `app.ts`): the composition root
+ * calls `listen`, tests call `inject`. zod schemas validate input and serialize output and generate the OpenAPI
+ * document at /docs/json (UI at /docs).
+ */
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createJsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from '../log.js';
+import { registerAuth, type AuthFailureLimit } from './auth.js';
+import type { ApiDeps, RouteOptions } from './deps.js';
+import { handleError, handleNotFound } from './error-handler.js';
+import { auditRoutes } from './routes/audit.js';
+import { collectorRoutes } from './routes/collectors.js';
+import { enterpriseRoutes } from './routes/enterprises.js';
+import { healthRoutes } from './routes/health.js';
+import { itemRoutes } from './routes/items.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { pendingRoutes } from './routes/pending.js';
+import { pointRoutes } from './routes/points.js';
+import { readingRoutes } from './routes/readings.js';
+import { siteRoutes } from './routes/sites.js';
+import { statusRoutes } from './routes/status.js';
+import { tokenRoutes } from './routes/tokens.js';
+
+export type { ApiDeps, ReadinessProbe } from './deps.js';
+
+/** Options of {@link buildApi}. */
+export interface ApiOptions {
+  /** Request body limit in bytes (HJ212_HTTP_BODY_LIMIT). */
+  bodyLimit: number;
+  /** Default zone for times in answers (HJ212_TIME_ZONE). */
+  timeZone: string;
+  /** pino logger; none (silent) when absent. */
+  logger?: Logger;
+  /** Failed authentications allowed per client address. Default 20 a minute. */
+  authFailures?: AuthFailureLimit;
+}
+
+export const DOCS_PREFIX = '/docs';
+
+async function registerDocs(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'HJ 212 platform API',
+        version: '1',
+        description: 'Registry for operations companies, time series for portals. Every route except /health and /ready needs a bearer token; see docs/api.md.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'token from `hj212 token create` or POST /tokens' } } },
+    },
+    // The UI's own routes are hidden by @fastify/swagger-ui; nothing else is skipped.
+    transform: createJsonSchemaTransform({ skipList: [] }),
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+}
+
+/**
+ * Build the API. Dependencies are ports; closing the app (`app.close()`, graceful: in-flight requests finish, new
+ * ones get 503) does not close them, the caller owns them.
+ */
+export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the instance's logger type the default one.
+    loggerInstance: options.logger as FastifyBaseLogger | undefined,
+    bodyLimit: options.bodyLimit,
+    // Bounds how long a slow client can hold a connection with an unfinished request.
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+
+  await app.register(rateLimit, { global: false });
+  registerAuth(app, deps.tokens, { docsPrefix: DOCS_PREFIX, failures: options.authFailures ?? { max: 20, timeWindowMs: 60_000 } });
+  app.addHook('onResponse', async (req, reply) => {
+    deps.metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
+
+  await registerDocs(app);
+  const routeOptions: RouteOptions = { deps, timeZone: options.timeZone };
+  const zodApp = app.withTypeProvider<ZodTypeProvider>();
+  for (const routes of [healthRoutes, metricsRoutes, tokenRoutes, enterpriseRoutes, siteRoutes, pointRoutes, itemRoutes, collectorRoutes, pendingRoutes, statusRoutes, auditRoutes, readingRoutes]) {
+    await zodApp.register(routes, routeOptions);
+  }
+  return app;
+}

@@ -1,0 +1,101 @@
+/**
+ * What creating or registering a collector takes, shared by /collectors and /pending-devices/:mn/register:
+ * schemas, MN and binding checks, and the Device built with the registry's defaults.
+ */
+import { z } from 'zod';
+import type { CatalogStore } from '../domain/catalog.js';
+import { CRC_VARIANTS, TEXT_ENCODINGS, VERSIONS, newDevice, validateMn } from '../domain/device-defaults.js';
+import type { Device } from '../domain/device.js';
+import { AppError } from '../errors.js';
+import { isTimeZone } from './time.js';
+
+/**
+ * Device access password (HJ212 `PW`): printable ASCII without the frame's separators `;` `,` `&` `=`, which would
+ * cut the header field short on the wire.
+ */
+export const passwordSchema = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+  .refine((pw) => !/[;,&=]/.test(pw), 'must not contain ; , & or =');
+
+export const profileInput = z
+  .object({
+    crcVariants: z.array(z.enum(CRC_VARIANTS as ['hj212', 'modbus', 'modbus-swapped'])).min(1),
+    allowCharLength: z.boolean(),
+    encoding: z.enum(TEXT_ENCODINGS as ['utf-8', 'gbk']),
+    timeZone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai'),
+    maxDataLength: z.number().int().min(64).max(65_536),
+  })
+  .partial()
+  .describe('compatibility profile; absent fields keep their defaults (or current values)');
+
+export const versionSchema = z.enum(VERSIONS as ['2005', '2017', '2025']);
+
+/** Body of POST /collectors without the MN (the register route takes it from the path). */
+export const registerBody = z.object({
+  password: passwordSchema,
+  version: versionSchema.optional(),
+  allowMnLength: z.boolean().optional().describe('accept an MN that is not 14 or 24 characters (legacy collectors)'),
+  profile: profileInput.optional(),
+  siteId: z.string().min(1).optional(),
+  pointId: z.string().min(1).optional().describe('binds the collector to a monitoring point (and its site)'),
+});
+
+/** A device as returned: the registry record without password hash and salt. */
+export const collectorSchema = z
+  .object({
+    mn: z.string(),
+    weakPassword: z.boolean().describe('the password is a well-known default such as 123456'),
+    version: versionSchema.optional(),
+    enabled: z.boolean(),
+    allowMnLength: z.boolean(),
+    profile: z.object({ crcVariants: z.array(z.string()), allowCharLength: z.boolean(), encoding: z.string(), timeZone: z.string(), maxDataLength: z.number() }),
+    siteId: z.string().optional(),
+    pointId: z.string().optional(),
+    enterpriseId: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Collector' });
+
+/** Where a collector is bound: a point (and so its site and enterprise), a site only, or nothing. */
+export type Binding = Pick<Device, 'siteId' | 'pointId' | 'enterpriseId'>;
+
+/** Check a requested binding against the catalog. */
+export async function resolveBinding(catalog: CatalogStore, siteId: string | undefined, pointId: string | undefined): Promise<Binding> {
+  if (pointId !== undefined) {
+    const point = await catalog.getPoint(pointId);
+    if (!point) throw new AppError('APP_ERR_NOT_FOUND', `point ${pointId}`);
+    if (siteId !== undefined && siteId !== point.siteId) throw new AppError('APP_ERR_BAD_REQUEST', `point ${pointId} is not at site ${siteId}`);
+    return { siteId: point.siteId, pointId, enterpriseId: point.enterpriseId };
+  }
+  if (siteId !== undefined) {
+    const site = await catalog.getSite(siteId);
+    if (!site) throw new AppError('APP_ERR_NOT_FOUND', `site ${siteId}`);
+    return { siteId, enterpriseId: site.enterpriseId };
+  }
+  return {};
+}
+
+/** Replace the binding fields of a device (absent fields removed, not left stale). */
+export function withBinding(device: Device, binding: Binding): Device {
+  const { siteId: _s, pointId: _p, enterpriseId: _e, ...rest } = device;
+  return { ...rest, ...binding };
+}
+
+/** @throws AppError APP_ERR_INVALID_MN */
+export function assertValidMn(mn: string, allowMnLength: boolean): void {
+  const problem = validateMn(mn, allowMnLength);
+  if (problem) throw new AppError('APP_ERR_INVALID_MN', problem);
+}
+
+/** A new device from a validated body. */
+export async function buildDevice(catalog: CatalogStore, mn: string, body: z.infer<typeof registerBody>): Promise<Device> {
+  const allowMnLength = body.allowMnLength ?? false;
+  assertValidMn(mn, allowMnLength);
+  const binding = await resolveBinding(catalog, body.siteId, body.pointId);
+  const device = newDevice({ mn, password: body.password, version: body.version, allowMnLength, ...body.profile });
+  return withBinding(device, binding);
+}

@@ -1,0 +1,31 @@
+/** What the API is built from: ports only, so tests and the composition root choose the implementations. */
+import type { AuditLog, CatalogStore, TokenStore } from '../domain/catalog.js';
+import type { DeviceRegistry, SessionDirectory } from '../domain/ports.js';
+import type { ReadingQuery } from '../domain/readings.js';
+import type { Metrics } from '../metrics.js';
+
+/** A dependency /ready checks, e.g. `{ name: 'influxdb', check: () => influx.ping() }`. */
+export interface ReadinessProbe {
+  name: string;
+  /** Resolves true when reachable; a rejection counts as down. */
+  check(): Promise<boolean>;
+}
+
+export interface ApiDeps {
+  registry: DeviceRegistry;
+  /** Online status; the API only reads it. */
+  sessions: Pick<SessionDirectory, 'get' | 'list'>;
+  catalog: CatalogStore;
+  tokens: TokenStore;
+  audit: AuditLog;
+  readings: ReadingQuery;
+  probes: readonly ReadinessProbe[];
+  metrics: Metrics;
+}
+
+/** Options every route family can read. */
+export interface RouteOptions {
+  deps: ApiDeps;
+  /** Zone readings are shown in when neither the request nor the collector says otherwise (HJ212_TIME_ZONE). */
+  timeZone: string;
+}

@@ -1,0 +1,59 @@
+/** Unknown MNs the gateways have seen (answered 9011 QnRtn=4), and registering one in a single call. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { publicDevice } from '../../domain/device-defaults.js';
+import { AppError } from '../../errors.js';
+import { recordChange } from '../audit-trail.js';
+import { buildDevice, collectorSchema, registerBody } from '../collector-input.js';
+import type { RouteOptions } from '../deps.js';
+import { errorResponses, mnParams } from '../schemas.js';
+
+const pendingSchema = z
+  .object({
+    mn: z.string(),
+    firstSeen: z.string(),
+    lastSeen: z.string(),
+    sourceIp: z.string(),
+    frames: z.number().int(),
+    sampleFrame: z.string().describe('one raw frame as the collector sent it'),
+  })
+  .meta({ id: 'PendingDevice' });
+
+export const pendingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
+  const tags = ['collectors'];
+  const { registry, catalog } = deps;
+
+  app.get(
+    '/pending-devices',
+    {
+      config: { roles: ['admin', 'ops'] },
+      schema: { tags, summary: 'Unknown MNs seen by the gateways, most recently seen first', response: { 200: z.array(pendingSchema), ...errorResponses } },
+    },
+    async () => registry.listPending(),
+  );
+
+  app.post(
+    '/pending-devices/:mn/register',
+    {
+      config: { roles: ['admin', 'ops'] },
+      schema: {
+        tags,
+        summary: 'Register a pending MN as a collector; it leaves the pending list',
+        params: mnParams,
+        body: registerBody,
+        response: { 201: collectorSchema, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const { mn } = req.params;
+      const pending = (await registry.listPending()).find((p) => p.mn === mn);
+      if (!pending) throw new AppError('APP_ERR_NOT_FOUND', `no pending device ${mn}`);
+      if (await registry.get(mn)) throw new AppError('APP_ERR_CONFLICT', `collector ${mn} exists`);
+      const device = await buildDevice(catalog, mn, req.body);
+      // put() also removes the MN from the pending list, in the same transaction.
+      await registry.put(device);
+      await recordChange(deps, req, { action: 'register', entity: { type: 'collector', id: mn }, before: pending, after: publicDevice(device) });
+      return reply.code(201).send(publicDevice(device));
+    },
+  );
+};

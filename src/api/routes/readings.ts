@@ -1,0 +1,168 @@
+/**
+ * Time series for portals: readings of a collector, a site or a point, by kind, factor(s) and time range, with cursor
+ * pagination, as JSON or CSV (streamed page by page for large ranges); and the latest values of a collector.
+ * Times are ISO 8601 with offset both ways; answers use `tz`, else the collector's zone, else HJ212_TIME_ZONE.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { TokenRecord } from '../../domain/catalog.js';
+import { DATA_KINDS, NUMERIC_FIELDS, TEXT_FIELDS, VALUE_KINDS, type Reading, type ReadingFilter, type ReadingPosition } from '../../domain/readings.js';
+import { AppError } from '../../errors.js';
+import { assertEnterpriseAccess, principalOf } from '../auth.js';
+import { CSV_HEADER, csvLine } from '../csv.js';
+import { decodeCursor, encodeCursor, nextPosition } from '../cursor.js';
+import type { RouteOptions } from '../deps.js';
+import { errorResponses, isoDateTime, mnParams } from '../schemas.js';
+import { formatInZone, isTimeZone } from '../time.js';
+
+/** Rows per InfluxDB query while streaming CSV: large enough to amortise the round trip, small enough to bound memory. */
+const CSV_PAGE = 5_000;
+const DEFAULT_LIMIT = 1_000;
+const MAX_LIMIT = 10_000;
+
+const codeList = (what: string) => z.string().regex(/^[A-Za-z0-9-]{1,16}(,[A-Za-z0-9-]{1,16}){0,49}$/, `comma-separated ${what}`);
+const tzSchema = z.string().refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai').optional().describe('zone of the times in the answer');
+
+const readingsQuery = z
+  .object({
+    mn: z.string().min(1).max(64).optional(),
+    siteId: z.string().min(1).max(64).optional(),
+    pointId: z.string().min(1).max(64).optional(),
+    factor: codeList('factor codes').optional().describe('factor codes, comma-separated; all when absent'),
+    kind: z.enum(DATA_KINDS).default('hour'),
+    from: isoDateTime.describe('inclusive, e.g. 2024-05-01T00:00:00+08:00'),
+    to: isoDateTime.optional().describe('exclusive; default now'),
+    limit: z.coerce.number().int().min(1).max(MAX_LIMIT).optional().describe(`JSON: page size, default ${DEFAULT_LIMIT}. CSV: total rows, default all`),
+    cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
+    format: z.enum(['json', 'csv']).optional().describe('csv also chosen by Accept: text/csv'),
+    tz: tzSchema,
+  })
+  .refine((q) => [q.mn, q.siteId, q.pointId].filter((v) => v !== undefined).length === 1, { message: 'give exactly one of mn, siteId, pointId' });
+
+const readingSchema = z
+  .object({
+    kind: z.enum(DATA_KINDS),
+    time: z.string().describe('DataTime, ISO 8601 with offset'),
+    mn: z.string(),
+    factor: z.string(),
+    st: z.string().optional(),
+    invalid: z.boolean().describe('a value was not a number; see raw'),
+    ...Object.fromEntries(NUMERIC_FIELDS.map((f) => [f, z.number().optional()])),
+    ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, z.string().optional()])),
+  })
+  .meta({ id: 'Reading' });
+
+const pageSchema = z.object({
+  kind: z.enum(DATA_KINDS),
+  timeZone: z.string(),
+  readings: z.array(readingSchema),
+  nextCursor: z.string().optional().describe('present when more readings follow'),
+});
+
+function toJson(reading: Reading, timeZone: string): z.infer<typeof readingSchema> {
+  const { timeMs, ...rest } = reading;
+  return { ...rest, time: formatInZone(timeMs, timeZone) };
+}
+
+export const readingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, timeZone: defaultZone }) => {
+  const tags = ['readings'];
+  const { registry, catalog, readings } = deps;
+  const roles = ['admin', 'ops', 'regulator', 'enterprise', 'reader'] as const;
+
+  /** The collectors a request reads and the zone to show them in, after checking the token may see them. */
+  async function resolveTarget(token: TokenRecord, q: z.infer<typeof readingsQuery>): Promise<{ mns: string[]; zone: string }> {
+    if (q.mn !== undefined) {
+      const device = await registry.get(q.mn);
+      assertEnterpriseAccess(token, device?.enterpriseId);
+      return { mns: [q.mn], zone: q.tz ?? device?.profile.timeZone ?? defaultZone };
+    }
+    const holder = q.siteId !== undefined ? await catalog.getSite(q.siteId) : await catalog.getPoint(q.pointId ?? '');
+    if (!holder) throw new AppError('APP_ERR_NOT_FOUND', q.siteId !== undefined ? `site ${q.siteId}` : `point ${q.pointId}`);
+    assertEnterpriseAccess(token, holder.enterpriseId);
+    const devices = (await registry.list()).filter((d) => (q.siteId !== undefined ? d.siteId === q.siteId : d.pointId === q.pointId));
+    return { mns: devices.map((d) => d.mn), zone: q.tz ?? defaultZone };
+  }
+
+  /** Stream every reading from `after` on (up to `limit`), one InfluxDB page at a time; the first page is already read. */
+  async function* streamCsv(filter: ReadingFilter, first: Reading[], after: ReadingPosition | undefined, limit: number, zone: string): AsyncGenerator<string> {
+    let page = first;
+    let position = after;
+    let sent = 0;
+    yield CSV_HEADER;
+    while (page.length > 0) {
+      yield page.map((r) => csvLine(r, zone)).join('');
+      sent += page.length;
+      if (page.length < CSV_PAGE || sent >= limit) return;
+      position = nextPosition(page, position);
+      page = await readings.find(filter, { limit: Math.min(CSV_PAGE, limit - sent), after: position });
+    }
+  }
+
+  app.get(
+    '/readings',
+    {
+      config: { roles },
+      schema: {
+        tags,
+        summary: 'Readings of a collector (mn), site or point over a time range',
+        querystring: readingsQuery,
+        response: { 200: { content: { 'application/json': { schema: pageSchema }, 'text/csv': { schema: z.string() } } }, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const fromMs = Date.parse(q.from);
+      const toMs = q.to === undefined ? Date.now() : Date.parse(q.to);
+      if (fromMs >= toMs) throw new AppError('APP_ERR_INVALID_RANGE', 'from must be before to');
+      const { mns, zone } = await resolveTarget(principalOf(req), q);
+      const filter: ReadingFilter = { kind: q.kind, mns, factors: q.factor?.split(','), fromMs, toMs };
+      const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, filter);
+      const csv = q.format === 'csv' || (q.format === undefined && (req.headers.accept ?? '').includes('text/csv'));
+
+      if (csv) {
+        const limit = q.limit ?? Number.MAX_SAFE_INTEGER;
+        const first = mns.length === 0 ? [] : await readings.find(filter, { limit: Math.min(CSV_PAGE, limit), after });
+        reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="readings-${q.kind}.csv"`);
+        // A stream is piped, not serialized; the type provider only knows the schemas' types, hence the cast.
+        return reply.send(Readable.from(streamCsv(filter, first, after, limit, zone)) as unknown as string);
+      }
+      const limit = q.limit ?? DEFAULT_LIMIT;
+      // One row more than asked tells whether another page follows without a second query.
+      const rows = mns.length === 0 ? [] : await readings.find(filter, { limit: limit + 1, after });
+      const page = rows.slice(0, limit);
+      const position = rows.length > limit ? nextPosition(page, after) : undefined;
+      return reply.type('application/json; charset=utf-8').send({
+        kind: q.kind,
+        timeZone: zone,
+        readings: page.map((r) => toJson(r, zone)),
+        nextCursor: position && encodeCursor(position, filter),
+      });
+    },
+  );
+
+  app.get(
+    '/collectors/:mn/latest',
+    {
+      config: { roles },
+      schema: {
+        tags,
+        summary: 'Newest reading per kind and factor of a collector',
+        params: mnParams,
+        querystring: z.object({ kind: z.string().optional().describe(`comma-separated kinds; default ${VALUE_KINDS.join(',')}`), tz: tzSchema }),
+        response: { 200: z.object({ mn: z.string(), timeZone: z.string(), readings: z.array(readingSchema) }), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { mn } = req.params;
+      const kinds = req.query.kind === undefined ? [...VALUE_KINDS] : req.query.kind.split(',');
+      const unknown = kinds.filter((k) => !(DATA_KINDS as readonly string[]).includes(k));
+      if (unknown.length > 0) throw new AppError('APP_ERR_BAD_REQUEST', `unknown kind ${unknown.join(',')}; one of ${DATA_KINDS.join(',')}`);
+      const device = await registry.get(mn);
+      assertEnterpriseAccess(principalOf(req), device?.enterpriseId);
+      const zone = req.query.tz ?? device?.profile.timeZone ?? defaultZone;
+      const latest = await readings.latest(mn, kinds as (typeof DATA_KINDS)[number][]);
+      return { mn, timeZone: zone, readings: latest.map((r) => toJson(r, zone)) };
+    },
+  );
+};

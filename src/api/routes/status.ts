@@ -1,0 +1,101 @@
+/**
+ * Online status per collector, from the SessionDirectory the gateways keep: connected or not, remote address,
+ * last frame, last ack, frames and rejections today, and how often a newer connection replaced an older one.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Device } from '../../domain/device.js';
+import type { SessionInfo } from '../../domain/ports.js';
+import { AppError } from '../../errors.js';
+import { assertEnterpriseAccess, principalOf } from '../auth.js';
+import type { RouteOptions } from '../deps.js';
+import { errorResponses, mnParams } from '../schemas.js';
+import { formatInZone } from '../time.js';
+
+const statusSchema = z
+  .object({
+    mn: z.string(),
+    enabled: z.boolean(),
+    enterpriseId: z.string().optional(),
+    siteId: z.string().optional(),
+    pointId: z.string().optional(),
+    online: z.boolean(),
+    remote: z.string().optional().describe('address of the current or last connection'),
+    connectedAt: z.string().optional(),
+    lastFrameAt: z.string().optional(),
+    lastAckAt: z.string().optional(),
+    framesToday: z.number().int(),
+    rejectionsToday: z.number().int(),
+    replaced: z.number().int().describe('connections replaced by a newer one with the same MN (flapping)'),
+  })
+  .meta({ id: 'CollectorStatus' });
+type Status = z.infer<typeof statusSchema>;
+
+const listQuery = z.object({
+  enterpriseId: z.string().optional(),
+  siteId: z.string().optional(),
+  online: z.enum(['true', 'false']).optional().describe('only online (true) or offline (false) collectors'),
+});
+
+function statusOf(device: Device, session: SessionInfo | undefined, timeZone: string): Status {
+  const time = (ms: number | undefined): string | undefined => (ms ? formatInZone(ms, timeZone) : undefined);
+  const { mn, enabled, enterpriseId, siteId, pointId } = device;
+  return {
+    mn,
+    enabled,
+    enterpriseId,
+    siteId,
+    pointId,
+    online: session !== undefined && session.connectionId !== '',
+    remote: session?.remote || undefined,
+    connectedAt: time(session?.connectedAt),
+    lastFrameAt: time(session?.lastFrameAt),
+    lastAckAt: time(session?.lastAckAt),
+    framesToday: session?.framesToday ?? 0,
+    rejectionsToday: session?.rejectionsToday ?? 0,
+    replaced: session?.replaced ?? 0,
+  };
+}
+
+export const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, timeZone }) => {
+  const tags = ['status'];
+  const { registry, sessions } = deps;
+  const roles = ['admin', 'ops', 'regulator', 'enterprise', 'reader'] as const;
+
+  app.get(
+    '/status',
+    {
+      config: { roles },
+      schema: { tags, summary: 'Online status of every registered collector the token may see', querystring: listQuery, response: { 200: z.array(statusSchema), ...errorResponses } },
+    },
+    async (req) => {
+      const token = principalOf(req);
+      let { enterpriseId } = req.query;
+      if (token.role === 'enterprise') {
+        assertEnterpriseAccess(token, enterpriseId ?? token.enterpriseId);
+        enterpriseId = token.enterpriseId;
+      }
+      const [devices, all] = await Promise.all([registry.list(), sessions.list()]);
+      const byMn = new Map(all.map((s) => [s.mn, s]));
+      const { siteId, online } = req.query;
+      return devices
+        .filter((d) => (enterpriseId === undefined || d.enterpriseId === enterpriseId) && (siteId === undefined || d.siteId === siteId))
+        .map((d) => statusOf(d, byMn.get(d.mn), d.profile.timeZone || timeZone))
+        .filter((s) => online === undefined || String(s.online) === online);
+    },
+  );
+
+  app.get(
+    '/collectors/:mn/status',
+    {
+      config: { roles },
+      schema: { tags, summary: 'Online status of one collector', params: mnParams, response: { 200: statusSchema, ...errorResponses } },
+    },
+    async (req) => {
+      const device = await registry.get(req.params.mn);
+      if (!device) throw new AppError('APP_ERR_NOT_FOUND', `collector ${req.params.mn}`);
+      assertEnterpriseAccess(principalOf(req), device.enterpriseId);
+      return statusOf(device, await sessions.get(device.mn), device.profile.timeZone || timeZone);
+    },
+  );
+};

@@ -1,0 +1,63 @@
+/**
+ * Tuning of the checks pipeline, with defaults. Not environment variables yet: config.ts (the lead's) would map
+ * HJ212_CHECK_* keys onto this; until then the worker role takes overrides from its caller.
+ */
+
+/** Every knob of the checks, gap scans, history re-pulls and rollups. */
+export interface CheckSettings {
+  /** A period is missing once it ended this long ago without a reading (uploads come shortly after the period). */
+  gapGraceMs: number;
+  /** The first scan of an item without a watermark looks back this far (bounded by the item's start). */
+  initialLookbackMs: number;
+  /** Default number of identical consecutive values that is an anomaly (the item may not say). */
+  constantPeriods: number;
+  /** Relative tolerance of an hour (day) average against the mean of its minute (hour) averages. */
+  averageTolerance: number;
+  /** Relative tolerance of a Cou against the sum of the Cou of its sub-periods. */
+  couTolerance: number;
+  /** Share of the sub-periods that must be present before an average is compared with them. */
+  minCoverage: number;
+  /** How often every collector is scanned. */
+  scanEveryMs: number;
+  /** No 9012 this long after a history request: the attempt timed out. */
+  repullTimeoutMs: number;
+  /** Automatic history requests per gap before the enterprise has to back-fill or explain. */
+  repullMaxAttempts: number;
+  /** Backoff after a failed attempt: base * 2^(attempts - 1), capped at 1 day. */
+  repullBackoffMs: number;
+  /** Longest range asked for in one history request, in periods. */
+  repullMaxPeriods: number;
+  /** After a 9012 success, re-check the requested range this much later (data frames may still be in flight). */
+  rescanDelayMs: number;
+  /** Reply stream poll interval of the reply reader. */
+  replyPollMs: number;
+  /** Queue depth metrics refresh interval. */
+  metricsEveryMs: number;
+  /** Jobs a worker runs at once per queue. */
+  concurrency: number;
+}
+
+export const DEFAULT_CHECK_SETTINGS: Readonly<CheckSettings> = Object.freeze({
+  gapGraceMs: 20 * 60_000,
+  initialLookbackMs: 7 * 86_400_000,
+  constantPeriods: 6,
+  averageTolerance: 0.05,
+  couTolerance: 0.05,
+  minCoverage: 0.75,
+  scanEveryMs: 10 * 60_000,
+  repullTimeoutMs: 5 * 60_000,
+  repullMaxAttempts: 5,
+  repullBackoffMs: 10 * 60_000,
+  repullMaxPeriods: 24,
+  rescanDelayMs: 5_000,
+  replyPollMs: 500,
+  metricsEveryMs: 15_000,
+  concurrency: 4,
+});
+
+const DAY_MS = 86_400_000;
+
+/** Delay before the next automatic attempt after `attempts` failed ones. */
+export function backoffMs(settings: Pick<CheckSettings, 'repullBackoffMs'>, attempts: number): number {
+  return Math.min(DAY_MS, settings.repullBackoffMs * 2 ** Math.max(0, attempts - 1));
+}

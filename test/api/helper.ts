@@ -1,0 +1,101 @@
+/**
+ * The API on real Redis and InfluxDB for one test file (fastify/demo `test/helper.ts`): a fresh key prefix and
+ * database, one token per role, and helpers to call it through `inject` and to write readings with line protocol.
+ */
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { Redis } from 'ioredis';
+import { buildApi, type ApiDeps } from '../../src/api/build-api.js';
+import type { InfluxConfig } from '../../src/config.js';
+import type { Role, TokenRecord } from '../../src/domain/catalog.js';
+import { createMetrics } from '../../src/metrics.js';
+import { createInfluxQuery } from '../../src/storage/influx-query.js';
+import { createInfluxReadings } from '../../src/storage/influx-readings.js';
+import { createRedisAudit } from '../../src/storage/redis-audit.js';
+import { createRedisCatalog } from '../../src/storage/redis-catalog.js';
+import { createRedisRegistry } from '../../src/storage/redis-registry.js';
+import { createRedisSessions } from '../../src/storage/redis-sessions.js';
+import { createRedisTokens } from '../../src/storage/redis-tokens.js';
+import { freshDatabase, freshPrefix, influxUrl, redisUrl } from '../helpers/services.js';
+
+export interface TestApi {
+  app: FastifyInstance;
+  deps: ApiDeps;
+  redis: Redis;
+  prefix: string;
+  database: string;
+  influx: InfluxConfig;
+  /** Secrets of one token per role (the enterprise one is made by {@link enterpriseToken}). */
+  token: Record<Exclude<Role, 'enterprise'>, string>;
+  /** Call the API with a token secret (or none). */
+  call(secret: string | undefined, opts: InjectOptions): Promise<LightMyRequestResponse>;
+  /** A new enterprise token of that enterprise. */
+  enterpriseToken(enterpriseId: string, main?: boolean): Promise<{ secret: string; record: TokenRecord }>;
+  /** Write InfluxDB line protocol (ms precision) straight into the test database. */
+  writeLines(lines: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function influxStatement(url: string, q: string): Promise<void> {
+  const res = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q }) });
+  if (!res.ok) throw new Error(`InfluxDB ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+/** Build the API for a test file. `authFailures` overrides the failed-authentication limit. */
+export async function buildTestApi(options: { authFailures?: { max: number; timeWindowMs: number }; timeZone?: string } = {}): Promise<TestApi> {
+  const prefix = freshPrefix();
+  const database = freshDatabase();
+  const url = influxUrl();
+  await influxStatement(url, `CREATE DATABASE "${database}"`);
+  const influx: InfluxConfig = { kind: 'v1', url, database, batchSize: 1000, flushMs: 10, maxPending: 10_000 };
+  const redis = new Redis(redisUrl());
+  const influxQuery = createInfluxQuery(influx);
+  const sessions = createRedisSessions(redis, { prefix, timeZone: 'Asia/Shanghai' });
+  const deps: ApiDeps = {
+    registry: createRedisRegistry({ redis, prefix, cache: false }),
+    sessions,
+    catalog: createRedisCatalog({ redis, prefix }),
+    tokens: createRedisTokens({ redis, prefix }),
+    audit: createRedisAudit({ redis, prefix }),
+    readings: createInfluxReadings(influxQuery),
+    probes: [
+      { name: 'influxdb', check: () => influxQuery.ping() },
+      { name: 'redis', check: async () => (await redis.ping()) === 'PONG' },
+    ],
+    metrics: createMetrics({ defaults: false }),
+  };
+  const app = await buildApi(deps, { bodyLimit: 64 * 1024, timeZone: options.timeZone ?? 'Asia/Shanghai', authFailures: options.authFailures });
+  await app.ready();
+
+  const token = {} as Record<Exclude<Role, 'enterprise'>, string>;
+  for (const role of ['admin', 'ops', 'regulator', 'reader'] as const) {
+    token[role] = (await deps.tokens.create({ name: `test ${role}`, role, main: false, createdBy: 'test' })).secret;
+  }
+  return {
+    app,
+    deps,
+    redis,
+    prefix,
+    database,
+    influx,
+    token,
+    call: (secret, opts) => app.inject({ ...opts, headers: { ...opts.headers, ...(secret === undefined ? {} : { authorization: `Bearer ${secret}` }) } }),
+    enterpriseToken: (enterpriseId, main = true) => deps.tokens.create({ name: `enterprise ${enterpriseId}`, role: 'enterprise', enterpriseId, main, createdBy: 'test' }),
+    async writeLines(lines) {
+      const res = await fetch(`${url}/write?db=${database}&precision=ms`, { method: 'POST', body: lines.join('\n') });
+      if (res.status !== 204) throw new Error(`InfluxDB write ${res.status}: ${await res.text()}`);
+    },
+    async close() {
+      await app.close();
+      sessions.close();
+      await deps.registry.close();
+      await influxStatement(url, `DROP DATABASE "${database}"`);
+      await redis.quit();
+    },
+  };
+}
+
+/** JSON body of a response. */
+export function body<T = Record<string, unknown>>(res: LightMyRequestResponse): T {
+  return res.json<T>();
+}
