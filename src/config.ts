@@ -41,6 +41,10 @@ export const envSchema = z.object({
   HJ212_MAX_CONNECTIONS_PER_IP: positiveInt.default(1_000),
   /** Close a collector connection after this long without collector->server traffic. */
   HJ212_IDLE_TIMEOUT_MS: positiveInt.default(15 * 60_000),
+  /** Close a connection whose frame stays unfinished this long (slow-loris protection). */
+  HJ212_PARTIAL_FRAME_TIMEOUT_MS: positiveInt.default(30_000),
+  /** Failed device logins per minute, per source IP and per MN, before the connection is closed. */
+  HJ212_MAX_AUTH_FAILURES_PER_MINUTE: positiveInt.default(10),
   /** Maximum data segment accepted from devices without a per-device allowance (HJ212-2017 6.1: 1024). */
   HJ212_MAX_DATA_LENGTH: positiveInt.default(1024),
   /** Sub-packet reassembly timeout. */
@@ -68,7 +72,17 @@ export type Env = z.infer<typeof envSchema>;
 
 export interface Config {
   roles: ReadonlySet<'gateway' | 'api' | 'worker'>;
-  tcp: { host: string; port: number; maxConnections: number; maxConnectionsPerIp: number; idleTimeoutMs: number; maxDataLength: number; subpacketTimeoutMs: number };
+  tcp: {
+    host: string;
+    port: number;
+    maxConnections: number;
+    maxConnectionsPerIp: number;
+    idleTimeoutMs: number;
+    partialFrameTimeoutMs: number;
+    maxAuthFailuresPerMinute: number;
+    maxDataLength: number;
+    subpacketTimeoutMs: number;
+  };
   http: { host: string; port: number; bodyLimit: number };
   influx: InfluxConfig;
   redis: { url: string; prefix: string };
@@ -142,6 +156,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxConnections: e.HJ212_MAX_CONNECTIONS,
       maxConnectionsPerIp: e.HJ212_MAX_CONNECTIONS_PER_IP,
       idleTimeoutMs: e.HJ212_IDLE_TIMEOUT_MS,
+      partialFrameTimeoutMs: e.HJ212_PARTIAL_FRAME_TIMEOUT_MS,
+      maxAuthFailuresPerMinute: e.HJ212_MAX_AUTH_FAILURES_PER_MINUTE,
       maxDataLength: e.HJ212_MAX_DATA_LENGTH,
       subpacketTimeoutMs: e.HJ212_SUBPACKET_TIMEOUT_MS,
     },

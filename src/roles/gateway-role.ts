@@ -61,13 +61,12 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
       maxConnections: config.tcp.maxConnections,
       maxConnectionsPerIp: config.tcp.maxConnectionsPerIp,
       idleTimeoutMs: config.tcp.idleTimeoutMs,
-      partialFrameTimeoutMs: 30_000,
+      partialFrameTimeoutMs: config.tcp.partialFrameTimeoutMs,
       maxDataLength: config.tcp.maxDataLength,
       maxFrameCeiling: 9999,
       subpacketTimeoutMs: config.tcp.subpacketTimeoutMs,
-      defaultTimeZone: config.timeZone,
       maxInflightPerConnection: 256,
-      maxAuthFailuresPerMinute: 10,
+      maxAuthFailuresPerMinute: config.tcp.maxAuthFailuresPerMinute,
     },
   );
   await commands.listen(instanceId, (cmd) => {

@@ -43,7 +43,6 @@ export interface GatewayOptions {
   /** Largest data segment the framer buffers for any device (the 4-digit length field caps it at 9999); per-device limits are enforced by the parser. */
   maxFrameCeiling: number;
   subpacketTimeoutMs: number;
-  defaultTimeZone: string;
   /** Frames being stored for one connection above which its socket is paused. */
   maxInflightPerConnection: number;
   /** Failed password attempts per IP and per MN within a minute before the connection is closed. */

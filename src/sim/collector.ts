@@ -156,8 +156,8 @@ export class Collector {
     };
     while (this.state !== 'stopped' && sent < (limits.count ?? Infinity)) {
       if (this.scheduleChanged) events = this.events(this.simNow);
-      const ev = events.next().value as UploadEvent;
-      if (ev.at > (limits.endAt ?? Infinity)) break;
+      const ev = events.next().value as UploadEvent | undefined;
+      if (!ev || ev.at > (limits.endAt ?? Infinity)) break;
       await this.opts.clock.until(ev.at);
       if (this.stopped) break;
       this.simNow = Math.max(this.simNow, ev.at);

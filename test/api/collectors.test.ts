@@ -118,8 +118,8 @@ t.test('online status from the session directory', async (tt) => {
 
   const one = body(await api.call(api.token.reader, { url: `/collectors/${MN}/status` }));
   tt.match(one, { mn: MN, online: true, remote: '198.51.100.7:40000', framesToday: 12, rejectionsToday: 2, replaced: 0, enterpriseId: acme.id });
-  tt.match(one.lastFrameAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/, 'ISO 8601 in the collector zone');
-  tt.equal(Date.parse(one.lastAckAt as string), Math.floor((now - 900) / 1000) * 1000 + ((now - 900) % 1000), 'the instant is preserved');
+  tt.match(one.lastFrameAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?\+08:00$/, 'ISO 8601 in the collector zone');
+  tt.equal(Date.parse(one.lastAckAt as string), now - 900, 'the instant is preserved');
 
   const offline = body(await api.call(api.token.reader, { url: `/collectors/${MN14}/status` }));
   tt.match(offline, { online: false, framesToday: 0 });

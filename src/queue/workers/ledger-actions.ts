@@ -35,7 +35,7 @@ export async function explain(deps: ActionDeps, id: string, text: string, by: Ac
   if (entry.type !== 'gap' && entry.type !== 'anomaly') throw new LedgerError('invalid-input', `${entry.type} entries are not explained`);
   const now = deps.clock.now();
   const updated = await deps.ledgers.update<GapEntry | AnomalyEntry>(id, (cur) =>
-    EXPLAINABLE[cur.type].has(cur.state) ? { ...transition(cur, 'explained', by, now, text), explanation: { text, by, at: now }, nextAttemptAt: undefined } : undefined,
+    EXPLAINABLE[cur.type].has(cur.state) ? { ...transition(cur, 'explained', by, now, text), explanation: { text, by, at: now } } : undefined,
   );
   if (!updated) throw new LedgerError('invalid-state', `entry ${id} is ${entry.state}; only ${[...EXPLAINABLE[entry.type]].join(' / ')} entries can be explained`);
   return updated;
