@@ -1,14 +1,16 @@
 /**
- * Opaque pagination cursors for readings: the position after the last reading of a page, bound to the query it
- * came from (a digest of the filter), so a cursor pasted into another query is refused instead of skipping data.
+ * Opaque pagination cursors for readings: the key of the last reading of a page, bound to the query it came from (a digest of the filter), so a cursor pasted into another query is refused instead of skipping data.
  */
 import { createHash } from 'node:crypto';
-import type { ReadingFilter, ReadingPosition } from '../domain/readings.js';
+import type { Reading, ReadingFilter, ReadingPosition } from '../domain/readings.js';
 import { AppError } from '../errors.js';
 
+/** Cursor body: time, MN, factor, ST of the last reading and the query digest. Short keys keep URLs short. */
 interface CursorBody {
   t: number;
-  k: number;
+  m: string;
+  f: string;
+  s: string;
   q: string;
 }
 
@@ -17,19 +19,14 @@ function digestOf(filter: ReadingFilter): string {
   return createHash('sha256').update(key).digest('base64url').slice(0, 12);
 }
 
-/** Cursor for the page after `page`, which ended at `last` (readings ascending by time). */
-export function nextPosition(page: ReadonlyArray<{ timeMs: number }>, previous: ReadingPosition | undefined): ReadingPosition | undefined {
+/** Where the page after `page` starts: after its last reading. */
+export function positionAfter(page: readonly Reading[]): ReadingPosition | undefined {
   const last = page[page.length - 1];
-  if (!last) return undefined;
-  let skip = 0;
-  for (let i = page.length - 1; i >= 0 && page[i]?.timeMs === last.timeMs; i--) skip++;
-  // The whole page sat at the previous cursor's time: those earlier skipped rows count too.
-  if (skip === page.length && previous?.timeMs === last.timeMs) skip += previous.skip;
-  return { timeMs: last.timeMs, skip };
+  return last && { timeMs: last.timeMs, mn: last.mn, factor: last.factor, st: last.st ?? '' };
 }
 
 export function encodeCursor(position: ReadingPosition, filter: ReadingFilter): string {
-  const body: CursorBody = { t: position.timeMs, k: position.skip, q: digestOf(filter) };
+  const body: CursorBody = { t: position.timeMs, m: position.mn, f: position.factor, s: position.st, q: digestOf(filter) };
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
@@ -41,8 +38,10 @@ export function decodeCursor(cursor: string, filter: ReadingFilter): ReadingPosi
   } catch {
     throw new AppError('APP_ERR_INVALID_CURSOR', 'not a cursor');
   }
-  const { t, k, q } = body;
-  if (!Number.isSafeInteger(t) || !Number.isSafeInteger(k) || (k as number) < 0 || typeof q !== 'string') throw new AppError('APP_ERR_INVALID_CURSOR', 'not a cursor');
+  const { t, m, f, s, q } = body ?? {};
+  if (!Number.isSafeInteger(t) || typeof m !== 'string' || typeof f !== 'string' || typeof s !== 'string' || typeof q !== 'string') {
+    throw new AppError('APP_ERR_INVALID_CURSOR', 'not a cursor');
+  }
   if (q !== digestOf(filter)) throw new AppError('APP_ERR_INVALID_CURSOR', 'cursor belongs to another query');
-  return { timeMs: t as number, skip: k as number };
+  return { timeMs: t as number, mn: m, factor: f, st: s };
 }

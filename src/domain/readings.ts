@@ -49,17 +49,29 @@ export interface ReadingFilter {
 }
 
 /**
- * Where a page ends: the time of its last reading and how many readings at that time it already holds, so the next
- * page resumes exactly after it even when many readings share one timestamp.
+ * Readings are ordered by time, then collector, factor and system code; this is the key of the last reading of a
+ * page, after which the next page starts. InfluxDB itself does not order readings that share a timestamp
+ * consistently between queries, so the order is imposed by the implementation.
  */
 export interface ReadingPosition {
   timeMs: number;
-  skip: number;
+  mn: string;
+  factor: string;
+  st: string;
+}
+
+/** Total order of readings: time, MN, factor, system code. */
+export function compareReadings(a: ReadingPosition | Reading, b: ReadingPosition | Reading): number {
+  return a.timeMs - b.timeMs || cmp(a.mn, b.mn) || cmp(a.factor, b.factor) || cmp(a.st ?? '', b.st ?? '');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Read access to stored readings. */
 export interface ReadingQuery {
-  /** Readings matching the filter, ascending by time (ties in a stable order), at most `limit`, resuming after `after`. */
+  /** Readings matching the filter in {@link compareReadings} order, at most `limit`, strictly after `after`. */
   find(filter: ReadingFilter, page: { limit: number; after?: ReadingPosition }): Promise<Reading[]>;
   /** The newest reading per kind and factor of one collector, over the given kinds. */
   latest(mn: string, kinds: readonly DataKind[]): Promise<Reading[]>;

@@ -29,7 +29,7 @@ export const scenarioSchema = z
       .object({ realtimeS: z.number().min(0).default(30), minuteMin: z.number().int().min(0).max(60).default(10), hour: z.boolean().default(true), day: z.boolean().default(true) })
       .strict()
       .default({ realtimeS: 30, minuteMin: 10, hour: true, day: true }),
-    ack: z.boolean().default(true),
+    ack: z.boolean().default(false),
     overTimeS: z.number().positive().default(5),
     reCount: z.number().int().min(0).default(3),
     window: z.number().int().min(1).default(1),

@@ -22,19 +22,18 @@ function checkInteger(name: string, n: number): number {
   return n;
 }
 
-/** Build the statement of {@link ReadingQuery.find}; exported for tests of the quoting. */
-export function buildFindStatement(filter: ReadingFilter, page: { limit: number; after?: { timeMs: number; skip: number } }): string {
+/**
+ * Build a statement for {@link ReadingQuery.find}: readings with `fromMs <= time < toMs`, by time, at most `limit`
+ * (no limit when absent). Exported for tests of the quoting.
+ */
+export function buildFindStatement(filter: ReadingFilter, window: { fromMs: number; toMs: number; limit?: number }): string {
   if (filter.mns.length === 0) throw new RangeError('at least one MN is needed');
-  const from = Math.max(checkInteger('fromMs', filter.fromMs), page.after ? checkInteger('after.timeMs', page.after.timeMs) : -Infinity);
   const where = [anyOf('mn', filter.mns)];
   // Uploads without factors (empty realtime frames) are stored without a factor tag; they are not readings.
   where.push(filter.factors && filter.factors.length > 0 ? anyOf('factor', filter.factors) : `${quoteIdent('factor')} != ''`);
-  where.push(`time >= ${from}ms`, `time < ${checkInteger('toMs', filter.toMs)}ms`);
-  const offset = page.after?.skip ? ` OFFSET ${checkInteger('skip', page.after.skip)}` : '';
-  return (
-    `SELECT "mn", "factor", "st", ${SELECT_VALUES} FROM ${quoteIdent(filter.kind)} WHERE ${where.join(' AND ')}` +
-    ` ORDER BY time ASC LIMIT ${checkInteger('limit', page.limit)}${offset}`
-  );
+  where.push(`time >= ${checkInteger('fromMs', window.fromMs)}ms`, `time < ${checkInteger('toMs', window.toMs)}ms`);
+  const limit = window.limit === undefined ? '' : ` LIMIT ${checkInteger('limit', window.limit)}`;
+  return `SELECT "mn", "factor", "st", ${SELECT_VALUES} FROM ${quoteIdent(filter.kind)} WHERE ${where.join(' AND ')} ORDER BY time ASC${limit}`;
 }
 
 /** Build the statement of {@link ReadingQuery.latest}: the newest row of every factor series, one per kind. */
@@ -66,12 +65,36 @@ function toReadings(series: Series, fallback: Record<string, unknown>): Reading[
   });
 }
 
-/** Create the InfluxQL-backed ReadingQuery. */
+/**
+ * Create the InfluxQL-backed ReadingQuery. InfluxDB orders readings that share a timestamp differently from one
+ * query to the next, so `find` never lets a page end inside a timestamp it has not read completely: the readings of
+ * the page's last timestamp (and of the cursor's) are read whole (one per series at most) and sorted here.
+ */
 export function createInfluxReadings(influx: InfluxQuery): ReadingQuery {
+  async function select(filter: ReadingFilter, window: { fromMs: number; toMs: number; limit?: number }): Promise<Reading[]> {
+    const series = await influx.query(buildFindStatement(filter, window));
+    return series.flatMap((s) => toReadings(s, {})).sort(compareReadings);
+  }
+  /** Every reading within the millisecond `timeMs`. */
+  const instant = (filter: ReadingFilter, timeMs: number): Promise<Reading[]> => select(filter, { fromMs: timeMs, toMs: timeMs + 1 });
+
   return {
-    async find(filter, page) {
-      const series = await influx.query(buildFindStatement(filter, page));
-      return series.flatMap((s) => toReadings(s, {}));
+    async find(filter, { limit, after }) {
+      const page: Reading[] = [];
+      let fromMs = filter.fromMs;
+      if (after) {
+        page.push(...(await instant(filter, after.timeMs)).filter((r) => compareReadings(r, after) > 0).slice(0, limit));
+        if (page.length >= limit) return page;
+        fromMs = Math.max(fromMs, after.timeMs + 1);
+      }
+      if (fromMs >= filter.toMs) return page;
+      const want = limit - page.length;
+      const rest = await select(filter, { fromMs, toMs: filter.toMs, limit: want });
+      if (rest.length < want) return [...page, ...rest];
+      // A full answer may have cut the last timestamp short: keep whole timestamps, then read the last one whole.
+      const lastMs = (rest[rest.length - 1] as Reading).timeMs;
+      const whole = rest.filter((r) => r.timeMs < lastMs);
+      return [...page, ...whole, ...(await instant(filter, lastMs))].slice(0, limit);
     },
     async latest(mn, kinds) {
       if (kinds.length === 0) return [];

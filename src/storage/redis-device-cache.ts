@@ -20,9 +20,6 @@ export interface DeviceCache {
 /** Unknown MNs are cached too (a misconfigured collector resends every few seconds), but only this many. */
 const MAX_ABSENT = 10_000;
 
-/** Message that drops every cached entry (used when many devices change at once). */
-export const INVALIDATE_ALL = '*';
-
 /** Subscribe a duplicate of `redis` to `channel` and cache behind it; the connection is named `<channel>-cache`. */
 export function createDeviceCache(redis: Redis, channel: string, log?: Logger): DeviceCache {
   // Named so operators (and tests) can tell it apart in CLIENT LIST; CLIENT SETNAME refuses spaces and the like.
@@ -54,7 +51,6 @@ export function createDeviceCache(redis: Redis, channel: string, log?: Logger): 
 
   function invalidate(mn: string): void {
     epoch++;
-    if (mn === INVALIDATE_ALL) return clear();
     if (entries.get(mn) === null) absent--;
     entries.delete(mn);
     // Later callers must not join a read that may predate the change.

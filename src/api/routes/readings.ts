@@ -7,11 +7,11 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { TokenRecord } from '../../domain/catalog.js';
-import { DATA_KINDS, NUMERIC_FIELDS, TEXT_FIELDS, VALUE_KINDS, type Reading, type ReadingFilter, type ReadingPosition } from '../../domain/readings.js';
+import { DATA_KINDS, NUMERIC_FIELDS, TEXT_FIELDS, VALUE_KINDS, type Reading, type ReadingFilter } from '../../domain/readings.js';
 import { AppError } from '../../errors.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import { CSV_HEADER, csvLine } from '../csv.js';
-import { decodeCursor, encodeCursor, nextPosition } from '../cursor.js';
+import { decodeCursor, encodeCursor, positionAfter } from '../cursor.js';
 import type { RouteOptions } from '../deps.js';
 import { errorResponses, isoDateTime, mnParams } from '../schemas.js';
 import { formatInZone, isTimeZone } from '../time.js';
@@ -85,17 +85,16 @@ export const readingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   }
 
   /** Stream every reading from `after` on (up to `limit`), one InfluxDB page at a time; the first page is already read. */
-  async function* streamCsv(filter: ReadingFilter, first: Reading[], after: ReadingPosition | undefined, limit: number, zone: string): AsyncGenerator<string> {
+  async function* streamCsv(filter: ReadingFilter, first: Reading[], limit: number, zone: string): AsyncGenerator<string> {
     let page = first;
-    let position = after;
     let sent = 0;
     yield CSV_HEADER;
     while (page.length > 0) {
       yield page.map((r) => csvLine(r, zone)).join('');
       sent += page.length;
+      // A short page is the last one (ReadingQuery.find fills pages while readings remain).
       if (page.length < CSV_PAGE || sent >= limit) return;
-      position = nextPosition(page, position);
-      page = await readings.find(filter, { limit: Math.min(CSV_PAGE, limit - sent), after: position });
+      page = await readings.find(filter, { limit: Math.min(CSV_PAGE, limit - sent), after: positionAfter(page) });
     }
   }
 
@@ -125,13 +124,13 @@ export const readingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         const first = mns.length === 0 ? [] : await readings.find(filter, { limit: Math.min(CSV_PAGE, limit), after });
         reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="readings-${q.kind}.csv"`);
         // A stream is piped, not serialized; the type provider only knows the schemas' types, hence the cast.
-        return reply.send(Readable.from(streamCsv(filter, first, after, limit, zone)) as unknown as string);
+        return reply.send(Readable.from(streamCsv(filter, first, limit, zone)) as unknown as string);
       }
       const limit = q.limit ?? DEFAULT_LIMIT;
       // One row more than asked tells whether another page follows without a second query.
       const rows = mns.length === 0 ? [] : await readings.find(filter, { limit: limit + 1, after });
       const page = rows.slice(0, limit);
-      const position = rows.length > limit ? nextPosition(page, after) : undefined;
+      const position = rows.length > limit ? positionAfter(page) : undefined;
       return reply.type('application/json; charset=utf-8').send({
         kind: q.kind,
         timeZone: zone,

@@ -1,8 +1,9 @@
 /**
  * Anomaly rules on one reading (pure functions). Each finding carries its evidence: values, limits, periods.
- * Data flags: HJ212-2017 CP data flags (SPEC.md §5: N normal, F stopped, M maintenance, S manual, D fault, C calibration,
- * T over the measuring upper limit, B communication abnormal).
+ * Data flags: HJ212-2017 table 11 (N normal, F stopped, M maintenance, S manual, D fault, C calibration, T over the
+ * measuring upper limit, B communication abnormal).
  */
+import { DATA_FLAGS } from '../../../protocol/index.js';
 import type { AnomalyRule, CheckItem, CheckKind, Evidence, Limits, ReadingRow } from '../../domain/ledgers.js';
 import type { NumericField } from '../../domain/readings.js';
 import type { CheckSettings } from './settings.js';
@@ -14,16 +15,6 @@ export interface Finding {
   periodEnd: number;
   evidence: Evidence;
 }
-
-const FLAG_MEANING: Readonly<Record<string, string>> = {
-  F: 'instrument stopped',
-  M: 'maintenance',
-  S: 'manually set value',
-  D: 'instrument fault',
-  C: 'calibration',
-  T: 'over the measuring upper limit',
-  B: 'communication abnormal',
-};
 
 /** What a rule sees: the reading, its item and period, earlier readings of the factor and the finer data of its period. */
 export interface RuleInput {
@@ -77,7 +68,7 @@ function flagFindings(input: RuleInput, at: (rule: AnomalyRule, evidence: Eviden
   const { row } = input;
   const out: Finding[] = [];
   if (row.flag !== undefined && row.flag !== 'N') {
-    out.push(at('flag', { values: { flag: row.flag }, detail: `data flag ${row.flag}: ${FLAG_MEANING[row.flag] ?? 'not a 2017 flag'}` }));
+    out.push(at('flag', { values: { flag: row.flag }, detail: `data flag ${row.flag}: ${(DATA_FLAGS as Record<string, string>)[row.flag] ?? 'not in the flag table'}` }));
   }
   // EFlag is instrument-defined (HJ212-2017 6.6.3 table 7); anything but empty or N is reported as sent.
   if (row.eflag !== undefined && row.eflag !== '' && row.eflag !== 'N') {

@@ -9,7 +9,8 @@ import type { Clock } from '../../domain/clock.js';
 import { HISTORY_CN, type CheckKind, type GapEntry, type ItemSource, type LedgerStore, type RepullAttempt, type RepullRequest, type RepullTracker } from '../../domain/ledgers.js';
 import type { CommandBus, DeviceReply, SessionDirectory } from '../../domain/ports.js';
 import { SYSTEM_ACTOR, transition } from './entries.js';
-import { contiguousRuns, formatLocalTime, formatQn } from './periods.js';
+import { formatDataTime, formatQn } from '../../../protocol/index.js';
+import { contiguousRuns } from './periods.js';
 import { backoffMs, type CheckSettings } from './settings.js';
 
 /** Delayed follow-ups of a request (BullMQ delayed jobs in the worker role). */
@@ -81,7 +82,7 @@ export async function requestHistory(deps: RepullDeps, mn: string): Promise<Repu
   const timeZone = (await deps.items.itemsOf(mn)).find((i) => i.factor === range.gaps[0]?.factor)?.timeZone ?? 'UTC';
   const request = await beginRequest(deps, { mn, cn, kind: range.kind, beginMs: range.beginMs, endMs: range.endMs, gapIds: range.gaps.map((g) => g.id) }, timeZone);
   if (!request) return 'busy';
-  const cp = { BeginTime: formatLocalTime(range.beginMs, timeZone), EndTime: formatLocalTime(range.endMs, timeZone) };
+  const cp = { BeginTime: formatDataTime(range.beginMs, timeZone), EndTime: formatDataTime(range.endMs, timeZone) };
   if ((await deps.commands.send({ id: `repull:${mn}:${request.qn}`, mn, cn, qn: request.qn, cp })) === 'offline') {
     await deps.tracker.save({ ...request, state: 'failed' }, true);
     return 'offline';
@@ -142,7 +143,7 @@ export async function handleReply(deps: RepullDeps, reply: DeviceReply): Promise
       await deps.ledgers.update<GapEntry>(id, (cur) => ({ ...cur, attempts: cur.attempts.map((a) => (a.qn === request.qn ? { ...a, outcome: 'acknowledged' as const, qnRtn } : a)) }));
     }
   } else if (reply.cn === '9012' && open) {
-    // ExeRtn (HJ212-2017): 1 success, 100 no data, anything else a failure.
+    // ExeRtn (HJ212-2017 table 10): 1 success, 100 no data, anything else a failure.
     const exeRtn = reply.cp.ExeRtn ?? '';
     await finish(deps, request, exeRtn === '1' ? 'done' : exeRtn === '100' ? 'no-data' : 'failed', { exeRtn });
   }
