@@ -53,7 +53,6 @@ export const envSchema = z.object({
   HJ212_DEDUPE_TTL_S: positiveInt.default(7 * 24 * 3600),
   /** Raw frame archive length (Redis stream, approximate trimming). */
   HJ212_ARCHIVE_MAX_FRAMES: positiveInt.default(1_000_000),
-  /** Accept frames from MNs not in the registry? No: they go to the pending list and get 9011 QnRtn=4. */
   HJ212_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Local time zone for schedules (ledger rollup) and default device time zone. */
   HJ212_TIME_ZONE: z.string().default('Asia/Shanghai'),

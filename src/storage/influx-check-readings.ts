@@ -41,7 +41,7 @@ function rowsOf(series: Series): ReadingRow[] {
 }
 
 /** Reader over an InfluxQL client; a database or measurement that does not exist yet reads as empty. */
-export function createInfluxReadingReader(influx: InfluxQuery): ReadingReader {
+export function createInfluxCheckReadings(influx: InfluxQuery): ReadingReader {
   return {
     async read(mn: string, kind: CheckKind, fromMs: number, toMs: number, factor?: string) {
       const where = [`"mn" = ${quoteString(mn)}`, `time >= ${Math.floor(fromMs)}ms`, `time < ${Math.ceil(toMs)}ms`];

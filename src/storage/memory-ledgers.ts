@@ -3,7 +3,7 @@
  * compare-and-set updates, one outstanding history request per collector, forward-only watermarks.
  */
 import { systemClock, type Clock } from '../domain/clock.js';
-import type { CheckState, LedgerEntry, LedgerStore, MonthlyRow, RepullRequest, RepullTracker, RollupStore } from '../domain/ledgers.js';
+import type { CheckKind, CheckState, LedgerEntry, LedgerStore, MonthlyRow, ReadingReader, ReadingRow, RepullRequest, RepullTracker, RollupStore } from '../domain/ledgers.js';
 import { ACTIVE_GAP_STATES, compareRows, matchesQuery, paginate, rollupField } from './ledger-query.js';
 
 /** Entries are kept as JSON so callers never share objects with the store. */
@@ -116,6 +116,30 @@ export function createMemoryRollupStore(): RollupStore {
     },
     async get(month) {
       return [...(months.get(month)?.values() ?? [])].map((r) => structuredClone(r)).sort(compareRows);
+    },
+  };
+}
+
+/** The fake's control on top of the ReadingReader port. */
+export interface MemoryReadings extends ReadingReader {
+  /** Store a reading; one with the same collector, kind, factor, time and source replaces it (as in InfluxDB). */
+  add(mn: string, kind: CheckKind, row: ReadingRow): void;
+}
+
+/** Readings in an array, read back like the InfluxDB reader (oldest first, then by factor). */
+export function createMemoryReadings(): MemoryReadings {
+  const rows: Array<{ mn: string; kind: CheckKind; row: ReadingRow }> = [];
+  return {
+    add(mn, kind, row) {
+      const i = rows.findIndex((r) => r.mn === mn && r.kind === kind && r.row.factor === row.factor && r.row.timeMs === row.timeMs && r.row.manual === row.manual);
+      if (i >= 0) rows.splice(i, 1);
+      rows.push({ mn, kind, row: structuredClone(row) });
+    },
+    async read(mn, kind, fromMs, toMs, factor) {
+      return rows
+        .filter((r) => r.mn === mn && r.kind === kind && r.row.timeMs >= fromMs && r.row.timeMs < toMs && (factor === undefined || r.row.factor === factor))
+        .map((r) => structuredClone(r.row))
+        .sort((a, b) => a.timeMs - b.timeMs || a.factor.localeCompare(b.factor));
     },
   };
 }

@@ -130,6 +130,22 @@ t.test('gateway', async (t) => {
     t.equal(rows[0]?.avg, 55.1);
   });
 
+  t.test('registry changes apply without restart', async (t) => {
+    const mn = 'LIVECHANGE00000000000001';
+    await gw.addDevice({ mn, password: '222333' });
+    const c = await connectCollector(gw.port);
+    t.teardown(() => c.close());
+    const send = async (): Promise<Packet> => {
+      const p = uploadPacket({ st: '32', pw: '222333', mn, qn: qn() }, '2011', { dataTime: '20240315103000', factors: [{ code: 'w01001', rtd: '7.0' }] });
+      c.send(encodeFrame(p));
+      return c.next((r) => r.qn === p.qn);
+    };
+    t.equal((await send()).cn, '9014', 'accepted while enabled');
+    const device = await gw.registry.get(mn);
+    await gw.registry.put({ ...device!, enabled: false });
+    t.equal((await send()).cp.QnRtn, '4', 'disabled device rejected by the running gateway');
+  });
+
   t.test('a collector with a Modbus-CRC profile', async (t) => {
     const mn = 'MODBUS000000000000000001';
     await gw.addDevice({ mn, password: '111222', crcVariants: ['modbus'] });

@@ -1,0 +1,91 @@
+/**
+ * Composition of the worker role: Redis ledgers, InfluxDB readings, the catalog and the command bus handed to the
+ * checks pipeline (BullMQ queues checks / repull / rollup and the reply reader). Several worker processes may run.
+ */
+import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import type { DeviceReply } from '../domain/ports.js';
+import { startCheckWorkers, type CheckWorkers } from '../queue/check-workers.js';
+import type { CheckDeps } from '../queue/workers/deps.js';
+import { createCatalogItemSource } from '../queue/workers/catalog-items.js';
+import { handleReply, type RepullDeps } from '../queue/workers/repull.js';
+import { startReplyReader } from '../queue/workers/reply-reader.js';
+import { DEFAULT_CHECK_SETTINGS, type CheckSettings } from '../queue/workers/settings.js';
+import { createInfluxCheckReadings } from '../storage/influx-check-readings.js';
+import { createInfluxQuery } from '../storage/influx-query.js';
+import { createRedisCatalog } from '../storage/redis-catalog.js';
+import { createRedisCheckState, createRedisRepullTracker, createRedisRollupStore } from '../storage/redis-check-state.js';
+import { createRedisCommandBus } from '../storage/redis-commands.js';
+import { createRedisLedgerStore } from '../storage/redis-ledgers.js';
+import { createRedisRegistry } from '../storage/redis-registry.js';
+import { createRedisSessions } from '../storage/redis-sessions.js';
+
+/** Test and tuning hooks; production passes none. */
+export interface WorkerRoleOverrides {
+  settings?: Partial<CheckSettings>;
+  clock?: Clock;
+}
+
+export interface WorkerRole {
+  workers: CheckWorkers;
+  close(): Promise<void>;
+}
+
+/** Start the checks pipeline; `close()` finishes the jobs in progress and releases every connection. */
+export async function startWorkerRole(config: Config, logger: Logger, metrics: Metrics, overrides: WorkerRoleOverrides = {}): Promise<WorkerRole> {
+  const log = logger.child({ role: 'worker' });
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  const prefix = config.redis.prefix;
+  const settings: CheckSettings = { ...DEFAULT_CHECK_SETTINGS, ...overrides.settings };
+  const clock = overrides.clock ?? systemClock;
+  const registry = createRedisRegistry({ redis, prefix, logger: log });
+  const sessions = createRedisSessions(redis, { prefix, timeZone: config.timeZone });
+  const commands = createRedisCommandBus(redis, { prefix });
+  const items = createCatalogItemSource(registry, createRedisCatalog({ redis, prefix }));
+  const ledgers = createRedisLedgerStore({ redis, prefix });
+  const state = createRedisCheckState(redis, prefix);
+  const readings = createInfluxCheckReadings(createInfluxQuery(config.influx));
+  const check: CheckDeps = { items, ledgers, readings, state, clock, settings };
+  // The reply reader hands answers to the re-pull logic built below with the workers' follow-up scheduler.
+  let onReply: (reply: DeviceReply) => Promise<unknown> = async () => false;
+
+  const workers = await startCheckWorkers({
+    redisUrl: config.redis.url,
+    prefix,
+    logger: log,
+    metrics,
+    rollupAt: config.rollupAt,
+    timeZone: config.timeZone,
+    deps: (later) => {
+      const repull: RepullDeps = { ledgers, tracker: createRedisRepullTracker(redis, prefix), commands, sessions, items, clock, settings, later };
+      onReply = (reply) => handleReply(repull, reply);
+      return { check, repull, rollup: { items, ledgers, readings, rollups: createRedisRollupStore(redis, prefix), clock, settings }, followUps: later, timeZone: config.timeZone };
+    },
+  });
+  const replies = startReplyReader(
+    {
+      source: commands,
+      state,
+      onReply: (reply) => onReply(reply),
+      owner: `${config.instanceId ?? hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+      leaseMs: Math.max(10_000, settings.replyPollMs * 20),
+    },
+    settings.replyPollMs,
+    (err) => log.warn({ err }, 'reply reader failed; retrying'),
+  );
+  log.info({ scanEveryMs: settings.scanEveryMs, rollupAt: config.rollupAt }, 'checks worker started');
+  return {
+    workers,
+    async close() {
+      await replies.close();
+      await workers.close();
+      sessions.close();
+      await registry.close();
+      await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/** Config: defaults, every problem listed at once, and the README's table names every variable. */
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { ConfigError, envSchema, loadConfig } from '../src/config.js';
+
+t.test('defaults match the platforms: port 5003, API 8080, local InfluxDB and Redis', async (t) => {
+  const c = loadConfig({});
+  t.equal(c.tcp.port, 5003);
+  t.equal(c.http.port, 8080);
+  t.equal(c.influx.url, 'http://127.0.0.1:8086');
+  t.equal(c.influx.kind === 'v1' && c.influx.database, 'hj212');
+  t.equal(c.redis.url, 'redis://127.0.0.1:6379');
+  t.same([...c.roles].sort(), ['api', 'gateway', 'worker']);
+  t.ok(Object.isFrozen(c));
+});
+
+t.test('every problem is listed', async (t) => {
+  const err = t.throws(() => loadConfig({ HJ212_TCP_PORT: 'x', HJ212_INFLUX_URL: 'nope', HJ212_ROLLUP_AT: '25:00' })) as ConfigError;
+  t.type(err, ConfigError);
+  t.equal(err.problems.length, 3);
+  t.match(err.message, /HJ212_TCP_PORT/);
+  t.match(err.message, /HJ212_INFLUX_URL/);
+  t.match(err.message, /HJ212_ROLLUP_AT/);
+});
+
+t.test('semantic problems: unknown role, v2 without org/token, bad time zone', async (t) => {
+  const err = t.throws(() => loadConfig({ HJ212_ROLES: 'gateway,bogus', HJ212_INFLUX_KIND: 'v2', HJ212_TIME_ZONE: 'Mars/Base' })) as ConfigError;
+  t.equal(err.problems.length, 4, err.message);
+});
+
+t.test('v2 config carries org, bucket and token', async (t) => {
+  const c = loadConfig({ HJ212_INFLUX_KIND: 'v2', HJ212_INFLUX_ORG: 'o', HJ212_INFLUX_TOKEN: 'tok', HJ212_INFLUX_DATABASE: 'b' });
+  t.match(c.influx, { kind: 'v2', org: 'o', bucket: 'b', token: 'tok' });
+});
+
+t.test('README documents every environment variable', async (t) => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  for (const key of Object.keys(envSchema.shape)) t.ok(readme.includes(`\`${key}\``), `${key} in README`);
+});
