@@ -3,7 +3,8 @@
  * the same points as 5000-line bodies POSTed back to back (one request in flight, like the writer), once
  * pre-serialized (InfluxDB alone) and once serialized on the fly (InfluxDB + line protocol in one thread).
  * Frames are simulated as write() calls of 10 points; the producer honours `saturated`/`onDrain` as the gateway
- * does. Points are generated before timing. Shared machines are noisy: compare the numbers of one run.
+ * does. Points are made on the fly, as parsing frames would (pre-generating 200k points made GC dominate every
+ * pass). Shared machines are noisy: compare the numbers of one run.
  *
  *   node dist/benchmarks/influx-writer.bench.js [points=200000]
  *   env HJ212_INFLUX_URL (default http://127.0.0.1:8086)
@@ -33,29 +34,31 @@ function makePoints(measurement: string, n: number, start: number): Point[] {
   });
 }
 
-async function post(database: string, body: string): Promise<void> {
+async function post(database: string, body: string | Buffer): Promise<void> {
   const res = await fetch(`${url}/write?db=${database}&precision=ms`, { method: 'POST', body });
   await res.arrayBuffer();
   if (res.status !== 204) throw new Error(`raw write failed: ${res.status}`);
 }
 
-/** Points/s of 5000-point bodies, serialized before timing (`bodies`) or during it (`batches`). */
-async function raw(database: string, batches: Point[][], preSerialize: boolean): Promise<number> {
-  const bodies = preSerialize ? batches.map(toLines) : [];
+/** Points/s of 5000-point bodies, serialized before timing or during it. */
+async function raw(database: string, measurement: string, preSerialize: boolean): Promise<number> {
+  const batch = (start: number): string => toLines(makePoints(measurement, Math.min(BATCH, total - start), start));
+  const starts = Array.from({ length: Math.ceil(total / BATCH) }, (_, i) => i * BATCH);
+  const bodies = preSerialize ? starts.map((start) => Buffer.from(batch(start))) : [];
   const started = performance.now();
-  for (const [i, batch] of batches.entries()) await post(database, bodies[i] ?? toLines(batch));
+  for (const [i, start] of starts.entries()) await post(database, bodies[i] ?? batch(start));
   return total / ((performance.now() - started) / 1000);
 }
 
-async function viaWriter(config: InfluxConfig, frames: Point[][]): Promise<{ rate: number; batches: number }> {
+async function viaWriter(config: InfluxConfig): Promise<{ rate: number; batches: number }> {
   let batches = 0;
   const writer = createInfluxWriter(config, { observer: { batch: (_n, _ms, ok) => void (ok && batches++) } });
   const drained = (): Promise<void> => new Promise((resolve) => writer.onDrain(resolve));
   const started = performance.now();
   const writes: Array<Promise<void>> = [];
-  for (const frame of frames) {
+  for (let start = 0; start < total; start += FRAME_POINTS) {
     if (writer.saturated) await drained();
-    writes.push(writer.write(frame));
+    writes.push(writer.write(makePoints('writer', FRAME_POINTS, start)));
   }
   await Promise.all(writes);
   const rate = total / ((performance.now() - started) / 1000);
@@ -68,12 +71,10 @@ async function main(): Promise<void> {
   const config: InfluxConfig = { kind: 'v1', url, database, batchSize: BATCH, flushMs: 100, maxPending: 50_000 };
   const query = createInfluxQuery(config);
   await query.query(`CREATE DATABASE ${quoteIdent(database)}`);
-  const chunk = (measurement: string, size: number): Point[][] =>
-    Array.from({ length: Math.ceil(total / size) }, (_, i) => makePoints(measurement, Math.min(size, total - i * size), i * size));
   try {
-    const ceiling = await raw(database, chunk('raw', BATCH), true);
-    const serializing = await raw(database, chunk('raw_lp', BATCH), false);
-    const { rate, batches } = await viaWriter(config, chunk('writer', FRAME_POINTS));
+    const ceiling = await raw(database, 'raw', true);
+    const serializing = await raw(database, 'raw_lp', false);
+    const { rate, batches } = await viaWriter(config);
     const result = {
       points: total,
       rawPreSerializedPerS: Math.round(ceiling),

@@ -20,8 +20,13 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem' });
 
+const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+
 /** Error responses every authenticated route documents. */
-export const errorResponses = { '4xx': problemSchema, '5xx': problemSchema } as const;
+export const errorResponses = {
+  '4xx': problemResponse('client error: validation (400), token (401, 403), missing (404), conflict (409), limits (413, 429)'),
+  '5xx': problemResponse('server error; the message is the fixed one of the code'),
+} as const;
 
 /** ISO 8601 date-time that must carry an offset (`Z` or `±hh:mm`), as the API takes and gives times. */
 export const isoDateTime = z.iso.datetime({ offset: true });

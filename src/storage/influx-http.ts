@@ -8,10 +8,10 @@ export interface HttpAnswer {
 }
 
 /**
- * POST a text body and read the whole answer. Rejects (with fetch's own error) only when there is no answer:
+ * POST a body (text, or UTF-8 bytes) and read the whole answer. Rejects (with fetch's own error) only when there is no answer:
  * connection refused or reset, DNS, or the `timeoutMs` deadline.
  */
-export async function postText(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
+export async function postText(url: string, body: string | Buffer, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
   const res = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(timeoutMs) });
   // Always read the body: an unread body keeps the pooled keep-alive connection busy.
   return { status: res.status, body: await res.text() };

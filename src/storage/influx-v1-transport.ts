@@ -9,7 +9,7 @@ import type { WriteTransport } from './influx-write-transport.js';
 
 type V1Config = Extract<InfluxConfig, { kind: 'v1' }>;
 
-async function send(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
+async function send(url: string, body: string | Buffer, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
   try {
     return await postText(url, body, headers, timeoutMs);
   } catch (err) {

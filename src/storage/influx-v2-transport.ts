@@ -34,7 +34,8 @@ export function createInfluxV2Transport(config: V2Config, timeoutMs: number): Wr
     target: `${config.url} org=${config.org} bucket=${config.bucket}`,
     async write(body) {
       try {
-        await client.transport.request(path, body, options);
+        // The client JSON-encodes any non-string body, so it gets text (and re-encodes it; v2 is not the hot path here).
+        await client.transport.request(path, body.toString('utf8'), options);
       } catch (err) {
         throw toWriteError(err);
       }

@@ -1,7 +1,5 @@
 /** Encoder and packet builders: every builder round-trips; sub-packet split; GBK; limits. */
 import t from 'tap';
-
-const tap = t;
 import {
   commandRequest,
   cpFromData,
@@ -33,7 +31,9 @@ import {
 const MN = '010000A8900016F000169DC0';
 const target: Target = { st: '32', pw: '123456', mn: MN, qn: '20240315120000000' };
 
-function roundTrip(t: Pick<typeof tap, 'ok' | 'strictSame'>, packet: Packet, name: string): void {
+type Assert = Pick<typeof t, 'ok' | 'strictSame'>;
+
+function roundTrip(t: Assert, packet: Packet, name: string): void {
   const r = parseFrame(encodeFrame(packet));
   t.ok(r.ok, `${name} parses`);
   if (r.ok) t.strictSame(r.packet, packet, `${name}: decode(encode(x)) == x`);

@@ -1,0 +1,43 @@
+/** hj212-sim as a child process: a short bounded run against the real gateway, its JSON summary, its refusals. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { startTestGateway } from '../helpers/gateway.js';
+
+const CLI = fileURLToPath(new URL('../../src/cli/hj212-sim.js', import.meta.url));
+
+function sim(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+t.test('registers its fleet, runs a bounded virtual-time run, prints a JSON summary', async (tt) => {
+  const gw = await startTestGateway({ HJ212_INFLUX_FLUSH_MS: '10' });
+  tt.teardown(() => gw.close());
+  const args = ['--port', String(gw.port), '--collectors', '3', '--count', '4', '--ack', '--speed', 'max', '--start', '2024-01-01T00:00:00+08:00', '--version', '2025', '--profile', 'air', '--mn-prefix', 'CLI', '--register', gw.config.redis.url, '--redis-prefix', gw.config.redis.prefix, '--json', '--progress', '0.05'];
+  const { code, stdout, stderr } = await sim(args);
+  tt.equal(code, 0, 'exit code 0');
+  const summary = JSON.parse(stdout) as Record<string, unknown>;
+  tt.match(summary, { collectors: 3, uploads: 12, acked: 12, rejected: 0, timeouts: 0, connectionsOpen: 3 });
+  tt.match(stderr, /registered 3 devices/);
+  tt.match(stderr, /rate=\d+\/s acked=\d+ rejected=\d+ .* p99=[\d.]+ms/, 'progress lines on stderr');
+  const rows = await gw.rows('realtime', 'CLI000000000000000000000');
+  tt.ok(rows.some((r) => r.factor === 'a21026' && typeof r.zs_rtd === 'number'), 'air profile with ZsRtd stored');
+});
+
+t.test('refuses a non-loopback target without --allow-remote, and unknown flags', async (tt) => {
+  const remote = await sim(['--host', '10.1.2.3', '--count', '1']);
+  tt.equal(remote.code, 2);
+  tt.match(remote.stderr, /--allow-remote/);
+  const typo = await sim(['--colectors', '2', '--count', '1']);
+  tt.equal(typo.code, 2);
+  const unbounded = await sim(['--collectors', '1']);
+  tt.equal(unbounded.code, 2);
+  tt.match(unbounded.stderr, /durationS or count/);
+});
