@@ -138,29 +138,37 @@ t.test('encode: packet → byte-exact frame; split; options; errors', async (t) 
   t.ok(split.stdout.toString().split('\r\n').filter(Boolean).length > 2, 'sub-packets');
   const gbk = await run(['encode', '--encoding', 'gbk', JSON.stringify({ cn: '3020', mn: 'A1', cp: { 'i-Info': '仪器' } })]);
   t.match(gbk.stdout.toString('latin1'), /^##0032/, 'GBK byte length');
-  t.equal((await run(['encode', '{bad'])).code, 1, 'not JSON');
-  t.equal((await run(['encode', '{"cn":2011}'])).code, 1, 'wrong type');
-  t.equal((await run(['encode', '{"cn":"2011","foo":1}'])).code, 1, 'unknown field');
-  t.equal((await run(['encode', '--crc', 'md5', packet])).code, 2, 'unknown CRC');
-  t.equal((await run(['encode', '--max-data-length', '20', packet])).code, 1, 'cannot split');
+  const codes = await Promise.all(
+    [['{bad'], ['{"cn":2011}'], ['{"cn":"2011","foo":1}'], ['--crc', 'md5', packet], ['--max-data-length', '20', packet]].map(
+      async (args) => (await run(['encode', ...args])).code,
+    ),
+  );
+  t.strictSame(codes, [1, 1, 1, 2, 1], 'not JSON, wrong type, unknown field: 1; unknown CRC: 2; cannot split: 1');
 });
 
 t.test('crc, help, usage errors', async (t) => {
-  const crc = await run(['crc', '123456789']);
+  const [crc, crcStdin, unknown, none, help, decodeHelp, encodeHelp, crcHelp] = await Promise.all([
+    run(['crc', '123456789']),
+    run(['crc'], 'A'),
+    run(['frobnicate']),
+    run([]),
+    run(['--help']),
+    run(['decode', '--help']),
+    run(['encode', '-h']),
+    run(['crc', '--help']),
+  ]);
   t.equal(crc.stdout.toString(), 'hj212           2F80\nmodbus          4B37\nmodbus-swapped  374B\n');
-  t.match((await run(['crc'], 'A')).stdout.toString(), /hj212 +7080/, 'text from stdin');
-  const unknown = await run(['frobnicate']);
+  t.match(crcStdin.stdout.toString(), /hj212 +7080/, 'text from stdin');
   t.equal(unknown.code, 2);
   t.match(unknown.stderr, /unknown command 'frobnicate'[\s\S]*usage: hj212/);
-  t.equal((await run([])).code, 2, 'no command');
-  const help = await run(['--help']);
+  t.equal(none.code, 2, 'no command');
   t.equal(help.code, 0);
   t.match(help.stdout.toString(), /decode[\s\S]*encode[\s\S]*crc/);
-  t.match((await run(['decode', '--help'])).stdout.toString(), /--jsonl/);
-  t.match((await run(['encode', '-h'])).stdout.toString(), /--crc/);
-  t.match((await run(['crc', '--help'])).stdout.toString(), /--encoding/);
-  t.equal((await run(['decode', '--bogus'])).code, 2, 'unknown option');
-  t.equal((await run(['decode', '--encoding', 'ebcdic'])).code, 2, 'unknown encoding');
-  t.equal((await run(['decode', '--max-data-length', '-1'])).code, 2);
-  t.equal((await run(['decode', 'a', 'b'])).code, 2, 'two files');
+  t.match(decodeHelp.stdout.toString(), /--jsonl/);
+  t.match(encodeHelp.stdout.toString(), /--crc/);
+  t.match(crcHelp.stdout.toString(), /--encoding/);
+  const bad = await Promise.all(
+    [['--bogus'], ['--encoding', 'ebcdic'], ['--max-data-length', '-1'], ['a', 'b']].map(async (args) => (await run(['decode', ...args])).code),
+  );
+  t.strictSame(bad, [2, 2, 2, 2], 'unknown option, unknown encoding, bad maximum, two files');
 });

@@ -1,0 +1,23 @@
+/**
+ * The gateway role alone in its own process, for the multi-process benchmarks. Config from the environment (as
+ * `npm start`); prints `READY <port>` on stdout, then answers `rss` on stdin with `RSS <bytes> <connections>` and
+ * exits on `quit` after a graceful close.
+ */
+import { createInterface } from 'node:readline';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { createMetrics } from '../../src/metrics.js';
+import { startGatewayRole } from '../../src/roles/gateway-role.js';
+
+const config = loadConfig({ ...process.env, HJ212_ROLES: 'gateway', HJ212_LOG_LEVEL: process.env.HJ212_LOG_LEVEL ?? 'silent' });
+const role = await startGatewayRole(config, createLogger(config.logLevel), createMetrics({ defaults: false }));
+process.stdout.write(`READY ${role.port}\n`);
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'rss') {
+    globalThis.gc?.();
+    process.stdout.write(`RSS ${process.memoryUsage().rss} ${role.gateway.connectionCount}\n`);
+  } else if (line === 'quit') {
+    await role.close();
+    process.exit(0);
+  }
+}

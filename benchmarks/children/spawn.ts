@@ -1,0 +1,53 @@
+/** Child processes of the multi-process benchmarks: the gateway, and hj212-sim fleets. */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Summary } from '../../src/sim/stats.js';
+
+const GATEWAY = fileURLToPath(new URL('./gateway.js', import.meta.url));
+const SIM = fileURLToPath(new URL('../../src/cli/hj212-sim.js', import.meta.url));
+
+export interface GatewayChild {
+  port: number;
+  /** Resident set size of the gateway process and its open collector connections. */
+  rss(): Promise<{ rss: number; connections: number }>;
+  quit(): Promise<void>;
+}
+
+/** Starts the gateway role in a child (with --expose-gc so RSS is measured after a collection). */
+export async function startGatewayChild(env: Record<string, string>): Promise<GatewayChild> {
+  const child = spawn(process.execPath, ['--expose-gc', GATEWAY], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (prefix: string): Promise<string[]> => {
+    for (;;) {
+      const { value, done } = await lines.next();
+      if (done) throw new Error('gateway child exited');
+      if (String(value).startsWith(prefix)) return String(value).split(' ');
+    }
+  };
+  const port = Number((await next('READY'))[1]);
+  return {
+    port,
+    async rss() {
+      child.stdin.write('rss\n');
+      const [, rss, connections] = await next('RSS');
+      return { rss: Number(rss), connections: Number(connections) };
+    },
+    async quit() {
+      child.stdin.write('quit\n');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+/** Runs hj212-sim with `args` (plus --json) and resolves with its summary. */
+export function runSim(args: string[]): Promise<Summary> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [SIM, ...args, '--json']);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) =>
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Summary) : reject(new Error(`hj212-sim exited ${code}: ${err.slice(-2000)}`)))),
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * Gateway end-to-end ingest: hj212-sim fleets (child processes) → gateway role (child process) → real InfluxDB,
+ * against the raw InfluxDB ceiling measured in the same run (the same points, pre-serialised, POSTed in 5000-line
+ * batches to /write, one request in flight like the gateway's writer). Then ack latency at a fixed rate of about
+ * 5,000 frames/s. Shared machines are noisy: compare the numbers of one run, not runs with each other.
+ *
+ *   node dist/benchmarks/ingest.bench.js [uploads=60000] [rateCollectors=5000] [rateSeconds=20]
+ *   env HJ212_REDIS_URL, HJ212_INFLUX_URL (defaults: local services)
+ * Writes benchmarks/results/ingest.json.
+ */
+import { randomBytes } from 'node:crypto';
+import { readCp } from '../protocol/index.js';
+import { createIdentities } from '../src/sim/identity.js';
+import { noFaults } from '../src/sim/faults.js';
+import { createPacketBuilder } from '../src/sim/packets.js';
+import { mapUpload } from '../src/server/points.js';
+import { toLines } from '../src/storage/line-protocol.js';
+import { startGatewayChild, runSim } from './children/spawn.js';
+import { writeResultFile } from './children/meta.js';
+
+const uploads = Number(process.argv[2] ?? 60_000);
+const rateCollectors = Number(process.argv[3] ?? 5000);
+const rateSeconds = Number(process.argv[4] ?? 20);
+const redisUrl = process.env.HJ212_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const influxUrl = process.env.HJ212_INFLUX_URL ?? 'http://127.0.0.1:8086';
+const START = '2024-01-01T00:00:00+08:00';
+const SATURATE_COLLECTORS = 500;
+const BATCH = 5000;
+
+async function influx(q: string): Promise<void> {
+  const res = await fetch(`${influxUrl}/query`, { method: 'POST', body: new URLSearchParams({ q }) });
+  await res.arrayBuffer();
+}
+
+/** Raw ceiling: the fleet's own realtime points (same MNs, factors, values), 5000 lines per POST. */
+async function rawCeiling(database: string): Promise<{ points: number; pointsPerS: number }> {
+  const ids = createIdentities({ count: SATURATE_COLLECTORS, version: '2017', profile: 'water', password: '123456', mnPrefix: 'RAW', faults: noFaults(), skewS: 0, seed: 1 });
+  const builders = ids.map((id) => createPacketBuilder(id, 'Asia/Shanghai'));
+  const t0 = Date.parse(START);
+  const lines: string[] = [];
+  for (let i = 0; i < uploads; i++) {
+    const packet = builders[i % builders.length]!.upload({ cn: '2011', dataTime: t0 + Math.floor(i / builders.length) * 30_000, lengthMs: 0 }, '20240101000000000', true);
+    lines.push(...toLines(mapUpload(packet, readCp(packet.cp), 'realtime', packet.mn ?? '', 0).points).split('\n').filter(Boolean));
+  }
+  const bodies: string[] = [];
+  for (let i = 0; i < lines.length; i += BATCH) bodies.push(lines.slice(i, i + BATCH).join('\n'));
+  const started = performance.now();
+  for (const body of bodies) {
+    const res = await fetch(`${influxUrl}/write?db=${database}&precision=ms`, { method: 'POST', body });
+    await res.arrayBuffer();
+    if (res.status !== 204) throw new Error(`raw write failed: ${res.status}`);
+  }
+  return { points: lines.length, pointsPerS: lines.length / ((performance.now() - started) / 1000) };
+}
+
+function simArgs(port: number, prefix: string, mnPrefix: string): string[] {
+  return ['--port', String(port), '--ack', '--register', redisUrl, '--redis-prefix', prefix, '--mn-prefix', mnPrefix, '--progress', '0', '--start', START, '--minute-interval', '0', '--no-hour', '--no-day'];
+}
+
+async function main(): Promise<void> {
+  const database = `bench_${randomBytes(4).toString('hex')}`;
+  const prefix = `bench_${randomBytes(4).toString('hex')}:`;
+  await influx(`CREATE DATABASE "${database}"`);
+  const gateway = await startGatewayChild({ HJ212_TCP_HOST: '127.0.0.1', HJ212_TCP_PORT: '0', HJ212_REDIS_URL: redisUrl, HJ212_REDIS_PREFIX: prefix, HJ212_INFLUX_URL: influxUrl, HJ212_INFLUX_DATABASE: database, HJ212_MAX_CONNECTIONS_PER_IP: '19000', HJ212_MAX_CONNECTIONS: '19000' });
+  try {
+    const raw = await rawCeiling(database);
+    // Saturation: virtual time, 500 collectors with 4 uploads in flight each keep the group commit full.
+    const count = Math.ceil(uploads / SATURATE_COLLECTORS);
+    const sat = await runSim([...simArgs(gateway.port, prefix, 'SAT'), '--collectors', String(SATURATE_COLLECTORS), '--count', String(count), '--speed', 'max', '--window', '4', '--realtime-interval', '30']);
+    const gatewayPointsPerS = (sat.acked * 6) / sat.elapsedS;
+    // Fixed rate: N collectors each uploading every second in real time ≈ N frames/s.
+    const rate = await runSim([...simArgs(gateway.port, prefix, 'RATE'), '--collectors', String(rateCollectors), '--duration', String(rateSeconds), '--realtime-interval', '1', '--ramp', '2']);
+    const { rss, connections } = await gateway.rss();
+    const rows = [
+      { metric: 'raw InfluxDB ceiling (points/s, 5000-line batches)', value: Math.round(raw.pointsPerS), points: raw.points },
+      { metric: 'gateway end-to-end (points/s, acked)', value: Math.round(gatewayPointsPerS), ratio: +(gatewayPointsPerS / raw.pointsPerS).toFixed(2), target: '≥ 0.80', uploads: sat.uploads, acked: sat.acked, timeouts: sat.timeouts, p50ms: sat.ackLatencyMs.p50, p99ms: sat.ackLatencyMs.p99 },
+      { metric: `ack latency at ${rateCollectors} collectors × 1 frame/s`, value: Math.round(rate.framesPerS), p50ms: rate.ackLatencyMs.p50, p99ms: rate.ackLatencyMs.p99, target: 'p99 ≤ 250 ms', acked: rate.acked, timeouts: rate.timeouts, connectionsHeld: rate.connectionsOpen },
+      { metric: 'gateway RSS after the runs (MB)', value: Math.round(rss / 1e6), connections },
+    ];
+    console.log(JSON.stringify(rows, null, 2));
+    writeResultFile('ingest', rows);
+  } finally {
+    await gateway.quit();
+    await influx(`DROP DATABASE "${database}"`);
+  }
+}
+
+await main();
