@@ -37,13 +37,13 @@ OUT=$(mktemp)
 if [ "$FAULTS" = 1 ]; then
   npx tap --reporter=tap "dist/test/faults/**/*.test.js" "$@" 2>&1 | tee "$OUT"
 else
-  npx tap --reporter=tap "$@" 2>&1 | tee "$OUT"
+  npx tap --reporter=tap --coverage-report=json-summary --coverage-report=text-summary "$@" 2>&1 | tee "$OUT"
 fi
 TAP_RC=${PIPESTATUS[0]}
 
 COV_RC=0
 if [ "$FAULTS" = 0 ] && [ $# -eq 0 ]; then
-  npx tap report json-summary >/dev/null 2>&1 && node scripts/check-coverage.mjs || COV_RC=$?
+  node scripts/check-coverage.mjs || COV_RC=$?
 fi
 
 node scripts/tap-summary.mjs "$OUT"
