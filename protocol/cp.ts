@@ -67,8 +67,6 @@ interface KeyEntry {
   key: string;
   numeric: boolean;
   seen: number;
-  /** Distinct per entry: the ordered ids of a CP's keys identify its shape. */
-  id: number;
 }
 
 /**
@@ -81,22 +79,6 @@ interface KeyEntry {
 const KEY_SLOTS = 4096;
 const keyTable: (KeyEntry | undefined)[] = new Array<KeyEntry | undefined>(KEY_SLOTS).fill(undefined);
 let parseStamp = 0;
-let nextKeyId = 0;
-
-/**
- * Result objects by shape (ordered key list). Filling a plain object by keyed stores pushes V8 into dictionary mode
- * once it has more than a dozen properties; cloning a fast-mode template of the same keys and overwriting the values
- * measured 2.8 µs against 4.5 µs for a 51-key CP. Devices send the same keys frame after frame, so shapes repeat.
- */
-interface Shape {
-  keys: string[];
-  template: Record<string, string>;
-}
-const shapes = new Map<number, Shape>();
-const MAX_SHAPES = 2048;
-/** Keys and values of the CP being parsed (reused: no per-parse arrays). */
-const scratchKeys: string[] = [];
-const scratchValues: string[] = [];
 
 /**
  * Parses the CP content `text[start, end)` (between `CP=&&` and the closing `&&`) into a flat map in wire order.
@@ -110,9 +92,8 @@ export function parseCpPairs(
   strict: boolean,
   warnings: Warning[],
 ): CpResult {
+  const cp: Record<string, string> = {};
   const stamp = ++parseStamp;
-  let n = 0;
-  let shape = 0;
   let i = start;
   // After ',' a pair must follow; after ';' an empty group is allowed (Python reference: empty groups skipped).
   let needPair = false;
@@ -137,7 +118,7 @@ export function parseCpPairs(
     while (j < end && text.charCodeAt(j) !== COMMA && text.charCodeAt(j) !== SEMI) j++;
     const free = freeTextEnd(text, eq + 1, end);
     if (free > j) j = free;
-    const entry = internKey(text, i, eq, hash, n);
+    const entry = internKey(text, i, eq, hash, cp);
     if (entry.seen === stamp) return cpFail('HJ_ERR_FIELD', i, `duplicate CP key ${entry.key}`);
     entry.seen = stamp;
     if (entry.numeric && !isNumber(text, eq + 1, j)) {
@@ -145,42 +126,22 @@ export function parseCpPairs(
       if (strict) return cpFail('HJ_ERR_FIELD', eq + 1, message);
       warnings.push({ code: 'HJ_WARN_NOT_NUMBER', message, field: entry.key });
     }
-    scratchKeys[n] = entry.key;
-    scratchValues[n++] = text.slice(eq + 1, j);
-    shape = (Math.imul(shape, 0x9e3779b1) + entry.id) | 0;
+    setKey(cp, entry.key, text.slice(eq + 1, j));
     needPair = j < end && text.charCodeAt(j) === COMMA;
     i = needPair ? j + 1 : j;
   }
-  return { ok: true, cp: buildMap(n, shape) };
-}
-
-/** The result object of the `n` scratch pairs, cloned from the template of their shape when one is cached. */
-function buildMap(n: number, shapeHash: number): Record<string, string> {
-  const shape = shapes.get(shapeHash);
-  let cp: Record<string, string>;
-  if (shape !== undefined && shape.keys.length === n && shape.keys.every((k, i) => k === scratchKeys[i])) {
-    cp = { ...shape.template };
-    for (let i = 0; i < n; i++) setKey(cp, scratchKeys[i]!, scratchValues[i]!);
-    return cp;
-  }
-  cp = {};
-  for (let i = 0; i < n; i++) setKey(cp, scratchKeys[i]!, scratchValues[i]!);
-  if (shapes.size >= MAX_SHAPES) shapes.clear();
-  // JSON.parse builds fast-mode objects; the template's values are never read.
-  shapes.set(shapeHash, { keys: scratchKeys.slice(0, n), template: JSON.parse(JSON.stringify(cp)) as Record<string, string> });
-  return cp;
+  return { ok: true, cp };
 }
 
 /** The entry of key `text[i, eq)` (hash `hash`), reusing the cached string when the slot holds the same key. */
-function internKey(text: string, i: number, eq: number, hash: number, n: number): KeyEntry {
+function internKey(text: string, i: number, eq: number, hash: number, cp: Record<string, string>): KeyEntry {
   const slot = hash & (KEY_SLOTS - 1);
   const cached = keyTable[slot];
   if (cached !== undefined && cached.key.length === eq - i && text.startsWith(cached.key, i)) return cached;
   const key = text.slice(i, eq);
   const dash = key.lastIndexOf('-');
-  // A new entry knows no earlier sighting in this parse, so look at the pairs so far (only on a cache miss).
-  const seen = scratchKeys.lastIndexOf(key, n - 1) >= 0 ? parseStamp : 0;
-  const entry = { key, numeric: dash >= 0 && isNumericSuffix(key, dash + 1, key.length), seen, id: ++nextKeyId };
+  // A new entry knows no earlier sighting in this parse, so ask the object (only on a cache miss).
+  const entry = { key, numeric: dash >= 0 && isNumericSuffix(key, dash + 1, key.length), seen: Object.hasOwn(cp, key) ? parseStamp : 0 };
   keyTable[slot] = entry;
   return entry;
 }

@@ -302,6 +302,8 @@ export interface CheckState {
   setCursor(name: string, value: string): Promise<void>;
   /** Take or renew a lease; true when `owner` holds it afterwards. */
   lease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Give a lease up if `owner` holds it (a stopping worker lets another take over at once). */
+  release(name: string, owner: string): Promise<void>;
 }
 
 /** One row of the monthly operation ledger (运行台账) for a site / point / item / data kind / month. */

@@ -49,15 +49,20 @@ export class FrameHandler {
     const receivedAt = this.deps.clock.now();
     const encoding = ctx.device?.profile.encoding ?? ctx.encoding;
     const maxDataLength = Math.max(this.opts.maxDataLength, ctx.device?.profile.maxDataLength ?? 0);
-    const parsed = parseFrame(raw, { maxDataLength, encoding });
+    let parsed = parseFrame(raw, { maxDataLength, encoding });
     if (!parsed.ok) {
       const head = peekHeader(raw);
       this.finish(ctx, raw, receivedAt, head, parsed.code, parsed.message);
       if (head && wantsAnswer(head)) ctx.send(encodeRejection(head, HJ_ERR_TO_QN_RTN[parsed.code] ?? QN_RTN_FOR.unknown, ctx));
       return;
     }
+    const device = parsed.packet.mn ? await this.deps.registry.get(parsed.packet.mn) : undefined;
+    if (device && device.profile.encoding !== encoding) {
+      // First frame of a connection: text was decoded before the device (and its GBK profile) was known.
+      const again = parseFrame(raw, { maxDataLength: Math.max(maxDataLength, device.profile.maxDataLength), encoding: device.profile.encoding });
+      if (again.ok) parsed = again;
+    }
     const { packet } = parsed;
-    const device = packet.mn ? await this.deps.registry.get(packet.mn) : undefined;
     const admission = admit(parsed, device);
     if (!admission.ok) return this.reject(ctx, raw, receivedAt, parsed, admission.verdict, admission.qnRtn, admission.unknownMn === true);
     ctx.crc = parsed.crc;

@@ -102,6 +102,9 @@ export function createMemoryCheckState(clock: Clock = systemClock): CheckState {
       leases.set(name, { owner, until: now + ttlMs });
       return true;
     },
+    async release(name, owner) {
+      if (leases.get(name)?.owner === owner) leases.delete(name);
+    },
   };
 }
 

@@ -42,6 +42,11 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
 `);
 
+const RELEASE = defineScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+`);
+
 /** History requests over a connection owned by the caller. */
 export function createRedisRepullTracker(redis: Redis, prefix: string): RepullTracker {
   const reqKey = (mn: string, qn: string): string => `${prefix}repull:req:${mn}:${qn}`;
@@ -82,6 +87,9 @@ export function createRedisCheckState(redis: Redis, prefix: string): CheckState 
     },
     async lease(name, owner, ttlMs) {
       return Number(await runScript(redis, LEASE, [`${prefix}check:lease:${name}`], [owner, Math.max(1, Math.round(ttlMs))])) === 1;
+    },
+    async release(name, owner) {
+      await runScript(redis, RELEASE, [`${prefix}check:lease:${name}`], [owner]);
     },
   };
 }

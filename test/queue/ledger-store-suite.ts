@@ -102,6 +102,10 @@ function stateSuite(t: Tap, factory: LedgerFactories['state'], rollups: LedgerFa
     tt.equal(await state.lease('replies', 'a', 60_000), true);
     tt.equal(await state.lease('replies', 'b', 60_000), false);
     tt.equal(await state.lease('replies', 'a', 60_000), true, 'renewed by its owner');
+    await state.release('replies', 'b');
+    tt.equal(await state.lease('replies', 'b', 60_000), false, 'only the owner releases');
+    await state.release('replies', 'a');
+    tt.equal(await state.lease('replies', 'b', 60_000), true, 'released: another worker takes over at once');
   });
 
   t.test('rollups: rows per month, replaced per item and kind', async (tt) => {

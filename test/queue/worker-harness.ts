@@ -36,6 +36,10 @@ export interface Harness {
   addCollector(mn: string, item: Partial<MonitoringItem>): Promise<void>;
   /** Resolves once every job id has completed on queue `checks` since the harness started (fails on a failed job). */
   checksDone(ids: readonly string[]): Promise<void>;
+  /** Same for queue `rollup`. */
+  rollupsDone(ids: readonly string[]): Promise<void>;
+  /** Check jobs completed so far. */
+  completedChecks(): number;
   close(): Promise<void>;
 }
 
@@ -44,13 +48,23 @@ export async function startHarness(now: number): Promise<Harness> {
   const prefix = gw.config.redis.prefix;
   const catalog = createRedisCatalog({ redis: gw.redis, prefix });
   const workers: WorkerRole[] = [];
-  // Completed check jobs, seen as BullMQ events (jobs are removed on completion, so they cannot be looked up later).
-  const events = new QueueEvents(QUEUES.checks, { connection: redisConnection(gw.config.redis.url), prefix: bullPrefix(prefix) });
-  await events.waitUntilReady();
-  const completed = new Set<string>();
+  // Completed jobs, seen as BullMQ events (jobs are removed on completion, so they cannot be looked up later).
+  const watch = async (queue: string): Promise<{ events: QueueEvents; completed: Set<string> }> => {
+    const events = new QueueEvents(queue, { connection: redisConnection(gw.config.redis.url), prefix: bullPrefix(prefix) });
+    await events.waitUntilReady();
+    const completed = new Set<string>();
+    events.on('completed', ({ jobId }) => completed.add(jobId));
+    events.on('failed', ({ jobId, failedReason }) => failed.push(`${jobId}: ${failedReason}`));
+    return { events, completed };
+  };
   const failed: string[] = [];
-  events.on('completed', ({ jobId }) => completed.add(jobId));
-  events.on('failed', ({ jobId, failedReason }) => failed.push(`${jobId}: ${failedReason}`));
+  const checks = await watch(QUEUES.checks);
+  const rollups = await watch(QUEUES.rollup);
+  const done = (completed: Set<string>, ids: readonly string[]): Promise<void> =>
+    waitFor(() => {
+      if (failed.length > 0) throw new Error(`jobs failed: ${failed.join('; ')}`);
+      return ids.every((id) => completed.has(id));
+    }, `jobs ${ids.join(', ')}`, 30_000);
   let time = now;
   const clock = { now: () => time, set: (ms: number) => void (time = ms) };
   const at = new Date(0).toISOString();
@@ -72,14 +86,12 @@ export async function startHarness(now: number): Promise<Harness> {
       await catalog.putItem({ id: `item-${mn}`, ...ids, factor: 'w01018', mode: 'automatic', uploads: [{ kind: 'hour', periodSeconds: 3600 }], ...record, ...item });
       await gw.registry.put({ ...newDevice({ mn, password: PW }), ...ids });
     },
-    async checksDone(ids) {
-      await waitFor(() => {
-        if (failed.length > 0) throw new Error(`check jobs failed: ${failed.join('; ')}`);
-        return ids.every((id) => completed.has(id));
-      }, `check jobs ${ids.join(', ')}`, 30_000);
-    },
+    checksDone: (ids) => done(checks.completed, ids),
+    rollupsDone: (ids) => done(rollups.completed, ids),
+    completedChecks: () => checks.completed.size,
     async close() {
-      await events.close();
+      await checks.events.close();
+      await rollups.events.close();
       for (const w of workers) await w.close().catch(() => undefined);
       await gw.close();
     },

@@ -13,7 +13,7 @@ export interface ReplySource {
 
 export interface ReplyReaderDeps {
   source: ReplySource;
-  state: Pick<CheckState, 'cursor' | 'setCursor' | 'lease'>;
+  state: Pick<CheckState, 'cursor' | 'setCursor' | 'lease' | 'release'>;
   onReply(reply: DeviceReply): Promise<unknown>;
   /** This worker's id, the lease owner. */
   owner: string;
@@ -35,7 +35,7 @@ export async function pumpReplies(deps: ReplyReaderDeps): Promise<number> {
 
 /**
  * Pump continuously: again at once after a full batch, otherwise after `pollMs`. Errors are reported and the loop
- * goes on. `close()` stops it after the batch in progress.
+ * goes on. `close()` stops it after the batch in progress and gives the lease up.
  */
 export function startReplyReader(deps: ReplyReaderDeps, pollMs: number, onError: (err: unknown) => void): { close(): Promise<void> } {
   let stopped = false;
@@ -59,6 +59,7 @@ export function startReplyReader(deps: ReplyReaderDeps, pollMs: number, onError:
       stopped = true;
       clearTimeout(timer);
       await running;
+      await deps.state.release(CURSOR, deps.owner);
     },
   };
 }
