@@ -16,7 +16,7 @@ export interface GatewayChild {
 
 /** Starts the gateway role in a child (with --expose-gc so RSS is measured after a collection). */
 export async function startGatewayChild(env: Record<string, string>): Promise<GatewayChild> {
-  const child = spawn(process.execPath, ['--expose-gc', GATEWAY], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.HJ212_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.HJ212_BENCH_PROFILE] : []), '--expose-gc', GATEWAY], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (prefix: string): Promise<string[]> => {
     for (;;) {
