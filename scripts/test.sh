@@ -22,6 +22,7 @@ fail_early() { echo "$1"; echo "0 passed, 1 failed"; exit 1; }
 step build;  npx tsc -p tsconfig.json || fail_early "typecheck failed"
 step lint;   npx eslint . || fail_early "lint failed"
 step imports; node scripts/check-imports.mjs || fail_early "import boundary check failed"
+step audit;  bash scripts/audit.sh || fail_early "dependency audit found high-severity advisories"
 
 rm -rf "$HJ212_SERVICES_DIR"
 bash scripts/services.sh start || fail_early "could not start local services"
