@@ -12,3 +12,22 @@ export const HJ_ERRORS = {
 } as const;
 
 export type HjErrorCode = keyof typeof HJ_ERRORS;
+
+/**
+ * Warning codes: non-conformities real collectors show, reported on an ok result in lenient mode (SPEC 1, 3, 5).
+ * Strict mode turns those about CRC variant, character lengths, MN length and numbers into errors.
+ */
+export const HJ_WARNINGS = {
+  HJ_WARN_CRC_VARIANT: 'the CRC is the Modbus or byte-swapped Modbus variant',
+  HJ_WARN_CRC_LOWERCASE: 'the CRC is written in lower-case hex',
+  HJ_WARN_LENGTH_CHARS: 'the length field counts characters instead of bytes',
+  HJ_WARN_NO_QN: 'no QN',
+  HJ_WARN_NO_FLAG: 'no Flag: read as 2005',
+  HJ_WARN_MN_LENGTH: 'MN not 14/24 characters, or longer than 24',
+  HJ_WARN_NOT_NUMBER: 'a numeric field holds a non-number (kept verbatim, reading invalid)',
+  HJ_WARN_UNKNOWN_ST: 'ST missing or not in the system-code table',
+  HJ_WARN_UNKNOWN_CN: "CN not defined by the frame's edition",
+  HJ_WARN_UNKNOWN_VERSION: 'Flag version bits beyond 2025: read as 2025',
+} as const;
+
+export type HjWarningCode = keyof typeof HJ_WARNINGS;

@@ -55,8 +55,8 @@ export type { DataFlag, ExeRtn, NumericSuffix, QnRtn, ReadingField, StCode } fro
 export { FACTORS, lookupFactor, toCode2005, toCode2017 } from './factors.js';
 export type { Factor } from './factors.js';
 export { decodeText, encodeText } from './text.js';
-export { HJ_ERRORS } from './errors.js';
-export type { HjErrorCode } from './errors.js';
+export { HJ_ERRORS, HJ_WARNINGS } from './errors.js';
+export type { HjErrorCode, HjWarningCode } from './errors.js';
 export type {
   CpData,
   CrcVariant,

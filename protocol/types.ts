@@ -1,5 +1,5 @@
 /** Public types of the HJ212 codec. */
-import type { HjErrorCode } from './errors.js';
+import type { HjErrorCode, HjWarningCode } from './errors.js';
 
 /** CRC16 flavours seen on the wire. `hj212` is the standard one (HJ212-2017 Appendix A). */
 export type CrcVariant = 'hj212' | 'modbus' | 'modbus-swapped';
@@ -26,17 +26,8 @@ export interface Packet {
   extra?: Record<string, string>;
 }
 
-export type WarningCode =
-  | 'HJ_WARN_CRC_VARIANT'
-  | 'HJ_WARN_CRC_LOWERCASE'
-  | 'HJ_WARN_LENGTH_CHARS'
-  | 'HJ_WARN_NO_QN'
-  | 'HJ_WARN_NO_FLAG'
-  | 'HJ_WARN_MN_LENGTH'
-  | 'HJ_WARN_NOT_NUMBER'
-  | 'HJ_WARN_UNKNOWN_ST'
-  | 'HJ_WARN_UNKNOWN_CN'
-  | 'HJ_WARN_UNKNOWN_VERSION';
+/** A warning code: a key of `HJ_WARNINGS`. */
+export type WarningCode = HjWarningCode;
 
 export interface Warning {
   code: WarningCode;

@@ -1,5 +1,5 @@
 /** Code tables: unique codes, edition differences, error/warning tables, factors in sync with factors.csv. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import t from 'tap';
 import {
   CN_2005,
@@ -10,6 +10,7 @@ import {
   FACTORS,
   FLAG_BITS,
   HJ_ERRORS,
+  HJ_WARNINGS,
   NUMERIC_SUFFIXES,
   QN_RTN,
   READING_SUFFIXES,
@@ -89,4 +90,27 @@ t.test('factors: generated from factors.csv, both code systems', async (t) => {
   t.equal(toCode2005('w01009'), undefined, 'no 2005 code');
   t.equal(toCode2017('zzz'), undefined);
   t.equal(lookupFactor('B02')?.nameEn, 'flue gas flow');
+});
+
+/** The rows of the README table under `heading`: first-column codes, in order. */
+function readmeCodes(readme: string, heading: string): string[] {
+  const at = readme.indexOf(heading);
+  if (at < 0) return [];
+  const section = readme.slice(at + heading.length).split(/\n#{2,3} /)[0]!;
+  return [...section.matchAll(/^\| `(HJ_[A-Z_]+)` \|/gm)].map((m) => m[1]!);
+}
+
+t.test('README documents every error and warning code, and protocol/ uses no code outside the tables', async (t) => {
+  const readme = readFileSync(new URL('README.md', ROOT), 'utf8');
+  t.ok(readme.includes('## The codec (`protocol/`) and the `hj212` CLI'), 'codec section present');
+  t.strictSame(readmeCodes(readme, '### Protocol error codes'), Object.keys(HJ_ERRORS), 'error table: every HJ_ERR_ code, in check order');
+  t.strictSame(readmeCodes(readme, '### Warning codes'), Object.keys(HJ_WARNINGS), 'warning table: every HJ_WARN_ code');
+  const dir = new URL('protocol/', ROOT);
+  const used = new Set<string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    for (const m of readFileSync(new URL(file, dir), 'utf8').matchAll(/\bHJ_(?:ERR|WARN)_[A-Z_]+/g)) used.add(m[0]);
+  }
+  const known = new Set([...Object.keys(HJ_ERRORS), ...Object.keys(HJ_WARNINGS)]);
+  t.strictSame([...used].filter((c) => !known.has(c)), [], 'every code written in protocol/ is in HJ_ERRORS or HJ_WARNINGS');
+  t.ok(used.size >= known.size, 'the scan found the codes');
 });
