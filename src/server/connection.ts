@@ -32,6 +32,11 @@ export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayO
   let localPause = false;
   let junkSinceFrame = 0;
   let partialTimer: NodeJS.Timeout | undefined;
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    socket.uncork();
+  };
 
   const ctx: ConnectionContext = {
     id,
@@ -40,7 +45,14 @@ export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayO
     encoding: 'utf-8',
     inflight: 0,
     send: (bytes) => {
-      if (socket.writable) socket.write(bytes);
+      if (!socket.writable) return;
+      // The acks of one group commit are sent in the same tick: corked until then, they leave in one write.
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(uncork);
+      }
+      socket.write(bytes);
     },
     close: (reason) => {
       log.info({ reason, mn: ctx.device?.mn }, 'closing connection');

@@ -5,7 +5,7 @@
  * rewritten CP. DataTime belongs in the QN key: every frame answering one history request carries that request's QN
  * (HJ212-2017 6.5.3), so QN alone would make the second hour of a re-pull look like a retransmit of the first.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Packet } from '../../protocol/index.js';
 
 function cpText(cp: Record<string, string>): string {
@@ -15,7 +15,8 @@ function cpText(cp: Record<string, string>): string {
 }
 
 export function dedupeKeys(mn: string, packet: Packet): string[] {
-  const content = createHash('sha1').update(cpText(packet.cp)).digest('base64url');
+  // One-shot hash: no Hash object per frame (same digest as createHash, so keys stay compatible).
+  const content = hash('sha1', cpText(packet.cp), 'base64url');
   const keys = [`c:${mn}:${packet.cn}:${packet.cp.DataTime ?? ''}:${packet.pno ?? 0}:${content}`];
   if (packet.qn) keys.push(`q:${mn}:${packet.cn}:${packet.qn}:${packet.cp.DataTime ?? ''}:${packet.pno ?? 0}`);
   return keys;

@@ -14,6 +14,7 @@ import { QN_RTN_FOR, encodeAck, encodeNotifyReply, encodeRejection, wantsAnswer 
 import type { SessionTable } from './session-table.js';
 import { SubpacketTracker } from './subpackets.js';
 import { UploadStore } from './upload.js';
+import type { Counter } from 'prom-client';
 import type { ArchivedFrame } from '../domain/ports.js';
 
 /** CNs that answer a command we sent (HJ212-2017 6.4: 9011 request answer, 9012 execution result, get-* uploads). */
@@ -28,6 +29,8 @@ export class FrameHandler {
   readonly subpackets: SubpacketTracker;
   private readonly authFailures: AuthFailures;
   private readonly archive: Batcher<ArchivedFrame>;
+  /** prom-client hashes the label set on every inc(); the children are kept per CN + verdict instead. */
+  private readonly frameCounters = new Map<string, Counter.Internal>();
 
   constructor(
     private readonly deps: GatewayDeps,
@@ -144,7 +147,7 @@ export class FrameHandler {
   /** Count, archive and (for rejections) log the frame's verdict. */
   private finish(ctx: ConnectionContext, raw: Buffer, at: number, packet: Packet | undefined, verdict: string, detail?: string): void {
     const cn = packet?.cn || 'none';
-    this.deps.metrics.frames.inc({ cn, verdict });
+    this.countFrame(cn, verdict);
     const rejected = verdict !== 'stored' && verdict !== 'duplicate' && verdict !== 'reply' && verdict !== 'notification';
     if (rejected) {
       this.deps.logger.warn({ conn: ctx.id, remote: ctx.remoteIp, mn: packet?.mn, cn, verdict, detail }, 'frame rejected');
@@ -153,6 +156,13 @@ export class FrameHandler {
       this.deps.sessions.touch(packet.mn, { framesToday: 1 });
     }
     this.archive.push({ receivedAt: at, sourceIp: ctx.remoteIp, mn: packet?.mn, cn: packet?.cn, verdict, code: detail, raw: raw.toString('base64') });
+  }
+
+  private countFrame(cn: string, verdict: string): void {
+    const key = `${cn}\n${verdict}`;
+    let counter = this.frameCounters.get(key);
+    if (!counter) this.frameCounters.set(key, (counter = this.deps.metrics.frames.labels({ cn, verdict })));
+    counter.inc();
   }
 
   /** A candidate frame the framer had to drop (bad length field, too long, bad trailer). */
@@ -165,7 +175,7 @@ export class FrameHandler {
   sweep(now: number): void {
     for (const set of this.subpackets.expire(now)) {
       this.deps.logger.warn({ ...set }, 'sub-packet set incomplete');
-      this.deps.metrics.frames.inc({ cn: set.cn, verdict: 'subpacket-incomplete' });
+      this.countFrame(set.cn, 'subpacket-incomplete');
       this.archive.push({ receivedAt: now, sourceIp: '', mn: set.mn, cn: set.cn, verdict: 'subpacket-incomplete', code: `missing ${set.missing.join(',')} of ${set.pnum} (qn ${set.qn})`, raw: '' });
     }
     this.authFailures.prune(now);

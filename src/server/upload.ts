@@ -6,6 +6,7 @@
 import { readCp, type Packet } from '../../protocol/index.js';
 import type { Device } from '../domain/device.js';
 import { SinkError } from '../domain/ports.js';
+import { DedupeBatch } from './dedupe-batch.js';
 import { dedupeKeys } from './dedupe-keys.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { mapUpload } from './points.js';
@@ -17,8 +18,10 @@ export type UploadOutcome = { verdict: 'stored' | 'duplicate' } | { verdict: 'de
 export class UploadStore {
   private readonly inflight = new Map<string, Promise<UploadOutcome>>();
   private readonly latest: Batcher<LatestEntry>;
+  private readonly dedupe: DedupeBatch;
 
   constructor(private readonly deps: GatewayDeps) {
+    this.dedupe = new DedupeBatch(deps.dedupe, deps.logger);
     this.latest = new Batcher(
       (entries) => deps.latest.update(entries),
       (err) => deps.logger.warn({ err }, 'latest-value update failed'),
@@ -36,19 +39,8 @@ export class UploadStore {
     return p;
   }
 
-  private async seenBefore(keys: string[]): Promise<boolean> {
-    try {
-      return (await this.deps.dedupe.seen(keys)).size > 0;
-    } catch (err) {
-      // Redis unavailable: store again. InfluxDB overwrites a point with the same series and time, so a
-      // second write of a retransmit cannot create a duplicate reading.
-      this.deps.logger.warn({ err }, 'dedupe lookup failed; writing anyway');
-      return false;
-    }
-  }
-
   private async storeOnce(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array, keys: string[]): Promise<UploadOutcome> {
-    if (await this.seenBefore(keys)) return { verdict: 'duplicate' };
+    if (await this.dedupe.seen(keys)) return { verdict: 'duplicate' };
     const cp = readCp(packet.cp, { timeZone: device.profile.timeZone });
     const mapped = mapUpload(packet, cp, kind, device.mn, receivedAt);
     try {
@@ -62,13 +54,13 @@ export class UploadStore {
       }
       throw err;
     }
-    this.deps.dedupe.remember(keys).catch((err) => this.deps.logger.warn({ err }, 'dedupe remember failed'));
+    this.dedupe.remember(keys);
     for (const entry of mapped.latest) this.latest.push(entry);
     this.deps.jobs.ingested([mapped.event]);
     return { verdict: 'stored' };
   }
 
   flush(): Promise<void> {
-    return this.latest.flush();
+    return Promise.all([this.latest.flush(), this.dedupe.flush()]).then(() => undefined);
   }
 }

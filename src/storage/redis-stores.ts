@@ -7,7 +7,18 @@
  */
 import type { Redis } from 'ioredis';
 import type { ArchivedFrame, DedupeStore, FrameArchive, LatestEntry, LatestStore } from '../domain/ports.js';
-import { defineScript, execAll, runScript } from './redis-util.js';
+import { defineScript, runScript } from './redis-util.js';
+
+// One command for a whole batch of keys: a pipeline of SETs cost the client one command object per key.
+const REMEMBER = defineScript(`
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], '1', 'EX', ARGV[1])
+end
+return #KEYS
+`);
+
+/** Batches larger than this are split so one script never blocks Redis for long. */
+const SCRIPT_CHUNK = 2000;
 
 /** Dedupe keys expire after `ttlSeconds` (HJ212_DEDUPE_TTL_S). */
 export function createRedisDedupe(redis: Redis, options: { prefix: string; ttlSeconds: number }): DedupeStore {
@@ -25,10 +36,9 @@ export function createRedisDedupe(redis: Redis, options: { prefix: string; ttlSe
       return seen;
     },
     async remember(keys) {
-      if (keys.length === 0) return;
-      const pipeline = redis.pipeline();
-      for (const key of keys) pipeline.set(keyOf(key), '1', 'EX', ttlSeconds);
-      await execAll(pipeline);
+      for (let start = 0; start < keys.length; start += SCRIPT_CHUNK) {
+        await runScript(redis, REMEMBER, keys.slice(start, start + SCRIPT_CHUNK).map(keyOf), [ttlSeconds]);
+      }
     },
   };
 }
@@ -103,6 +113,17 @@ function fromStreamFields(flat: string[]): ArchivedFrame {
   return frame;
 }
 
+// ARGV: maxLength, then per frame its field count and fields. One command per batch instead of one XADD each.
+const APPEND_FRAMES = defineScript(`
+local i = 2
+while i <= #ARGV do
+  local n = tonumber(ARGV[i])
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, i + 1, i + n))
+  i = i + n + 1
+end
+return 0
+`);
+
 /**
  * Raw frame archive as a Redis stream trimmed with `MAXLEN ~ maxLength` (HJ212_ARCHIVE_MAX_FRAMES): approximate
  * trimming drops whole macro nodes, which keeps XADD O(1) instead of trimming one entry per add.
@@ -112,10 +133,14 @@ export function createRedisArchive(redis: Redis, options: { prefix: string; maxL
   const key = `${prefix}frames`;
   return {
     async append(frames) {
-      if (frames.length === 0) return;
-      const pipeline = redis.pipeline();
-      for (const frame of frames) pipeline.xadd(key, 'MAXLEN', '~', maxLength, '*', ...toStreamFields(frame));
-      await execAll(pipeline);
+      for (let start = 0; start < frames.length; start += SCRIPT_CHUNK) {
+        const args: Array<string | number> = [maxLength];
+        for (let i = start; i < Math.min(frames.length, start + SCRIPT_CHUNK); i++) {
+          const fields = toStreamFields(frames[i] as ArchivedFrame);
+          args.push(fields.length, ...fields);
+        }
+        await runScript(redis, APPEND_FRAMES, [key], args);
+      }
     },
     async recent(limit) {
       if (limit <= 0) return [];
