@@ -1,0 +1,37 @@
+/**
+ * kill -9 of the gateway process under load, then a restart on the same port. Frames the gateway had accepted but
+ * not yet written die with it; they were never acked, so the collectors retransmit them after reconnecting.
+ */
+import t from 'tap';
+import { startFaultStack } from './lib/fault-stack.js';
+import { reportFault } from './lib/fault-report.js';
+import { assertNothingLost, runUnderLoad } from './lib/under-load.js';
+
+t.setTimeout(300_000);
+
+t.test('gateway killed with -9 under load and restarted', async (t) => {
+  const stack = await startFaultStack('gateway-kill');
+  t.teardown(() => stack.close());
+  let pendingAtKill = 0;
+  const r = await runUnderLoad(t, stack, { collectors: 20, mnPrefix: 'KILL' }, async (load) => {
+    const start = Date.now();
+    await stack.gateway.kill9();
+    pendingAtKill = load.records.filter((x) => x.outcome === undefined).length;
+    await stack.startGateway();
+    return { start, end: Date.now() };
+  });
+  t.ok(pendingAtKill > 0, `readings were in flight when the gateway died (${pendingAtKill})`);
+  assertNothingLost(t, r);
+  await reportFault({
+    scenario: 'gateway kill -9',
+    readings: r.rec.readings,
+    acked: r.rec.acked,
+    stored: r.rec.stored,
+    duplicated: r.rec.duplicated,
+    lost: r.rec.lost,
+    retransmits: r.load.stats.counters.retransmits,
+    'fault s': Math.round((r.window.end - r.window.start) / 100) / 10,
+    'recovery s': r.recoveryS,
+    note: `${pendingAtKill} readings in flight at the kill; restart on the same port`,
+  });
+});

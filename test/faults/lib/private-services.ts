@@ -1,0 +1,107 @@
+/**
+ * Private Redis and InfluxDB 1.x for one fault scenario, on free ports in a temp directory, started through
+ * scripts/services.sh. The scenario stops and restarts them, so they can never be the shared test instances.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { waitFor } from '../../helpers/wait.js';
+
+const run = promisify(execFile);
+const SCRIPT = fileURLToPath(new URL('../../../../scripts/services.sh', import.meta.url));
+
+/** A port nobody listens on right now (the kernel's pick, released at once). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface PrivateServices {
+  dir: string;
+  redisPort: number;
+  influxPort: number;
+  redisUrl: string;
+  influxUrl: string;
+  /** Stops influxd (SIGTERM, as an operator or a crash-looping host would) and waits until it is gone. */
+  stopInflux(): Promise<void>;
+  startInflux(): Promise<void>;
+  /** `redis-cli shutdown` (AOF fsynced) and start again on the same port and data directory. */
+  restartRedis(): Promise<void>;
+  /** Stops both and removes the directory. */
+  close(): Promise<void>;
+}
+
+function pidOf(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function startPrivateServices(name: string): Promise<PrivateServices> {
+  const dir = mkdtempSync(join(tmpdir(), `svc-faults-${name}-`));
+  const [redisPort, influxPort, rpcPort] = [await freePort(), await freePort(), await freePort()];
+  const env = (services: string): NodeJS.ProcessEnv => ({
+    ...process.env,
+    HJ212_SERVICES_DIR: dir,
+    REDIS_PORT: String(redisPort),
+    INFLUX_PORT: String(influxPort),
+    INFLUX_RPC_PORT: String(rpcPort),
+    VM_PORT: '1',
+    SERVICES: services,
+  });
+  const script = (cmd: string, services: string) => run('bash', [SCRIPT, cmd], { env: env(services) });
+  const influxPid = join(dir, 'influx', 'influxd.pid');
+
+  async function stopInflux(): Promise<void> {
+    const pid = pidOf(influxPid);
+    if (pid === undefined) return;
+    process.kill(pid, 'SIGTERM');
+    await waitFor(() => !alive(pid), 'influxd exited', 30_000);
+    rmSync(influxPid, { force: true });
+  }
+
+  await script('start', 'redis influx');
+  return {
+    dir,
+    redisPort,
+    influxPort,
+    redisUrl: `redis://127.0.0.1:${redisPort}`,
+    influxUrl: `http://127.0.0.1:${influxPort}`,
+    stopInflux,
+    startInflux: async () => void (await script('start', 'influx')),
+    async restartRedis() {
+      const pidFile = join(dir, 'redis', 'redis.pid');
+      const pid = pidOf(pidFile);
+      await run('redis-cli', ['-p', String(redisPort), 'shutdown']).catch(() => undefined);
+      if (pid !== undefined) await waitFor(() => !alive(pid), 'redis exited', 30_000);
+      rmSync(pidFile, { force: true });
+      await script('start', 'redis');
+    },
+    async close() {
+      await script('stop', '').catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
