@@ -11,21 +11,7 @@ import { newDevice, publicDevice, validateMn } from '../domain/device-defaults.j
 import type { DeviceRegistry } from '../domain/ports.js';
 import { createRedisRegistry } from '../storage/redis-registry.js';
 import { applyOptions, parseDeviceArgs, USAGE, type DeviceArgs } from './device-options.js';
-
-/** Where the command reads its environment and writes its output (process defaults; tests may pass their own). */
-export interface CommandIo {
-  env: Record<string, string | undefined>;
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const defaultIo: CommandIo = {
-  env: process.env,
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
-
-const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+import { defaultIo, EXIT, type CommandIo } from './command-io.js';
 
 interface Context {
   registry: DeviceRegistry;

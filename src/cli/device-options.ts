@@ -1,19 +1,11 @@
 /** Argument parsing and validation for `hj212 device ...`; every problem is reported, not just the first. */
 import { parseArgs } from 'node:util';
-import type { CrcVariant, TextEncoding, Version } from '../../protocol/index.js';
+import type { CrcVariant } from '../../protocol/index.js';
 import type { Device } from '../domain/device.js';
-import { CRC_VARIANTS, TEXT_ENCODINGS, VERSIONS, validateMn, withPassword } from '../domain/device-defaults.js';
+import { CRC_VARIANTS, TEXT_ENCODINGS, VERSIONS, validateMn, withPassword, type NewDeviceInput } from '../domain/device-defaults.js';
 
 /** Device fields settable from the command line. */
-export interface DeviceOptions {
-  password?: string;
-  version?: Version;
-  crcVariants?: CrcVariant[];
-  allowMnLength?: boolean;
-  encoding?: TextEncoding;
-  timeZone?: string;
-  maxDataLength?: number;
-}
+export type DeviceOptions = Partial<Omit<NewDeviceInput, 'mn' | 'allowCharLength'>>;
 
 /** A parsed command line: subcommand, MN (positional or --mn) and options. */
 export interface DeviceArgs {

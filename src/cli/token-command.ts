@@ -12,21 +12,7 @@ import { ROLES, type Actor, type AuditLog, type CatalogStore, type Role, type To
 import { createRedisAudit } from '../storage/redis-audit.js';
 import { createRedisCatalog } from '../storage/redis-catalog.js';
 import { createRedisTokens } from '../storage/redis-tokens.js';
-
-/** Where the command reads its environment and writes its output (process defaults; tests may pass their own). */
-export interface CommandIo {
-  env: Record<string, string | undefined>;
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const defaultIo: CommandIo = {
-  env: process.env,
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
-
-const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+import { defaultIo, EXIT, type CommandIo } from './command-io.js';
 
 export const USAGE = `usage:
   hj212 token create --role admin|ops|enterprise|regulator|reader [--enterprise ID] [--name NAME]
