@@ -14,6 +14,8 @@ const MAIN = fileURLToPath(new URL('../../../src/main.js', import.meta.url));
 export interface RoleProcess {
   readonly pid: number;
   readonly exited: boolean;
+  /** Sum of a Prometheus metric's samples (all label sets) from the role's /metrics. */
+  metric(name: string): Promise<number>;
   /** `kill -9`; resolves once the process is gone. */
   kill9(): Promise<void>;
   /** SIGTERM (graceful close); resolves with the exit code. */
@@ -50,6 +52,12 @@ export async function startRole(role: 'gateway' | 'worker', env: Record<string, 
   }, `${role} ready`, 60_000);
   return {
     pid: child.pid ?? 0,
+    async metric(name) {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      let sum = 0;
+      for (const line of text.split('\n')) if (line.split(/[{ ]/)[0] === name) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      return sum;
+    },
     get exited() {
       return exited;
     },
