@@ -35,8 +35,10 @@ export interface PrivateServices {
   /** Stops influxd (SIGTERM, as an operator or a crash-looping host would) and waits until it is gone. */
   stopInflux(): Promise<void>;
   startInflux(): Promise<void>;
-  /** `redis-cli shutdown` (AOF fsynced) and start again on the same port and data directory. */
-  restartRedis(): Promise<void>;
+  /** `redis-cli shutdown` (AOF fsynced); waits until the process is gone. */
+  stopRedis(): Promise<void>;
+  /** Starts Redis again on the same port and data directory (the AOF brings the keys back). */
+  startRedis(): Promise<void>;
   /** Stops both and removes the directory. */
   close(): Promise<void>;
 }
@@ -91,14 +93,14 @@ export async function startPrivateServices(name: string): Promise<PrivateService
     influxUrl: `http://127.0.0.1:${influxPort}`,
     stopInflux,
     startInflux: async () => void (await script('start', 'influx')),
-    async restartRedis() {
+    async stopRedis() {
       const pidFile = join(dir, 'redis', 'redis.pid');
       const pid = pidOf(pidFile);
       await run('redis-cli', ['-p', String(redisPort), 'shutdown']).catch(() => undefined);
       if (pid !== undefined) await waitFor(() => !alive(pid), 'redis exited', 30_000);
       rmSync(pidFile, { force: true });
-      await script('start', 'redis');
     },
+    startRedis: async () => void (await script('start', 'redis')),
     async close() {
       await script('stop', '').catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
