@@ -28,7 +28,8 @@ export interface FaultStack {
   close(): Promise<void>;
 }
 
-export async function startFaultStack(name: string, gatewayEnv: Record<string, string> = {}): Promise<FaultStack> {
+/** `deferGateway`: the scenario starts the gateway itself (e.g. once a proxy in front of InfluxDB is up). */
+export async function startFaultStack(name: string, opts: { gatewayEnv?: Record<string, string>; deferGateway?: boolean } = {}): Promise<FaultStack> {
   const services = await startPrivateServices(name);
   const processes: RoleProcess[] = [];
   const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: 3 });
@@ -40,7 +41,7 @@ export async function startFaultStack(name: string, gatewayEnv: Record<string, s
     HJ212_INFLUX_URL: services.influxUrl,
     HJ212_INFLUX_DATABASE: DATABASE,
   };
-  let lastGatewayEnv = gatewayEnv;
+  let lastGatewayEnv = opts.gatewayEnv ?? {};
   const stack: FaultStack = {
     services,
     tcpPort,
@@ -71,7 +72,7 @@ export async function startFaultStack(name: string, gatewayEnv: Record<string, s
     },
   };
   try {
-    await stack.startGateway();
+    if (!opts.deferGateway) await stack.startGateway();
   } catch (err) {
     await stack.close();
     throw err;
