@@ -152,3 +152,31 @@ t.test('parseDataTime / formatDataTime / formatQn', async (t) => {
   t.equal(zoneOffset(Date.UTC(2024, 0, 1), 'Asia/Kathmandu'), 5.75 * 3_600_000);
   t.throws(() => parseDataTime('20240101000000', 'Not/AZone'), RangeError, 'unknown zone is a config error');
 });
+
+t.test('repeated key sequences (compiled map factories) give the same maps as the first parse', async (t) => {
+  const content = 'DataTime=20240315103000;w01018-Rtd=1.230,w01018-Flag=N;"k\\u2028\'=x;1=one;0=zero';
+  const first = pairs(content).cp;
+  for (let i = 0; i < 3; i++) {
+    const again = pairs(content).cp!;
+    t.strictSame(again, first, `parse ${i + 2}`);
+    t.strictSame(Object.keys(again), Object.keys(first!), 'same key order (integer keys first, as for any object)');
+  }
+  for (let i = 0; i < 3; i++) {
+    const proto = pairs('a=1;__proto__=x').cp!;
+    t.equal(Object.getPrototypeOf(proto), Object.prototype, `__proto__ stays an own key (parse ${i + 1})`);
+    t.strictSame(Object.keys(proto), ['a', '__proto__']);
+  }
+  t.strictSame(pairs('a=1;b=2').cp, { a: '1', b: '2' });
+  t.strictSame(pairs('a=1').cp, { a: '1' }, 'a prefix of a known sequence is its own shape');
+});
+
+t.test('key caches stay correct under a stream of new keys (slot reuse, trie reset)', async (t) => {
+  let bad = 0;
+  for (let i = 0; i < 30_000; i++) {
+    const cp = pairs(`k${i}-Rtd=${i};x${i % 7}=1;k${i}-Flag=N`).cp;
+    if (cp?.[`k${i}-Rtd`] !== String(i) || Object.keys(cp).length !== 3) bad++;
+  }
+  t.equal(bad, 0, 'every map right');
+  t.equal(pairs('a=1;b=2;a=3').code, 'HJ_ERR_FIELD', 'duplicates still found after the churn');
+  t.equal(pairs('k5-Rtd=1;k29999-Rtd=2;k5-Rtd=3').code, 'HJ_ERR_FIELD', 'duplicate of a key whose slot was reused');
+});
