@@ -5,17 +5,20 @@
  * no storage): the ratio says how much of the ceiling the storage round trips cost. autocannon runs in a worker
  * thread so it does not share the API's event loop. Shared machines are noisy: compare numbers of one run.
  *
+ * The API shares identical reading queries for one second (src/api/read-cache.ts): the series and latest rows run
+ * with that default; the `uncached` rows run against a second instance with the cache off, so every request is one
+ * InfluxDB query (the cost a portal pays for a query nobody asked for in the last second).
+ *
  *   node dist/benchmarks/api.bench.js [seconds=10] [connections=20]
  *   env HJ212_REDIS_URL (default redis://127.0.0.1:6379), HJ212_INFLUX_URL (default http://127.0.0.1:8086)
- * Writes benchmarks/results/api.json.
+ * Writes benchmarks/results/api.json and the `api` table of benchmarks/README.md.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { buildApi } from '../src/api/build-api.js';
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../src/api/build-api.js';
 import type { InfluxConfig } from '../src/config.js';
 import { newDevice } from '../src/domain/device-defaults.js';
 import { createMetrics } from '../src/metrics.js';
@@ -26,6 +29,7 @@ import { createRedisCatalog } from '../src/storage/redis-catalog.js';
 import { createRedisRegistry } from '../src/storage/redis-registry.js';
 import { createRedisSessions } from '../src/storage/redis-sessions.js';
 import { createRedisTokens } from '../src/storage/redis-tokens.js';
+import { writeResults } from './lib/report.js';
 
 const seconds = Number(process.argv[2] ?? 10);
 const connections = Number(process.argv[3] ?? 20);
@@ -52,20 +56,18 @@ async function seed(database: string): Promise<void> {
 
 interface Row {
   name: string;
-  url: string;
   requestsPerSec: number;
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
   errors: number;
-  ratioToBaseline?: number;
 }
 
 async function measure(name: string, url: string, headers: Record<string, string>): Promise<Row> {
   // A short warm-up fills connection pools and JIT caches; its numbers are discarded.
   await autocannon({ url, connections, duration: 2, headers, workers: 1 });
   const r = await autocannon({ url, connections, duration: seconds, headers, workers: 1 });
-  return { name, url: url.replace(/^http:\/\/[^/]+/, ''), requestsPerSec: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  return { name, requestsPerSec: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
 
 async function main(): Promise<void> {
@@ -81,35 +83,50 @@ async function main(): Promise<void> {
   const tokens = createRedisTokens({ redis, prefix });
   await registry.put(newDevice({ mn: MN, password: 'Bench#pw1' }));
   const { secret } = await tokens.create({ name: 'bench reader', role: 'reader', main: false, createdBy: 'bench' });
-  const app = await buildApi(
-    {
-      registry,
-      sessions,
-      catalog: createRedisCatalog({ redis, prefix }),
-      tokens,
-      audit: createRedisAudit({ redis, prefix }),
-      readings: createInfluxReadings(query),
-      probes: [{ name: 'influxdb', check: () => query.ping() }],
-      metrics: createMetrics({ defaults: false }),
-    },
-    { bodyLimit: 1_048_576, timeZone: 'Asia/Shanghai' },
-  );
-  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const deps: ApiDeps = {
+    registry,
+    sessions,
+    catalog: createRedisCatalog({ redis, prefix }),
+    tokens,
+    audit: createRedisAudit({ redis, prefix }),
+    readings: createInfluxReadings(query),
+    probes: [{ name: 'influxdb', check: () => query.ping() }],
+    metrics: createMetrics({ defaults: false }),
+  };
+  const apps: FastifyInstance[] = [];
+  async function start(readCacheMs?: number): Promise<string> {
+    const app = await buildApi({ ...deps, metrics: createMetrics({ defaults: false }) }, { bodyLimit: 1_048_576, timeZone: 'Asia/Shanghai', readCacheMs });
+    apps.push(app);
+    return app.listen({ host: '127.0.0.1', port: 0 });
+  }
+  const base = await start();
+  const uncached = await start(0);
   const auth = { authorization: `Bearer ${secret}` };
   const range = `from=${encodeURIComponent('2024-05-01T00:00:00+08:00')}&to=${encodeURIComponent('2024-05-02T00:00:00+08:00')}`;
+  const seriesPath = `/readings?mn=${MN}&factor=w01018&kind=hour&${range}`;
+  const latestPath = `/collectors/${MN}/latest?kind=hour`;
   try {
-    const baseline = await measure('baseline /health', `${base}/health`, {});
-    const series = await measure('series (24 h, 1 factor)', `${base}/readings?mn=${MN}&factor=w01018&kind=hour&${range}`, auth);
-    const latest = await measure('latest values (hour, 10 factors)', `${base}/collectors/${MN}/latest?kind=hour`, auth);
-    const rows = [baseline, series, latest].map((r) => ({ ...r, ratioToBaseline: Number((r.requestsPerSec / baseline.requestsPerSec).toFixed(3)) }));
-    console.table(rows.map(({ name, requestsPerSec, p50Ms, p99Ms, non2xx, ratioToBaseline }) => ({ name, requestsPerSec, p50Ms, p99Ms, non2xx, ratioToBaseline })));
-    const out = fileURLToPath(new URL('../../benchmarks/results/', import.meta.url));
-    mkdirSync(out, { recursive: true });
-    const meta = { at: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cpus: cpus().length, seconds, connections };
-    writeFileSync(`${out}api.json`, `${JSON.stringify({ ...meta, rows }, null, 2)}\n`);
-    if (rows.some((r) => r.non2xx > 0 || r.errors > 0)) process.exitCode = 1;
+    const measured = [
+      await measure('baseline: /health (no token, no storage)', `${base}/health`, {}),
+      await measure('series: 24 h hourly, 1 factor (JSON)', `${base}${seriesPath}`, auth),
+      await measure('latest values: hour, 10 factors', `${base}${latestPath}`, auth),
+      await measure('series, read cache off', `${uncached}${seriesPath}`, auth),
+      await measure('latest values, read cache off', `${uncached}${latestPath}`, auth),
+    ];
+    const baseline = measured[0]?.requestsPerSec ?? 1;
+    const rows = measured.map((r) => ({
+      endpoint: r.name,
+      'requests/s': r.requestsPerSec,
+      'p50 ms': r.p50Ms,
+      'p99 ms': r.p99Ms,
+      'non-2xx': r.non2xx + r.errors,
+      'ratio to baseline': Number((r.requestsPerSec / baseline).toFixed(3)),
+    }));
+    console.table(rows);
+    writeResults('api', rows);
+    if (measured.some((r) => r.non2xx > 0 || r.errors > 0)) process.exitCode = 1;
   } finally {
-    await app.close();
+    for (const app of apps) await app.close();
     sessions.close();
     await registry.close();
     await influx(`DROP DATABASE "${database}"`);

@@ -12,6 +12,8 @@ import type { Logger } from '../log.js';
 import { registerAuth, type AuthFailureLimit } from './auth.js';
 import type { ApiDeps, RouteOptions } from './deps.js';
 import { handleError, handleNotFound } from './error-handler.js';
+import { createReadCache } from './read-cache.js';
+import { createTokenCache } from './token-cache.js';
 import { auditRoutes } from './routes/audit.js';
 import { collectorRoutes } from './routes/collectors.js';
 import { enterpriseRoutes } from './routes/enterprises.js';
@@ -37,6 +39,10 @@ export interface ApiOptions {
   logger?: Logger;
   /** Failed authentications allowed per client address. Default 20 a minute. */
   authFailures?: AuthFailureLimit;
+  /** Identical reading queries within this many ms share one InfluxDB query (src/api/read-cache.ts). Default 1000; 0 disables. */
+  readCacheMs?: number;
+  /** Verified tokens are trusted this long without a Redis lookup (src/api/token-cache.ts). Default 5000; 0 disables. */
+  tokenCacheMs?: number;
 }
 
 export const DOCS_PREFIX = '/docs';
@@ -77,14 +83,19 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
 
+  const cachedDeps: ApiDeps = {
+    ...deps,
+    tokens: createTokenCache(deps.tokens, { ttlMs: options.tokenCacheMs ?? 5_000 }),
+    readings: createReadCache(deps.readings, { ttlMs: options.readCacheMs ?? 1_000 }),
+  };
   await app.register(rateLimit, { global: false });
-  registerAuth(app, deps.tokens, { docsPrefix: DOCS_PREFIX, failures: options.authFailures ?? { max: 20, timeWindowMs: 60_000 } });
+  registerAuth(app, cachedDeps.tokens, { docsPrefix: DOCS_PREFIX, failures: options.authFailures ?? { max: 20, timeWindowMs: 60_000 } });
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
 
   await registerDocs(app);
-  const routeOptions: RouteOptions = { deps, timeZone: options.timeZone };
+  const routeOptions: RouteOptions = { deps: cachedDeps, timeZone: options.timeZone };
   const zodApp = app.withTypeProvider<ZodTypeProvider>();
   for (const routes of [healthRoutes, metricsRoutes, tokenRoutes, enterpriseRoutes, siteRoutes, pointRoutes, itemRoutes, collectorRoutes, pendingRoutes, statusRoutes, auditRoutes, readingRoutes]) {
     await zodApp.register(routes, routeOptions);
