@@ -14,15 +14,20 @@ import type { ApiDeps, RouteOptions } from './deps.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { createReadCache } from './read-cache.js';
 import { createTokenCache } from './token-cache.js';
+import { anomalyRoutes } from './routes/anomalies.js';
 import { auditRoutes } from './routes/audit.js';
+import { backfillRoutes } from './routes/backfills.js';
 import { collectorRoutes } from './routes/collectors.js';
 import { enterpriseRoutes } from './routes/enterprises.js';
+import { gapRoutes } from './routes/gaps.js';
 import { healthRoutes } from './routes/health.js';
 import { itemRoutes } from './routes/items.js';
+import { monthlyLedgerRoutes } from './routes/monthly-ledger.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { pendingRoutes } from './routes/pending.js';
 import { pointRoutes } from './routes/points.js';
 import { readingRoutes } from './routes/readings.js';
+import { registrationRoutes } from './routes/registrations.js';
 import { siteRoutes } from './routes/sites.js';
 import { statusRoutes } from './routes/status.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -77,6 +82,8 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
     // Bounds how long a slow client can hold a connection with an unfinished request.
     requestTimeout: 30_000,
     return503OnClosing: true,
+    // Ledger ids name collector, factor, kind and period (a registration: enterprise, site, point, item, period).
+    routerOptions: { maxParamLength: 300 },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -99,6 +106,9 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   const zodApp = app.withTypeProvider<ZodTypeProvider>();
   for (const routes of [healthRoutes, metricsRoutes, tokenRoutes, enterpriseRoutes, siteRoutes, pointRoutes, itemRoutes, collectorRoutes, pendingRoutes, statusRoutes, auditRoutes, readingRoutes]) {
     await zodApp.register(routes, routeOptions);
+  }
+  if (deps.ledgers) {
+    for (const routes of [gapRoutes, anomalyRoutes, backfillRoutes, registrationRoutes, monthlyLedgerRoutes]) await zodApp.register(routes, routeOptions);
   }
   return app;
 }

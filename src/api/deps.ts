@@ -3,6 +3,7 @@ import type { AuditLog, CatalogStore, TokenStore } from '../domain/catalog.js';
 import type { DeviceRegistry, SessionDirectory } from '../domain/ports.js';
 import type { ReadingQuery } from '../domain/readings.js';
 import type { Metrics } from '../metrics.js';
+import type { LedgerApiDeps } from './ledger-deps.js';
 
 /** A dependency /ready checks, e.g. `{ name: 'influxdb', check: () => influx.ping() }`. */
 export interface ReadinessProbe {
@@ -21,6 +22,8 @@ export interface ApiDeps {
   readings: ReadingQuery;
   probes: readonly ReadinessProbe[];
   metrics: Metrics;
+  /** The checks ledgers (gaps, anomalies, back-fills, registrations, monthly ledger); their routes exist only when given. */
+  ledgers?: LedgerApiDeps;
 }
 
 /** Options every route family can read. */

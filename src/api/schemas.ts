@@ -3,7 +3,7 @@
  * returned. They generate the OpenAPI components, so `.describe()` texts end up in /docs.
  */
 import { z } from 'zod';
-import { AUDIT_ENTITY_TYPES, ROLES } from '../domain/catalog.js';
+import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, ROLES } from '../domain/catalog.js';
 import { VALUE_KINDS } from '../domain/readings.js';
 
 /** RFC 7807 problem document with our `code` and, for validation failures, the field problems. */
@@ -110,7 +110,7 @@ export const auditEntrySchema = z
     id: z.string(),
     at: z.string(),
     actor: z.object({ tokenId: z.string(), name: z.string(), role: z.string(), enterpriseId: z.string().optional() }),
-    action: z.enum(['create', 'update', 'password', 'register', 'revoke']),
+    action: z.enum(AUDIT_ACTIONS),
     entity: z.object({ type: z.enum(AUDIT_ENTITY_TYPES), id: z.string() }),
     before: z.unknown().optional(),
     after: z.unknown().optional(),

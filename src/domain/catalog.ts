@@ -131,8 +131,11 @@ export interface TokenStore {
 }
 
 /** Kinds of audited entities. */
-export const AUDIT_ENTITY_TYPES = ['enterprise', 'site', 'point', 'item', 'collector', 'token'] as const;
+export const AUDIT_ENTITY_TYPES = ['enterprise', 'site', 'point', 'item', 'collector', 'token', 'gap', 'anomaly', 'backfill', 'registration'] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
+
+/** Audited actions; `explain` and `review` are ledger actions (docs/ledgers.md). */
+export const AUDIT_ACTIONS = ['create', 'update', 'password', 'register', 'revoke', 'explain', 'review'] as const;
 
 /** Who made a change: the token used (or the CLI, with the operating-system user as name). */
 export interface Actor {
@@ -149,7 +152,7 @@ export interface AuditEntry {
   /** ISO 8601 UTC. */
   at: string;
   actor: Actor;
-  action: 'create' | 'update' | 'password' | 'register' | 'revoke';
+  action: (typeof AUDIT_ACTIONS)[number];
   entity: { type: AuditEntityType; id: string };
   before?: unknown;
   after?: unknown;

@@ -1,13 +1,21 @@
 /** Composition of the API role: Redis catalog, tokens, audit, registry and sessions, InfluxQL readings. */
 import { Redis } from 'ioredis';
 import { buildApi } from '../api/build-api.js';
+import type { LedgerApiDeps } from '../api/ledger-deps.js';
 import type { Config } from '../config.js';
+import { systemClock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import { createRollupTrigger } from '../queue/rollup-trigger.js';
+import { createCatalogItemSource } from '../queue/workers/catalog-items.js';
+import { createInfluxCheckReadings } from '../storage/influx-check-readings.js';
 import { createInfluxQuery } from '../storage/influx-query.js';
+import { createInfluxWriter } from '../storage/influx-writer.js';
 import { createInfluxReadings } from '../storage/influx-readings.js';
 import { createRedisAudit } from '../storage/redis-audit.js';
 import { createRedisCatalog } from '../storage/redis-catalog.js';
+import { createRedisRollupStore } from '../storage/redis-check-state.js';
+import { createRedisLedgerStore } from '../storage/redis-ledgers.js';
 import { createRedisRegistry } from '../storage/redis-registry.js';
 import { createRedisSessions } from '../storage/redis-sessions.js';
 import { createRedisTokens } from '../storage/redis-tokens.js';
@@ -24,11 +32,24 @@ export async function startApiRole(config: Config, logger: Logger, metrics: Metr
   const influx = createInfluxQuery(config.influx);
   const registry = createRedisRegistry({ redis, prefix, logger: log });
   const sessions = createRedisSessions(redis, { prefix, timeZone: config.timeZone });
+  const catalog = createRedisCatalog({ redis, prefix });
+  // Manual back-fills (数据录入) are the API's only InfluxDB writes; the trigger enqueues on-demand rollups.
+  const manualWriter = createInfluxWriter(config.influx, { logger: log });
+  const rollupTrigger = createRollupTrigger({ redisUrl: config.redis.url, prefix });
+  const ledgers: LedgerApiDeps = {
+    ledgers: createRedisLedgerStore({ redis, prefix }),
+    readings: createInfluxCheckReadings(influx),
+    sink: manualWriter,
+    items: createCatalogItemSource(registry, catalog),
+    rollups: createRedisRollupStore(redis, prefix),
+    clock: systemClock,
+    requestRollup: (month) => rollupTrigger.request(month),
+  };
   const app = await buildApi(
     {
       registry,
       sessions,
-      catalog: createRedisCatalog({ redis, prefix }),
+      catalog,
       tokens: createRedisTokens({ redis, prefix }),
       audit: createRedisAudit({ redis, prefix }),
       readings: createInfluxReadings(influx),
@@ -37,6 +58,7 @@ export async function startApiRole(config: Config, logger: Logger, metrics: Metr
         { name: 'redis', check: async () => (await redis.ping()) === 'PONG' },
       ],
       metrics,
+      ledgers,
     },
     { bodyLimit: config.http.bodyLimit, timeZone: config.timeZone, logger: log },
   );
@@ -48,6 +70,8 @@ export async function startApiRole(config: Config, logger: Logger, metrics: Metr
     port,
     async close() {
       await app.close();
+      await rollupTrigger.close();
+      await manualWriter.close();
       sessions.close();
       await registry.close();
       await redis.quit();

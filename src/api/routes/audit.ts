@@ -14,7 +14,7 @@ const pageQuery = z.object({
     .optional()
     .describe('return entries older than this entry id'),
 });
-const entityParams = z.object({ type: z.enum(AUDIT_ENTITY_TYPES), id: z.string().min(1).max(64) });
+const entityParams = z.object({ type: z.enum(AUDIT_ENTITY_TYPES), id: z.string().min(1).max(300) });
 const pageSchema = z.object({ entries: z.array(auditEntrySchema), nextBefore: z.string().optional().describe('pass as `before` for the next page') });
 
 /** The `before` value of the next page, when the page was full. */

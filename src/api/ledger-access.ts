@@ -1,0 +1,57 @@
+/**
+ * Helpers every ledger route shares: the calling token as a ledger actor, the enterprise scope of a listing, and the
+ * translation of the checks pipeline's LedgerError into the API's AppError codes (no new codes: a wrong state is a
+ * 409 conflict with the entry's state in `detail`).
+ */
+import type { FastifyRequest } from 'fastify';
+import type { TokenRecord } from '../domain/catalog.js';
+import { LedgerError, type ActorRef, type LedgerEntry, type LedgerErrorCode } from '../domain/ledgers.js';
+import { AppError, type AppErrorCode } from '../errors.js';
+import { assertEnterpriseAccess, principalOf } from './auth.js';
+import type { ApiDeps } from './deps.js';
+import type { LedgerApiDeps } from './ledger-deps.js';
+
+const CODES: Readonly<Record<LedgerErrorCode, AppErrorCode>> = {
+  'not-found': 'APP_ERR_NOT_FOUND',
+  conflict: 'APP_ERR_CONFLICT',
+  'invalid-state': 'APP_ERR_CONFLICT',
+  'invalid-input': 'APP_ERR_BAD_REQUEST',
+  forbidden: 'APP_ERR_FORBIDDEN',
+};
+
+/** Run a ledger action; its LedgerError becomes the matching AppError, anything else passes through. */
+export async function ledgerAction<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (err) {
+    if (err instanceof LedgerError) throw new AppError(CODES[err.code], err.message, { cause: err });
+    throw err;
+  }
+}
+
+/** The token of a request as the actor recorded in an entry's history. */
+export function ledgerActorOf(req: FastifyRequest): ActorRef {
+  const { id, name, role } = principalOf(req);
+  return { tokenId: id, name, role };
+}
+
+/** The enterprise a listing is limited to: an enterprise token's own (asking for another is 403), else the query's. */
+export function scopedEnterprise(token: TokenRecord, requested: string | undefined): string | undefined {
+  if (token.role !== 'enterprise') return requested;
+  assertEnterpriseAccess(token, requested ?? token.enterpriseId);
+  return token.enterpriseId;
+}
+
+/** The ledger ports, which exist whenever ledger routes are registered. */
+export function ledgerDepsOf(deps: ApiDeps): LedgerApiDeps {
+  if (!deps.ledgers) throw new Error('ledger routes registered without ledger dependencies');
+  return deps.ledgers;
+}
+
+/** Load an entry of the given type the token may see; 404 for unknown ids and for entries of another type. */
+export async function loadEntry<T extends LedgerEntry['type']>(ledgers: LedgerApiDeps, req: FastifyRequest, type: T, id: string): Promise<Extract<LedgerEntry, { type: T }>> {
+  const entry = await ledgers.ledgers.get(id);
+  if (!entry || entry.type !== type) throw new AppError('APP_ERR_NOT_FOUND', `${type} ${id}`);
+  assertEnterpriseAccess(principalOf(req), entry.enterpriseId);
+  return entry as Extract<LedgerEntry, { type: T }>;
+}

@@ -1,0 +1,17 @@
+/** What the ledger routes are built from: the checks pipeline's ports plus a way to ask the worker for a rollup. */
+import type { Clock } from '../domain/clock.js';
+import type { ItemSource, LedgerStore, ReadingReader, RollupStore } from '../domain/ledgers.js';
+import type { ReadingSink } from '../domain/ports.js';
+
+export interface LedgerApiDeps {
+  ledgers: LedgerStore;
+  /** Stored readings, to refuse back-fills over collector data. */
+  readings: ReadingReader;
+  /** Where manual back-fills are written (the InfluxDB writer): tag source=manual, flag S. */
+  sink: Pick<ReadingSink, 'write'>;
+  items: ItemSource;
+  rollups: RollupStore;
+  clock: Clock;
+  /** Enqueue an on-demand rollup of a month (`YYYY-MM`) for the workers; resolves with the job id. */
+  requestRollup(month: string): Promise<string>;
+}

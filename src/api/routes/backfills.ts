@@ -1,0 +1,67 @@
+/**
+ * Manual back-fill (数据录入): an enterprise enters the values of a missing period with a reason. They are stored in
+ * InfluxDB with data flag S and tag source=manual, beside the collector's series and never over it (a period holding
+ * a collector reading is 409); the gap, if any, becomes back-filled. A regulator accepts or rejects (the point is
+ * then marked rejected and the gap is open again).
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { BACKFILL_STATES } from '../../domain/ledgers.js';
+import { AppError } from '../../errors.js';
+import { submitBackfill } from '../../queue/workers/backfill.js';
+import { recordChange } from '../audit-trail.js';
+import { assertEnterpriseAccess, principalOf } from '../auth.js';
+import type { RouteOptions } from '../deps.js';
+import { ledgerAction, ledgerActorOf, ledgerDepsOf, loadEntry } from '../ledger-access.js';
+import { LEDGER_ROLES, listEntries, reviewEntry } from '../ledger-handlers.js';
+import { backfillBody, backfillSchema, entryParams, listQueryOf, pageOf, reviewBody } from '../ledger-schemas.js';
+import { backfillView } from '../ledger-views.js';
+import { errorResponses } from '../schemas.js';
+
+export const backfillRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, timeZone }) => {
+  const tags = ['ledgers'];
+  const ledgers = ledgerDepsOf(deps);
+
+  app.get(
+    '/backfills',
+    {
+      config: { roles: LEDGER_ROLES.read },
+      schema: { tags, summary: 'Manual back-fills by collector, site, point, item, state and period', querystring: listQueryOf(BACKFILL_STATES), response: { 200: pageOf(backfillSchema), ...errorResponses } },
+    },
+    async (req) => {
+      const page = await listEntries(ledgers, req, 'backfill', req.query);
+      return { ...page, items: page.items.map((e) => backfillView(e, timeZone)) };
+    },
+  );
+
+  app.get(
+    '/backfills/:id',
+    { config: { roles: LEDGER_ROLES.read }, schema: { tags, summary: 'One back-fill: values, who, when, why, review', params: entryParams, response: { 200: backfillSchema, ...errorResponses } } },
+    async (req) => backfillView(await loadEntry(ledgers, req, 'backfill', req.params.id), timeZone),
+  );
+
+  app.post(
+    '/backfills',
+    {
+      config: { roles: LEDGER_ROLES.act },
+      schema: { tags, summary: '数据录入: enter the values of a missing period of your collector', body: backfillBody, response: { 201: backfillSchema, ...errorResponses } },
+    },
+    async (req, reply) => {
+      const { periodStart, ...input } = req.body;
+      const device = await deps.registry.get(input.mn);
+      if (!device) throw new AppError('APP_ERR_NOT_FOUND', `collector ${input.mn}`);
+      assertEnterpriseAccess(principalOf(req), device.enterpriseId);
+      const entry = await ledgerAction(() => submitBackfill(ledgers, { ...input, periodStart: Date.parse(periodStart) }, ledgerActorOf(req)));
+      await recordChange(deps, req, { action: 'create', entity: { type: 'backfill', id: entry.id }, after: entry });
+      return reply.code(201).send(backfillView(entry, timeZone));
+    },
+  );
+
+  app.post(
+    '/backfills/:id/review',
+    {
+      config: { roles: LEDGER_ROLES.review },
+      schema: { tags, summary: 'Accept or reject a back-fill (rejected values are marked rejected; the gap opens again)', params: entryParams, body: reviewBody, response: { 200: backfillSchema, ...errorResponses } },
+    },
+    async (req) => backfillView(await reviewEntry(deps, ledgers, req, 'backfill', req.params.id, req.body), timeZone),
+  );
+};

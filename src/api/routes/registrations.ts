@@ -1,0 +1,84 @@
+/**
+ * 不正常运行登记 (abnormal-operation registration): an enterprise registers a site, point or item, a period and a
+ * reason (停产 production stopped, maintenance, confidential, other with text); a regulator approves or rejects.
+ * Approval turns the period's unsettled gaps and anomalies into covered-by-registration and stops new ones.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { REGISTRATION_STATES } from '../../domain/ledgers.js';
+import { AppError } from '../../errors.js';
+import { register } from '../../queue/workers/registrations.js';
+import { recordChange } from '../audit-trail.js';
+import { assertEnterpriseAccess, principalOf } from '../auth.js';
+import type { ApiDeps, RouteOptions } from '../deps.js';
+import { ledgerAction, ledgerActorOf, ledgerDepsOf, loadEntry } from '../ledger-access.js';
+import { LEDGER_ROLES, listEntries, reviewEntry } from '../ledger-handlers.js';
+import { entryParams, listQueryOf, pageOf, registrationBody, registrationSchema, reviewBody } from '../ledger-schemas.js';
+import { registrationView } from '../ledger-views.js';
+import { errorResponses } from '../schemas.js';
+
+/** The enterprise of the registered site, after checking that the point is at the site and the item at the point. */
+async function enterpriseOfScope(deps: ApiDeps, scope: { siteId: string; pointId?: string; factor?: string }): Promise<string> {
+  const site = await deps.catalog.getSite(scope.siteId);
+  if (!site) throw new AppError('APP_ERR_NOT_FOUND', `site ${scope.siteId}`);
+  if (scope.pointId !== undefined) {
+    const point = await deps.catalog.getPoint(scope.pointId);
+    if (!point) throw new AppError('APP_ERR_NOT_FOUND', `point ${scope.pointId}`);
+    if (point.siteId !== site.id) throw new AppError('APP_ERR_BAD_REQUEST', `point ${point.id} is not at site ${site.id}`);
+    const { factor } = scope;
+    if (factor !== undefined && !(await deps.catalog.listItems(point.id)).some((i) => i.factor === factor)) {
+      throw new AppError('APP_ERR_NOT_FOUND', `point ${point.id} has no item ${factor}`);
+    }
+  }
+  return site.enterpriseId;
+}
+
+export const registrationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, timeZone }) => {
+  const tags = ['ledgers'];
+  const ledgers = ledgerDepsOf(deps);
+
+  app.get(
+    '/registrations',
+    {
+      config: { roles: LEDGER_ROLES.read },
+      schema: { tags, summary: 'Abnormal-operation registrations by site, point, item, state and period', querystring: listQueryOf(REGISTRATION_STATES), response: { 200: pageOf(registrationSchema), ...errorResponses } },
+    },
+    async (req) => {
+      const page = await listEntries(ledgers, req, 'registration', req.query);
+      return { ...page, items: page.items.map((e) => registrationView(e, timeZone)) };
+    },
+  );
+
+  app.get(
+    '/registrations/:id',
+    { config: { roles: LEDGER_ROLES.read }, schema: { tags, summary: 'One registration', params: entryParams, response: { 200: registrationSchema, ...errorResponses } } },
+    async (req) => registrationView(await loadEntry(ledgers, req, 'registration', req.params.id), timeZone),
+  );
+
+  app.post(
+    '/registrations',
+    {
+      config: { roles: LEDGER_ROLES.act },
+      schema: { tags, summary: '不正常运行登记: register a period of abnormal operation of your site, point or item', body: registrationBody, response: { 201: registrationSchema, ...errorResponses } },
+    },
+    async (req, reply) => {
+      const { periodStart, periodEnd, ...scope } = req.body;
+      const start = Date.parse(periodStart);
+      const end = Date.parse(periodEnd);
+      if (!(end > start)) throw new AppError('APP_ERR_INVALID_RANGE', 'periodEnd must be after periodStart');
+      const enterpriseId = await enterpriseOfScope(deps, scope);
+      assertEnterpriseAccess(principalOf(req), enterpriseId);
+      const entry = await ledgerAction(() => register(ledgers.ledgers, { ...scope, enterpriseId, periodStart: start, periodEnd: end }, ledgerActorOf(req), ledgers.clock.now()));
+      await recordChange(deps, req, { action: 'create', entity: { type: 'registration', id: entry.id }, after: entry });
+      return reply.code(201).send(registrationView(entry, timeZone));
+    },
+  );
+
+  app.post(
+    '/registrations/:id/review',
+    {
+      config: { roles: LEDGER_ROLES.review },
+      schema: { tags, summary: 'Approve (covers the period) or reject a registration', params: entryParams, body: reviewBody, response: { 200: registrationSchema, ...errorResponses } },
+    },
+    async (req) => registrationView(await reviewEntry(deps, ledgers, req, 'registration', req.params.id, req.body), timeZone),
+  );
+};
