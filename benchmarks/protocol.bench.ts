@@ -1,6 +1,7 @@
 /**
  * Codec micro-benchmarks (pino benchmarks style): CRC, framer, parser and full decode (framer + parseFrame + readCp)
- * on a 10-factor 2051 minute-data frame and on a ~1000-byte frame, streamed in 64 KiB chunks as a socket delivers
+ * on a ~300-byte 4-factor 2011 realtime frame (what most collectors send), a 10-factor 2051 minute-data frame and a
+ * ~1000-byte frame, streamed in 64 KiB chunks as a socket delivers
  * them. Every row is also given as a ratio to a baseline measured in the same run on the same bytes: a plain
  * `Buffer.indexOf('##')` scan, the least work any framer must do. Shared machines are noisy; compare ratios.
  *
@@ -39,6 +40,17 @@ function minuteFrame(): Uint8Array {
     flag: 'N',
   }));
   return encodeFrame(uploadPacket(target, '2051', { dataTime: '20240315103000', factors }));
+}
+
+/** 4 flue-gas factors × Rtd/ZsRtd/Flag: the typical realtime upload of a stack, about 300 bytes. */
+function smallFrame(): Uint8Array {
+  const factors: ReadingInput[] = ['a34013', 'a21026', 'a21002', 'a19001'].map((code, i) => ({
+    code,
+    rtd: `${(12.31 + i * 7.1).toFixed(2)}`,
+    zsRtd: `${(15.02 + i * 8.3).toFixed(2)}`,
+    flag: 'N',
+  }));
+  return encodeFrame(uploadPacket(target, '2011', { dataTime: '20240315103000', factors }));
 }
 
 /** A realtime upload grown to just under the 1024-byte limit. */
@@ -140,9 +152,11 @@ function framerRun(chunks: readonly Buffer[], onFrame: (f: Uint8Array) => unknow
   return n;
 }
 
+const small = smallFrame();
 const minute = minuteFrame();
 const large = largeFrame();
 const rows = [
+  ...bench(`2011 realtime, ${small.length} B`, small),
   ...bench(`2051 minute, ${minute.length} B`, minute),
   ...bench(`2011 realtime, ${large.length} B`, large),
 ];
