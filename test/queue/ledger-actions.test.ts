@@ -71,7 +71,7 @@ t.test('a back-fill is stored as a manual point beside collector data, fills the
   const entry = await submitBackfill(deps, { mn: 'MN1', factor: 'w01018', kind: 'hour', periodStart: T0 + 3 * HOUR, values: { avg: 42.5 }, reason: 'analyser off, lab value' }, enterprise);
   t.equal(entry.state, 'submitted');
   t.equal(entry.gapId, gapId(3));
-  t.same(sink.points, [{ measurement: 'hour', tags: { mn: 'MN1', factor: 'w01018', source: 'manual' }, fields: { avg: 42.5, flag: 'S', raw: 'Avg=42.5,Flag=S' }, timeMs: T0 + 3 * HOUR }]);
+  t.same(sink.points, [{ measurement: 'hour', tags: { mn: 'MN1', factor: 'w01018', source: 'manual' }, fields: { avg: 42.5, flag: 'S', raw: 'Avg=42.5,Flag=S', rejected: false }, timeMs: T0 + 3 * HOUR }]);
   const gap = (await deps.ledgers.get(gapId(3))) as GapEntry;
   t.equal(gap.state, 'back-filled');
   t.equal(gap.backfillId, entry.id);

@@ -48,7 +48,9 @@ export function manualPoint(entry: Pick<BackfillEntry, 'mn' | 'factor' | 'kind' 
   }
   fields.flag = 'S';
   fields.raw = [...raw, 'Flag=S'].join(',');
-  if (rejected) fields.rejected = true;
+  // Always written: a back-fill entered again after a rejection re-writes the same point, and InfluxDB keeps any
+  // field the new write leaves out, so `rejected` must be set back to false explicitly.
+  fields.rejected = rejected;
   return { measurement: entry.kind, tags: { mn: entry.mn, factor: entry.factor, ...MANUAL_TAG }, fields, timeMs: entry.periodStart };
 }
 
