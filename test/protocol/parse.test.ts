@@ -54,6 +54,11 @@ t.test('options: maxDataLength, crcVariants, allowCharLength, strict', async (t)
   t.match(parseFrame(chars, { allowCharLength: false }), { ok: false, code: 'HJ_ERR_LENGTH' });
   t.match(parseFrame(chars, { maxDataLength: 100 }), { ok: false, code: 'HJ_ERR_TOO_LONG' }, 'bytes over the limit');
   t.equal(verdict(seg, { strict: true }), 'ok');
+  // An astral character is 4 UTF-8 bytes, 2 UTF-16 units and 1 character (code point) for the length tolerance.
+  const astral = `${head};Flag=5;CP=&&i11001-Info=\u{1F600}x&&`;
+  const count = (n: number) => enc(`##${String(n).padStart(4, '0')}${astral}${crcToHex(crc16(enc(astral)))}\r\n`);
+  t.match(parseFrame(count([...astral].length)), { ok: true, warnings: [{ code: 'HJ_WARN_LENGTH_CHARS' }] });
+  t.match(parseFrame(count(astral.length)), { ok: false, code: 'HJ_ERR_LENGTH' }, 'UTF-16 units are not characters');
 });
 
 t.test('header fields', async (t) => {
