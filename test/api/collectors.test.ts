@@ -106,6 +106,15 @@ t.test('pending devices: listed, registered in one call, then gone', async (tt) 
   tt.ok(verifyPassword((await gatewayRegistry.get(MN14)) ?? { passwordHash: '', passwordSalt: '' }, 'P3nding!'));
   const trail = body<{ entries: Array<{ action: string; before: { sourceIp: string } }> }>(await api.call(ops, { url: `/audit/collector/${MN14}` }));
   tt.match(trail.entries, [{ action: 'register', before: { sourceIp: '203.0.113.9' } }]);
+
+  // A gateway may list an MN again while it is being registered elsewhere: registering it twice is a conflict.
+  await gatewayRegistry.recordPending({ mn: MN14, sourceIp: '203.0.113.9', sampleFrame: '##0101QN=...', at: new Date('2024-05-01T00:01:00Z') });
+  const twice = await api.call(ops, { method: 'POST', url: `/pending-devices/${MN14}/register`, payload: { password: 'Other#pw1' } });
+  tt.equal(twice.statusCode, 409);
+  tt.equal(body(twice).code, 'APP_ERR_CONFLICT');
+  tt.ok(verifyPassword((await gatewayRegistry.get(MN14)) ?? { passwordHash: '', passwordSalt: '' }, 'P3nding!'), 'the registered device is unchanged');
+  const invalid = await api.call(ops, { method: 'POST', url: '/pending-devices/12345/register', payload: { password: 'x1y2z3' } });
+  tt.equal(invalid.statusCode, 404, 'only listed MNs can be registered this way');
 });
 
 t.test('online status from the session directory', async (tt) => {

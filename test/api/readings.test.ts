@@ -180,3 +180,34 @@ t.test('latest values per kind and factor', async (tt) => {
   const none = body<{ readings: unknown[] }>(await api.call(ops, { url: '/collectors/99999999999999/latest' }));
   tt.same(none.readings, []);
 });
+
+t.test('every value kind: minute, day and five-minute data are served like hourly data', async (tt) => {
+  const kinds = ['minute', 'day', 'five_minute'] as const;
+  const when = T0 + 7 * HOUR;
+  await api.writeLines(kinds.map((kind, i) => `${kind},mn=${B},factor=w01018,st=32 avg=${i + 1},flag="N",raw="Avg=${i + 1},Flag=N" ${when}`));
+  for (const [i, kind] of kinds.entries()) {
+    const res = await page(`/readings?mn=${B}&kind=${kind}&from=${from}&to=${to}`, api.token.regulator);
+    tt.equal(res.kind, kind);
+    tt.same(res.readings, [{ kind, time: '2024-04-30T23:00:00+00:00', mn: B, factor: 'w01018', st: '32', invalid: false, avg: i + 1, flag: 'N', raw: `Avg=${i + 1},Flag=N` }], kind);
+  }
+  const latest = body<{ readings: Array<{ kind: string; avg?: number }> }>(await api.call(api.token.reader, { url: `/collectors/${B}/latest?kind=five_minute,day` }));
+  tt.same(latest.readings.map((r) => [r.kind, r.avg]).sort(), [['day', 2], ['five_minute', 3]]);
+});
+
+t.test('query validation failures name the query field', async (tt) => {
+  const res = await api.call(api.token.reader, { url: `/readings?mn=${A}&from=yesterday&limit=0` });
+  tt.equal(res.statusCode, 400);
+  const problem = body<{ code: string; errors: Array<{ location: string; path: string }> }>(res);
+  tt.equal(problem.code, 'APP_ERR_VALIDATION');
+  tt.same(problem.errors.map((e) => `${e.location}${e.path}`).sort(), ['querystring/from', 'querystring/limit']);
+});
+
+t.test('the same page in two zones: same instants, each with its own offset', async (tt) => {
+  const url = `/readings?mn=${A}&factor=w01018&from=${from}&to=${to}&limit=2`;
+  const shanghai = await page(url);
+  const utc = await page(`${url}&tz=UTC`);
+  const again = await page(url);
+  tt.same(shanghai.readings.map((r) => r.time), ['2024-05-01T00:00:00+08:00', '2024-05-01T01:00:00+08:00']);
+  tt.same(utc.readings.map((r) => r.time), ['2024-04-30T16:00:00+00:00', '2024-04-30T17:00:00+00:00']);
+  tt.same(again, shanghai, 'a shared answer shown in another zone in between is unaffected');
+});
