@@ -33,12 +33,14 @@ export interface UnderLoadOptions extends Partial<LoadOptions> {
   ackedAfter?: number;
   /** Bound of each wait, ms. */
   waitMs?: number;
+  /** Registers the load's devices (default: plain devices with the load's password). */
+  register?: (mns: readonly string[]) => Promise<void>;
 }
 
 export async function runUnderLoad(t: Test, stack: FaultStack, o: UnderLoadOptions, inject: (load: Load) => Promise<FaultWindow>): Promise<UnderLoadResult> {
   const load = createLoad({ port: stack.tcpPort, baseMs: BASE_MS, paceMs: 20, ...o });
   t.teardown(() => load.close());
-  await stack.registerDevices(load.mns);
+  await (o.register ?? stack.registerDevices)(load.mns);
   await load.start();
   const waitMs = o.waitMs ?? 60_000;
   await waitFor(() => load.count('acked') >= (o.ackedBefore ?? 100), 'acks before the fault', waitMs);
