@@ -25,8 +25,14 @@ interface ShapeNode {
 const MAX_NODES = 20_000;
 /** Keys per literal factory; longer sequences (never seen in a 1024-byte segment) take the keyed-store path. */
 const MAX_FACTORY_KEYS = 400;
-/** Factories compiled before the trie is reset: compiling costs ~50 µs, and a hostile stream must not make it the norm. */
-const MAX_FACTORIES = 2_000;
+/**
+ * Distinct factories per process, kept for its lifetime and never replaced. Compiled code is not reclaimed promptly
+ * when a factory is dropped: with a trie reset every 2,000 factories, the 10M-input fuzz run (scripts/fuzz-protocol.mjs)
+ * saw the heap grow from 4 to 40 MB, so the number ever compiled is what is bounded. Sequences beyond it take the
+ * keyed-store path.
+ */
+const MAX_FACTORIES = 512;
+const compiled = new Map<string, Factory>();
 
 function node(): ShapeNode {
   return { lastKey: undefined, lastChild: undefined, children: undefined, hits: 0, build: undefined };
@@ -34,7 +40,6 @@ function node(): ShapeNode {
 
 let root = node();
 let nodes = 0;
-let factories = 0;
 
 function child(parent: ShapeNode, key: string): ShapeNode {
   if (parent.lastKey === key) return parent.lastChild!;
@@ -53,16 +58,20 @@ function compile(keys: readonly string[], n: number): Factory | undefined {
   for (let i = 0; i < n; i++) if (keys[i] === '__proto__') return undefined; // a literal would set the prototype
   const props: string[] = [];
   for (let i = 0; i < n; i++) props.push(`${JSON.stringify(keys[i])}:v[${i}]`);
-  factories++;
-  return new Function('v', `return {${props.join(',')}};`) as Factory;
+  const source = `return {${props.join(',')}};`;
+  let build = compiled.get(source);
+  if (build === undefined && compiled.size < MAX_FACTORIES) {
+    build = new Function('v', source) as Factory;
+    compiled.set(source, build);
+  }
+  return build;
 }
 
 /** The map `keys[i] → values[i]` for i < n, in that order. Keys must be distinct. */
 export function buildCp(keys: readonly string[], values: readonly string[], n: number): Record<string, string> {
-  if (nodes > MAX_NODES || factories > MAX_FACTORIES) {
+  if (nodes > MAX_NODES) {
     root = node();
     nodes = 0;
-    factories = 0;
   }
   let at = root;
   for (let i = 0; i < n; i++) at = child(at, keys[i]!);
