@@ -2,6 +2,7 @@
  * Gap, anomaly and registration routes on real Redis: listing with filters, pagination and the enterprise scope,
  * explanations and reviews moving the state (with the audit trail), registrations covering entries, and roles.
  */
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import t from 'tap';
 import { newAnomaly, newGap } from '../../src/queue/workers/entries.js';
 import { body } from './helper.js';
@@ -97,4 +98,29 @@ t.test('registrations: validation, scope, approval covers the unsettled entries'
   tt.equal(body<Page>(await h.call(token.regulator, { url: `/gaps?mn=${MN_B}&state=open` })).total, 1, "the other enterprise's gap is untouched");
   const trail = body<{ entries: Array<{ action: string; after: { covered?: number } }> }>(await h.call(token.regulator, { url: `/audit/registration/${encodeURIComponent(reg.id)}` }));
   tt.same(trail.entries.map((e) => [e.action, e.after.covered]), [['review', 2], ['create', undefined]]);
+});
+
+t.test('the ledger routes are in the OpenAPI document with their roles; their schemas compile', async (tt) => {
+  type Op = { security?: unknown; description?: string };
+  const doc = body<{ paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, unknown> } }>(await h.call(undefined, { url: '/docs/json' }));
+  const ledgerOps = Object.entries(doc.paths)
+    .filter(([path]) => /^\/(gaps|anomalies|backfills|registrations|monthly-ledger)/.test(path))
+    .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ name: `${method} ${path}`, op })));
+  tt.same(ledgerOps.map((o) => o.name).sort(), [
+    'get /anomalies', 'get /anomalies/{id}', 'get /backfills', 'get /backfills/{id}', 'get /gaps', 'get /gaps/{id}', 'get /monthly-ledger', 'get /registrations', 'get /registrations/{id}',
+    'post /anomalies/{id}/explanation', 'post /anomalies/{id}/review', 'post /backfills', 'post /backfills/{id}/review', 'post /gaps/{id}/explanation', 'post /gaps/{id}/review',
+    'post /monthly-ledger/rollup', 'post /registrations', 'post /registrations/{id}/review',
+  ]);
+  for (const { name, op } of ledgerOps) {
+    tt.same(op.security, [{ bearerAuth: [] }], `${name} needs a token`);
+    tt.match(op.description, /Roles: [a-z, ]+\./, `${name} lists its roles`);
+  }
+  tt.match(doc.paths['/gaps/{id}/review']?.post?.description, /Roles: admin, regulator\./);
+  const ajv = new Ajv2020({ strict: false, validateFormats: false });
+  ajv.addSchema({ $id: 'doc', components: doc.components }, 'doc');
+  for (const id of ['GapEntry', 'AnomalyEntry', 'BackfillEntry', 'RegistrationEntry', 'MonthlyLedgerRow']) {
+    const schema = doc.components.schemas[id];
+    tt.ok(schema, `${id} is a component`);
+    tt.doesNotThrow(() => ajv.compile(JSON.parse(JSON.stringify(schema).replace(/"#\/components/g, '"doc#/components')) as object), `${id} compiles`);
+  }
 });
