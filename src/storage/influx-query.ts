@@ -4,7 +4,8 @@
  */
 import type { InfluxConfig } from '../config.js';
 import { errorMessageOf, InfluxQueryError } from './influx-errors.js';
-import { authHeaders, describeNetworkError, endpoint, postText, type HttpAnswer } from './influx-http.js';
+import { authHeaders, describeNetworkError, endpoint, type HttpAnswer } from './influx-http.js';
+import { createKeepAlivePost } from './keep-alive-post.js';
 
 /** One series of a query result, as InfluxDB returns it (`time` is the first column, epoch ms). */
 export interface Series {
@@ -74,6 +75,7 @@ export function createInfluxQuery(config: InfluxConfig, options: { timeoutMs?: n
   // No gzip: InfluxDB sits next to the API, and inflating its answers took ~10 % of the API's CPU in the series
   // benchmark (benchmarks/api.bench.ts profile), besides InfluxDB's own cost of compressing them.
   const headers = { ...auth, 'content-type': 'application/x-www-form-urlencoded', 'accept-encoding': 'identity' };
+  const postText = createKeepAlivePost();
 
   return {
     async query(influxql) {
