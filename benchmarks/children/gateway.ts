@@ -1,7 +1,8 @@
 /**
  * The gateway role alone in its own process, for the multi-process benchmarks. Config from the environment (as
- * `npm start`); prints `READY <port>` on stdout, then answers `rss` on stdin with `RSS <bytes> <connections>` and
- * exits on `quit` after a graceful close.
+ * `npm start`); prints `READY <port>` on stdout, then answers `rss` on stdin with `RSS <bytes> <connections> <cpu µs>`
+ * (user + system CPU time so far: on a shared machine CPU per frame is steadier than frames per second) and exits on
+ * `quit` after a graceful close.
  */
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../../src/config.js';
@@ -15,7 +16,8 @@ process.stdout.write(`READY ${role.port}\n`);
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'rss') {
     globalThis.gc?.();
-    process.stdout.write(`RSS ${process.memoryUsage().rss} ${role.gateway.connectionCount}\n`);
+    const cpu = process.cpuUsage();
+    process.stdout.write(`RSS ${process.memoryUsage().rss} ${role.gateway.connectionCount} ${cpu.user + cpu.system}\n`);
   } else if (line === 'quit') {
     await role.close();
     process.exit(0);

@@ -9,8 +9,8 @@ const SIM = fileURLToPath(new URL('../../src/cli/hj212-sim.js', import.meta.url)
 
 export interface GatewayChild {
   port: number;
-  /** Resident set size of the gateway process and its open collector connections. */
-  rss(): Promise<{ rss: number; connections: number }>;
+  /** Resident set size of the gateway process, its open collector connections and its CPU time so far (µs). */
+  rss(): Promise<{ rss: number; connections: number; cpuUs: number }>;
   quit(): Promise<void>;
 }
 
@@ -30,8 +30,8 @@ export async function startGatewayChild(env: Record<string, string>): Promise<Ga
     port,
     async rss() {
       child.stdin.write('rss\n');
-      const [, rss, connections] = await next('RSS');
-      return { rss: Number(rss), connections: Number(connections) };
+      const [, rss, connections, cpuUs] = await next('RSS');
+      return { rss: Number(rss), connections: Number(connections), cpuUs: Number(cpuUs) };
     },
     async quit() {
       child.stdin.write('quit\n');

@@ -11,7 +11,12 @@ export type Admission =
   | { ok: true; device: Device }
   | { ok: false; verdict: string; qnRtn: string; device?: Device; unknownMn?: boolean };
 
-export function admit(parsed: ParseOk, device: Device | undefined): Admission {
+/**
+ * `verified`: the device record and password this connection was last admitted with. The same record object (the
+ * registry cache hands out a new one after every change) with the same password needs no second salted hash; that
+ * hash was 2.4 % of the gateway's CPU in the ingest benchmark.
+ */
+export function admit(parsed: ParseOk, device: Device | undefined, verified?: { device?: Device; password?: string }): Admission {
   const { packet } = parsed;
   if (!device) return { ok: false, verdict: 'unknown-mn', qnRtn: QN_RTN_FOR.mn, unknownMn: true };
   if (!device.enabled) return { ok: false, verdict: 'disabled', qnRtn: QN_RTN_FOR.mn, device };
@@ -20,6 +25,8 @@ export function admit(parsed: ParseOk, device: Device | undefined): Admission {
   const warned = (code: string): boolean => parsed.warnings.some((w) => w.code === code);
   if (warned('HJ_WARN_LENGTH_CHARS') && !profile.allowCharLength) return { ok: false, verdict: 'HJ_ERR_LENGTH', qnRtn: QN_RTN_FOR.unknown, device };
   if (warned('HJ_WARN_MN_LENGTH') && !device.allowMnLength) return { ok: false, verdict: 'HJ_ERR_MN', qnRtn: QN_RTN_FOR.mn, device };
-  if (!verifyPassword(device, packet.pw ?? '')) return { ok: false, verdict: 'bad-password', qnRtn: QN_RTN_FOR.password, device };
+  const password = packet.pw ?? '';
+  const known = verified?.device === device && verified.password === password;
+  if (!known && !verifyPassword(device, password)) return { ok: false, verdict: 'bad-password', qnRtn: QN_RTN_FOR.password, device };
   return { ok: true, device };
 }

@@ -56,6 +56,8 @@ export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayO
     },
     close: (reason) => {
       log.info({ reason, mn: ctx.device?.mn }, 'closing connection');
+      // A reply sent in this tick (the 9011 before an auth-failure close) must leave before the socket goes.
+      if (corked) uncork();
       socket.destroy();
     },
   };

@@ -66,7 +66,7 @@ export class FrameHandler {
       if (again.ok) parsed = again;
     }
     const { packet } = parsed;
-    const admission = admit(parsed, device);
+    const admission = admit(parsed, device, { device: ctx.device, password: ctx.lastPassword });
     if (!admission.ok) return this.reject(ctx, raw, receivedAt, parsed, admission.verdict, admission.qnRtn, admission.unknownMn === true);
     ctx.crc = parsed.crc;
     ctx.encoding = admission.device.profile.encoding;

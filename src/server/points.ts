@@ -46,6 +46,10 @@ const WIRE_SUFFIX: Readonly<Record<string, string>> = {
   cou: 'Cou', rs: 'RS', rt: 'RT', flag: 'Flag', eflag: 'EFlag', sampleTime: 'SampleTime', info: 'Info',
 };
 
+/** Every CP suffix the latest-value entry keeps, numeric then string. */
+const ALL_FIELDS = [...NUMERIC_FIELDS, ...STRING_FIELDS];
+const WIRE_SUFFIX_ENTRIES = Object.entries(WIRE_SUFFIX) as ReadonlyArray<readonly [keyof FactorReading, string]>;
+
 export interface MappedUpload {
   points: Point[];
   latest: LatestEntry[];
@@ -54,13 +58,13 @@ export interface MappedUpload {
 
 /** The verbatim group as the collector sent it, e.g. `Avg=1.230,Flag=N`, so nothing the device said is lost. */
 function rawGroup(reading: FactorReading): string {
-  const parts: string[] = [];
-  for (const key of Object.keys(WIRE_SUFFIX)) {
-    const v = reading[key as keyof FactorReading];
-    if (typeof v === 'string') parts.push(`${WIRE_SUFFIX[key]}=${v}`);
+  let out = '';
+  for (const [key, suffix] of WIRE_SUFFIX_ENTRIES) {
+    const v = reading[key];
+    if (typeof v === 'string') out += out === '' ? `${suffix}=${v}` : `,${suffix}=${v}`;
   }
-  for (const [k, v] of Object.entries(reading.extra ?? {})) parts.push(`${k}=${v}`);
-  return parts.join(',');
+  if (reading.extra) for (const [k, v] of Object.entries(reading.extra)) out += out === '' ? `${k}=${v}` : `,${k}=${v}`;
+  return out;
 }
 
 function readingFields(reading: FactorReading): Point['fields'] {
@@ -94,7 +98,7 @@ export function mapUpload(packet: Packet, cp: CpData, kind: string, mn: string, 
     const fields = readingFields(reading);
     points.push({ measurement: kind, tags: { mn, factor: reading.code, st }, fields, timeMs });
     const values: Record<string, string> = {};
-    for (const [key, name] of [...NUMERIC_FIELDS, ...STRING_FIELDS]) {
+    for (const [key, name] of ALL_FIELDS) {
       const v = reading[key];
       if (typeof v === 'string') values[name] = v;
     }

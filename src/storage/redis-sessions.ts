@@ -1,10 +1,11 @@
 /**
  * Collector online status and which gateway instance holds each collector, in Redis hashes
  * `${prefix}status:${mn}` (kept after disconnect, so "last frame" survives) plus the set `${prefix}status`.
- * touch() is batched: one pipeline per second instead of one round trip per frame.
+ * touch() is batched: one script call per second instead of one round trip per frame.
  */
 import type { Redis } from 'ioredis';
 import type { SessionDirectory, SessionInfo } from '../domain/ports.js';
+import { defineScript, runScript } from './redis-util.js';
 
 const COUNTERS = ['framesToday', 'rejectionsToday', 'replaced'] as const;
 
@@ -15,6 +16,28 @@ const RELEASE = `if redis.call('HGET', KEYS[1], 'connectionId') == ARGV[1] then
   redis.call('HDEL', KEYS[1], 'instanceId', 'connectionId')
 end
 return 0`;
+
+// KEYS[1] the set of known MNs, then one status hash per MN; ARGV[1] the day, then per MN its frame, rejection and
+// replacement counts, last frame and last ack time ('' = unchanged) and the MN. One command per flush: the pipeline
+// of three commands per MN it replaces was 2.7 % of the gateway's CPU with 5,000 collectors.
+const APPLY_TOUCHES = defineScript(`
+local day = ARGV[1]
+local a = 2
+for i = 2, #KEYS do
+  local k = KEYS[i]
+  if ARGV[a] ~= '0' then redis.call('HINCRBY', k, 'framesToday:' .. day, ARGV[a]) end
+  if ARGV[a + 1] ~= '0' then redis.call('HINCRBY', k, 'rejectionsToday:' .. day, ARGV[a + 1]) end
+  if ARGV[a + 2] ~= '0' then redis.call('HINCRBY', k, 'replaced', ARGV[a + 2]) end
+  if ARGV[a + 3] ~= '' then redis.call('HSET', k, 'lastFrameAt', ARGV[a + 3]) end
+  if ARGV[a + 4] ~= '' then redis.call('HSET', k, 'lastAckAt', ARGV[a + 4]) end
+  redis.call('SADD', KEYS[1], ARGV[a + 5])
+  a = a + 6
+end
+return #KEYS - 1
+`);
+
+/** MNs per script call, so one call never blocks Redis for long. */
+const FLUSH_CHUNK = 1000;
 
 export function dayOf(ms: number, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
@@ -30,18 +53,17 @@ export function createRedisSessions(redis: Redis, opts: { prefix: string; timeZo
   async function flush(): Promise<void> {
     if (dirty.size === 0) return;
     const today = dayOf(now(), opts.timeZone);
-    const pipe = redis.pipeline();
-    for (const [mn, patch] of dirty) {
-      const k = key(mn);
-      for (const c of COUNTERS) if (patch[c]) pipe.hincrby(k, c === 'replaced' ? c : `${c}:${today}`, patch[c] as number);
-      const stamps: Record<string, string> = {};
-      if (patch.lastFrameAt !== undefined) stamps.lastFrameAt = String(patch.lastFrameAt);
-      if (patch.lastAckAt !== undefined) stamps.lastAckAt = String(patch.lastAckAt);
-      if (Object.keys(stamps).length) pipe.hset(k, stamps);
-      pipe.sadd(`${opts.prefix}status`, mn);
-    }
+    const patches = [...dirty];
     dirty.clear();
-    await pipe.exec();
+    for (let start = 0; start < patches.length; start += FLUSH_CHUNK) {
+      const keys = [`${opts.prefix}status`];
+      const args: Array<string | number> = [today];
+      for (const [mn, patch] of patches.slice(start, start + FLUSH_CHUNK)) {
+        keys.push(key(mn));
+        args.push(patch.framesToday ?? 0, patch.rejectionsToday ?? 0, patch.replaced ?? 0, patch.lastFrameAt ?? '', patch.lastAckAt ?? '', mn);
+      }
+      await runScript(redis, APPLY_TOUCHES, keys, args);
+    }
   }
 
   function parse(mn: string, h: Record<string, string>): SessionInfo | undefined {
