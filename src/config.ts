@@ -65,6 +65,16 @@ export const envSchema = z.object({
   HJ212_HTTP_BODY_LIMIT: positiveInt.default(1_048_576),
   /** Instance id of this gateway for command routing; defaults to hostname:pid. */
   HJ212_INSTANCE_ID: z.string().optional(),
+  /** Checks pipeline (docs/ledgers.md): every collector is scanned for gaps this often, seconds. */
+  HJ212_CHECK_SCAN_EVERY_S: positiveInt.default(600),
+  /** A period becomes a gap once it ended this long ago without a reading, seconds. */
+  HJ212_CHECK_GAP_GRACE_S: positiveInt.default(1200),
+  /** Identical consecutive values that make a `constant` anomaly. */
+  HJ212_CHECK_CONSTANT_PERIODS: positiveInt.default(6),
+  /** A history request without 9012 this long has timed out, seconds. */
+  HJ212_REPULL_TIMEOUT_S: positiveInt.default(300),
+  /** Automatic history requests per gap before only back-fill or explanation can settle it. */
+  HJ212_REPULL_MAX_ATTEMPTS: positiveInt.default(5),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -91,6 +101,8 @@ export interface Config {
   timeZone: string;
   rollupAt: string;
   instanceId?: string;
+  /** Checks pipeline settings from the environment (the rest keep their defaults, src/queue/workers/settings.ts). */
+  checks: { scanEveryMs: number; gapGraceMs: number; constantPeriods: number; repullTimeoutMs: number; repullMaxAttempts: number };
 }
 
 export type InfluxConfig =
@@ -169,5 +181,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     timeZone: e.HJ212_TIME_ZONE,
     rollupAt: e.HJ212_ROLLUP_AT,
     instanceId: e.HJ212_INSTANCE_ID,
+    checks: {
+      scanEveryMs: e.HJ212_CHECK_SCAN_EVERY_S * 1000,
+      gapGraceMs: e.HJ212_CHECK_GAP_GRACE_S * 1000,
+      constantPeriods: e.HJ212_CHECK_CONSTANT_PERIODS,
+      repullTimeoutMs: e.HJ212_REPULL_TIMEOUT_S * 1000,
+      repullMaxAttempts: e.HJ212_REPULL_MAX_ATTEMPTS,
+    },
   });
 }

@@ -40,7 +40,7 @@ export async function startWorkerRole(config: Config, logger: Logger, metrics: M
   const log = logger.child({ role: 'worker' });
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
   const prefix = config.redis.prefix;
-  const settings: CheckSettings = { ...DEFAULT_CHECK_SETTINGS, ...overrides.settings };
+  const settings: CheckSettings = { ...DEFAULT_CHECK_SETTINGS, ...config.checks, ...overrides.settings };
   const clock = overrides.clock ?? systemClock;
   const registry = createRedisRegistry({ redis, prefix, logger: log });
   const sessions = createRedisSessions(redis, { prefix, timeZone: config.timeZone });

@@ -22,8 +22,10 @@ t.test('schedulers, metrics and job outcomes of the worker role', async (t) => {
   t.teardown(() => h.close());
   await h.addCollector(MN, { startAt: new Date(D).toISOString() });
   const metrics = createMetrics({ defaults: false });
-  const config = { ...h.gw.config, rollupAt: '04:15' };
-  const start = () => startWorkerRole(config, createLogger('silent'), metrics, { clock: h.clock, settings: { ...FAST, scanEveryMs: 600_000, metricsEveryMs: 3_600_000 } });
+  // HJ212_ROLLUP_AT and HJ212_CHECK_SCAN_EVERY_S as loadConfig would give them.
+  const config = { ...h.gw.config, rollupAt: '04:15', checks: { ...h.gw.config.checks, scanEveryMs: 420_000 } };
+  const { scanEveryMs: _fromConfig, ...fast } = FAST;
+  const start = () => startWorkerRole(config, createLogger('silent'), metrics, { clock: h.clock, settings: { ...fast, metricsEveryMs: 3_600_000 } });
   const a = await start();
   const b = await start();
   t.teardown(async () => {
@@ -37,7 +39,7 @@ t.test('schedulers, metrics and job outcomes of the worker role', async (t) => {
   const next = rollupSchedulers[0]?.next;
   t.equal(next === undefined ? '' : formatDataTime(next, TZ).slice(8, 12), '0415', 'the next rollup is at 04:15 local');
   const scanSchedulers = await checks.getJobSchedulers();
-  t.same(scanSchedulers.map((s) => [s.key, s.every]), [[SCHEDULERS.scanAll, 600_000]], 'one scan-all scheduler every scanEveryMs');
+  t.same(scanSchedulers.map((s) => [s.key, s.every]), [[SCHEDULERS.scanAll, 420_000]], 'one scan-all scheduler every HJ212_CHECK_SCAN_EVERY_S');
 
   const c = await connectCollector(h.gw.port);
   t.teardown(() => c.close());
