@@ -96,7 +96,8 @@ export function mapUpload(packet: Packet, cp: CpData, kind: string, mn: string, 
   const latest: LatestEntry[] = [];
   for (const reading of cp.factors) {
     const fields = readingFields(reading);
-    points.push({ measurement: kind, tags: { mn, factor: reading.code, st }, fields, timeMs });
+    // Tag keys in sorted order, as line protocol wants them (no sort per point).
+    points.push({ measurement: kind, tags: { factor: reading.code, mn, st }, fields, timeMs });
     const values: Record<string, string> = {};
     for (const [key, name] of ALL_FIELDS) {
       const v = reading[key];

@@ -42,9 +42,24 @@ function escapeMeasurement(name: string): string {
   return MEASUREMENT_SPECIAL.test(name) ? name.replace(MEASUREMENT_ALL, escapeChar) : name;
 }
 
+// Tag keys, tag values and field keys repeat on every point (mn, factor codes, rtd, flag ...): their escaped forms are
+// kept, which saves two regular-expression tests per name (line protocol was ~9 % of the gateway's per-frame CPU).
+const escapedKeys = new Map<string, string>();
+const MAX_ESCAPED_KEYS = 20_000;
+
 function escapeKey(name: string, what: string): string {
+  const known = escapedKeys.get(name);
+  if (known !== undefined) return known;
   checkName(name, what);
-  return KEY_SPECIAL.test(name) ? name.replace(KEY_ALL, escapeChar) : name;
+  const escaped = KEY_SPECIAL.test(name) ? name.replace(KEY_ALL, escapeChar) : name;
+  if (escapedKeys.size >= MAX_ESCAPED_KEYS) escapedKeys.clear();
+  escapedKeys.set(name, escaped);
+  return escaped;
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) return false;
+  return true;
 }
 
 function formatField(value: number | string | boolean): string | undefined {
@@ -60,7 +75,7 @@ function formatField(value: number | string | boolean): string | undefined {
 function formatTags(tags: Record<string, string>): string {
   const keys = Object.keys(tags);
   // Sorted tag keys are what InfluxDB's own clients send; it saves the server a sort per point.
-  if (keys.length > 1) keys.sort();
+  if (!isSorted(keys)) keys.sort();
   let out = '';
   for (const key of keys) {
     const value = tags[key];
