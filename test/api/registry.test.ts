@@ -142,3 +142,23 @@ t.test('every change is audited with who, when, before and after', async (tt) =>
   tt.equal((await api.call(api.token.reader, { url: '/audit' })).statusCode, 403);
   tt.equal((await api.call(acmeToken.secret, { url: `/audit/site/${site.id}` })).statusCode, 403);
 });
+
+t.test('enterprises, sites and collectors are disabled too, never deleted', async (tt) => {
+  const shortLived = await post('/enterprises', { name: 'Closed Works' });
+  const closedSite = await post('/sites', { enterpriseId: shortLived.id, name: 'Old plant' });
+  await post('/collectors', { mn: '01234567890123', password: 'x1y2z3', siteId: closedSite.id });
+  for (const url of [`/enterprises/${shortLived.id}`, `/sites/${closedSite.id}`, '/collectors/01234567890123']) {
+    const del = await api.call(api.token.admin, { method: 'DELETE', url });
+    tt.equal(del.statusCode, 404, `DELETE ${url}`);
+    tt.equal(body(del).code, 'APP_ERR_ROUTE_NOT_FOUND');
+  }
+  for (const url of [`/enterprises/${shortLived.id}`, `/sites/${closedSite.id}`, '/collectors/01234567890123']) {
+    const res = await api.call(ops, { method: 'PATCH', url, payload: { enabled: false } });
+    tt.equal(res.statusCode, 200, `disable ${url}`);
+    tt.match(body(await api.call(api.token.regulator, { url })), { enabled: false }, `${url} still readable, disabled`);
+  }
+  const listed = body<Array<{ id: string; enabled: boolean }>>(await api.call(api.token.regulator, { url: `/sites?enterpriseId=${shortLived.id}` }));
+  tt.same(listed.map((s) => [s.id, s.enabled]), [[closedSite.id, false]], 'disabled sites are still listed');
+  const trail = body<{ entries: Array<{ action: string; before: { enabled: boolean }; after: { enabled: boolean } }> }>(await api.call(ops, { url: `/audit/enterprise/${shortLived.id}` }));
+  tt.match(trail.entries[0], { action: 'update', before: { enabled: true }, after: { enabled: false } });
+});
