@@ -25,7 +25,7 @@ t.test(`InfluxDB stopped for ${OUTAGE_S} s under load and restarted`, async (t) 
   t.teardown(() => stack.close());
   let down = 0;
   let bufferedDuringOutage = 0;
-  const r = await runUnderLoad(t, stack, { collectors: 20, mnPrefix: 'INFX', waitMs: 60_000 + OUTAGE_S * 2_000 }, async () => {
+  const r = await runUnderLoad(t, stack, { collectors: 100, mnPrefix: 'INFX', ackedBefore: 500, ackedAfter: 500, waitMs: 60_000 + OUTAGE_S * 2_000 }, async () => {
     const start = Date.now();
     await stack.services.stopInflux();
     down = Date.now();

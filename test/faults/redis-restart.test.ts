@@ -17,7 +17,7 @@ t.setTimeout(300_000);
 t.test(`Redis stopped for ${DOWN_S} s under load and restarted`, async (t) => {
   const stack = await startFaultStack('redis-restart');
   t.teardown(() => stack.close());
-  const r = await runUnderLoad(t, stack, { collectors: 20, mnPrefix: 'REDS' }, async () => {
+  const r = await runUnderLoad(t, stack, { collectors: 100, mnPrefix: 'REDS', ackedBefore: 500, ackedAfter: 500 }, async () => {
     const start = Date.now();
     await stack.services.stopRedis();
     // The outage itself: a fault of a fixed length, not a synchronisation.
