@@ -84,6 +84,9 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
     return503OnClosing: true,
     // Ledger ids name collector, factor, kind and period (a registration: enterprise, site, point, item, period).
     routerOptions: { maxParamLength: 300 },
+    // Errors the router raises before any route runs (bad URL encoding, over-long path parameter) get the same
+    // problem documents as everything else.
+    frameworkErrors: handleError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

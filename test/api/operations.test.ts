@@ -110,3 +110,12 @@ t.test('graceful close: an in-flight request completes, later ones are refused',
   await closing;
   await tt.rejects(fetch(`http://127.0.0.1:${port}/health`), 'no longer listening');
 });
+
+t.test('router errors (bad URL encoding, over-long path parameter) are problem documents too', async (tt) => {
+  for (const url of ['/collectors/%E0%A4%A', `/collectors/${'x'.repeat(400)}`]) {
+    const res = await api.call(api.token.admin, { url });
+    tt.equal(res.statusCode, 400, url.slice(0, 30));
+    tt.match(res.headers['content-type'], /^application\/problem\+json/);
+    tt.equal(body(res).code, 'APP_ERR_BAD_REQUEST');
+  }
+});
