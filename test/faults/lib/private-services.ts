@@ -61,7 +61,21 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Starts the pair on fresh free ports. Another process may take a port between our probe and the service's bind
+ * (other suites run on this machine too), so a failed start is retried on new ports, twice.
+ */
 export async function startPrivateServices(name: string): Promise<PrivateServices> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(name);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startOnce(name: string): Promise<PrivateServices> {
   const dir = mkdtempSync(join(tmpdir(), `svc-faults-${name}-`));
   const [redisPort, influxPort, rpcPort] = [await freePort(), await freePort(), await freePort()];
   const env = (services: string): NodeJS.ProcessEnv => ({
@@ -84,7 +98,13 @@ export async function startPrivateServices(name: string): Promise<PrivateService
     rmSync(influxPid, { force: true });
   }
 
-  await script('start', 'redis influx');
+  try {
+    await script('start', 'redis influx');
+  } catch (err) {
+    await script('stop', '').catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     dir,
     redisPort,
