@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { startGatewayChild } from './children/spawn.js';
+import { startGatewayChild, type GatewayChild } from './children/spawn.js';
 import { writeResults, type Row } from './lib/report.js';
 
 const steps = (process.argv[2] ?? '1000,5000,10000,18000').split(',').map(Number);
@@ -29,6 +29,18 @@ function openClient(count: number, port: number, first: number): Promise<() => v
   });
 }
 
+/**
+ * The gateway's figures once it holds `expected` connections, or once 5 s pass without reaching it: a busy gateway
+ * may still have accepted connections waiting in its listen queue when the clients already count them as open.
+ */
+async function settled(gateway: GatewayChild, expected: number): Promise<{ rss: number; connections: number }> {
+  for (let i = 0; ; i++) {
+    const now = await gateway.rss();
+    if (now.connections >= expected || i >= 50) return now;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function main(): Promise<void> {
   const max = Math.max(...steps);
   const gateway = await startGatewayChild({ HJ212_TCP_HOST: '127.0.0.1', HJ212_TCP_PORT: '0', HJ212_REDIS_URL: redisUrl, HJ212_REDIS_PREFIX: `bench_${randomBytes(4).toString('hex')}:`, HJ212_INFLUX_URL: influxUrl, HJ212_INFLUX_DATABASE: `bench_${randomBytes(4).toString('hex')}`, HJ212_MAX_CONNECTIONS: String(max + 100), HJ212_MAX_CONNECTIONS_PER_IP: String(max + 100) });
@@ -43,7 +55,7 @@ async function main(): Promise<void> {
         closers.push(await openClient(n, gateway.port, opened));
         opened += n;
       }
-      const { rss, connections } = await gateway.rss();
+      const { rss, connections } = await settled(gateway, step);
       rows.push({ 'connections opened': step, 'held by gateway': connections, 'gateway RSS MB': +(rss / 1e6).toFixed(1), 'bytes per connection': Math.round((rss - base) / Math.max(1, connections)), target: '≤ 10 KB (50,000 impossible: 20,000 fd cap)' });
       console.log(JSON.stringify(rows.at(-1)));
     }
