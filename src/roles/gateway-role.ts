@@ -23,6 +23,9 @@ export interface GatewayRole {
 export async function startGatewayRole(config: Config, logger: Logger, metrics: Metrics): Promise<GatewayRole> {
   const log = logger.child({ role: 'gateway' });
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  // Without a listener ioredis prints every failed reconnect to stderr, outside the pino log (seen in the Redis
+  // restart fault scenario); commands fail meanwhile and are handled where they are issued.
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const prefix = config.redis.prefix;
   const instanceId = config.instanceId ?? `${hostname()}:${process.pid}`;
   const sink = createInfluxWriter(config.influx, {

@@ -39,6 +39,9 @@ export interface WorkerRole {
 export async function startWorkerRole(config: Config, logger: Logger, metrics: Metrics, overrides: WorkerRoleOverrides = {}): Promise<WorkerRole> {
   const log = logger.child({ role: 'worker' });
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  // Without a listener ioredis prints every failed reconnect to stderr, outside the pino log (seen in the Redis
+  // restart fault scenario); commands fail meanwhile and are handled where they are issued.
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const prefix = config.redis.prefix;
   const settings: CheckSettings = { ...DEFAULT_CHECK_SETTINGS, ...config.checks, ...overrides.settings };
   const clock = overrides.clock ?? systemClock;

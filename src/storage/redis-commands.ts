@@ -12,6 +12,8 @@ export function createRedisCommandBus(redis: Redis, opts: { prefix: string; maxR
   return {
     async listen(instanceId, onCommand) {
       subscriber = redis.duplicate();
+      // Same server as `redis`, whose owner logs its connection errors; this one only needs a listener.
+      subscriber.on('error', () => undefined);
       const channel = `${opts.prefix}cmd:${instanceId}`;
       subscriber.on('message', (ch: string, message: string) => {
         if (ch === channel) onCommand(JSON.parse(message) as DeviceCommand);

@@ -27,6 +27,7 @@ t.test(`Redis stopped for ${DOWN_S} s under load and restarted`, async (t) => {
     return { start, end };
   });
   t.equal(stack.gateway.exited, false, 'the gateway stayed up');
+  t.notMatch(stack.gateway.log(), /Unhandled error event/, 'Redis connection errors went to the log, none unhandled');
   assertNothingLost(t, r);
   await reportFault({
     scenario: 'Redis restart',

@@ -39,7 +39,7 @@ export interface PrivateServices {
   stopRedis(): Promise<void>;
   /** Starts Redis again on the same port and data directory (the AOF brings the keys back). */
   startRedis(): Promise<void>;
-  /** Stops both and removes the directory. */
+  /** Stops both and removes the directory (kept with HJ212_FAULT_KEEP_DIR=1). */
   close(): Promise<void>;
 }
 
@@ -123,7 +123,9 @@ async function startOnce(name: string): Promise<PrivateServices> {
     startRedis: async () => void (await script('start', 'redis')),
     async close() {
       await script('stop', '').catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
+      // HJ212_FAULT_KEEP_DIR=1 keeps the services' and roles' logs for a look after the run.
+      if (process.env.HJ212_FAULT_KEEP_DIR === '1') console.log(`[faults] kept ${dir}`);
+      else rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -22,7 +22,7 @@ export interface RoleProcess {
   stop(): Promise<number | null>;
   /** Resident set size now, bytes (from /proc). */
   rss(): number;
-  /** The role's log so far (for failure messages). */
+  /** The role's log (stdout and stderr) so far. */
   log(): string;
 }
 
@@ -44,10 +44,10 @@ export async function startRole(role: 'gateway' | 'worker', env: Record<string, 
   });
   let exited = false;
   const gone = new Promise<number | null>((resolve) => child.once('exit', (code) => ((exited = true), resolve(code))));
-  const log = (): string => readFileSync(logFile, 'utf8').slice(-4000);
+  const log = (): string => readFileSync(logFile, 'utf8');
   const port = Number(env.HJ212_HTTP_PORT);
   await waitFor(async () => {
-    if (exited) throw new Error(`${role} exited while starting:\n${log()}`);
+    if (exited) throw new Error(`${role} exited while starting:\n${log().slice(-4000)}`);
     return healthy(port);
   }, `${role} ready`, 60_000);
   return {
