@@ -24,21 +24,25 @@ step lint;   npx eslint . || fail_early "lint failed"
 step imports; node scripts/check-imports.mjs || fail_early "import boundary check failed"
 step audit;  bash scripts/audit.sh || fail_early "dependency audit found high-severity advisories"
 
-rm -rf "$HJ212_SERVICES_DIR"
-bash scripts/services.sh start || fail_early "could not start local services"
-trap 'bash scripts/services.sh stop' EXIT
-
-export HJ212_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
-export HJ212_TEST_INFLUX_URL="http://127.0.0.1:$INFLUX_PORT"
-export HJ212_TEST_VM_URL="http://127.0.0.1:$VM_PORT"
-export HJ212_TEST_SERVICES_DIR="$HJ212_SERVICES_DIR"
+# The fault scenarios start, stop and restart private instances on free ports of their own; only the normal run
+# uses the shared test services. The trap is set first so a half-started set is stopped too.
+if [ "$FAULTS" = 0 ]; then
+  rm -rf "$HJ212_SERVICES_DIR"
+  trap 'bash scripts/services.sh stop' EXIT
+  bash scripts/services.sh start || fail_early "could not start local services"
+  export HJ212_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  export HJ212_TEST_INFLUX_URL="http://127.0.0.1:$INFLUX_PORT"
+  export HJ212_TEST_VM_URL="http://127.0.0.1:$VM_PORT"
+  export HJ212_TEST_SERVICES_DIR="$HJ212_SERVICES_DIR"
+fi
 export HJ212_TEST_FAULTS=$FAULTS
 
 OUT=$(mktemp)
 if [ "$FAULTS" = 1 ]; then
   # Fault scenarios stop and restart their own private services and hold outages (HJ212_FAULT_OUTAGE_S, default
   # 60 s), so a file may take several minutes.
-  npx tap --reporter=tap --timeout=600 "dist/test/faults/**/*.test.js" "$@" 2>&1 | tee "$OUT"
+  # One scenario at a time: a 10,000-connection storm takes ephemeral ports another scenario may want to restart on.
+  npx tap --reporter=tap --timeout=600 --jobs=1 "dist/test/faults/**/*.test.js" "$@" 2>&1 | tee "$OUT"
 else
   # The fault-injection suite (~5 min of outages, kills and a 10,000-connection storm) runs separately: npm run test:faults.
   npx tap --reporter=tap --exclude='dist/test/faults/**' --coverage-report=json-summary --coverage-report=text-summary "$@" 2>&1 | tee "$OUT"
