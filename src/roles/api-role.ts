@@ -28,6 +28,7 @@ export interface ApiRole {
 export async function startApiRole(config: Config, logger: Logger, metrics: Metrics): Promise<ApiRole> {
   const log = logger.child({ role: 'api' });
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const prefix = config.redis.prefix;
   const influx = createInfluxQuery(config.influx);
   const registry = createRedisRegistry({ redis, prefix, logger: log });

@@ -40,7 +40,10 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
   });
   const registry = createRedisRegistry({ redis, prefix, logger: log });
   const sessions = createRedisSessions(redis, { prefix, timeZone: config.timeZone });
-  const commands = createRedisCommandBus(redis, { prefix });
+  const commands = createRedisCommandBus(redis, {
+    prefix,
+    onInvalid: (message) => log.warn({ bytes: message.length }, 'ignored a message on the command channel that is not a command'),
+  });
   const jobs = createJobProducer({ connection: { url: config.redis.url }, prefix, logger: log });
   const gateway = createGateway(
     {

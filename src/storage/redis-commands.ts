@@ -6,7 +6,29 @@
 import type { Redis } from 'ioredis';
 import type { CommandBus, DeviceCommand, DeviceReply } from '../domain/ports.js';
 
-export function createRedisCommandBus(redis: Redis, opts: { prefix: string; maxReplies?: number }): CommandBus & { readReplies(afterId: string, count: number): Promise<Array<{ id: string; reply: DeviceReply }>> } {
+/** A command as published, or undefined when the message is not one (junk on the channel must not crash a gateway). */
+export function decodeCommand(message: string): DeviceCommand | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const c = value as Record<string, unknown>;
+  const texts = [c.id, c.mn, c.cn, c.qn].every((v) => typeof v === 'string');
+  const cp = typeof c.cp === 'object' && c.cp !== null && Object.values(c.cp).every((v) => typeof v === 'string');
+  return texts && cp ? (value as DeviceCommand) : undefined;
+}
+
+export interface CommandBusOptions {
+  prefix: string;
+  maxReplies?: number;
+  /** Called for a message on this instance's channel that is not a command; it is dropped after this. */
+  onInvalid?: (message: string) => void;
+}
+
+export function createRedisCommandBus(redis: Redis, opts: CommandBusOptions): CommandBus & { readReplies(afterId: string, count: number): Promise<Array<{ id: string; reply: DeviceReply }>> } {
   let subscriber: Redis | undefined;
   const repliesKey = `${opts.prefix}replies`;
   return {
@@ -16,7 +38,10 @@ export function createRedisCommandBus(redis: Redis, opts: { prefix: string; maxR
       subscriber.on('error', () => undefined);
       const channel = `${opts.prefix}cmd:${instanceId}`;
       subscriber.on('message', (ch: string, message: string) => {
-        if (ch === channel) onCommand(JSON.parse(message) as DeviceCommand);
+        if (ch !== channel) return;
+        const cmd = decodeCommand(message);
+        if (cmd) onCommand(cmd);
+        else opts.onInvalid?.(message);
       });
       await subscriber.subscribe(channel);
     },
