@@ -14,15 +14,24 @@ import { waitFor } from '../../helpers/wait.js';
 const run = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('../../../../scripts/services.sh', import.meta.url));
 
-/** A port nobody listens on right now (the kernel's pick, released at once). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port nobody listens on right now, below Linux's ephemeral range (32768-60999): scenarios stop and restart a
+ * service on the same port, and a port from that range could meanwhile become the local end of some outgoing
+ * connection (a 10,000-connection storm takes a third of the range).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port in 20000-31999');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 }
 
