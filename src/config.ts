@@ -67,6 +67,12 @@ export const envSchema = z.object({
   HJ212_INSTANCE_ID: z.string().optional(),
   /** Checks pipeline (docs/ledgers.md): every collector is scanned for gaps this often, seconds. */
   HJ212_CHECK_SCAN_EVERY_S: positiveInt.default(600),
+  /**
+   * A check job runs this long after the first reading that asked for it, seconds; readings of the same collector,
+   * kind and hour arriving meanwhile join it (a collector uploading every second then costs one job per delay, not
+   * one per frame). 0 checks at once.
+   */
+  HJ212_CHECK_DELAY_S: z.coerce.number().int().min(0).default(60),
   /** A period becomes a gap once it ended this long ago without a reading, seconds. */
   HJ212_CHECK_GAP_GRACE_S: positiveInt.default(1200),
   /** Identical consecutive values that make a `constant` anomaly. */
@@ -102,7 +108,7 @@ export interface Config {
   rollupAt: string;
   instanceId?: string;
   /** Checks pipeline settings from the environment (the rest keep their defaults, src/queue/workers/settings.ts). */
-  checks: { scanEveryMs: number; gapGraceMs: number; constantPeriods: number; repullTimeoutMs: number; repullMaxAttempts: number };
+  checks: { delayMs: number; scanEveryMs: number; gapGraceMs: number; constantPeriods: number; repullTimeoutMs: number; repullMaxAttempts: number };
 }
 
 export type InfluxConfig =
@@ -182,6 +188,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rollupAt: e.HJ212_ROLLUP_AT,
     instanceId: e.HJ212_INSTANCE_ID,
     checks: {
+      delayMs: e.HJ212_CHECK_DELAY_S * 1000,
       scanEveryMs: e.HJ212_CHECK_SCAN_EVERY_S * 1000,
       gapGraceMs: e.HJ212_CHECK_GAP_GRACE_S * 1000,
       constantPeriods: e.HJ212_CHECK_CONSTANT_PERIODS,

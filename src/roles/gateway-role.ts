@@ -44,7 +44,7 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
     prefix,
     onInvalid: (message) => log.warn({ bytes: message.length }, 'ignored a message on the command channel that is not a command'),
   });
-  const jobs = createJobProducer({ connection: { url: config.redis.url }, prefix, logger: log });
+  const jobs = createJobProducer({ connection: { url: config.redis.url }, prefix, logger: log, delayMs: config.checks.delayMs });
   const gateway = createGateway(
     {
       sink,

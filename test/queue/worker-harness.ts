@@ -44,7 +44,8 @@ export interface Harness {
 }
 
 export async function startHarness(now: number): Promise<Harness> {
-  const gw = await startTestGateway();
+  // Checks at once: these tests wait for check jobs by id (production delays them, HJ212_CHECK_DELAY_S).
+  const gw = await startTestGateway({ HJ212_CHECK_DELAY_S: '0' });
   const prefix = gw.config.redis.prefix;
   const catalog = createRedisCatalog({ redis: gw.redis, prefix });
   const workers: WorkerRole[] = [];

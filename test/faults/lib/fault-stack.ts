@@ -38,6 +38,8 @@ export async function startFaultStack(name: string, opts: { gatewayEnv?: Record<
   const base = {
     HJ212_REDIS_URL: services.redisUrl,
     HJ212_REDIS_PREFIX: PREFIX,
+    // Check jobs at once, so a drained queue (waiting + active) means every check ran.
+    HJ212_CHECK_DELAY_S: '0',
     HJ212_INFLUX_URL: services.influxUrl,
     HJ212_INFLUX_DATABASE: DATABASE,
   };
