@@ -9,7 +9,7 @@ import t from 'tap';
 import { waitFor } from '../helpers/wait.js';
 import { startFaultStack } from './lib/fault-stack.js';
 import { reportFault } from './lib/fault-report.js';
-import { assertNothingLost, runUnderLoad } from './lib/under-load.js';
+import { assertNothingLost, faultRow, runUnderLoad } from './lib/under-load.js';
 
 const STORM = Number(process.env.HJ212_FAULT_STORM_CONNECTIONS ?? 10_000);
 const SOURCES = 20;
@@ -64,16 +64,5 @@ t.test(`${STORM} connections opened and dropped in a storm under load`, async (t
   t.ok(peak >= STORM, `the gateway held ${peak} connections at the peak`);
   t.equal(stack.gateway.exited, false, 'the gateway stayed up');
   assertNothingLost(t, r);
-  await reportFault({
-    scenario: 'connection storm',
-    readings: r.rec.readings,
-    acked: r.rec.acked,
-    stored: r.rec.stored,
-    duplicated: r.rec.duplicated,
-    lost: r.rec.lost,
-    retransmits: r.load.stats.counters.retransmits,
-    'fault s': Math.round((r.window.end - r.window.start) / 100) / 10,
-    'recovery s': drainedS,
-    note: `${STORM} connections (peak ${peak}), gateway RSS ${Math.round(rssBefore / MB)} → ${Math.round(rssPeak / MB)} MB; recovery = until released`,
-  });
+  await reportFault(faultRow('connection storm', r, `${STORM} connections (peak ${peak}), gateway RSS ${Math.round(rssBefore / MB)} → ${Math.round(rssPeak / MB)} MB; recovery = until released`, drainedS));
 });

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { startFaultStack } from './lib/fault-stack.js';
 import { reportFault } from './lib/fault-report.js';
-import { assertNothingLost, runUnderLoad } from './lib/under-load.js';
+import { assertNothingLost, faultRow, runUnderLoad } from './lib/under-load.js';
 
 t.setTimeout(300_000);
 
@@ -22,16 +22,5 @@ t.test('gateway killed with -9 under load and restarted', async (t) => {
   });
   t.ok(pendingAtKill > 0, `readings were in flight when the gateway died (${pendingAtKill})`);
   assertNothingLost(t, r);
-  await reportFault({
-    scenario: 'gateway kill -9',
-    readings: r.rec.readings,
-    acked: r.rec.acked,
-    stored: r.rec.stored,
-    duplicated: r.rec.duplicated,
-    lost: r.rec.lost,
-    retransmits: r.load.stats.counters.retransmits,
-    'fault s': Math.round((r.window.end - r.window.start) / 100) / 10,
-    'recovery s': r.recoveryS,
-    note: `100 collectors, ${pendingAtKill} readings awaiting their 9014 at the kill; restart on the same port`,
-  });
+  await reportFault(faultRow('gateway kill -9', r, `100 collectors, ${pendingAtKill} readings awaiting their 9014 at the kill; restart on the same port`));
 });

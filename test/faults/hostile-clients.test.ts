@@ -8,7 +8,7 @@ import { setTimeout as pace } from 'node:timers/promises';
 import t from 'tap';
 import { startFaultStack } from './lib/fault-stack.js';
 import { reportFault } from './lib/fault-report.js';
-import { assertNothingLost, runUnderLoad } from './lib/under-load.js';
+import { assertNothingLost, faultRow, runUnderLoad } from './lib/under-load.js';
 
 const PARTIAL_FRAME_TIMEOUT_MS = 3_000;
 const FLOOD_BYTES = 10 * 1024 * 1024;
@@ -81,16 +81,5 @@ t.test('slow-loris and a 10 MB frame without an end beside uploading collectors'
   t.equal(stack.gateway.exited, false, 'the gateway stayed up');
   t.ok((await stack.gateway.metric('hj212_discarded_bytes_total')) > MB, 'the flood was discarded as junk');
   assertNothingLost(t, r);
-  await reportFault({
-    scenario: 'slow-loris + 10 MB flood',
-    readings: r.rec.readings,
-    acked: r.rec.acked,
-    stored: r.rec.stored,
-    duplicated: r.rec.duplicated,
-    lost: r.rec.lost,
-    retransmits: r.load.stats.counters.retransmits,
-    'fault s': Math.round((r.window.end - r.window.start) / 100) / 10,
-    'recovery s': 0,
-    note: `slow-loris closed after ${loris.openS} s; flood closed after ${Math.round(flooded.written / 1024)} KiB sent (${flooded.openS} s); RSS ${Math.round(rssBefore / MB)} → ${Math.round(rssAfter / MB)} MB`,
-  });
+  await reportFault(faultRow('slow-loris + 10 MB flood', r, `slow-loris closed after ${loris.openS} s; flood closed after ${Math.round(flooded.written / 1024)} KiB sent (${flooded.openS} s); RSS ${Math.round(rssBefore / MB)} → ${Math.round(rssAfter / MB)} MB`, 0));
 });

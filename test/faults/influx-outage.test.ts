@@ -9,7 +9,7 @@ import { waitFor } from '../helpers/wait.js';
 import { startFaultStack } from './lib/fault-stack.js';
 import { reportFault } from './lib/fault-report.js';
 import { acksBetween } from './lib/reconcile.js';
-import { assertNothingLost, runUnderLoad } from './lib/under-load.js';
+import { assertNothingLost, faultRow, runUnderLoad } from './lib/under-load.js';
 
 const OUTAGE_S = Number(process.env.HJ212_FAULT_OUTAGE_S ?? 60);
 /**
@@ -41,16 +41,5 @@ t.test(`InfluxDB stopped for ${OUTAGE_S} s under load and restarted`, async (t) 
   t.ok(bufferedDuringOutage > 0, `the gateway held the unwritten points (${bufferedDuringOutage})`);
   t.equal(stack.gateway.exited, false, 'the gateway stayed up');
   assertNothingLost(t, r);
-  await reportFault({
-    scenario: 'InfluxDB outage',
-    readings: r.rec.readings,
-    acked: r.rec.acked,
-    stored: r.rec.stored,
-    duplicated: r.rec.duplicated,
-    lost: r.rec.lost,
-    retransmits: r.load.stats.counters.retransmits,
-    'fault s': Math.round((r.window.end - r.window.start) / 100) / 10,
-    'recovery s': r.recoveryS,
-    note: `${acksWhileDown} acks while down; ${bufferedDuringOutage} points buffered; HJ212_FAULT_OUTAGE_S=${OUTAGE_S}`,
-  });
+  await reportFault(faultRow('InfluxDB outage', r, `${acksWhileDown} acks while down; ${bufferedDuringOutage} points buffered; HJ212_FAULT_OUTAGE_S=${OUTAGE_S}`));
 });

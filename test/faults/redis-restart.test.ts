@@ -8,7 +8,7 @@ import { setTimeout as hold } from 'node:timers/promises';
 import t from 'tap';
 import { startFaultStack } from './lib/fault-stack.js';
 import { reportFault } from './lib/fault-report.js';
-import { assertNothingLost, runUnderLoad } from './lib/under-load.js';
+import { assertNothingLost, faultRow, runUnderLoad } from './lib/under-load.js';
 
 const DOWN_S = Number(process.env.HJ212_FAULT_REDIS_DOWN_S ?? 5);
 
@@ -29,16 +29,5 @@ t.test(`Redis stopped for ${DOWN_S} s under load and restarted`, async (t) => {
   t.equal(stack.gateway.exited, false, 'the gateway stayed up');
   t.notMatch(stack.gateway.log(), /Unhandled error event/, 'Redis connection errors went to the log, none unhandled');
   assertNothingLost(t, r);
-  await reportFault({
-    scenario: 'Redis restart',
-    readings: r.rec.readings,
-    acked: r.rec.acked,
-    stored: r.rec.stored,
-    duplicated: r.rec.duplicated,
-    lost: r.rec.lost,
-    retransmits: r.load.stats.counters.retransmits,
-    'fault s': Math.round((r.window.end - r.window.start) / 100) / 10,
-    'recovery s': r.recoveryS,
-    note: `Redis down ${DOWN_S} s (AOF, shutdown + start on the same port)`,
-  });
+  await reportFault(faultRow('Redis restart', r, `Redis down ${DOWN_S} s (AOF, shutdown + start on the same port)`));
 });

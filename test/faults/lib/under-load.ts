@@ -5,6 +5,7 @@
  */
 import type { Test } from 'tap';
 import { waitFor } from '../../helpers/wait.js';
+import type { FaultRow } from './fault-report.js';
 import type { FaultStack } from './fault-stack.js';
 import { createLoad, type Load, type LoadOptions } from './readings-load.js';
 import { reconcile, recoverySeconds, type Reconciliation } from './reconcile.js';
@@ -59,4 +60,20 @@ export function assertNothingLost(t: Test, r: UnderLoadResult): void {
   t.equal(rec.duplicated, 0, 'no reading is stored twice');
   t.equal(load.count('timeout') + load.count('rejected'), 0, 'every reading was acked in the end (unacked ones retransmitted)');
   t.equal(rec.stored, rec.readings, 'every reading uploaded is stored');
+}
+
+/** The report row of a scenario run under load; `recoveryS` when the scenario measures recovery its own way. */
+export function faultRow(scenario: string, r: UnderLoadResult, note: string, recoveryS = r.recoveryS): FaultRow {
+  return {
+    scenario,
+    readings: r.rec.readings,
+    acked: r.rec.acked,
+    stored: r.rec.stored,
+    duplicated: r.rec.duplicated,
+    lost: r.rec.lost,
+    retransmits: r.load.stats.counters.retransmits,
+    'fault s': Math.round((r.window.end - r.window.start) / 100) / 10,
+    'recovery s': recoveryS,
+    note,
+  };
 }
