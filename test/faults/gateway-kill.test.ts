@@ -3,6 +3,7 @@
  * not yet written die with it; they were never acked, so the collectors retransmit them after reconnecting.
  */
 import t from 'tap';
+import { waitFor } from '../helpers/wait.js';
 import { startFaultStack } from './lib/fault-stack.js';
 import { reportFault } from './lib/fault-report.js';
 import { assertNothingLost, faultRow, runUnderLoad } from './lib/under-load.js';
@@ -14,7 +15,11 @@ t.test('gateway killed with -9 under load and restarted', async (t) => {
   t.teardown(() => stack.close());
   let pendingAtKill = 0;
   const r = await runUnderLoad(t, stack, { collectors: 100, mnPrefix: 'KILL', ackedBefore: 500, ackedAfter: 500 }, async (load) => {
-    pendingAtKill = load.records.filter((x) => x.outcome === undefined).length;
+    // Collectors upload in step, so the ack that triggers the fault may have answered every frame of a round; the
+    // kill waits for the next round to be in flight (unacked frames are what a crash must not lose).
+    const unacked = (): number => load.records.filter((x) => x.outcome === undefined).length;
+    await waitFor(() => unacked() > 0, 'frames in flight');
+    pendingAtKill = unacked();
     const start = Date.now();
     await stack.gateway.kill9();
     await stack.startGateway();

@@ -30,13 +30,16 @@ t.setTimeout(300_000);
 
 t.test('worker killed with -9 mid-job under load and restarted: ledgers without duplicates', async (t) => {
   const stack = await startFaultStack('worker-kill');
-  t.teardown(() => stack.close());
   const queue = new Queue(QUEUES.checks, { connection: redisConnection(stack.services.redisUrl), prefix: bullPrefix(PREFIX) });
-  t.teardown(() => queue.close());
   const ledgers = createRedisLedgerStore({ redis: stack.redis, prefix: PREFIX });
   const catalog = createRedisCatalog({ redis: stack.redis, prefix: PREFIX });
   const registry = createRedisRegistry({ redis: stack.redis, prefix: PREFIX });
-  t.teardown(() => registry.close());
+  // Redis clients first, while Redis still runs (a BullMQ connection waits for a stopped server forever).
+  t.teardown(async () => {
+    await queue.close();
+    await registry.close();
+    await stack.close();
+  });
   const record = { enabled: true, createdAt: new Date(0).toISOString(), updatedAt: new Date(0).toISOString() };
   const register = async (mns: readonly string[]): Promise<void> => {
     for (const mn of mns) {
