@@ -266,7 +266,7 @@ export class Collector {
     this.state = 'stopped';
     clearTimeout(this.reconnectTimer);
     for (const w of this.slotWaiters.splice(0)) w();
-    this.pending.clear();
+    this.pending.close();
     await this.link.end();
   }
 }

@@ -29,6 +29,7 @@ export interface PendingOptions {
 
 export class PendingAcks {
   private readonly entries = new Map<string, Entry>();
+  private closed = false;
 
   constructor(private readonly opts: PendingOptions) {}
 
@@ -38,6 +39,11 @@ export class PendingAcks {
 
   /** Waits for `need` acks of `qn`; `frames` (already written once) are what a retransmit sends. */
   wait(qn: string, frames: Uint8Array, need: number): Promise<Outcome> {
+    // After stop nothing is retransmitted: an upload still being sent (e.g. a history answer) times out at once.
+    if (this.closed) {
+      this.opts.stats.counters.timeouts++;
+      return Promise.resolve('timeout');
+    }
     const previous = this.entries.get(qn);
     if (previous) this.finish(qn, previous, 'timeout');
     return new Promise((resolve) => {
@@ -88,8 +94,9 @@ export class PendingAcks {
     entry.resolve(outcome);
   }
 
-  /** Ends every wait (stop): uploads still unacknowledged count as time-outs. */
-  clear(): void {
+  /** Ends every wait and takes no new ones (stop): uploads still unacknowledged count as time-outs. */
+  close(): void {
+    this.closed = true;
     for (const [qn, entry] of [...this.entries]) this.finish(qn, entry, 'timeout');
   }
 }
