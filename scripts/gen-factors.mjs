@@ -1,5 +1,5 @@
-// Generates protocol/factors.ts from fixtures/corpus/factors.csv (a copy of shared/hj212/factors.csv).
-// Usage: node scripts/gen-factors.mjs   (then commit protocol/factors.ts; a test checks they agree)
+// Generates protocol/factor-table.ts (data only; the lookups live in protocol/factors.ts) from fixtures/corpus/factors.csv (a copy of shared/hj212/factors.csv).
+// Usage: node scripts/gen-factors.mjs   (then commit protocol/factor-table.ts; a test checks they agree)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -33,27 +33,6 @@ export interface Factor {
 export const FACTORS: readonly Factor[] = [
 ${body}
 ];
-
-const byCode = new Map<string, Factor>();
-for (const f of FACTORS) {
-  byCode.set(f.code2017, f);
-  if (f.code2005 !== undefined) byCode.set(f.code2005, f);
-}
-
-/** The factor with this 2017 or 2005 code (real 2005-era frames mix both, SPEC 7). */
-export function lookupFactor(code: string): Factor | undefined {
-  return byCode.get(code);
-}
-
-/** The 2017 code of a 2005 code (or of a 2017 code, itself); undefined when unknown. */
-export function toCode2017(code: string): string | undefined {
-  return byCode.get(code)?.code2017;
-}
-
-/** The 2005 code of a 2017 code (or of a 2005 code, itself); undefined when none exists. */
-export function toCode2005(code: string): string | undefined {
-  return byCode.get(code)?.code2005;
-}
 `;
-writeFileSync(join(root, 'protocol/factors.ts'), out);
-console.log(`protocol/factors.ts: ${rows.length} factors`);
+writeFileSync(join(root, 'protocol/factor-table.ts'), out);
+console.log(`protocol/factor-table.ts: ${rows.length} factors`);
