@@ -75,6 +75,11 @@ export const envSchema = z.object({
   HJ212_CHECK_DELAY_S: z.coerce.number().int().min(0).default(60),
   /** A period becomes a gap once it ended this long ago without a reading, seconds. */
   HJ212_CHECK_GAP_GRACE_S: positiveInt.default(1200),
+  /**
+   * The first gap scan of an item starts at its validity window (binding / startAt) but at most this many days back;
+   * a late reading checks the periods back to the previous reading within the same bound. Days.
+   */
+  HJ212_GAP_LOOKBACK_DAYS: positiveInt.max(3660).default(7),
   /** Identical consecutive values that make a `constant` anomaly. */
   HJ212_CHECK_CONSTANT_PERIODS: positiveInt.default(6),
   /** A history request without 9012 this long has timed out, seconds. */
@@ -108,7 +113,7 @@ export interface Config {
   rollupAt: string;
   instanceId?: string;
   /** Checks pipeline settings from the environment (the rest keep their defaults, src/queue/workers/settings.ts). */
-  checks: { delayMs: number; scanEveryMs: number; gapGraceMs: number; constantPeriods: number; repullTimeoutMs: number; repullMaxAttempts: number };
+  checks: { delayMs: number; scanEveryMs: number; gapGraceMs: number; initialLookbackMs: number; constantPeriods: number; repullTimeoutMs: number; repullMaxAttempts: number };
 }
 
 export type InfluxConfig =
@@ -191,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       delayMs: e.HJ212_CHECK_DELAY_S * 1000,
       scanEveryMs: e.HJ212_CHECK_SCAN_EVERY_S * 1000,
       gapGraceMs: e.HJ212_CHECK_GAP_GRACE_S * 1000,
+      initialLookbackMs: e.HJ212_GAP_LOOKBACK_DAYS * 86_400_000,
       constantPeriods: e.HJ212_CHECK_CONSTANT_PERIODS,
       repullTimeoutMs: e.HJ212_REPULL_TIMEOUT_S * 1000,
       repullMaxAttempts: e.HJ212_REPULL_MAX_ATTEMPTS,

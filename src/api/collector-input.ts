@@ -55,6 +55,7 @@ export const collectorSchema = z
     siteId: z.string().optional(),
     pointId: z.string().optional(),
     enterpriseId: z.string().optional(),
+    boundAt: z.string().optional().describe('when the collector was bound to its point: periods are expected from then on (or from the item\'s startAt if later)'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -79,10 +80,14 @@ export async function resolveBinding(catalog: CatalogStore, siteId: string | und
   return {};
 }
 
-/** Replace the binding fields of a device (absent fields removed, not left stale). */
-export function withBinding(device: Device, binding: Binding): Device {
-  const { siteId: _s, pointId: _p, enterpriseId: _e, ...rest } = device;
-  return { ...rest, ...binding };
+/**
+ * Replace the binding fields of a device (absent fields removed, not left stale). `boundAt` is the time the collector
+ * was bound to a point: kept while the point stays the same, set anew when it changes, removed when unbound.
+ */
+export function withBinding(device: Device, binding: Binding, now: Date = new Date()): Device {
+  const { siteId: _s, pointId: _p, enterpriseId: _e, boundAt, ...rest } = device;
+  if (binding.pointId === undefined) return { ...rest, ...binding };
+  return { ...rest, ...binding, boundAt: binding.pointId === device.pointId && boundAt !== undefined ? boundAt : now.toISOString() };
 }
 
 /** @throws AppError APP_ERR_INVALID_MN */

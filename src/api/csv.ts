@@ -7,7 +7,7 @@ import { NUMERIC_FIELDS, TEXT_FIELDS, type Reading } from '../domain/readings.js
 import { formatInZone } from './time.js';
 
 /** Column order of the CSV. */
-export const CSV_COLUMNS = ['time', 'mn', 'factor', 'st', ...NUMERIC_FIELDS, ...TEXT_FIELDS, 'invalid'] as const;
+export const CSV_COLUMNS = ['time', 'mn', 'factor', 'st', ...NUMERIC_FIELDS, ...TEXT_FIELDS, 'invalid', 'source', 'rejected'] as const;
 
 export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\r\n`;
 
@@ -21,6 +21,6 @@ export function csvLine(reading: Reading, timeZone: string): string {
   const cells: string[] = [formatInZone(reading.timeMs, timeZone), quote(reading.mn), quote(reading.factor), quote(reading.st ?? '')];
   for (const f of NUMERIC_FIELDS) cells.push(reading[f] === undefined ? '' : String(reading[f]));
   for (const f of TEXT_FIELDS) cells.push(reading[f] === undefined ? '' : quote(reading[f] as string));
-  cells.push(reading.invalid ? 'true' : 'false');
+  cells.push(reading.invalid ? 'true' : 'false', reading.source, reading.rejected ? 'true' : 'false');
   return `${cells.join(',')}\r\n`;
 }

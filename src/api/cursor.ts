@@ -15,7 +15,7 @@ interface CursorBody {
 }
 
 function digestOf(filter: ReadingFilter): string {
-  const key = JSON.stringify([filter.kind, [...filter.mns].sort(), [...(filter.factors ?? [])].sort(), filter.fromMs, filter.toMs]);
+  const key = JSON.stringify([filter.kind, [...filter.mns].sort(), [...(filter.factors ?? [])].sort(), filter.fromMs, filter.toMs, filter.includeRejected === true]);
   return createHash('sha256').update(key).digest('base64url').slice(0, 12);
 }
 

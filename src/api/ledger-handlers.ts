@@ -3,7 +3,7 @@
  * the enterprise scope, and the explain / review actions with their audit-trail records.
  */
 import type { FastifyRequest } from 'fastify';
-import type { LedgerEntry, LedgerPage, LedgerQuery, LedgerType, Review } from '../domain/ledgers.js';
+import { LEGACY_REGISTRATION_ACCEPTED, type LedgerEntry, type LedgerPage, type LedgerQuery, type LedgerType, type Review } from '../domain/ledgers.js';
 import { AppError } from '../errors.js';
 import { explain, review } from '../queue/workers/ledger-actions.js';
 import { recordChange } from './audit-trail.js';
@@ -54,7 +54,7 @@ export async function listEntries<T extends LedgerType>(
     pointId: q.pointId,
     factor: q.factor,
     kind: q.kind,
-    states: q.state?.split(','),
+    states: q.state?.split(',').map((s) => (s === LEGACY_REGISTRATION_ACCEPTED ? 'accepted' : s)),
     from,
     to,
     offset: q.offset,
@@ -78,10 +78,11 @@ export async function reviewEntry<T extends LedgerType>(
   req: FastifyRequest,
   type: T,
   id: string,
-  body: { decision: Review['decision']; comment: string },
+  body: { decision: Review['decision'] | typeof LEGACY_REGISTRATION_ACCEPTED; comment: string },
 ): Promise<Extract<LedgerEntry, { type: T }>> {
   const before = await loadEntry(ledgers, req, type, id);
-  const { entry, covered } = await ledgerAction(() => review(ledgers, id, body.decision, body.comment, ledgerActorOf(req)));
+  const decision = body.decision === LEGACY_REGISTRATION_ACCEPTED ? 'accepted' : body.decision;
+  const { entry, covered } = await ledgerAction(() => review(ledgers, id, decision, body.comment, ledgerActorOf(req)));
   await recordChange(deps, req, { action: 'review', entity: { type, id }, before, after: covered === undefined ? entry : { ...entry, covered } });
   return entry as Extract<LedgerEntry, { type: T }>;
 }

@@ -3,7 +3,7 @@
  * bodies of explain, review, back-fill and registration. They generate the OpenAPI components under /docs.
  */
 import { z } from 'zod';
-import { ANOMALY_RULES, ANOMALY_STATES, BACKFILL_STATES, GAP_STATES, REGISTRATION_REASONS, REGISTRATION_STATES } from '../domain/ledgers.js';
+import { ANOMALY_RULES, ANOMALY_STATES, BACKFILL_STATES, GAP_STATES, LEGACY_REGISTRATION_ACCEPTED, REGISTRATION_REASONS, REGISTRATION_STATES, REVIEW_DECISIONS } from '../domain/ledgers.js';
 import { NUMERIC_FIELDS, VALUE_KINDS } from '../domain/readings.js';
 import { isoDateTime, text } from './schemas.js';
 
@@ -13,7 +13,7 @@ export const entryParams = z.object({ id: z.string().min(1).max(300) });
 const actorSchema = z.object({ tokenId: z.string(), name: z.string(), role: z.string() }).meta({ id: 'LedgerActor' });
 const limitsSchema = z.object({ lower: z.number().optional(), upper: z.number().optional() });
 const explanationSchema = z.object({ text: z.string(), by: actorSchema, at: z.string() }).describe('原因说明 of the enterprise');
-const reviewSchema = z.object({ decision: z.enum(['accepted', 'rejected']), comment: z.string(), by: actorSchema, at: z.string() }).describe("the regulator's decision");
+const reviewSchema = z.object({ decision: z.enum(REVIEW_DECISIONS), comment: z.string(), by: actorSchema, at: z.string() }).describe("the regulator's decision");
 const valuesSchema = z.partialRecord(z.enum(NUMERIC_FIELDS), z.number());
 
 const baseFields = {
@@ -107,7 +107,10 @@ export function listQueryOf(states: readonly string[]) {
 }
 
 export const explainBody = z.object({ text: text(2000).describe('原因说明') });
-export const reviewBody = z.object({ decision: z.enum(['accepted', 'rejected']), comment: text(2000) });
+export const reviewBody = z.object({
+  decision: z.enum([...REVIEW_DECISIONS, LEGACY_REGISTRATION_ACCEPTED]).describe("accepted or rejected, for every ledger; 'approved' is the deprecated word for accepted"),
+  comment: text(2000),
+});
 
 export const backfillBody = z.object({
   mn: z.string().min(1).max(64),

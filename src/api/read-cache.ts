@@ -63,9 +63,9 @@ export function createReadCache(inner: ReadingQuery, options: ReadCacheOptions):
 
   return {
     find(filter: ReadingFilter, page: { limit: number; after?: ReadingPosition }) {
-      const { kind, mns, factors, fromMs, toMs } = filter;
+      const { kind, mns, factors, fromMs, toMs, includeRejected } = filter;
       const { limit, after } = page;
-      const key = JSON.stringify(['find', kind, mns, factors ?? null, fromMs, toMs, limit, after ? [after.timeMs, after.mn, after.factor, after.st] : null]);
+      const key = JSON.stringify(['find', kind, mns, factors ?? null, fromMs, toMs, includeRejected === true, limit, after ? [after.timeMs, after.mn, after.factor, after.st] : null]);
       return shared(key, () => inner.find(filter, page));
     },
     latest(mn: string, kinds: readonly DataKind[]) {

@@ -31,6 +31,11 @@ export interface Device {
   siteId?: string;
   pointId?: string;
   enterpriseId?: string;
+  /**
+   * When the collector was bound to its current point (ISO 8601). Its items expect periods from the later of this and
+   * their startAt (docs/ledgers.md). Absent on records bound before it existed: the items' startAt alone counts.
+   */
+  boundAt?: string;
   createdAt: string;
   updatedAt: string;
 }

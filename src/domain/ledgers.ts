@@ -120,7 +120,11 @@ export const ANOMALY_STATES = ['open', 'explained', 'accepted', 'rejected', 'cov
 export type AnomalyState = (typeof ANOMALY_STATES)[number];
 export const BACKFILL_STATES = ['submitted', 'accepted', 'rejected'] as const;
 export type BackfillState = (typeof BACKFILL_STATES)[number];
-export const REGISTRATION_STATES = ['pending', 'approved', 'rejected'] as const;
+/** One review vocabulary for every ledger: a regulator's decision is `accepted` or `rejected`. */
+export const REVIEW_DECISIONS = ['accepted', 'rejected'] as const;
+export const REGISTRATION_STATES = ['pending', 'accepted', 'rejected'] as const;
+/** Stored by versions before the one review vocabulary; read as `accepted`, and accepted as input with that meaning. */
+export const LEGACY_REGISTRATION_ACCEPTED = 'approved';
 export type RegistrationState = (typeof REGISTRATION_STATES)[number];
 
 export const ANOMALY_RULES = ['over-standard', 'out-of-range', 'flag', 'eflag', 'constant', 'negative', 'impossible', 'hour-vs-minute', 'cou-sum'] as const;

@@ -24,6 +24,10 @@ export type NumericField = (typeof NUMERIC_FIELDS)[number];
 export const TEXT_FIELDS = ['flag', 'eflag', 'sample_time', 'info', 'raw'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 
+/** Who a reading comes from. */
+export const READING_SOURCES = ['collector', 'manual'] as const;
+export type ReadingSource = (typeof READING_SOURCES)[number];
+
 /** One factor's values at one time from one collector. Absent fields were not sent. */
 export type Reading = {
   kind: DataKind;
@@ -35,6 +39,10 @@ export type Reading = {
   st?: string;
   /** True when the collector sent a value that is not a number (kept verbatim in `raw`). */
   invalid: boolean;
+  /** `collector`: uploaded by the collector; `manual`: a back-fill (数据录入, InfluxDB tag source=manual, flag S). */
+  source: ReadingSource;
+  /** A manual value a regulator rejected in review (left out of answers unless asked for). */
+  rejected: boolean;
 } & Partial<Record<NumericField, number>> &
   Partial<Record<TextField, string>>;
 
@@ -46,6 +54,8 @@ export interface ReadingFilter {
   factors?: readonly string[];
   fromMs: number;
   toMs: number;
+  /** Also return manual values a regulator rejected (default: left out). */
+  includeRejected?: boolean;
 }
 
 /**

@@ -64,7 +64,7 @@ export async function startWorkerRole(config: Config, logger: Logger, metrics: M
     rollupAt: config.rollupAt,
     timeZone: config.timeZone,
     deps: (later) => {
-      const repull: RepullDeps = { ledgers, tracker: createRedisRepullTracker(redis, prefix), commands, sessions, items, clock, settings, later };
+      const repull: RepullDeps = { ledgers, tracker: createRedisRepullTracker(redis, prefix), commands, sessions, items, clock, settings, later, logger: log };
       onReply = (reply) => handleReply(repull, reply);
       return { check, repull, rollup: { items, ledgers, readings, rollups: createRedisRollupStore(redis, prefix), clock, settings }, followUps: later, timeZone: config.timeZone };
     },

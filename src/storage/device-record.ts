@@ -25,6 +25,7 @@ const deviceSchema = z.object({
   siteId: z.string().optional(),
   pointId: z.string().optional(),
   enterpriseId: z.string().optional(),
+  boundAt: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -6,11 +6,15 @@ import { DATA_KINDS, NUMERIC_FIELDS, TEXT_FIELDS, compareReadings, type DataKind
 import { quoteIdent, quoteString, type InfluxQuery, type Series } from './influx-query.js';
 
 /** Value columns selected, in output order; `invalid` is the boolean the gateway sets for non-numeric values. */
-const VALUE_COLUMNS = [...NUMERIC_FIELDS, ...TEXT_FIELDS, 'invalid'];
+const VALUE_COLUMNS = [...NUMERIC_FIELDS, ...TEXT_FIELDS, 'invalid', 'rejected'];
 const SELECT_VALUES = VALUE_COLUMNS.map(quoteIdent).join(', ');
 const NUMERIC = new Set<string>(NUMERIC_FIELDS);
 const TEXT = new Set<string>(TEXT_FIELDS);
 const KINDS = new Set<string>(DATA_KINDS);
+/** Tag value of back-fills (tag key `source`); collector points have no `source` tag. */
+const MANUAL = 'manual';
+/** Collector points, and manual points not rejected (a manual point always has the boolean field `rejected`). */
+const NOT_REJECTED = `(${quoteIdent('source')} != ${quoteString(MANUAL)} OR ${quoteIdent('rejected')} = false)`;
 
 /** `("tag" = 'a' OR "tag" = 'b')`. */
 function anyOf(tag: string, values: readonly string[]): string {
@@ -32,14 +36,16 @@ export function buildFindStatement(filter: ReadingFilter, window: { fromMs: numb
   // Uploads without factors (empty realtime frames) are stored without a factor tag; they are not readings.
   where.push(filter.factors && filter.factors.length > 0 ? anyOf('factor', filter.factors) : `${quoteIdent('factor')} != ''`);
   where.push(`time >= ${checkInteger('fromMs', window.fromMs)}ms`, `time < ${checkInteger('toMs', window.toMs)}ms`);
+  // Rejected back-fills stay stored (marked rejected=true, never deleted) but are not data unless asked for.
+  if (!filter.includeRejected) where.push(NOT_REJECTED);
   const limit = window.limit === undefined ? '' : ` LIMIT ${checkInteger('limit', window.limit)}`;
-  return `SELECT "mn", "factor", "st", ${SELECT_VALUES} FROM ${quoteIdent(filter.kind)} WHERE ${where.join(' AND ')} ORDER BY time ASC${limit}`;
+  return `SELECT "mn", "factor", "st", "source", ${SELECT_VALUES} FROM ${quoteIdent(filter.kind)} WHERE ${where.join(' AND ')} ORDER BY time ASC${limit}`;
 }
 
 /** Build the statement of {@link ReadingQuery.latest}: the newest row of every factor series, one per kind. */
 export function buildLatestStatement(mn: string, kinds: readonly DataKind[]): string {
   const from = kinds.map(quoteIdent).join(', ');
-  return `SELECT "st", ${SELECT_VALUES} FROM ${from} WHERE "mn" = ${quoteString(mn)} AND "factor" != '' GROUP BY "factor" ORDER BY time DESC LIMIT 1`;
+  return `SELECT "st", "source", ${SELECT_VALUES} FROM ${from} WHERE "mn" = ${quoteString(mn)} AND "factor" != '' AND ${NOT_REJECTED} GROUP BY "factor" ORDER BY time DESC LIMIT 1`;
 }
 
 /** Readings of one series; tag values come from the row's columns or, with GROUP BY, from the series' tags. */
@@ -49,18 +55,20 @@ function toReadings(series: Series, fallback: Record<string, unknown>): Reading[
   const { columns } = series;
   return series.values.flatMap((row) => {
     const tags: Record<string, unknown> = { ...fallback, ...series.tags };
-    const reading: Reading = { kind, timeMs: row[0] as number, mn: '', factor: '', invalid: false };
+    const reading: Reading = { kind, timeMs: row[0] as number, mn: '', factor: '', invalid: false, source: 'collector', rejected: false };
     columns.forEach((column, i) => {
       const value = row[i];
       if (value === null || value === undefined || i === 0) return;
-      if (column === 'mn' || column === 'factor' || column === 'st') tags[column] = value;
+      if (column === 'mn' || column === 'factor' || column === 'st' || column === 'source') tags[column] = value;
       else if (column === 'invalid') reading.invalid = value === true;
+      else if (column === 'rejected') reading.rejected = value === true;
       else if (NUMERIC.has(column) && typeof value === 'number') reading[column as NumericField] = value;
       else if (TEXT.has(column) && typeof value === 'string') reading[column as TextField] = value;
     });
     reading.mn = String(tags.mn ?? '');
     reading.factor = String(tags.factor ?? '');
     if (typeof tags.st === 'string' && tags.st !== '') reading.st = tags.st;
+    if (tags.source === MANUAL) reading.source = 'manual';
     return reading.factor === '' ? [] : [reading];
   });
 }

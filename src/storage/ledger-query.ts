@@ -1,5 +1,11 @@
 /** Ledger filtering and index keys shared by the Redis and the in-memory ledger stores (same semantics in both). */
-import type { LedgerEntry, LedgerPage, LedgerQuery, MonthlyRow } from '../domain/ledgers.js';
+import { LEGACY_REGISTRATION_ACCEPTED, type LedgerEntry, type LedgerPage, type LedgerQuery, type MonthlyRow } from '../domain/ledgers.js';
+
+/** An entry as read: registrations stored as `approved` (before the one review vocabulary) read as `accepted`. */
+export function upgradeEntry<T extends LedgerEntry>(entry: T): T {
+  if (entry.type === 'registration' && (entry.state as string) === LEGACY_REGISTRATION_ACCEPTED) return { ...entry, state: 'accepted' };
+  return entry;
+}
 
 /** Gap states in which the collector's data is still awaited (the collector's active-gap index). */
 export const ACTIVE_GAP_STATES: ReadonlySet<string> = new Set(['open', 'repull-requested']);
@@ -48,7 +54,8 @@ export function indexNameFor(q: LedgerQuery): string {
   if (q.mn !== undefined) return `idx:${q.type}:mn:${q.mn}`;
   if (q.siteId !== undefined) return `idx:${q.type}:site:${q.siteId}`;
   if (q.enterpriseId !== undefined) return `idx:${q.type}:ent:${q.enterpriseId}`;
-  if (q.states?.length === 1 && q.states[0] !== undefined) return `idx:${q.type}:state:${q.states[0]}`;
+  // Not for registrations: legacy entries sit in the `approved` state index (see upgradeEntry); they are few anyway.
+  if (q.type !== 'registration' && q.states?.length === 1 && q.states[0] !== undefined) return `idx:${q.type}:state:${q.states[0]}`;
   return `idx:${q.type}`;
 }
 

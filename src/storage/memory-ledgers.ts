@@ -4,14 +4,14 @@
  */
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { CheckKind, CheckState, LedgerEntry, LedgerStore, MonthlyRow, ReadingReader, ReadingRow, RepullRequest, RepullTracker, RollupStore } from '../domain/ledgers.js';
-import { ACTIVE_GAP_STATES, compareRows, matchesQuery, paginate, rollupField } from './ledger-query.js';
+import { ACTIVE_GAP_STATES, compareRows, matchesQuery, paginate, rollupField, upgradeEntry } from './ledger-query.js';
 
 /** Entries are kept as JSON so callers never share objects with the store. */
 export function createMemoryLedgerStore(): LedgerStore {
   const entries = new Map<string, string>();
   const read = (id: string): LedgerEntry | undefined => {
     const json = entries.get(id);
-    return json === undefined ? undefined : (JSON.parse(json) as LedgerEntry);
+    return json === undefined ? undefined : upgradeEntry(JSON.parse(json) as LedgerEntry);
   };
   return {
     async create(entry) {
@@ -35,7 +35,7 @@ export function createMemoryLedgerStore(): LedgerStore {
       return stored;
     },
     async list(q) {
-      const all = [...entries.values()].map((json) => JSON.parse(json) as LedgerEntry).filter((e) => matchesQuery(e, q));
+      const all = [...entries.values()].map((json) => upgradeEntry(JSON.parse(json) as LedgerEntry)).filter((e) => matchesQuery(e, q));
       return paginate(all, q) as never;
     },
     async activeGapIds(mn) {

@@ -8,7 +8,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { LedgerEntry, LedgerStore } from '../domain/ledgers.js';
-import { indexNameFor, indexNamesOf, matchesQuery, paginate } from './ledger-query.js';
+import { indexNameFor, indexNamesOf, matchesQuery, paginate, upgradeEntry } from './ledger-query.js';
 import { defineScript, runScript } from './redis-util.js';
 
 // KEYS[1] entry; KEYS[2 .. 1+ARGV[4]] indexes to add the id to; the remaining KEYS indexes to remove it from.
@@ -60,7 +60,7 @@ export function createRedisLedgerStore(options: RedisLedgerOptions): LedgerStore
       const chunk = ids.slice(i, i + MGET_CHUNK);
       if (chunk.length === 0) continue;
       const values = await redis.mget(chunk.map(entryKey));
-      for (const v of values) out.push(v === null ? undefined : (JSON.parse(v) as LedgerEntry));
+      for (const v of values) out.push(v === null ? undefined : upgradeEntry(JSON.parse(v) as LedgerEntry));
     }
     return out;
   }
@@ -71,7 +71,7 @@ export function createRedisLedgerStore(options: RedisLedgerOptions): LedgerStore
     },
     async get(id) {
       const v = await redis.get(entryKey(id));
-      return v === null ? undefined : (JSON.parse(v) as LedgerEntry);
+      return v === null ? undefined : upgradeEntry(JSON.parse(v) as LedgerEntry);
     },
     getMany,
     async update<T extends LedgerEntry>(id: string, change: (current: T) => T | undefined) {
@@ -79,7 +79,7 @@ export function createRedisLedgerStore(options: RedisLedgerOptions): LedgerStore
         const raw = await redis.get(entryKey(id));
         if (raw === null) return undefined;
         const current = JSON.parse(raw) as T;
-        const next = change(JSON.parse(raw) as T);
+        const next = change(upgradeEntry(JSON.parse(raw) as T));
         if (!next) return undefined;
         const stored = { ...next, version: current.version + 1 };
         const result = await put(stored, String(current.version), current);

@@ -92,7 +92,7 @@ t.test('registrations: validation, scope, approval covers the unsettled entries'
   const pending = body<Page>(await h.call(h.entA, { url: '/registrations?state=pending' }));
   tt.same(pending.items.map((r) => r.id), [reg.id]);
   const approved = await h.call(token.regulator, { method: 'POST', url: `/registrations/${reg.id}/review`, payload: { decision: 'accepted', comment: 'plant shut for overhaul' } });
-  tt.match(body(approved), { state: 'approved' }, approved.body);
+  tt.match(body(approved), { state: 'accepted' }, approved.body);
   const gaps = body<Page>(await h.call(token.regulator, { url: `/gaps?mn=${MN_A}` }));
   tt.same(gaps.items.map((g) => [g.periodStart.slice(11, 13), g.state]), [['03', 'waived'], ['04', 'covered-by-registration'], ['07', 'covered-by-registration'], ['20', 'open']], 'hours 4-7 covered; the settled gap stays');
   tt.equal(body<Page>(await h.call(token.regulator, { url: `/gaps?mn=${MN_B}&state=open` })).total, 1, "the other enterprise's gap is untouched");

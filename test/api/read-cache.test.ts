@@ -10,7 +10,7 @@ function fakeQuery(rows = 3): ReadingQuery & { calls: number; fail: boolean } {
     async find(filter: ReadingFilter, page: { limit: number }) {
       q.calls++;
       if (q.fail) throw new Error('influx down');
-      return Array.from({ length: Math.min(rows, page.limit) }, (_, i): Reading => ({ kind: filter.kind, timeMs: filter.fromMs + i, mn: filter.mns[0] ?? '', factor: 'w01018', invalid: false, avg: i }));
+      return Array.from({ length: Math.min(rows, page.limit) }, (_, i): Reading => ({ kind: filter.kind, timeMs: filter.fromMs + i, mn: filter.mns[0] ?? '', factor: 'w01018', invalid: false, source: 'collector', rejected: false, avg: i }));
     },
     async latest(mn: string) {
       q.calls++;

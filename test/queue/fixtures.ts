@@ -74,6 +74,6 @@ export function memoryCheckDeps(items: CheckItem[], now: number, settings: Parti
     readings: createMemoryReadings(),
     state: createMemoryCheckState(clock),
     clock,
-    settings: { ...DEFAULT_CHECK_SETTINGS, ...settings },
+    settings: { ...DEFAULT_CHECK_SETTINGS, initialLookbackMs: 7 * DAY, ...settings },
   };
 }

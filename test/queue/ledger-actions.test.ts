@@ -96,7 +96,7 @@ t.test('a back-fill is stored as a manual point beside collector data, fills the
   t.same(((await deps.ledgers.get(again.id)) as BackfillEntry).history.map((c) => c.to), ['submitted', 'rejected', 'submitted', 'accepted']);
 });
 
-t.test('an approved registration covers the unsettled entries in its scope; a rejected one covers nothing', async (t) => {
+t.test('an accepted registration covers the unsettled entries in its scope; a rejected one covers nothing', async (t) => {
   const { deps, check } = await setup();
   await explain(deps, gapId(4), 'maintenance', enterprise);
   await review(deps, gapId(4), 'accepted', 'ok', regulator);
@@ -110,7 +110,7 @@ t.test('an approved registration covers the unsettled entries in its scope; a re
   t.equal((await deps.ledgers.get(gapId(3)))?.state, 'open', 'a rejected registration covers nothing');
 
   const approved = await review(deps, reg.id, 'accepted', 'planned maintenance confirmed', regulator);
-  t.equal(approved.entry.state, 'approved');
+  t.equal(approved.entry.state, 'accepted');
   t.equal(approved.covered, 2, 'gap 3 and the anomaly of hour 6; the waived gap 4 stays waived; gap 7 is outside');
   const gap3 = (await deps.ledgers.get(gapId(3))) as GapEntry;
   t.equal(gap3.state, 'covered-by-registration');

@@ -20,7 +20,7 @@ const approved = (fromH: number, toH: number, over: Partial<RegistrationEntry> =
   id: `registration:test:${fromH}`,
   type: 'registration',
   version: 0,
-  state: 'approved',
+  state: 'accepted',
   enterpriseId: 'ent-1',
   siteId: 'site-1',
   periodStart: T0 + fromH * HOUR,
@@ -67,7 +67,7 @@ t.test('periods outside the item life, disabled items and items of other collect
   t.same(hoursOf(await gaps(deps)), [2, 3]);
 });
 
-t.test('an approved registration suppresses gaps and anomalies in its period', async (t) => {
+t.test('an accepted registration suppresses gaps and anomalies in its period', async (t) => {
   const deps = memoryCheckDeps([item()], T0 + 8 * HOUR + 30 * MINUTE);
   withHours(deps, [0, 1, 2, 5, 6]);
   deps.readings.add('MN1', 'hour', row(T0 + 6 * HOUR, { avg: 500 }));

@@ -1,7 +1,7 @@
 /**
  * The checks pipeline end to end over TCP: a collector that skips hours gets gap entries; being online, it is asked
  * for the missing range (2061 BeginTime/EndTime) through Redis and the gateway; its 9011, data frames and 9012 close
- * the gaps. Over-limit and flagged hours become anomalies; an explanation and a review move them; an approved
+ * the gaps. Over-limit and flagged hours become anomalies; an explanation and a review move them; an accepted
  * registration suppresses entries.
  */
 import t from 'tap';
@@ -72,7 +72,7 @@ t.test('checks pipeline end to end', async (t) => {
     t.same(reviewed.history.map((c) => [c.to, c.by.name]), [['open', 'checks worker'], ['explained', 'operator'], ['accepted', 'inspector']]);
   });
 
-  t.test('an approved registration suppresses gaps and anomalies in its period', async (t) => {
+  t.test('an accepted registration suppresses gaps and anomalies in its period', async (t) => {
     const MN = 'W0000000000000000000REG1';
     await h.addCollector(MN, { startAt: new Date(D).toISOString(), standardUpper: 100 });
     const reg = await register(h.ledgers, { enterpriseId: `ent-${MN}`, siteId: `site-${MN}`, periodStart: at(3), periodEnd: at(7), reason: 'production-stopped' }, enterprise, h.clock.now());

@@ -1,6 +1,6 @@
 /**
  * Anomaly ledger: readings over the standard or range limits, flagged, constant, negative or inconsistent (open →
- * explained → accepted | rejected, or covered by an approved registration), with the evidence.
+ * explained → accepted | rejected, or covered by an accepted registration), with the evidence.
  * Enterprises explain, regulators review.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';

@@ -1,6 +1,6 @@
 /**
  * Gap ledger: periods without a collector reading (open → re-pull requested → filled by the collector | back-filled
- * | explained → waived, or covered by an approved registration). Enterprises explain their gaps, regulators review.
+ * | explained → waived, or covered by an accepted registration). Enterprises explain their gaps, regulators review.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { GAP_STATES } from '../../domain/ledgers.js';

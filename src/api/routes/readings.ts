@@ -8,7 +8,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { TokenRecord } from '../../domain/catalog.js';
-import { DATA_KINDS, NUMERIC_FIELDS, TEXT_FIELDS, VALUE_KINDS, type Reading, type ReadingFilter } from '../../domain/readings.js';
+import { DATA_KINDS, NUMERIC_FIELDS, READING_SOURCES, TEXT_FIELDS, VALUE_KINDS, type Reading, type ReadingFilter } from '../../domain/readings.js';
 import { AppError } from '../../errors.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import { CSV_HEADER, csvLine } from '../csv.js';
@@ -38,6 +38,10 @@ const readingsQuery = z
     cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
     format: z.enum(['json', 'csv']).optional().describe('csv also chosen by Accept: text/csv'),
     tz: tzSchema,
+    includeRejected: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe('true: also return back-fills a regulator rejected (rejected: true); by default they are left out'),
   })
   .refine((q) => [q.mn, q.siteId, q.pointId].filter((v) => v !== undefined).length === 1, { message: 'give exactly one of mn, siteId, pointId' });
 
@@ -49,6 +53,8 @@ const readingSchema = z
     factor: z.string(),
     st: z.string().optional(),
     invalid: z.boolean().describe('a value was not a number; see raw'),
+    source: z.enum(READING_SOURCES).describe('collector: uploaded; manual: a back-fill (数据录入, flag S)'),
+    rejected: z.boolean().describe('a back-fill a regulator rejected (only with includeRejected=true)'),
     ...Object.fromEntries(NUMERIC_FIELDS.map((f) => [f, z.number().optional()])),
     ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, z.string().optional()])),
   })
@@ -143,7 +149,7 @@ export const readingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       const toMs = q.to === undefined ? Date.now() : Date.parse(q.to);
       if (fromMs >= toMs) throw new AppError('APP_ERR_INVALID_RANGE', 'from must be before to');
       const { mns, zone } = await resolveTarget(principalOf(req), q);
-      const filter: ReadingFilter = { kind: q.kind, mns, factors: q.factor?.split(','), fromMs, toMs };
+      const filter: ReadingFilter = { kind: q.kind, mns, factors: q.factor?.split(','), fromMs, toMs, includeRejected: q.includeRejected === 'true' };
       const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, filter);
       const csv = q.format === 'csv' || (q.format === undefined && (req.headers.accept ?? '').includes('text/csv'));
 

@@ -1,10 +1,10 @@
 /**
  * 不正常运行登记 (abnormal-operation registration): an enterprise registers a site, point or item, a period and a
- * reason (停产 production stopped, maintenance, confidential, other with text); a regulator approves or rejects.
- * Approval turns the period's unsettled gaps and anomalies into covered-by-registration and stops new ones.
+ * reason (停产 production stopped, maintenance, confidential, other with text); a regulator accepts or rejects
+ * (decision `accepted`, the word of every ledger; `approved` is still taken). Acceptance turns the period's unsettled gaps and anomalies into covered-by-registration and stops new ones.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { REGISTRATION_STATES } from '../../domain/ledgers.js';
+import { LEGACY_REGISTRATION_ACCEPTED, REGISTRATION_STATES } from '../../domain/ledgers.js';
 import { AppError } from '../../errors.js';
 import { register } from '../../queue/workers/registrations.js';
 import { recordChange } from '../audit-trail.js';
@@ -40,7 +40,7 @@ export const registrationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
     '/registrations',
     {
       config: { roles: LEDGER_ROLES.read },
-      schema: { tags, summary: 'Abnormal-operation registrations by site, point, item, state and period', querystring: listQueryOf(REGISTRATION_STATES), response: { 200: pageOf(registrationSchema), ...errorResponses } },
+      schema: { tags, summary: 'Abnormal-operation registrations by site, point, item, state and period', querystring: listQueryOf([...REGISTRATION_STATES, LEGACY_REGISTRATION_ACCEPTED]), response: { 200: pageOf(registrationSchema), ...errorResponses } },
     },
     async (req) => {
       const page = await listEntries(ledgers, req, 'registration', req.query);
@@ -77,7 +77,7 @@ export const registrationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
     '/registrations/:id/review',
     {
       config: { roles: LEDGER_ROLES.review },
-      schema: { tags, summary: 'Approve (covers the period) or reject a registration', params: entryParams, body: reviewBody, response: { 200: registrationSchema, ...errorResponses } },
+      schema: { tags, summary: 'Accept (covers the period) or reject a registration', params: entryParams, body: reviewBody, response: { 200: registrationSchema, ...errorResponses } },
     },
     async (req) => registrationView(await reviewEntry(deps, ledgers, req, 'registration', req.params.id, req.body), timeZone),
   );

@@ -20,7 +20,13 @@ function parseTime(iso: string | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** The check view of one catalog item of a bound collector. */
+/** The later of the item's start and the collector's binding (either may be unknown). */
+function validFrom(startMs: number | undefined, boundMs: number | undefined): number | undefined {
+  if (startMs === undefined) return boundMs;
+  return boundMs === undefined ? startMs : Math.max(startMs, boundMs);
+}
+
+/** The check view of one catalog item of a bound collector: expected from the later of startAt and the binding. */
 export function toCheckItem(device: Device, item: MonitoringItem): CheckItem {
   return {
     mn: device.mn,
@@ -34,7 +40,7 @@ export function toCheckItem(device: Device, item: MonitoringItem): CheckItem {
     standard: item.standardLower === undefined && item.standardUpper === undefined ? undefined : { lower: item.standardLower, upper: item.standardUpper },
     range: item.rangeLower === undefined && item.rangeUpper === undefined ? undefined : { lower: item.rangeLower, upper: item.rangeUpper },
     allowNegative: MAY_BE_NEGATIVE.has(item.factor),
-    startMs: parseTime(item.startAt),
+    startMs: validFrom(parseTime(item.startAt), parseTime(device.pointId === item.pointId ? device.boundAt : undefined)),
     endMs: parseTime(item.endAt),
     enabled: item.enabled && device.enabled,
     timeZone: device.profile.timeZone,

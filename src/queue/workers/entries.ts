@@ -76,10 +76,10 @@ export function transition<T extends LedgerEntry>(entry: T, to: T['state'], by: 
   return { ...entry, state: to, updatedAt: now, history: [...entry.history, change] };
 }
 
-/** True when an approved registration covers the item's period [start, end) (any overlap). */
+/** True when an accepted registration covers the item's period [start, end) (any overlap). */
 export function covers(reg: RegistrationEntry, item: Pick<CheckItem, 'siteId' | 'pointId' | 'factor'>, start: number, end: number): boolean {
   return (
-    reg.state === 'approved' &&
+    reg.state === 'accepted' &&
     reg.siteId === item.siteId &&
     (reg.pointId === undefined || reg.pointId === item.pointId) &&
     (reg.factor === undefined || reg.factor === item.factor) &&

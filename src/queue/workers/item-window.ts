@@ -1,6 +1,6 @@
 /**
  * Judging one monitoring item over one window of periods: anomalies of the collector readings in the window and,
- * for windows that are due, the periods without a reading (gaps). Approved registrations suppress both.
+ * for windows that are due, the periods without a reading (gaps). Accepted registrations suppress both.
  * Entries are created by deterministic id, so running a window twice changes nothing.
  */
 import type { Cadence, CheckItem, CheckKind, GapEntry, ReadingRow, RegistrationEntry } from '../../domain/ledgers.js';
@@ -8,6 +8,7 @@ import { evaluateReading, type Finding } from './anomaly-rules.js';
 import type { CheckDeps, ScanCounts } from './deps.js';
 import { covers, newAnomaly, newGap, SYSTEM_ACTOR, transition } from './entries.js';
 import { periodStartOf, periodStarts } from './periods.js';
+import { inValidity } from './validity.js';
 
 /** Finer cadence whose data an average and a Cou are compared with. */
 export const SUB_KIND: Readonly<Partial<Record<CheckKind, CheckKind>>> = { hour: 'minute', day: 'hour' };
@@ -38,10 +39,6 @@ export function collectorRows(rows: readonly ReadingRow[], factor: string): Read
   return rows.filter((r) => r.factor === factor && !r.manual);
 }
 
-function inItemLife(item: CheckItem, start: number, end: number): boolean {
-  return (item.startMs === undefined || start >= item.startMs) && (item.endMs === undefined || end <= item.endMs);
-}
-
 async function recordFindings(deps: CheckDeps, job: WindowJob, findings: Finding[]): Promise<number> {
   let created = 0;
   const now = deps.clock.now();
@@ -62,11 +59,13 @@ async function recordFindings(deps: CheckDeps, job: WindowJob, findings: Finding
 
 async function anomaliesIn(deps: CheckDeps, job: WindowJob, data: KindData): Promise<number> {
   const { item, cadence } = job;
-  const rows = collectorRows(data.rows, item.factor);
+  // Readings outside the validity window are neither judged nor context (a constant run starts at startAt at the
+  // earliest); a reading counts when its whole period is inside, as for gaps.
+  const rows = collectorRows(data.rows, item.factor).filter((r) => inValidity(item, r.timeMs, r.timeMs + cadence.periodMs));
   const subRows = data.sub ? collectorRows(data.sub.rows, item.factor) : [];
   const findings: Finding[] = [];
   rows.forEach((row, i) => {
-    if (row.timeMs < job.fromMs || row.timeMs >= job.toMs || !inItemLife(item, row.timeMs, row.timeMs)) return;
+    if (row.timeMs < job.fromMs || row.timeMs >= job.toMs) return;
     const end = row.timeMs + cadence.periodMs;
     const sub = data.sub ? { rows: subRows.filter((r) => r.timeMs >= row.timeMs && r.timeMs < end), periodMs: data.sub.periodMs } : undefined;
     findings.push(...evaluateReading({ item, kind: cadence.kind, periodMs: cadence.periodMs, row, earlier: rows.slice(0, i), sub, settings: deps.settings }));
@@ -81,11 +80,16 @@ async function gapsIn(deps: CheckDeps, job: WindowJob, data: KindData): Promise<
   let created = 0;
   for (const start of periodStarts(job.fromMs, job.toMs, cadence.periodMs, item.timeZone)) {
     const end = start + cadence.periodMs;
-    if (received.has(start) || !inItemLife(item, start, end)) continue;
+    if (received.has(start) || !inValidity(item, start, end)) continue;
     if (job.registrations.some((r) => covers(r, item, start, end))) continue;
     if (await deps.ledgers.create(newGap(item, cadence, start, now))) created++;
   }
   return created;
+}
+
+/** Gaps only (no anomaly rules) of one item over one window, e.g. the unscanned periods before late readings. */
+export async function judgeGapsOnly(deps: CheckDeps, job: Omit<WindowJob, 'detectGaps'>, rows: readonly ReadingRow[]): Promise<number> {
+  return gapsIn(deps, { ...job, detectGaps: true }, { rows });
 }
 
 /** Anomalies (and, when asked, gaps) of one item over one window. */

@@ -20,7 +20,7 @@ const REVIEWED: Readonly<Record<LedgerEntry['type'], { from: string; accepted: s
   gap: { from: 'explained', accepted: 'waived', rejected: 'open' },
   anomaly: { from: 'explained', accepted: 'accepted', rejected: 'rejected' },
   backfill: { from: 'submitted', accepted: 'accepted', rejected: 'rejected' },
-  registration: { from: 'pending', accepted: 'approved', rejected: 'rejected' },
+  registration: { from: 'pending', accepted: 'accepted', rejected: 'rejected' },
 };
 
 async function mustGet(deps: ActionDeps, id: string): Promise<LedgerEntry> {

@@ -1,6 +1,6 @@
 /**
  * Monthly operation ledger (运行台账): per site / point / item / data kind and local month, the expected and received
- * periods, the gaps and anomalies by state, the periods covered by approved registrations and the rates. Computed
+ * periods, the gaps and anomalies by state, the periods covered by accepted registrations and the rates. Computed
  * from the readings and the ledger (never incrementally), so running it twice or on demand gives the same rows.
  */
 import type { Clock } from '../../domain/clock.js';
@@ -32,7 +32,7 @@ async function periodCounts(deps: RollupDeps, item: CheckItem, cadence: Cadence,
   const periodOf = (t: number): number => periodStartOf(t, cadence.periodMs, item.timeZone);
   const received = new Set(rows.filter((r) => !r.manual).map((r) => periodOf(r.timeMs)));
   const manual = new Set(rows.filter((r) => r.manual && !r.rejected).map((r) => periodOf(r.timeMs)));
-  const regs = await listAll(deps.ledgers, { type: 'registration', siteId: item.siteId, states: ['approved'], from: first, to: end });
+  const regs = await listAll(deps.ledgers, { type: 'registration', siteId: item.siteId, states: ['accepted'], from: first, to: end });
   const considered = starts.filter((s) => !regs.some((r) => covers(r, item, s, s + cadence.periodMs)));
   const got = considered.filter((s) => received.has(s)).length;
   const published = considered.filter((s) => received.has(s) || manual.has(s)).length;

@@ -1,6 +1,6 @@
 /**
  * 不正常运行登记 (abnormal-operation registration): an enterprise registers a site / point / item and a period with a
- * reason; a regulator approves or rejects it. Once approved, the period's gaps and anomalies that nobody has settled
+ * reason; a regulator accepts or rejects it. Once accepted, the period's gaps and anomalies that nobody has settled
  * become covered-by-registration, and scans create no new ones inside it (see covers() in entries.ts).
  */
 import { LedgerError, type ActorRef, type AnomalyEntry, type GapEntry, type LedgerStore, type RegistrationEntry, type RegistrationReason } from '../../domain/ledgers.js';
@@ -50,7 +50,7 @@ export async function register(ledgers: LedgerStore, input: RegistrationInput, b
 const COVERABLE_GAP: ReadonlySet<string> = new Set(['open', 'repull-requested', 'explained']);
 const COVERABLE_ANOMALY: ReadonlySet<string> = new Set(['open', 'explained', 'rejected']);
 
-/** Mark the unsettled gaps and anomalies inside an approved registration as covered by it; returns how many. */
+/** Mark the unsettled gaps and anomalies inside an accepted registration as covered by it; returns how many. */
 export async function applyRegistration(ledgers: LedgerStore, reg: RegistrationEntry, by: ActorRef, now: number): Promise<number> {
   let covered = 0;
   const scope = { siteId: reg.siteId, from: reg.periodStart, to: reg.periodEnd };

@@ -8,6 +8,7 @@
 import type { Clock } from '../../domain/clock.js';
 import { HISTORY_CN, type CheckKind, type GapEntry, type ItemSource, type LedgerStore, type RepullAttempt, type RepullRequest, type RepullTracker } from '../../domain/ledgers.js';
 import type { CommandBus, DeviceReply, SessionDirectory } from '../../domain/ports.js';
+import type { Logger } from '../../log.js';
 import { SYSTEM_ACTOR, transition } from './entries.js';
 import { formatDataTime, formatQn } from '../../../protocol/index.js';
 import { contiguousRuns } from './periods.js';
@@ -32,6 +33,8 @@ export interface RepullDeps {
   clock: Clock;
   settings: CheckSettings;
   later: RepullScheduler;
+  /** Where skipped attempts are told (pino; the worker role's logger). */
+  logger?: Pick<Logger, 'info' | 'debug'>;
 }
 
 export type RepullOutcome = 'sent' | 'busy' | 'offline' | 'nothing';
@@ -39,9 +42,37 @@ export type RepullOutcome = 'sent' | 'busy' | 'offline' | 'nothing';
 /** Kinds asked for first: hour data is what the ledgers and publication rates are built on. */
 const KIND_PRIORITY: readonly CheckKind[] = ['hour', 'day', 'minute'];
 
+/** Attempts that asked the collector (an `offline` one never reached it and does not count against the maximum). */
+function asked(gap: GapEntry): RepullAttempt[] {
+  return gap.attempts.filter((a) => a.outcome !== 'offline');
+}
+
 function eligible(gap: GapEntry, now: number, settings: CheckSettings): boolean {
-  const last = gap.attempts[gap.attempts.length - 1];
-  return gap.state === 'open' && HISTORY_CN[gap.kind] !== undefined && gap.attempts.length < settings.repullMaxAttempts && last?.outcome !== 'no-data' && (gap.nextAttemptAt ?? 0) <= now;
+  const last = asked(gap).at(-1);
+  return gap.state === 'open' && HISTORY_CN[gap.kind] !== undefined && asked(gap).length < settings.repullMaxAttempts && last?.outcome !== 'no-data' && (gap.nextAttemptAt ?? 0) <= now;
+}
+
+/**
+ * The collector was offline when its gaps were due for a request: an `offline` attempt on each gap of the range (one
+ * per run of offline tries: a repeated one only moves its time), so the gap shows why nothing was asked.
+ */
+async function recordOffline(deps: RepullDeps, mn: string, range: { kind: CheckKind; gaps: GapEntry[]; beginMs: number; endMs: number }, cn: string, qn: string): Promise<void> {
+  const now = deps.clock.now();
+  const attempt: RepullAttempt = { qn, cn, beginMs: range.beginMs, endMs: range.endMs, at: now, outcome: 'offline' };
+  let first = false;
+  for (const gap of range.gaps) {
+    await deps.ledgers.update<GapEntry>(gap.id, (cur) => {
+      if (cur.state !== 'open') return undefined;
+      const last = cur.attempts.at(-1);
+      if (last?.outcome !== 'offline') first = true;
+      const attempts = last?.outcome === 'offline' ? [...cur.attempts.slice(0, -1), { ...attempt, qn: last.qn }] : [...cur.attempts, attempt];
+      return { ...cur, attempts, updatedAt: now };
+    });
+  }
+  // One line per collector when it is first found offline for a range; repeats (every scan) only at debug.
+  const fields = { mn, cn, gaps: range.gaps.length, begin: new Date(range.beginMs).toISOString(), end: new Date(range.endMs).toISOString() };
+  if (first) deps.logger?.info(fields, 'history re-pull not sent: collector offline');
+  else deps.logger?.debug(fields, 'history re-pull not sent: collector still offline');
 }
 
 async function repullableGaps(deps: RepullDeps, mn: string): Promise<GapEntry[]> {
@@ -75,16 +106,21 @@ export async function requestHistory(deps: RepullDeps, mn: string): Promise<Repu
     if (waiting.length > 0) await deps.later.retry(mn, Math.max(0, Math.min(...waiting) - now));
     return 'nothing';
   }
-  if (!(await deps.sessions.get(mn))?.instanceId) return 'offline';
   const range = chooseRange(due, deps.settings.repullMaxPeriods);
   const cn = range && HISTORY_CN[range.kind];
   if (!range || !cn) return 'nothing';
   const timeZone = (await deps.items.itemsOf(mn)).find((i) => i.factor === range.gaps[0]?.factor)?.timeZone ?? 'UTC';
+  if (!(await deps.sessions.get(mn))?.instanceId) {
+    // No QN was used on the wire: the attempt is named by the time it was tried.
+    await recordOffline(deps, mn, range, cn, formatQn(now, timeZone));
+    return 'offline';
+  }
   const request = await beginRequest(deps, { mn, cn, kind: range.kind, beginMs: range.beginMs, endMs: range.endMs, gapIds: range.gaps.map((g) => g.id) }, timeZone);
   if (!request) return 'busy';
   const cp = { BeginTime: formatDataTime(range.beginMs, timeZone), EndTime: formatDataTime(range.endMs, timeZone) };
   if ((await deps.commands.send({ id: `repull:${mn}:${request.qn}`, mn, cn, qn: request.qn, cp })) === 'offline') {
     await deps.tracker.save({ ...request, state: 'failed' }, true);
+    await recordOffline(deps, mn, range, cn, request.qn);
     return 'offline';
   }
   const attempt: RepullAttempt = { qn: request.qn, cn, beginMs: range.beginMs, endMs: range.endMs, at: now, outcome: 'sent' };
@@ -120,7 +156,7 @@ async function finish(deps: RepullDeps, request: RepullRequest, state: FinalStat
       const attempts = cur.attempts.map((a) => (a.qn === request.qn ? { ...a, ...codes, outcome: state, finishedAt: now } : a));
       if (state === 'done' || cur.state !== 'repull-requested') return { ...cur, attempts, updatedAt: now };
       const reopened = transition({ ...cur, attempts }, 'open', SYSTEM_ACTOR, now, `history request ${request.qn}: ${state}`);
-      return { ...reopened, nextAttemptAt: state === 'no-data' ? undefined : now + backoffMs(deps.settings, attempts.length) };
+      return { ...reopened, nextAttemptAt: state === 'no-data' ? undefined : now + backoffMs(deps.settings, attempts.filter((a) => a.outcome !== 'offline').length) };
     });
   }
   if (state === 'done') await deps.later.rescan(request.mn, request.qn, deps.settings.rescanDelayMs);
@@ -169,7 +205,7 @@ export async function settleRequest(deps: RepullDeps, mn: string, qn: string): P
   for (const id of request.gapIds) {
     await deps.ledgers.update<GapEntry>(id, (cur) =>
       cur.state === 'repull-requested'
-        ? { ...transition(cur, 'open', SYSTEM_ACTOR, now, `history request ${qn} brought no reading for this period`), nextAttemptAt: now + backoffMs(deps.settings, cur.attempts.length) }
+        ? { ...transition(cur, 'open', SYSTEM_ACTOR, now, `history request ${qn} brought no reading for this period`), nextAttemptAt: now + backoffMs(deps.settings, asked(cur).length) }
         : undefined,
     );
   }

@@ -7,8 +7,9 @@
 import type { Cadence, CheckItem, CheckKind, GapEntry, LedgerEntry, LedgerQuery, LedgerStore, RegistrationEntry } from '../../domain/ledgers.js';
 import { HOUR_MS, type CheckJob } from '../jobs.js';
 import { addCounts, emptyCounts, type CheckDeps, type ScanCounts } from './deps.js';
-import { closeFilledGaps, contextPeriods, judgeWindow, SUB_KIND, type KindData } from './item-window.js';
+import { closeFilledGaps, contextPeriods, judgeGapsOnly, judgeWindow, SUB_KIND, type KindData } from './item-window.js';
 import { periodStartOf } from './periods.js';
+import { clipToValidity } from './validity.js';
 
 interface Target {
   item: CheckItem;
@@ -29,10 +30,10 @@ export async function listAll<T extends LedgerEntry['type']>(ledgers: LedgerStor
   }
 }
 
-async function approvedRegistrations(deps: CheckDeps, items: readonly CheckItem[], fromMs: number, toMs: number): Promise<RegistrationEntry[]> {
+async function acceptedRegistrations(deps: CheckDeps, items: readonly CheckItem[], fromMs: number, toMs: number): Promise<RegistrationEntry[]> {
   const out: RegistrationEntry[] = [];
   for (const siteId of new Set(items.map((i) => i.siteId))) {
-    out.push(...(await listAll(deps.ledgers, { type: 'registration', siteId, states: ['approved'], from: fromMs, to: toMs })));
+    out.push(...(await listAll(deps.ledgers, { type: 'registration', siteId, states: ['accepted'], from: fromMs, to: toMs })));
   }
   return out;
 }
@@ -59,7 +60,7 @@ async function judgeTargets(deps: CheckDeps, mn: string, targets: readonly Targe
   let counts = emptyCounts();
   for (const [kind, group] of groupByKind(targets)) {
     const data = await loadKind(deps, mn, kind, group, items);
-    const regs = await approvedRegistrations(deps, items, Math.min(...group.map((t) => t.fromMs)), Math.max(...group.map((t) => t.toMs)));
+    const regs = await acceptedRegistrations(deps, items, Math.min(...group.map((t) => t.fromMs)), Math.max(...group.map((t) => t.toMs)));
     for (const t of group) counts = addCounts(counts, await judgeWindow(deps, { ...t, detectGaps, registrations: regs }, data));
   }
   return counts;
@@ -81,11 +82,56 @@ export async function runCheck(deps: CheckDeps, job: CheckJob): Promise<ScanCoun
       }),
   );
   if (targets.length === 0) return emptyCounts();
-  const counts = await judgeTargets(deps, job.mn, targets, items, false);
+  let counts = await judgeTargets(deps, job.mn, targets, items, false);
+  counts = addCounts(counts, await lateGaps(deps, job.mn, targets, items));
   const fromMs = Math.min(...targets.map((t) => t.fromMs));
   const toMs = Math.max(...targets.map((t) => t.toMs));
   const gapsClosed = await verifyGaps(deps, job.mn, (g) => g.kind === job.kind && g.periodStart < toMs && g.periodEnd > fromMs, 'reading arrived');
   return { ...counts, gapsClosed };
+}
+
+/** Where the due scan of an item starts or has got to: its watermark, or (before the first scan) the look-back. */
+async function scanFrom(deps: CheckDeps, item: CheckItem, cadence: Cadence, dueEnd: number): Promise<number> {
+  return (await deps.state.watermark(watermarkKey(item, cadence))) ?? dueEnd - deps.settings.initialLookbackMs;
+}
+
+/** The latest collector reading of the item before `beforeMs`, looking back at most the look-back. */
+async function previousReading(deps: CheckDeps, item: CheckItem, cadence: Cadence, beforeMs: number, floorMs: number): Promise<number | undefined> {
+  // A day of periods first (the usual case: the collector uploaded shortly before), then the rest of the look-back.
+  const near = Math.max(floorMs, beforeMs - 24 * cadence.periodMs);
+  for (const [from, to] of [[near, beforeMs], [floorMs, near]] as const) {
+    if (from >= to) continue;
+    const rows = (await deps.readings.read(item.mn, cadence.kind, from, to, item.factor)).filter((r) => !r.manual);
+    const last = rows[rows.length - 1];
+    if (last) return last.timeMs;
+  }
+  return undefined;
+}
+
+/**
+ * Late readings (back-dated history, re-pulled or replayed data) check their own periods: the part of the job's
+ * window behind the due scan (which never looks back there again) and the periods back to the collector's previous
+ * reading of the item (at most the look-back, never before the validity window), independent of the watermark.
+ */
+async function lateGaps(deps: CheckDeps, mn: string, targets: readonly Target[], items: readonly CheckItem[]): Promise<ScanCounts> {
+  const now = deps.clock.now();
+  let gapsCreated = 0;
+  for (const t of targets) {
+    const dueEnd = periodStartOf(now - deps.settings.gapGraceMs, t.cadence.periodMs, t.item.timeZone);
+    const scanned = await scanFrom(deps, t.item, t.cadence, dueEnd);
+    const hi = Math.min(t.toMs, scanned, dueEnd);
+    if (t.fromMs >= hi) continue;
+    const floor = t.fromMs - deps.settings.initialLookbackMs;
+    const previous = await previousReading(deps, t.item, t.cadence, t.fromMs, Math.max(floor, t.item.startMs ?? floor));
+    const start = t.item.startMs !== undefined && t.item.startMs >= floor ? t.item.startMs : t.fromMs;
+    const lo = previous === undefined ? start : previous + t.cadence.periodMs;
+    const window = clipToValidity(t.item, Math.min(lo, t.fromMs), hi);
+    if (window.fromMs >= window.toMs) continue;
+    const rows = await deps.readings.read(mn, t.cadence.kind, window.fromMs, window.toMs, t.item.factor);
+    const registrations = await acceptedRegistrations(deps, items, window.fromMs, window.toMs);
+    gapsCreated += await judgeGapsOnly(deps, { item: t.item, cadence: t.cadence, ...window, registrations }, rows);
+  }
+  return { gapsCreated, gapsClosed: 0, anomaliesCreated: 0 };
 }
 
 function watermarkKey(item: CheckItem, cadence: Cadence): string {
@@ -102,9 +148,8 @@ export async function detectDue(deps: CheckDeps, mn: string): Promise<ScanCounts
     for (const cadence of item.cadences) {
       const dueEnd = periodStartOf(now - deps.settings.gapGraceMs, cadence.periodMs, item.timeZone);
       const key = watermarkKey(item, cadence);
-      const mark = (await deps.state.watermark(key)) ?? dueEnd - deps.settings.initialLookbackMs;
-      const fromMs = Math.max(mark, item.startMs ?? -Infinity);
-      const toMs = Math.min(dueEnd, item.endMs ?? Infinity);
+      // The first scan starts at the validity window's start (binding / startAt), at most the look-back ago.
+      const { fromMs, toMs } = clipToValidity(item, await scanFrom(deps, item, cadence, dueEnd), dueEnd);
       if (fromMs < toMs) targets.push({ item, cadence, fromMs, toMs });
       advances.push([key, dueEnd]);
     }

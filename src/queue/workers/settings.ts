@@ -1,13 +1,17 @@
 /**
- * Tuning of the checks pipeline, with defaults. Not environment variables yet: config.ts (the lead's) would map
- * HJ212_CHECK_* keys onto this; until then the worker role takes overrides from its caller.
+ * Tuning of the checks pipeline. The knobs operators set are environment variables (src/config.ts `checks`, the
+ * README's configuration table) and are given to the worker role from there; the rest are code defaults below.
  */
 
 /** Every knob of the checks, gap scans, history re-pulls and rollups. */
 export interface CheckSettings {
   /** A period is missing once it ended this long ago without a reading (uploads come shortly after the period). */
   gapGraceMs: number;
-  /** The first scan of an item without a watermark looks back this far (bounded by the item's start). */
+  /**
+   * The first scan of an item without a watermark starts at its validity window but looks back at most this far;
+   * late readings check the periods back to the previous reading within the same bound (HJ212_GAP_LOOKBACK_DAYS,
+   * no code default: config.ts has it).
+   */
   initialLookbackMs: number;
   /** Default number of identical consecutive values that is an anomaly (the item may not say). */
   constantPeriods: number;
@@ -37,9 +41,9 @@ export interface CheckSettings {
   concurrency: number;
 }
 
-export const DEFAULT_CHECK_SETTINGS: Readonly<CheckSettings> = Object.freeze({
+/** Code defaults of every knob except the look-back, which only the configuration sets. */
+export const DEFAULT_CHECK_SETTINGS: Readonly<Omit<CheckSettings, 'initialLookbackMs'>> = Object.freeze({
   gapGraceMs: 20 * 60_000,
-  initialLookbackMs: 7 * 86_400_000,
   constantPeriods: 6,
   averageTolerance: 0.05,
   couTolerance: 0.05,
