@@ -47,14 +47,17 @@ export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly status: number;
   readonly detail?: string;
+  /** Field problems (location, JSON pointer, message) of a 4xx answer, as APP_ERR_VALIDATION lists them. */
+  readonly errors?: ReadonlyArray<{ location: string; path: string; message: string }>;
 
-  constructor(code: AppErrorCode, detail?: string, options?: { cause?: unknown }) {
+  constructor(code: AppErrorCode, detail?: string, options?: { cause?: unknown; errors?: ReadonlyArray<{ location: string; path: string; message: string }> }) {
     const def = APP_ERRORS[code];
     super(detail === undefined ? def.message : `${def.message}: ${detail}`, options);
     this.name = 'AppError';
     this.code = code;
     this.status = def.status;
     this.detail = detail;
+    if (options?.errors) this.errors = options.errors;
   }
 }
 

@@ -47,7 +47,7 @@ function codeOfStatus(status: number): AppErrorCode {
 }
 
 function toProblem(err: FastifyError | Error, instance: string): Problem {
-  if (err instanceof AppError) return problemOf(err.code, { detail: err.detail, instance });
+  if (err instanceof AppError) return problemOf(err.code, { detail: err.detail, instance, ...(err.errors ? { errors: [...err.errors] } : {}) });
   if (hasZodFastifySchemaValidationErrors(err)) {
     const location = err.validationContext ?? 'body';
     const errors = err.validation.map((v) => ({ location, path: v.instancePath || '/', message: v.message ?? 'invalid' }));

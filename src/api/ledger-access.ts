@@ -1,12 +1,14 @@
 /**
  * Helpers every ledger route shares: the calling token as a ledger actor, the enterprise scope of a listing, and the
  * translation of the checks pipeline's LedgerError into the API's AppError codes (no new codes: a wrong state is a
- * 409 conflict with the entry's state in `detail`).
+ * 409 conflict with the entry's state in `detail`; values outside the measuring range are a 400 validation problem
+ * with their field paths).
  */
 import type { FastifyRequest } from 'fastify';
 import type { TokenRecord } from '../domain/catalog.js';
 import { LedgerError, type ActorRef, type LedgerEntry, type LedgerErrorCode } from '../domain/ledgers.js';
 import { AppError, type AppErrorCode } from '../errors.js';
+import { OutOfRangeError } from '../queue/workers/backfill.js';
 import { assertEnterpriseAccess, principalOf } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import type { LedgerApiDeps } from './ledger-deps.js';
@@ -24,6 +26,9 @@ export async function ledgerAction<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (err) {
+    if (err instanceof OutOfRangeError) {
+      throw new AppError('APP_ERR_VALIDATION', err.message, { cause: err, errors: err.problems.map((p) => ({ location: 'body', ...p })) });
+    }
     if (err instanceof LedgerError) throw new AppError(CODES[err.code], err.message, { cause: err });
     throw err;
   }

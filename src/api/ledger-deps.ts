@@ -12,6 +12,10 @@ export interface LedgerApiDeps {
   items: ItemSource;
   rollups: RollupStore;
   clock: Clock;
+  /** Grace of a due period (HJ212_CHECK_GAP_GRACE_S), for monthly rows computed on read. */
+  gapGraceMs: number;
+  /** Anomaly rule settings applied to back-filled values (HJ212_CHECK_CONSTANT_PERIODS). */
+  rules?: { constantPeriods?: number };
   /** Enqueue an on-demand rollup of a month (`YYYY-MM`) for the workers; resolves with the job id. */
   requestRollup(month: string): Promise<string>;
 }

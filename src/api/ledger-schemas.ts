@@ -112,14 +112,28 @@ export const reviewBody = z.object({
   comment: text(2000),
 });
 
-export const backfillBody = z.object({
-  mn: z.string().min(1).max(64),
-  factor: z.string().min(1).max(16),
-  kind: z.enum(VALUE_KINDS).default('hour'),
-  periodStart: isoDateTime.describe('start of the period the values are for (DataTime)'),
-  values: valuesSchema.refine((v) => Object.keys(v).length > 0, 'at least one value').describe('e.g. { "avg": 12.5 }'),
-  reason: text(2000),
-});
+const someValues = valuesSchema.refine((v) => Object.keys(v).length > 0, 'at least one value');
+
+export const backfillBody = z
+  .object({
+    mn: z.string().min(1).max(64),
+    kind: z.enum(VALUE_KINDS).default('hour'),
+    periodStart: isoDateTime.describe('start of the period the values are for (DataTime)'),
+    factor: z.string().min(1).max(16).optional().describe('one factor: with `values`'),
+    values: someValues.optional().describe('e.g. { "avg": 12.5 }'),
+    factors: z
+      .array(z.object({ factor: z.string().min(1).max(16), values: someValues }))
+      .min(1)
+      .optional()
+      .describe('several factors of the period in one entry (instead of factor + values); all are stored or none'),
+    reason: text(2000),
+  })
+  .refine((b) => (b.factors === undefined) === (b.factor !== undefined && b.values !== undefined) && (b.factors === undefined || (b.factor === undefined && b.values === undefined)), {
+    message: 'give either factor and values, or factors',
+  });
+
+/** Answer of a several-factor back-fill: one entry per factor, in the order given. */
+export const backfillBatchSchema = z.object({ items: z.array(backfillSchema) }).meta({ id: 'BackfillBatch' });
 
 export const registrationBody = z.object({
   siteId: z.string().min(1).max(64),

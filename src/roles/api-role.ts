@@ -44,6 +44,8 @@ export async function startApiRole(config: Config, logger: Logger, metrics: Metr
     items: createCatalogItemSource(registry, catalog),
     rollups: createRedisRollupStore(redis, prefix),
     clock: systemClock,
+    gapGraceMs: config.checks.gapGraceMs,
+    rules: { constantPeriods: config.checks.constantPeriods },
     requestRollup: (month) => rollupTrigger.request(month),
   };
   const app = await buildApi(

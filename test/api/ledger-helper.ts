@@ -56,6 +56,7 @@ export async function buildLedgerApi(now: number): Promise<LedgerTestApi> {
     items,
     rollups: createRedisRollupStore(api.redis, api.prefix),
     clock: { now: () => now },
+    gapGraceMs: 0,
     requestRollup: (month) => trigger.request(month),
   };
   const app = await buildApi({ ...api.deps, ledgers }, { bodyLimit: 64 * 1024, timeZone: 'Asia/Shanghai' });

@@ -2,18 +2,20 @@
  * Manual back-fill (数据录入): an enterprise enters the values of a missing period with a reason. They are stored in
  * InfluxDB with data flag S and tag source=manual, beside the collector's series and never over it (a period holding
  * a collector reading is 409); the gap, if any, becomes back-filled. A regulator accepts or rejects (the point is
- * then marked rejected and the gap is open again).
+ * then marked rejected and the gap is open again). Values outside the items' measuring ranges are refused; several
+ * factors of one period can be entered in one call (all stored or none).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { BACKFILL_STATES } from '../../domain/ledgers.js';
 import { AppError } from '../../errors.js';
-import { submitBackfill } from '../../queue/workers/backfill.js';
+import { submitBackfills } from '../../queue/workers/backfill.js';
 import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
 import { ledgerAction, ledgerActorOf, ledgerDepsOf, loadEntry } from '../ledger-access.js';
 import { LEDGER_ROLES, listEntries, reviewEntry } from '../ledger-handlers.js';
-import { backfillBody, backfillSchema, entryParams, listQueryOf, pageOf, reviewBody } from '../ledger-schemas.js';
+import { backfillBatchSchema, backfillBody, backfillSchema, entryParams, listQueryOf, pageOf, reviewBody } from '../ledger-schemas.js';
 import { backfillView } from '../ledger-views.js';
 import { errorResponses } from '../schemas.js';
 
@@ -43,16 +45,25 @@ export const backfillRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     '/backfills',
     {
       config: { roles: LEDGER_ROLES.act },
-      schema: { tags, summary: '数据录入: enter the values of a missing period of your collector', body: backfillBody, response: { 201: backfillSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: '数据录入: enter the values of a missing period of your collector, one factor (factor + values) or several (factors)',
+        body: backfillBody,
+        response: { 201: z.union([backfillSchema, backfillBatchSchema]).describe('the entry (factor + values) or { items } (factors)'), ...errorResponses },
+      },
     },
     async (req, reply) => {
-      const { periodStart, ...input } = req.body;
+      const { periodStart, factor, values, factors, ...input } = req.body;
       const device = await deps.registry.get(input.mn);
       if (!device) throw new AppError('APP_ERR_NOT_FOUND', `collector ${input.mn}`);
       assertEnterpriseAccess(principalOf(req), device.enterpriseId);
-      const entry = await ledgerAction(() => submitBackfill(ledgers, { ...input, periodStart: Date.parse(periodStart) }, ledgerActorOf(req)));
-      await recordChange(deps, req, { action: 'create', entity: { type: 'backfill', id: entry.id }, after: entry });
-      return reply.code(201).send(backfillView(entry, timeZone));
+      const single = factors === undefined;
+      const list = factors ?? [{ factor: factor ?? '', values: values ?? {} }];
+      const paths = single ? ['/values'] : list.map((_, i) => `/factors/${i}/values`);
+      const entries = await ledgerAction(() => submitBackfills(ledgers, { ...input, periodStart: Date.parse(periodStart), factors: list }, ledgerActorOf(req), paths));
+      for (const entry of entries) await recordChange(deps, req, { action: 'create', entity: { type: 'backfill', id: entry.id }, after: entry });
+      const views = entries.map((e) => backfillView(e, timeZone));
+      return reply.code(201).send(single ? (views[0] as z.infer<typeof backfillSchema>) : { items: views });
     },
   );
 

@@ -12,6 +12,7 @@ import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
 import { assertKnownFactor } from '../factors.js';
+import { toCode2017 } from '../../../protocol/index.js';
 import { errorResponses, idParams, isoDateTime, itemSchema, nonEmpty, text, uploadSchema } from '../schemas.js';
 
 const settable = {
@@ -60,18 +61,26 @@ function checkItem(item: MonitoringItem): void {
   }
 }
 
-/** Two enabled items of one factor at one point must not be in force at the same time. */
+/** One factor under both editions' codes (2005 `011` and 2017 `w01018` are COD): compared by its 2017 code. */
+function sameFactor(a: string, b: string): boolean {
+  return a === b || (toCode2017(a) ?? a) === (toCode2017(b) ?? b);
+}
+
+/** Two enabled items of one factor (whichever edition's code names it) at one point must not be in force at the same time. */
 function assertNoOverlap(item: MonitoringItem, siblings: readonly MonitoringItem[]): void {
   if (!item.enabled) return;
   const clash = siblings.find(
     (o) =>
       o.id !== item.id &&
       o.enabled &&
-      o.factor === item.factor &&
+      sameFactor(o.factor, item.factor) &&
       millis(o.startAt, -Infinity) < millis(item.endAt, Infinity) &&
       millis(item.startAt, -Infinity) < millis(o.endAt, Infinity),
   );
-  if (clash) throw new AppError('APP_ERR_CONFLICT', `item ${clash.id} monitors ${item.factor} at this point in an overlapping period`);
+  if (clash) {
+    const as = clash.factor === item.factor ? '' : ` (as ${clash.factor}, the ${toCode2017(clash.factor) === clash.factor ? '2017' : '2005'} code of the same factor)`;
+    throw new AppError('APP_ERR_CONFLICT', `item ${clash.id} monitors ${item.factor}${as} at this point in an overlapping period`);
+  }
 }
 
 function applyPatch(before: MonitoringItem, patch: z.infer<typeof patchBody>): MonitoringItem {

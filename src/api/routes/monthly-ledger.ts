@@ -1,13 +1,16 @@
 /**
  * Monthly operation ledger (运行台账): per site / point / item / data kind and local month, expected vs received
  * periods, gaps and anomalies by state, registration coverage, upload and publication rates, as JSON or CSV. Rows
- * are computed by the workers' rollup (daily at HJ212_ROLLUP_AT, and on demand through POST /monthly-ledger/rollup).
+ * are computed by the workers' rollup (daily at HJ212_ROLLUP_AT, and on demand through POST /monthly-ledger/rollup);
+ * when no rollup holds the rows asked for, they are computed on read (`computed: "on-read"`) and not stored.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { MonthlyRow } from '../../domain/ledgers.js';
 import { VALUE_KINDS } from '../../domain/readings.js';
-import { monthlyCsv } from '../../queue/workers/monthly-rollup.js';
+import type { Device } from '../../domain/device.js';
+import { computeMonth, monthlyCsv } from '../../queue/workers/monthly-rollup.js';
+import { compareRows } from '../../storage/ledger-query.js';
 import { principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
 import { ledgerDepsOf, scopedEnterprise } from '../ledger-access.js';
@@ -52,6 +55,16 @@ const ledgerQuery = z.object({
 
 type Filter = Partial<Pick<MonthlyRow, 'enterpriseId' | 'siteId' | 'pointId' | 'mn' | 'factor'>>;
 
+/** A collector whose rows the filter may want (factor is not a device field). */
+function matchesDevice(d: Device, filter: Filter): boolean {
+  return (
+    (filter.enterpriseId === undefined || d.enterpriseId === filter.enterpriseId) &&
+    (filter.siteId === undefined || d.siteId === filter.siteId) &&
+    (filter.pointId === undefined || d.pointId === filter.pointId) &&
+    (filter.mn === undefined || d.mn === filter.mn)
+  );
+}
+
 function matches(row: MonthlyRow, filter: Filter): boolean {
   return (Object.entries(filter) as Array<[keyof Filter, string | undefined]>).every(([key, value]) => value === undefined || row[key] === value);
 }
@@ -68,19 +81,46 @@ export const monthlyLedgerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (a
         tags,
         summary: '运行台账 of a month per site / point / item / kind, as JSON or CSV',
         querystring: ledgerQuery,
-        response: { 200: { content: { 'application/json': { schema: z.object({ month: z.string(), rows: z.array(rowSchema) }) }, 'text/csv': { schema: z.string() } } }, ...errorResponses },
+        response: {
+          200: {
+            content: {
+              'application/json': {
+                schema: z.object({
+                  month: z.string(),
+                  computed: z.enum(['rollup', 'on-read']).describe('rollup: the stored rows of the last rollup; on-read: no rollup had these rows, computed for this answer'),
+                  computedAt: z.string().describe('when the rows were computed (the rollup time, or now)'),
+                  rows: z.array(rowSchema),
+                }),
+              },
+              'text/csv': { schema: z.string() },
+            },
+          },
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {
       const { month: m, format, enterpriseId, ...rest } = req.query;
       const filter: Filter = { ...rest, enterpriseId: scopedEnterprise(principalOf(req), enterpriseId) };
-      const rows = (await ledgers.rollups.get(m)).filter((r) => matches(r, filter));
+      let rows = (await ledgers.rollups.get(m)).filter((r) => matches(r, filter));
+      const computed: 'rollup' | 'on-read' = rows.length > 0 ? 'rollup' : 'on-read';
+      if (rows.length === 0) {
+        // No rollup (yet) for these rows: compute them now for the collectors the filter names, without storing.
+        const devices = (await deps.registry.list()).filter((d) => d.pointId !== undefined && matchesDevice(d, filter));
+        const deps2 = { items: ledgers.items, ledgers: ledgers.ledgers, readings: ledgers.readings, clock: ledgers.clock, settings: { gapGraceMs: ledgers.gapGraceMs } };
+        rows = (await computeMonth(deps2, m, devices.map((d) => d.mn))).filter((r) => matches(r, filter)).sort(compareRows);
+      }
+      const computedAt = formatInZone(rows.length > 0 ? Math.max(...rows.map((r) => r.computedAt)) : ledgers.clock.now(), timeZone);
       const csv = format === 'csv' || (format === undefined && /\btext\/csv\b/.test(req.headers.accept ?? ''));
       if (csv) {
         // A string with a non-JSON content type is sent as it is (not serialized).
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="monthly-ledger-${m}.csv"`).send(monthlyCsv(rows));
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="monthly-ledger-${m}.csv"`)
+          .header('x-ledger-computed', `${computed}; at=${computedAt}`)
+          .send(monthlyCsv(rows));
       }
-      return { month: m, rows: rows.map((r) => ({ ...r, computedAt: formatInZone(r.computedAt, timeZone) })) };
+      return { month: m, computed, computedAt, rows: rows.map((r) => ({ ...r, computedAt: formatInZone(r.computedAt, timeZone) })) };
     },
   );
 

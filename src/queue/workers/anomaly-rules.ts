@@ -67,7 +67,8 @@ function limitFindings(input: RuleInput, at: (rule: AnomalyRule, evidence: Evide
 function flagFindings(input: RuleInput, at: (rule: AnomalyRule, evidence: Evidence) => Finding): Finding[] {
   const { row } = input;
   const out: Finding[] = [];
-  if (row.flag !== undefined && row.flag !== 'N') {
+  // A back-fill carries flag S (manually entered) by definition: that alone is no anomaly.
+  if (row.flag !== undefined && row.flag !== 'N' && !(row.manual && row.flag === 'S')) {
     out.push(at('flag', { values: { flag: row.flag }, detail: `data flag ${row.flag}: ${(DATA_FLAGS as Record<string, string>)[row.flag] ?? 'not in the flag table'}` }));
   }
   // EFlag is instrument-defined (HJ212-2017 6.6.3 table 7); anything but empty or N is reported as sent.
@@ -151,9 +152,11 @@ function consistencyFindings(input: RuleInput, at: (rule: AnomalyRule, evidence:
   return out;
 }
 
-/** Every finding for one collector reading. Manual back-fills are judged by the regulator, not by these rules. */
+/**
+ * Every finding for one reading. Collector readings are judged by the check jobs; manual back-fills by the same rules
+ * when they are entered (src/queue/workers/backfill.ts), except that their flag S is expected.
+ */
 export function evaluateReading(input: RuleInput): Finding[] {
-  if (input.row.manual) return [];
   const periodStart = input.row.timeMs;
   const at = (rule: AnomalyRule, evidence: Evidence): Finding => ({ rule, periodStart, periodEnd: periodStart + input.periodMs, evidence });
   const findings = [...limitFindings(input, at), ...flagFindings(input, at), ...impossibleFindings(input, at), ...consistencyFindings(input, at)];

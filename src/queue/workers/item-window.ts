@@ -39,7 +39,12 @@ export function collectorRows(rows: readonly ReadingRow[], factor: string): Read
   return rows.filter((r) => r.factor === factor && !r.manual);
 }
 
-async function recordFindings(deps: CheckDeps, job: WindowJob, findings: Finding[]): Promise<number> {
+/** Anomaly entries for findings outside accepted registrations; a constant run already recorded grows. */
+export async function recordFindings(
+  deps: Pick<CheckDeps, 'ledgers' | 'clock'>,
+  job: Pick<WindowJob, 'item' | 'registrations'> & { cadence: Pick<Cadence, 'kind'> },
+  findings: readonly Finding[],
+): Promise<number> {
   let created = 0;
   const now = deps.clock.now();
   for (const f of findings) {

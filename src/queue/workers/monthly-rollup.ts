@@ -23,7 +23,7 @@ function rate(hits: number, of: number): number {
   return of === 0 ? 100 : Math.round((hits / of) * 1000) / 10;
 }
 
-async function periodCounts(deps: RollupDeps, item: CheckItem, cadence: Cadence, starts: readonly number[]): Promise<Pick<MonthlyRow, 'expected' | 'received' | 'backFilled' | 'coveredByRegistration' | 'uploadRate' | 'publicationRate'>> {
+async function periodCounts(deps: Omit<RollupDeps, 'rollups'>, item: CheckItem, cadence: Cadence, starts: readonly number[]): Promise<Pick<MonthlyRow, 'expected' | 'received' | 'backFilled' | 'coveredByRegistration' | 'uploadRate' | 'publicationRate'>> {
   const first = starts[0];
   const last = starts[starts.length - 1];
   if (first === undefined || last === undefined) return { expected: 0, received: 0, backFilled: 0, coveredByRegistration: 0, uploadRate: 100, publicationRate: 100 };
@@ -46,7 +46,7 @@ async function periodCounts(deps: RollupDeps, item: CheckItem, cadence: Cadence,
   };
 }
 
-async function ledgerCounts(deps: RollupDeps, item: CheckItem, cadence: Cadence, fromMs: number, toMs: number): Promise<Pick<MonthlyRow, 'gaps' | 'anomalies'>> {
+async function ledgerCounts(deps: Omit<RollupDeps, 'rollups'>, item: CheckItem, cadence: Cadence, fromMs: number, toMs: number): Promise<Pick<MonthlyRow, 'gaps' | 'anomalies'>> {
   const scope = { mn: item.mn, factor: item.factor, kind: cadence.kind, from: fromMs, to: toMs };
   const gaps = (await listAll(deps.ledgers, { type: 'gap', ...scope })).filter((g) => g.periodStart >= fromMs);
   const anomalies = (await listAll(deps.ledgers, { type: 'anomaly', ...scope })).filter((a) => a.periodStart >= fromMs);
@@ -59,7 +59,7 @@ async function ledgerCounts(deps: RollupDeps, item: CheckItem, cadence: Cadence,
 }
 
 /** The row of one item and cadence for a month; periods count once they are due (ended `gapGraceMs` ago). */
-export async function monthlyRow(deps: RollupDeps, item: CheckItem, cadence: Cadence, month: string): Promise<MonthlyRow> {
+export async function monthlyRow(deps: Omit<RollupDeps, 'rollups'>, item: CheckItem, cadence: Cadence, month: string): Promise<MonthlyRow> {
   const { startMs, endMs } = monthRange(month, item.timeZone);
   const dueEnd = periodStartOf(deps.clock.now() - deps.settings.gapGraceMs, cadence.periodMs, item.timeZone);
   const from = Math.max(startMs, item.startMs ?? -Infinity);
@@ -82,6 +82,13 @@ export async function monthlyRow(deps: RollupDeps, item: CheckItem, cadence: Cad
 
 /** Recompute and store the month's rows for every collector with items (or the given ones). */
 export async function rollupMonth(deps: RollupDeps, month: string, mns?: readonly string[]): Promise<MonthlyRow[]> {
+  const rows = await computeMonth(deps, month, mns);
+  await deps.rollups.put(month, rows);
+  return rows;
+}
+
+/** The month's rows for every collector with items (or the given ones), computed now and not stored. */
+export async function computeMonth(deps: Omit<RollupDeps, 'rollups'>, month: string, mns?: readonly string[]): Promise<MonthlyRow[]> {
   const rows: MonthlyRow[] = [];
   for (const mn of mns ?? (await deps.items.collectors())) {
     for (const item of await deps.items.itemsOf(mn)) {
@@ -90,7 +97,6 @@ export async function rollupMonth(deps: RollupDeps, month: string, mns?: readonl
       for (const cadence of item.cadences) rows.push(await monthlyRow(deps, item, cadence, month));
     }
   }
-  await deps.rollups.put(month, rows);
   return rows;
 }
 
