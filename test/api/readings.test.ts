@@ -53,7 +53,7 @@ t.test('hourly readings of one collector and factor, in the collector zone', asy
   const res = await page(`/readings?mn=${A}&factor=w01018&kind=hour&from=${from}&to=${to}`);
   tt.equal(res.timeZone, 'Asia/Shanghai');
   tt.equal(res.readings.length, 24);
-  tt.same(res.readings[0], { kind: 'hour', time: '2024-05-01T00:00:00+08:00', mn: A, factor: 'w01018', st: '32', invalid: false, avg: 10, min: 5, max: 20, cou: 0, flag: 'N', raw: 'Avg=10,Flag=N' });
+  tt.same(res.readings[0], { kind: 'hour', time: '2024-05-01T00:00:00+08:00', mn: A, factor: 'w01018', st: '32', invalid: false, source: 'collector', rejected: false, avg: 10, min: 5, max: 20, cou: 0, flag: 'N', raw: 'Avg=10,Flag=N' });
   tt.equal(res.readings[23]?.time, '2024-05-01T23:00:00+08:00');
   tt.notOk(res.nextCursor, 'one page');
   const utc = await page(`/readings?mn=${A}&factor=w01018&from=${from}&to=${to}&limit=1&tz=UTC`);
@@ -139,8 +139,8 @@ t.test('CSV: header, RFC 4180 quoting, spreadsheet formulas defused', async (tt)
   tt.match(res.headers['content-type'], /^text\/csv/);
   tt.match(res.headers['content-disposition'], /attachment; filename="readings-hour.csv"/);
   const rows = res.body.split('\r\n');
-  tt.equal(rows[0], 'time,mn,factor,st,rtd,min,avg,max,zs_rtd,zs_min,zs_avg,zs_max,cou,rs,rt,flag,eflag,sample_time,info,raw,invalid');
-  tt.equal(rows[1], `2024-04-30T16:00:00+00:00,${B},w01018,32,,,99,,,,,,,,,D,,,'=cmd|' /C calc'!A0,"Avg=99,Flag=D",false`);
+  tt.equal(rows[0], 'time,mn,factor,st,rtd,min,avg,max,zs_rtd,zs_min,zs_avg,zs_max,cou,rs,rt,flag,eflag,sample_time,info,raw,invalid,source,rejected');
+  tt.equal(rows[1], `2024-04-30T16:00:00+00:00,${B},w01018,32,,,99,,,,,,,,,D,,,'=cmd|' /C calc'!A0,"Avg=99,Flag=D",false,collector,false`);
   tt.equal(rows[2], '', 'ends with CRLF');
   const limited = await api.call(api.token.reader, { url: `/readings?mn=${A}&from=${from}&to=${to}&format=csv&limit=3` });
   tt.equal(limited.body.split('\r\n').length, 5, 'header, 3 rows, final empty line');
@@ -188,7 +188,7 @@ t.test('every value kind: minute, day and five-minute data are served like hourl
   for (const [i, kind] of kinds.entries()) {
     const res = await page(`/readings?mn=${B}&kind=${kind}&from=${from}&to=${to}`, api.token.regulator);
     tt.equal(res.kind, kind);
-    tt.same(res.readings, [{ kind, time: '2024-04-30T23:00:00+00:00', mn: B, factor: 'w01018', st: '32', invalid: false, avg: i + 1, flag: 'N', raw: `Avg=${i + 1},Flag=N` }], kind);
+    tt.same(res.readings, [{ kind, time: '2024-04-30T23:00:00+00:00', mn: B, factor: 'w01018', st: '32', invalid: false, source: 'collector', rejected: false, avg: i + 1, flag: 'N', raw: `Avg=${i + 1},Flag=N` }], kind);
   }
   const latest = body<{ readings: Array<{ kind: string; avg?: number }> }>(await api.call(api.token.reader, { url: `/collectors/${B}/latest?kind=five_minute,day` }));
   tt.same(latest.readings.map((r) => [r.kind, r.avg]).sort(), [['day', 2], ['five_minute', 3]]);

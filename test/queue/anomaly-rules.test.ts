@@ -77,6 +77,8 @@ t.test('hour average against its minute averages, Cou against the sum of the min
   t.same(rules(input(row(T0, { avg: 20 }), { sub: { rows: minutes.slice(0, 30), periodMs: MINUTE } })), [], 'averages are not compared below the coverage');
 });
 
-t.test('manual back-fills are not judged by the rules', async (t) => {
-  t.same(rules(input(row(T0, { avg: 1000 }, { manual: true, flag: 'S' }))), []);
+t.test('manual back-fills go through the same rules; their flag S alone is no anomaly', async (t) => {
+  t.same(rules(input(row(T0, { avg: 1000 }, { manual: true, flag: 'S' }))), ['out-of-range', 'over-standard']);
+  t.same(rules(input(row(T0, { avg: 50 }, { manual: true, flag: 'S' }))), []);
+  t.same(rules(input(row(T0, { avg: 50 }, { flag: 'S' }))), ['flag'], 'a collector sending S is still reported');
 });

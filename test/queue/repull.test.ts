@@ -12,6 +12,7 @@ interface Harness {
   sent: DeviceCommand[];
   later: Array<[string, ...unknown[]]>;
   online: { value: boolean };
+  logs: Array<[string, Record<string, unknown>, string]>;
 }
 
 async function harness(items = [item()], hours = [0, 1, 2, 5, 6]): Promise<Harness> {
@@ -21,7 +22,9 @@ async function harness(items = [item()], hours = [0, 1, 2, 5, 6]): Promise<Harne
   const sent: DeviceCommand[] = [];
   const later: Array<[string, ...unknown[]]> = [];
   const online = { value: true };
+  const logs: Harness['logs'] = [];
   const repull: RepullDeps = {
+    logger: { info: (fields: object, msg?: string) => void logs.push(['info', fields as Record<string, unknown>, msg ?? '']), debug: (fields: object, msg?: string) => void logs.push(['debug', fields as Record<string, unknown>, msg ?? '']) } as RepullDeps['logger'],
     ledgers: check.ledgers,
     tracker: createMemoryRepullTracker(check.clock),
     commands: {
@@ -41,7 +44,7 @@ async function harness(items = [item()], hours = [0, 1, 2, 5, 6]): Promise<Harne
       rescan: async (...args) => void later.push(['rescan', ...args]),
     },
   };
-  return { check, repull, sent, later, online };
+  return { check, repull, sent, later, online, logs };
 }
 
 const gapAt = async (h: Harness, hour: number): Promise<GapEntry> => (await h.check.ledgers.get(`gap:MN1:w01018:hour:${T0 + hour * HOUR}`)) as GapEntry;
@@ -128,12 +131,22 @@ t.test('attempts stop at the maximum', async (t) => {
   t.equal((await gapAt(h, 4)).attempts.length, h.check.settings.repullMaxAttempts);
 });
 
-t.test('offline collectors and manual items are not asked', async (t) => {
+t.test('offline collectors and manual items are not asked; an offline try is recorded once per run', async (t) => {
   const h = await harness();
   h.online.value = false;
   t.equal(await requestHistory(h.repull, 'MN1'), 'offline');
   t.equal((await gapAt(h, 3)).state, 'open');
-  t.same((await gapAt(h, 3)).attempts, []);
+  const first = (await gapAt(h, 3)).attempts;
+  t.match(first, [{ cn: '2061', outcome: 'offline', at: h.check.clock.now() }], 'the gap shows why nothing was asked');
+  t.same(h.sent, []);
+  t.match(h.logs, [['info', { mn: 'MN1', cn: '2061', gaps: 2 }, 'history re-pull not sent: collector offline']], 'logged once');
+  h.check.clock.set(h.check.clock.now() + 600_000);
+  t.equal(await requestHistory(h.repull, 'MN1'), 'offline');
+  t.match((await gapAt(h, 3)).attempts, [{ outcome: 'offline', at: h.check.clock.now() }], 'still offline: the same attempt, a later time');
+  t.same(h.logs.map((l) => l[0]), ['info', 'debug'], 'repeats only at debug');
+  h.online.value = true;
+  t.equal(await requestHistory(h.repull, 'MN1'), 'sent', 'offline tries do not count against the maximum');
+  t.same((await gapAt(h, 3)).attempts.map((a) => a.outcome), ['offline', 'sent']);
   const manual = await harness([item({ mode: 'manual' })]);
   t.equal(await requestHistory(manual.repull, 'MN1'), 'nothing');
   t.same(manual.sent, []);
