@@ -137,12 +137,14 @@ t.test('offline collectors and manual items are not asked; an offline try is rec
   t.equal(await requestHistory(h.repull, 'MN1'), 'offline');
   t.equal((await gapAt(h, 3)).state, 'open');
   const first = (await gapAt(h, 3)).attempts;
-  t.match(first, [{ cn: '2061', outcome: 'offline', at: h.check.clock.now() }], 'the gap shows why nothing was asked');
+  t.match(first, [{ cn: '2061', outcome: 'offline', at: h.check.clock.now(), beginMs: T0 + 3 * HOUR }], 'the gap shows why nothing was asked');
+  t.match((await gapAt(h, 7)).attempts, [{ outcome: 'offline' }], 'every gap due for a request, not only the first run');
   t.same(h.sent, []);
-  t.match(h.logs, [['info', { mn: 'MN1', cn: '2061', gaps: 2 }, 'history re-pull not sent: collector offline']], 'logged once');
-  h.check.clock.set(h.check.clock.now() + 600_000);
+  t.match(h.logs, [['info', { mn: 'MN1', gaps: 3 }, 'history re-pull not sent: collector offline']], 'one line for the collector');
+  const seen = h.check.clock.now();
+  h.check.clock.set(seen + 600_000);
   t.equal(await requestHistory(h.repull, 'MN1'), 'offline');
-  t.match((await gapAt(h, 3)).attempts, [{ outcome: 'offline', at: h.check.clock.now() }], 'still offline: the same attempt, a later time');
+  t.match((await gapAt(h, 3)).attempts, [{ outcome: 'offline', at: seen }], 'still offline: nothing written again');
   t.same(h.logs.map((l) => l[0]), ['info', 'debug'], 'repeats only at debug');
   h.online.value = true;
   t.equal(await requestHistory(h.repull, 'MN1'), 'sent', 'offline tries do not count against the maximum');

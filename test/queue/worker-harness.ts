@@ -8,6 +8,7 @@ import { encodeFrame, execReply, formatDataTime, requestReply, uploadPacket, typ
 import type { Clock } from '../../src/domain/clock.js';
 import { newDevice } from '../../src/domain/device-defaults.js';
 import type { MonitoringItem } from '../../src/domain/catalog.js';
+import type { Device } from '../../src/domain/device.js';
 import type { LedgerEntry, LedgerStore } from '../../src/domain/ledgers.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
@@ -33,7 +34,8 @@ export interface Harness {
   ledgers: LedgerStore;
   clock: Clock & { set(ms: number): void };
   startWorker(settings?: Partial<CheckSettings>): Promise<WorkerRole>;
-  addCollector(mn: string, item: Partial<MonitoringItem>): Promise<void>;
+  /** One enterprise / site / point / COD hour item for the collector; `device` overrides registry fields (e.g. boundAt). */
+  addCollector(mn: string, item: Partial<MonitoringItem>, device?: Partial<Device>): Promise<void>;
   /** Resolves once every job id has completed on queue `checks` since the harness started (fails on a failed job). */
   checksDone(ids: readonly string[]): Promise<void>;
   /** Same for queue `rollup`. */
@@ -79,13 +81,13 @@ export async function startHarness(now: number): Promise<Harness> {
       workers.push(role);
       return role;
     },
-    async addCollector(mn, item) {
+    async addCollector(mn, item, device = {}) {
       const ids = { enterpriseId: `ent-${mn}`, siteId: `site-${mn}`, pointId: `point-${mn}` };
       await catalog.putEnterprise({ id: ids.enterpriseId, name: `Enterprise ${mn}`, ...record });
       await catalog.putSite({ id: ids.siteId, enterpriseId: ids.enterpriseId, name: 'Site', ...record });
       await catalog.putPoint({ id: ids.pointId, enterpriseId: ids.enterpriseId, siteId: ids.siteId, name: 'Outfall', st: '32', ...record });
       await catalog.putItem({ id: `item-${mn}`, ...ids, factor: 'w01018', mode: 'automatic', uploads: [{ kind: 'hour', periodSeconds: 3600 }], ...record, ...item });
-      await gw.registry.put({ ...newDevice({ mn, password: PW }), ...ids });
+      await gw.registry.put({ ...newDevice({ mn, password: PW }), ...ids, ...device });
     },
     checksDone: (ids) => done(checks.completed, ids),
     rollupsDone: (ids) => done(rollups.completed, ids),

@@ -53,26 +53,24 @@ function eligible(gap: GapEntry, now: number, settings: CheckSettings): boolean 
 }
 
 /**
- * The collector was offline when its gaps were due for a request: an `offline` attempt on each gap of the range (one
- * per run of offline tries: a repeated one only moves its time), so the gap shows why nothing was asked.
+ * The collector was offline when its gaps were due for a request: an `offline` attempt on each of them, once per
+ * offline spell (a gap whose last attempt is already `offline` is left as it is, so repeated scans write nothing).
  */
-async function recordOffline(deps: RepullDeps, mn: string, range: { kind: CheckKind; gaps: GapEntry[]; beginMs: number; endMs: number }, cn: string, qn: string): Promise<void> {
+async function recordOffline(deps: RepullDeps, mn: string, gaps: readonly GapEntry[], qn: string): Promise<void> {
   const now = deps.clock.now();
-  const attempt: RepullAttempt = { qn, cn, beginMs: range.beginMs, endMs: range.endMs, at: now, outcome: 'offline' };
-  let first = false;
-  for (const gap of range.gaps) {
-    await deps.ledgers.update<GapEntry>(gap.id, (cur) => {
-      if (cur.state !== 'open') return undefined;
-      const last = cur.attempts.at(-1);
-      if (last?.outcome !== 'offline') first = true;
-      const attempts = last?.outcome === 'offline' ? [...cur.attempts.slice(0, -1), { ...attempt, qn: last.qn }] : [...cur.attempts, attempt];
-      return { ...cur, attempts, updatedAt: now };
-    });
+  let recorded = 0;
+  for (const gap of gaps) {
+    const cn = HISTORY_CN[gap.kind];
+    if (cn === undefined || gap.attempts.at(-1)?.outcome === 'offline') continue;
+    const attempt: RepullAttempt = { qn, cn, beginMs: gap.periodStart, endMs: gap.periodStart, at: now, outcome: 'offline' };
+    const updated = await deps.ledgers.update<GapEntry>(gap.id, (cur) =>
+      cur.state === 'open' && cur.attempts.at(-1)?.outcome !== 'offline' ? { ...cur, attempts: [...cur.attempts, attempt], updatedAt: now } : undefined,
+    );
+    if (updated) recorded++;
   }
-  // One line per collector when it is first found offline for a range; repeats (every scan) only at debug.
-  const fields = { mn, cn, gaps: range.gaps.length, begin: new Date(range.beginMs).toISOString(), end: new Date(range.endMs).toISOString() };
-  if (first) deps.logger?.info(fields, 'history re-pull not sent: collector offline');
-  else deps.logger?.debug(fields, 'history re-pull not sent: collector still offline');
+  // One line per collector and offline spell, however many gaps (the per-gap detail is on the gaps).
+  if (recorded > 0) deps.logger?.info({ mn, gaps: recorded }, 'history re-pull not sent: collector offline');
+  else deps.logger?.debug({ mn, gaps: gaps.length }, 'history re-pull not sent: collector still offline');
 }
 
 async function repullableGaps(deps: RepullDeps, mn: string): Promise<GapEntry[]> {
@@ -111,8 +109,8 @@ export async function requestHistory(deps: RepullDeps, mn: string): Promise<Repu
   if (!range || !cn) return 'nothing';
   const timeZone = (await deps.items.itemsOf(mn)).find((i) => i.factor === range.gaps[0]?.factor)?.timeZone ?? 'UTC';
   if (!(await deps.sessions.get(mn))?.instanceId) {
-    // No QN was used on the wire: the attempt is named by the time it was tried.
-    await recordOffline(deps, mn, range, cn, formatQn(now, timeZone));
+    // Nothing went on the wire: the attempt is named by a QN of the time it was tried.
+    await recordOffline(deps, mn, due, formatQn(now, timeZone));
     return 'offline';
   }
   const request = await beginRequest(deps, { mn, cn, kind: range.kind, beginMs: range.beginMs, endMs: range.endMs, gapIds: range.gaps.map((g) => g.id) }, timeZone);
@@ -120,7 +118,7 @@ export async function requestHistory(deps: RepullDeps, mn: string): Promise<Repu
   const cp = { BeginTime: formatDataTime(range.beginMs, timeZone), EndTime: formatDataTime(range.endMs, timeZone) };
   if ((await deps.commands.send({ id: `repull:${mn}:${request.qn}`, mn, cn, qn: request.qn, cp })) === 'offline') {
     await deps.tracker.save({ ...request, state: 'failed' }, true);
-    await recordOffline(deps, mn, range, cn, request.qn);
+    await recordOffline(deps, mn, due, request.qn);
     return 'offline';
   }
   const attempt: RepullAttempt = { qn: request.qn, cn, beginMs: range.beginMs, endMs: range.endMs, at: now, outcome: 'sent' };
