@@ -2,7 +2,7 @@ import t from 'tap';
 import type { AnomalyEntry, GapEntry, RegistrationEntry } from '../../src/domain/ledgers.js';
 import { SYSTEM_ACTOR } from '../../src/queue/workers/entries.js';
 import { detectDue, runCheck, scanCollector } from '../../src/queue/workers/scan.js';
-import { HOUR, MINUTE, T0, item, memoryCheckDeps, row, type MemoryCheckDeps } from './fixtures.js';
+import { DAY, HOUR, MINUTE, T0, item, memoryCheckDeps, row, type MemoryCheckDeps } from './fixtures.js';
 
 async function gaps(deps: MemoryCheckDeps): Promise<GapEntry[]> {
   return (await deps.ledgers.list({ type: 'gap', limit: 1000 })).items;
@@ -123,4 +123,42 @@ t.test('scanCollector closes active gaps whose data arrived without a check job'
   const counts = await scanCollector(deps, 'MN1');
   t.equal(counts.gapsClosed, 2);
   t.same(await deps.ledgers.activeGapIds('MN1'), []);
+});
+
+t.test('late readings older than the look-back check their own periods, after the watermark moved past them', async (t) => {
+  // Monitoring since T0; the worker first scans 30 days later with a 7-day look-back, so day 1 is never scanned.
+  const deps = memoryCheckDeps([item()], T0 + 30 * DAY + 30 * MINUTE, { initialLookbackMs: 7 * DAY });
+  withHours(deps, [...Array(24 * 30).keys()].filter((x) => x >= 23 * 24));
+  await detectDue(deps, 'MN1');
+  t.same(hoursOf(await gaps(deps)), [], 'the scanned week is complete');
+  // Day 1 arrives now (a replay of stored history): hours 4-6 and 20 are missing.
+  const day1 = [...Array(24).keys()].filter((x) => ![4, 5, 6, 20].includes(x));
+  withHours(deps, day1);
+  for (const x of day1) await runCheck(deps, { mn: 'MN1', kind: 'hour', hourMs: T0 + x * HOUR });
+  t.same(hoursOf(await gaps(deps)), [4, 5, 6, 20], 'each run found by the check of the reading after it');
+  t.same(await runCheck(deps, { mn: 'MN1', kind: 'hour', hourMs: T0 + 7 * HOUR }), { gapsCreated: 0, gapsClosed: 0, anomaliesCreated: 0 }, 'idempotent');
+  // A lone reading long after the previous one checks its own periods only, not a whole look-back before it.
+  withHours(deps, [24 * 10]);
+  await runCheck(deps, { mn: 'MN1', kind: 'hour', hourMs: T0 + 10 * DAY });
+  t.same(hoursOf(await gaps(deps)), [4, 5, 6, 20]);
+});
+
+t.test('the first scan starts at the validity window (binding / startAt), not a look-back before now', async (t) => {
+  const deps = memoryCheckDeps([item({ startMs: T0 + 5 * DAY + 20 * HOUR })], T0 + 6 * DAY + 30 * MINUTE, { initialLookbackMs: 7 * DAY });
+  await detectDue(deps, 'MN1');
+  t.same(hoursOf(await gaps(deps)), [5 * 24 + 20, 5 * 24 + 21, 5 * 24 + 22, 5 * 24 + 23], 'four hours since the binding, not 7 days');
+});
+
+t.test('anomaly rules respect the validity window like gap detection', async (t) => {
+  // Valid [T0 + 5h, T0 + 10h): the flagged reading at exactly endAt and a constant run from T0 are outside.
+  const deps = memoryCheckDeps([item({ startMs: T0 + 5 * HOUR, endMs: T0 + 10 * HOUR, constantPeriods: 6 })], T0 + 12 * HOUR);
+  withHours(deps, [...Array(10).keys()], { avg: 7 });
+  deps.readings.add('MN1', 'hour', row(T0 + 10 * HOUR, { avg: 8 }, { flag: 'D' }));
+  for (let x = 0; x <= 10; x++) await runCheck(deps, { mn: 'MN1', kind: 'hour', hourMs: T0 + x * HOUR });
+  t.same((await deps.ledgers.list({ type: 'anomaly' })).items, [], 'no flag at endAt, no constant run counted before startAt (5 valid periods < 6)');
+  const longer = memoryCheckDeps([item({ startMs: T0 + 5 * HOUR, constantPeriods: 6 })], T0 + 12 * HOUR);
+  withHours(longer, [...Array(11).keys()], { avg: 7 });
+  await runCheck(longer, { mn: 'MN1', kind: 'hour', hourMs: T0 + 10 * HOUR });
+  const [constant] = (await longer.ledgers.list({ type: 'anomaly', rule: 'constant' })).items as AnomalyEntry[];
+  t.same([constant?.periodStart, constant?.evidence.periods], [T0 + 5 * HOUR, 6], 'the run starts at startAt');
 });
