@@ -80,6 +80,11 @@ export const envSchema = z.object({
    * a late reading checks the periods back to the previous reading within the same bound. Days.
    */
   HJ212_GAP_LOOKBACK_DAYS: positiveInt.max(3660).default(7),
+  /**
+   * `GET /monthly-ledger` computes rows on read (no rollup has them yet) for at most this many collectors; a wider
+   * request enqueues the rollup and answers `computed: "pending"` with its job id.
+   */
+  HJ212_LEDGER_ON_READ_MAX_COLLECTORS: positiveInt.max(100_000).default(50),
   /** Identical consecutive values that make a `constant` anomaly. */
   HJ212_CHECK_CONSTANT_PERIODS: positiveInt.default(6),
   /** A history request without 9012 this long has timed out, seconds. */
@@ -104,6 +109,8 @@ export interface Config {
     subpacketTimeoutMs: number;
   };
   http: { host: string; port: number; bodyLimit: number };
+  /** Monthly ledger rows computed on read for at most this many collectors (HJ212_LEDGER_ON_READ_MAX_COLLECTORS). */
+  ledgerOnReadMaxCollectors: number;
   influx: InfluxConfig;
   redis: { url: string; prefix: string };
   dedupeTtlS: number;
@@ -184,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       subpacketTimeoutMs: e.HJ212_SUBPACKET_TIMEOUT_MS,
     },
     http: { host: e.HJ212_HTTP_HOST, port: e.HJ212_HTTP_PORT, bodyLimit: e.HJ212_HTTP_BODY_LIMIT },
+    ledgerOnReadMaxCollectors: e.HJ212_LEDGER_ON_READ_MAX_COLLECTORS,
     influx,
     redis: { url: e.HJ212_REDIS_URL, prefix: e.HJ212_REDIS_PREFIX },
     dedupeTtlS: e.HJ212_DEDUPE_TTL_S,

@@ -43,5 +43,7 @@ t.test('checks pipeline settings: defaults and seconds from the environment', as
   const c = loadConfig({ HJ212_CHECK_SCAN_EVERY_S: '60', HJ212_CHECK_CONSTANT_PERIODS: '12', HJ212_REPULL_TIMEOUT_S: '90', HJ212_GAP_LOOKBACK_DAYS: '31' });
   t.match(c.checks, { scanEveryMs: 60_000, constantPeriods: 12, repullTimeoutMs: 90_000, initialLookbackMs: 31 * 86_400_000 });
   t.match((t.throws(() => loadConfig({ HJ212_GAP_LOOKBACK_DAYS: '0' })) as ConfigError).message, /HJ212_GAP_LOOKBACK_DAYS/);
+  t.equal(loadConfig({}).ledgerOnReadMaxCollectors, 50);
+  t.equal(loadConfig({ HJ212_LEDGER_ON_READ_MAX_COLLECTORS: '5' }).ledgerOnReadMaxCollectors, 5);
   t.match((t.throws(() => loadConfig({ HJ212_CHECK_CONSTANT_PERIODS: '0' })) as ConfigError).message, /HJ212_CHECK_CONSTANT_PERIODS/);
 });

@@ -12,6 +12,8 @@ export interface LedgerApiDeps {
   items: ItemSource;
   rollups: RollupStore;
   clock: Clock;
+  /** Monthly rows are computed on read for at most this many collectors (HJ212_LEDGER_ON_READ_MAX_COLLECTORS). */
+  onReadMaxCollectors?: number;
   /** Grace of a due period (HJ212_CHECK_GAP_GRACE_S), for monthly rows computed on read. */
   gapGraceMs: number;
   /** Anomaly rule settings applied to back-filled values (HJ212_CHECK_CONSTANT_PERIODS). */

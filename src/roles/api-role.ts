@@ -45,6 +45,7 @@ export async function startApiRole(config: Config, logger: Logger, metrics: Metr
     rollups: createRedisRollupStore(redis, prefix),
     clock: systemClock,
     gapGraceMs: config.checks.gapGraceMs,
+    onReadMaxCollectors: config.ledgerOnReadMaxCollectors,
     rules: { constantPeriods: config.checks.constantPeriods },
     requestRollup: (month) => rollupTrigger.request(month),
   };

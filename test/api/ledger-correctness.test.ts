@@ -99,6 +99,13 @@ t.test('the monthly ledger is computed on read until a rollup exists', async (tt
   tt.same([rolled.computed, rolled.rows.length], ['rollup', 2]);
   const csv = await h.call(token.reader, { url: '/monthly-ledger?month=2024-04&format=csv' });
   tt.match(csv.headers['x-ledger-computed'], /^on-read; at=/, 'CSV says how it was computed too');
+  // More collectors than HJ212_LEDGER_ON_READ_MAX_COLLECTORS: left to the workers' rollup, which is asked for.
+  h.ledgers.onReadMaxCollectors = 1;
+  const wide = body<{ computed: string; jobId?: string; rows: unknown[] }>(await h.call(token.regulator, { url: '/monthly-ledger?month=2024-03' }));
+  tt.same([wide.computed, wide.rows], ['pending', []]);
+  tt.same((await h.rollupQueue.getJob(wide.jobId ?? ''))?.data, { month: '2024-03' }, 'the rollup job was asked for');
+  tt.equal(body<{ computed: string }>(await h.call(token.regulator, { url: `/monthly-ledger?month=2024-03&mn=${MN_A}` })).computed, 'on-read', 'one collector is within the bound');
+  h.ledgers.onReadMaxCollectors = undefined;
 });
 
 t.test('one factor under its 2005 and 2017 codes is one item', async (tt) => {

@@ -53,6 +53,11 @@ const ledgerQuery = z.object({
   format: z.enum(['json', 'csv']).optional().describe('csv also chosen by Accept: text/csv'),
 });
 
+const COMPUTED = ['rollup', 'on-read', 'pending'] as const;
+type Computed = (typeof COMPUTED)[number];
+/** Collectors whose rows are computed on read when the deployment does not say (HJ212_LEDGER_ON_READ_MAX_COLLECTORS). */
+const DEFAULT_ON_READ_MAX = 50;
+
 type Filter = Partial<Pick<MonthlyRow, 'enterpriseId' | 'siteId' | 'pointId' | 'mn' | 'factor'>>;
 
 /** A collector whose rows the filter may want (factor is not a device field). */
@@ -87,8 +92,11 @@ export const monthlyLedgerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (a
               'application/json': {
                 schema: z.object({
                   month: z.string(),
-                  computed: z.enum(['rollup', 'on-read']).describe('rollup: the stored rows of the last rollup; on-read: no rollup had these rows, computed for this answer'),
+                  computed: z
+                    .enum(COMPUTED)
+                    .describe('rollup: the stored rows of the last rollup; on-read: no rollup had these rows, computed for this answer; pending: too many collectors to compute on read, a rollup was asked for (jobId): ask again when it ran'),
                   computedAt: z.string().describe('when the rows were computed (the rollup time, or now)'),
+                  jobId: z.string().optional().describe('the rollup job asked for (computed: pending)'),
                   rows: z.array(rowSchema),
                 }),
               },
@@ -103,12 +111,19 @@ export const monthlyLedgerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (a
       const { month: m, format, enterpriseId, ...rest } = req.query;
       const filter: Filter = { ...rest, enterpriseId: scopedEnterprise(principalOf(req), enterpriseId) };
       let rows = (await ledgers.rollups.get(m)).filter((r) => matches(r, filter));
-      const computed: 'rollup' | 'on-read' = rows.length > 0 ? 'rollup' : 'on-read';
+      let computed: Computed = rows.length > 0 ? 'rollup' : 'on-read';
+      let jobId: string | undefined;
       if (rows.length === 0) {
-        // No rollup (yet) for these rows: compute them now for the collectors the filter names, without storing.
+        // No rollup (yet) for these rows: compute them now for the collectors the filter names, without storing;
+        // more collectors than the bound are left to the workers' rollup, asked for here.
         const devices = (await deps.registry.list()).filter((d) => d.pointId !== undefined && matchesDevice(d, filter));
-        const deps2 = { items: ledgers.items, ledgers: ledgers.ledgers, readings: ledgers.readings, clock: ledgers.clock, settings: { gapGraceMs: ledgers.gapGraceMs } };
-        rows = (await computeMonth(deps2, m, devices.map((d) => d.mn))).filter((r) => matches(r, filter)).sort(compareRows);
+        if (devices.length > (ledgers.onReadMaxCollectors ?? DEFAULT_ON_READ_MAX)) {
+          computed = 'pending';
+          jobId = await ledgers.requestRollup(m);
+        } else {
+          const deps2 = { items: ledgers.items, ledgers: ledgers.ledgers, readings: ledgers.readings, clock: ledgers.clock, settings: { gapGraceMs: ledgers.gapGraceMs } };
+          rows = (await computeMonth(deps2, m, devices.map((d) => d.mn))).filter((r) => matches(r, filter)).sort(compareRows);
+        }
       }
       const computedAt = formatInZone(rows.length > 0 ? Math.max(...rows.map((r) => r.computedAt)) : ledgers.clock.now(), timeZone);
       const csv = format === 'csv' || (format === undefined && /\btext\/csv\b/.test(req.headers.accept ?? ''));
@@ -117,10 +132,10 @@ export const monthlyLedgerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (a
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="monthly-ledger-${m}.csv"`)
-          .header('x-ledger-computed', `${computed}; at=${computedAt}`)
+          .header('x-ledger-computed', `${computed}; at=${computedAt}${jobId === undefined ? '' : `; job=${jobId}`}`)
           .send(monthlyCsv(rows));
       }
-      return { month: m, computed, computedAt, rows: rows.map((r) => ({ ...r, computedAt: formatInZone(r.computedAt, timeZone) })) };
+      return { month: m, computed, computedAt, jobId, rows: rows.map((r) => ({ ...r, computedAt: formatInZone(r.computedAt, timeZone) })) };
     },
   );
 
