@@ -113,21 +113,29 @@ t.test('one factor under its 2005 and 2017 codes is one item', async (tt) => {
   tt.match(body(res), { status: 409, code: 'APP_ERR_CONFLICT', detail: `item item-${MN_A} monitors 011 (as w01018, the 2017 code of the same factor) at this point in an overlapping period` });
   const later = await h.call(token.ops, { method: 'POST', url: `/points/point-${MN_B}/items`, payload: { factor: '011', mode: 'automatic', uploads: [{ kind: 'hour', periodSeconds: 3600 }], endAt: new Date(D).toISOString() } });
   tt.equal(later.statusCode, 201, 'a period before the existing item is fine');
+  // A registration naming the 2005 code covers the gaps of the item named by the 2017 code.
+  const cod = (await h.ledgers.items.itemsOf(MN_A)).find((i) => i.factor === 'w01018');
+  if (cod) await h.ledgers.ledgers.create(newGap(cod, { kind: 'hour', periodMs: HOUR }, D + 14 * HOUR, NOW));
+  const reg = await h.call(h.entA, { method: 'POST', url: '/registrations', payload: { siteId: `site-${MN_A}`, pointId: `point-${MN_A}`, factor: '011', periodStart: iso(14), periodEnd: iso(15), reason: 'maintenance' } });
+  tt.equal(reg.statusCode, 201);
+  await h.call(token.regulator, { method: 'POST', url: `/registrations/${body<{ id: string }>(reg).id}/review`, payload: { decision: 'accepted', comment: 'ok' } });
+  tt.match(body(await h.call(token.ops, { url: `/gaps/gap:${MN_A}:w01018:hour:${D + 14 * HOUR}` })), { state: 'covered-by-registration' });
 });
 
 t.test('one review vocabulary: accepted / rejected for every ledger; the old word approved still understood', async (tt) => {
   const base = { siteId: `site-${MN_A}`, pointId: `point-${MN_A}`, factor: 'w01018', reason: 'maintenance' };
   const reg = body<{ id: string }>(await h.call(h.entA, { method: 'POST', url: '/registrations', payload: { ...base, periodStart: iso(20), periodEnd: iso(21) } }));
   tt.match(body(await h.call(token.regulator, { method: 'POST', url: `/registrations/${reg.id}/review`, payload: { decision: 'approved', comment: 'old client' } })), { state: 'accepted', review: { decision: 'accepted' } });
-  const listed = body<{ items: Array<{ id: string }> }>(await h.call(token.reader, { url: '/registrations?state=accepted' })).items;
+  const window = `&from=${encodeURIComponent(iso(20))}&to=${encodeURIComponent(iso(21))}`;
+  const listed = body<{ items: Array<{ id: string }> }>(await h.call(token.reader, { url: `/registrations?state=accepted${window}` })).items;
   tt.same(listed.map((r) => r.id), [reg.id]);
-  tt.same(body<{ items: Array<{ id: string }> }>(await h.call(token.reader, { url: '/registrations?state=approved' })).items.map((r) => r.id), [reg.id], 'state=approved is the same filter');
+  tt.same(body<{ items: Array<{ id: string }> }>(await h.call(token.reader, { url: `/registrations?state=approved${window}` })).items.map((r) => r.id), [reg.id], 'state=approved is the same filter');
   // A registration stored by an older version (state approved) reads as accepted.
   const legacy = { ...(await h.ledgers.ledgers.get(reg.id)), id: 'registration:legacy', state: 'approved' };
   await h.api.redis.set(`${h.api.prefix}ledger:e:registration:legacy`, JSON.stringify(legacy));
   await h.api.redis.zadd(`${h.api.prefix}ledger:idx:registration:site:site-${MN_A}`, D + 22 * HOUR, 'registration:legacy');
   tt.match(body(await h.call(token.reader, { url: '/registrations/registration:legacy' })), { state: 'accepted' });
-  tt.equal(body<{ total: number }>(await h.call(token.reader, { url: `/registrations?siteId=site-${MN_A}&state=accepted` })).total, 2);
+  tt.equal(body<{ total: number }>(await h.call(token.reader, { url: `/registrations?siteId=site-${MN_A}&state=accepted&from=${encodeURIComponent(iso(20))}` })).total, 2);
 });
 
 t.test("a collector's binding time: set when bound to a point, kept while the point stays, gone when unbound", async (tt) => {

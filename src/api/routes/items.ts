@@ -13,6 +13,7 @@ import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
 import { assertKnownFactor } from '../factors.js';
 import { toCode2017 } from '../../../protocol/index.js';
+import { sameFactor } from '../../queue/workers/entries.js';
 import { errorResponses, idParams, isoDateTime, itemSchema, nonEmpty, text, uploadSchema } from '../schemas.js';
 
 const settable = {
@@ -59,11 +60,6 @@ function checkItem(item: MonitoringItem): void {
   for (const [name, lower, upper] of pairs) {
     if (lower !== undefined && upper !== undefined && lower >= upper) throw new AppError('APP_ERR_INVALID_RANGE', `${name}: lower must be below upper`);
   }
-}
-
-/** One factor under both editions' codes (2005 `011` and 2017 `w01018` are COD): compared by its 2017 code. */
-function sameFactor(a: string, b: string): boolean {
-  return a === b || (toCode2017(a) ?? a) === (toCode2017(b) ?? b);
 }
 
 /** Two enabled items of one factor (whichever edition's code names it) at one point must not be in force at the same time. */

@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { LEGACY_REGISTRATION_ACCEPTED, REGISTRATION_STATES } from '../../domain/ledgers.js';
 import { AppError } from '../../errors.js';
+import { sameFactor } from '../../queue/workers/entries.js';
 import { register } from '../../queue/workers/registrations.js';
 import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
@@ -25,7 +26,7 @@ async function enterpriseOfScope(deps: ApiDeps, scope: { siteId: string; pointId
     if (!point) throw new AppError('APP_ERR_NOT_FOUND', `point ${scope.pointId}`);
     if (point.siteId !== site.id) throw new AppError('APP_ERR_BAD_REQUEST', `point ${point.id} is not at site ${site.id}`);
     const { factor } = scope;
-    if (factor !== undefined && !(await deps.catalog.listItems(point.id)).some((i) => i.factor === factor)) {
+    if (factor !== undefined && !(await deps.catalog.listItems(point.id)).some((i) => sameFactor(i.factor, factor))) {
       throw new AppError('APP_ERR_NOT_FOUND', `point ${point.id} has no item ${factor}`);
     }
   }

@@ -1,4 +1,5 @@
 /** Building ledger entries: deterministic ids, state transitions with their audit trail, registration coverage. */
+import { toCode2017 } from '../../../protocol/index.js';
 import type { ActorRef, AnomalyEntry, AnomalyRule, Cadence, CheckItem, CheckKind, EntryBase, Evidence, GapEntry, LedgerEntry, RegistrationEntry } from '../../domain/ledgers.js';
 
 /** The worker's own actions are recorded as this actor. */
@@ -76,13 +77,18 @@ export function transition<T extends LedgerEntry>(entry: T, to: T['state'], by: 
   return { ...entry, state: to, updatedAt: now, history: [...entry.history, change] };
 }
 
+/** One factor under either edition's code: 2005 `011` and 2017 `w01018` are both COD (compared by the 2017 code). */
+export function sameFactor(a: string, b: string): boolean {
+  return a === b || (toCode2017(a) ?? a) === (toCode2017(b) ?? b);
+}
+
 /** True when an accepted registration covers the item's period [start, end) (any overlap). */
 export function covers(reg: RegistrationEntry, item: Pick<CheckItem, 'siteId' | 'pointId' | 'factor'>, start: number, end: number): boolean {
   return (
     reg.state === 'accepted' &&
     reg.siteId === item.siteId &&
     (reg.pointId === undefined || reg.pointId === item.pointId) &&
-    (reg.factor === undefined || reg.factor === item.factor) &&
+    (reg.factor === undefined || sameFactor(reg.factor, item.factor ?? '')) &&
     reg.periodStart < end &&
     reg.periodEnd > start
   );
