@@ -124,7 +124,7 @@ async function lateGaps(deps: CheckDeps, mn: string, targets: readonly Target[],
     const floor = t.fromMs - deps.settings.initialLookbackMs;
     const previous = await previousReading(deps, t.item, t.cadence, t.fromMs, Math.max(floor, t.item.startMs ?? floor));
     const start = t.item.startMs !== undefined && t.item.startMs >= floor ? t.item.startMs : t.fromMs;
-    const lo = previous === undefined ? start : previous + t.cadence.periodMs;
+    const lo = previous === undefined ? start : periodStartOf(previous, t.cadence.periodMs, t.item.timeZone) + t.cadence.periodMs;
     const window = clipToValidity(t.item, Math.min(lo, t.fromMs), hi);
     if (window.fromMs >= window.toMs) continue;
     const rows = await deps.readings.read(mn, t.cadence.kind, window.fromMs, window.toMs, t.item.factor);
