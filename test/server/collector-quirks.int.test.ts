@@ -4,6 +4,7 @@
  * `JLYP01_AIR01_0001`, frames ending CR CR LF (Windows logs), suffixes in an order of the collector's own. Devices
  * are registered through the API, as an operator would.
  */
+import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { crc16, crcToHex, encodeFrame, uploadPacket, type Packet, type ReadingInput } from '../../protocol/index.js';
 import { body, buildTestApi } from '../api/helper.js';
@@ -39,10 +40,10 @@ function quirky(p: Packet, offset: number, trailer = '\r\n'): Buffer {
   return Buffer.from(`##${String(data.length + offset).padStart(4, '0')}${data}${crcToHex(crc16(Buffer.from(data, 'latin1')))}${trailer}`, 'latin1');
 }
 
-async function readings(mn: string): Promise<Array<Record<string, unknown>>> {
-  const from = encodeURIComponent('2024-03-15T00:00:00+08:00');
-  const to = encodeURIComponent('2024-03-16T00:00:00+08:00');
-  const res = await api.call(api.token.reader, { url: `/readings?mn=${encodeURIComponent(mn)}&kind=hour&from=${from}&to=${to}` });
+async function readings(mn: string, kind = 'hour', day = '2024-03-15'): Promise<Array<Record<string, unknown>>> {
+  const from = encodeURIComponent(`${day}T00:00:00+08:00`);
+  const to = encodeURIComponent(`${day}T23:59:59+08:00`);
+  const res = await api.call(api.token.reader, { url: `/readings?mn=${encodeURIComponent(mn)}&kind=${kind}&from=${from}&to=${to}&limit=1000` });
   if (res.statusCode !== 200) throw new Error(`readings: ${res.statusCode} ${res.body}`);
   return body<{ readings: Array<Record<string, unknown>> }>(res).readings;
 }
@@ -144,6 +145,18 @@ t.test('frames ending CR CR LF (a capture logged on Windows) are acked', async (
   c.send(Buffer.concat(frames.map((p) => quirky(p, 0, '\r\r\n'))));
   for (const p of frames) await c.next((r) => r.cn === '9014' && r.qn === p.qn);
   t.strictSame((await readings(mn)).map((r) => r.avg), [30.5, 31.5, 32.5]);
+});
+
+t.test('the Windows-logged capture (fixtures/captures) replayed: 53 of 53 frames acked and stored', async (t) => {
+  await register({ mn: '33010600000001W00000011A', password: '123456' });
+  const c = await connectCollector(gw.port);
+  t.teardown(() => c.close());
+  c.send(readFileSync(new URL('../../../fixtures/captures/windows-crcrlf.bin', import.meta.url)));
+  const acked = new Set<string>();
+  while (acked.size < 53) acked.add((await c.next((r) => r.cn === '9014')).qn ?? '');
+  t.equal(acked.size, 53);
+  const stored = await readings('33010600000001W00000011A', 'minute', '2024-03-14');
+  t.equal(stored.length, 53 * 2, 'two factors per frame');
 });
 
 t.test('raw keeps the suffixes in wire order', async (t) => {
