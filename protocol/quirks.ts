@@ -1,7 +1,7 @@
 /**
  * Per-collector deviations from the frame rules that real collectors show and an operator may accept on purpose:
- * how the length field relates to the data segment, and which characters an MN may hold (docs/protocol.md, frame
- * and header sections; HJ212-2017 6.1: the length field counts the data segment's bytes; 6.3.2 table 5: MN).
+ * how the length field relates to the data segment, and which characters an MN may hold (HJ212-2017 6.1: the length
+ * field counts the data segment's bytes; 6.3.2 table 5: the MN). Lenient parsing only; strict mode never applies them.
  */
 
 /**
