@@ -70,6 +70,7 @@ export class FrameHandler {
     const { packet } = parsed;
     const admission = admit(parsed, device, { device: ctx.device, password: ctx.lastPassword });
     if (!admission.ok) return this.reject(ctx, raw, receivedAt, parsed, admission.verdict, admission.qnRtn, admission.unknownMn === true);
+    for (const w of parsed.warnings) this.deps.metrics.frameWarnings.inc({ code: w.code });
     ctx.crc = parsed.crc;
     ctx.encoding = admission.device.profile.encoding;
     if (ctx.device?.mn !== admission.device.mn) this.sessions.bind(admission.device.mn, ctx, receivedAt);

@@ -157,6 +157,8 @@ t.test('the Windows-logged capture (fixtures/captures) replayed: 53 of 53 frames
   t.equal(acked.size, 53);
   const stored = await readings('33010600000001W00000011A', 'minute', '2024-03-14');
   t.equal(stored.length, 53 * 2, 'two factors per frame');
+  const warned = (await gw.metrics.frameWarnings.get()).values.find((v) => v.labels.code === 'HJ_WARN_TRAILER_CRCRLF');
+  t.equal(warned?.value, 53 + 3, 'counted in hj212_frame_warnings_total{code}, with the 3 frames before');
 });
 
 t.test('raw keeps the suffixes in wire order', async (t) => {
