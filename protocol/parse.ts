@@ -54,7 +54,9 @@ export function parseFrame(frame: Uint8Array, opts: ParseOptions = {}): ParseRes
     if (c < 0x30 || c > 0x39) return fail('HJ_ERR_LENGTH', 2, 'length field is not 4 decimal digits');
     n = n * 10 + c - 0x30;
   }
-  if (n > max) return fail('HJ_ERR_TOO_LONG', 2, `${n} > ${max}`);
+  // A length policy other than exact may explain a length field over the maximum: the data segment is checked below.
+  const policy = strict ? 'exact' : (opts.lengthPolicy ?? 'exact');
+  if (n > max && policy === 'exact') return fail('HJ_ERR_TOO_LONG', 2, `${n} > ${max}`);
   const endsCrlf = frame[len - 2] === CR && frame[len - 1] === LF;
   const warnings: Warning[] = [];
   // CRC + CR LF, or CRC + CR CR LF when the frame went through a Windows log (lenient, with a warning).
@@ -73,15 +75,13 @@ export function parseFrame(frame: Uint8Array, opts: ParseOptions = {}): ParseRes
     let explained = true;
     if ((opts.allowCharLength ?? true) && countChars(frame, HEAD, crcAt, encoding) === n) {
       warnings.push({ code: 'HJ_WARN_LENGTH_CHARS', message: `length field ${n} counts characters, not bytes` });
-    } else if (lengthPolicyAccepts(opts.lengthPolicy ?? 'exact', offset) && crcVerifies(frame, crcAt, accepted(opts, strict))) {
+    } else if (lengthPolicyAccepts(policy, offset) && crcVerifies(frame, crcAt, accepted(opts, strict))) {
       lengthOffset = offset;
       warnings.push({ code: 'HJ_WARN_LENGTH_POLICY', message: `length field ${n}, data segment ${crcAt - HEAD} bytes` });
     } else explained = false;
-    if (explained) {
-      dataEnd = crcAt;
-      if (dataEnd - HEAD > max) return fail('HJ_ERR_TOO_LONG', 2, `${dataEnd - HEAD} bytes > ${max}`);
-    }
+    if (explained) dataEnd = crcAt;
   }
+  if (dataEnd - HEAD > max) return fail('HJ_ERR_TOO_LONG', 2, `${dataEnd - HEAD} bytes > ${max}`);
   if (len !== dataEnd + tail || !endsCrlf) {
     if (len !== dataEnd + tail && endsCrlf && len >= 10) return fail('HJ_ERR_LENGTH', 2, `length field ${n}, frame ${len} bytes`);
     return fail('HJ_ERR_TRAILER', Math.min(dataEnd + 4, len));

@@ -68,6 +68,11 @@ t.test('length field = len + 6 (a widely copied Python client)', async (t) => {
   const long = `QN=20240315103000123;ST=22;CN=2011;PW=1;MN=${MN};Flag=5;CP=&&i11001-Info=${'x'.repeat(120)}&&`;
   t.equal(verdict(frame(long, -50), { lengthPolicy: 'offset:-50', maxDataLength: 100 }), 'HJ_ERR_TOO_LONG', 'real length over the maximum');
   t.equal(verdict(frame(long, 6), { lengthPolicy: 'offset:6', maxDataLength: 100 }), 'HJ_ERR_TOO_LONG');
+  const full = seg();
+  const atMax = { maxDataLength: Buffer.byteLength(full) };
+  t.equal(verdict(frame(full, 6), { ...atMax, lengthPolicy: 'offset:6' }), 'ok HJ_WARN_LENGTH_POLICY 6', 'a full-size segment: the length field may exceed the maximum');
+  t.equal(verdict(frame(full, 6), atMax), 'HJ_ERR_TOO_LONG', 'exact: over the maximum');
+  t.equal(verdict(frame(full, 6, '\r\n', 'ABCD'), { ...atMax, lengthPolicy: 'trust-crlf' }), 'HJ_ERR_TOO_LONG', 'unexplained: over the maximum');
 });
 
 t.test('CR CR LF trailer (captures logged on Windows)', async (t) => {
