@@ -10,9 +10,9 @@
  *
  * The first CR LF after the length field ends a candidate (a data segment never holds one). The length field is then
  * only checked, never used to look further: a frame whose length field lies is still cut at its CR LF, and delivered
- * when a tolerance explains it (characters instead of bytes, CR CR LF from a Windows log, or the `lengthPolicy`, the
- * last two only with a verifying CRC), else reported. A gateway does not know the device before the frame is parsed,
- * so it frames with the widest policy (`trust-crlf`) and lets the parser's `lengthOffset` decide per device.
+ * when a tolerance explains it (a length counting characters, or the `lengthPolicy`: both only with a verifying CRC;
+ * a CR CR LF trailer from a Windows log), else reported. A gateway does not know the device before the frame is
+ * parsed, so it frames with the widest policy (`trust-crlf`) and lets the parser's `lengthOffset` decide per device.
  */
 import { HJ_ERRORS, type HjErrorCode } from './errors.js';
 import { matchCrcValue, parseCrcHex } from './crc.js';
