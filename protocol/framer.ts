@@ -124,6 +124,8 @@ class NetFramer implements Framer {
   private crFrom = 0;
   private crAt = -1;
   private readonly maxFrame: number;
+  /** Longest candidate searched for its CR LF: a maximum frame, plus one byte for a CR CR LF trailer. */
+  private readonly maxSpan: number;
   private readonly minCapacity: number;
   private readonly onFrame: FramerOptions['onFrame'];
   private readonly onError: NonNullable<FramerOptions['onError']>;
@@ -142,6 +144,7 @@ class NetFramer implements Framer {
     this.allowCharLength = opts.allowCharLength ?? true;
     this.encoding = opts.encoding ?? 'utf-8';
     this.allowCrCrLf = opts.allowCrCrLf ?? true;
+    this.maxSpan = this.maxFrame + (this.allowCrCrLf ? 1 : 0);
     this.lengthPolicy = opts.lengthPolicy ?? 'exact';
   }
 
@@ -256,7 +259,7 @@ class NetFramer implements Framer {
     if (n + OVERHEAD > this.maxFrame) return this.fail(d, pos, pos + HEAD, 'HJ_ERR_TOO_LONG', `length ${n}`);
     const cr = this.findCrlf(d, pos);
     if (cr === PENDING) return final ? this.fail(d, pos, end, 'HJ_ERR_TRAILER', 'input ends inside the frame') : false;
-    if (cr === NONE) return this.fail(d, pos, pos + this.maxFrame, 'HJ_ERR_TRAILER', 'no CR LF within the maximum frame');
+    if (cr === NONE) return this.fail(d, pos, pos + this.maxSpan, 'HJ_ERR_TRAILER', 'no CR LF within the maximum frame');
     const stop = cr + 2;
     if (stop === pos + n + OVERHEAD) return this.emit(d, pos, stop, false);
     // Where the CRC starts: 4 digits before CR LF, or before CR CR LF (a Windows log added a CR).
@@ -287,7 +290,7 @@ class NetFramer implements Framer {
    * with a wrong length is rejected as soon as its CR LF arrives instead of waiting for `length` bytes.
    */
   private findCrlf(d: Uint8Array, pos: number): number {
-    const limit = Math.min(d.length, pos + this.maxFrame - 1);
+    const limit = Math.min(d.length, pos + this.maxSpan - 1);
     let from = pos + Math.max(HEAD, this.scanned);
     while (from < limit) {
       const c = this.findCr(d, from);
@@ -300,7 +303,7 @@ class NetFramer implements Framer {
       from = c + 1;
     }
     this.scanned = limit - pos;
-    return limit === pos + this.maxFrame - 1 ? NONE : PENDING;
+    return limit === pos + this.maxSpan - 1 ? NONE : PENDING;
   }
 
   private findCr(d: Uint8Array, from: number): number {

@@ -131,7 +131,8 @@ t.test('accounting and memory bound', async (t) => {
       for (const chunk of cutAt(bytes, cuts)) {
         framer.push(chunk);
         pushed += chunk.length;
-        if (framer.buffered >= max + 12) return false;
+        // Less than one maximum frame: 12 bytes around the data segment, 13 with a CR CR LF trailer.
+        if (framer.buffered >= max + 13) return false;
         if (framer.discarded + delivered + framer.buffered !== pushed) return false;
       }
       framer.end();
@@ -140,4 +141,12 @@ t.test('accounting and memory bound', async (t) => {
     RUNS,
   );
   t.pass('pushed = discarded + delivered + buffered; buffered < one maximum frame');
+  fc.assert(
+    fc.property(stream, fc.array(fc.nat(2000), { maxLength: 30 }), fc.integer({ min: 0, max: 300 }), (bytes, cuts, max) => {
+      const framer = createFramer({ maxDataLength: max, allowCrCrLf: false, onFrame: () => undefined });
+      return cutAt(bytes, cuts).every((chunk) => (framer.push(chunk), framer.buffered < max + 12));
+    }),
+    RUNS,
+  );
+  t.pass('without CR CR LF: buffered < one standard maximum frame');
 });

@@ -138,4 +138,10 @@ t.test('framer: CR CR LF trailers', async (t) => {
   const chars = enc(`##${String([...zh].length).padStart(4, '0')}${zh}${crcToHex(crc16(enc(zh)))}\r\r\n`);
   t.strictSame(collect([chars]).metas, [{ charLength: true, offset: 0, crCrLf: true }], 'with a length counting characters');
   t.strictSame(collect([enc('##0000\r\r\n')]).errors.map((e) => e.code), ['HJ_ERR_LENGTH'], 'no room for a CRC before CR CR LF');
+  // A sub-packet cut at the maximum, logged on Windows: one byte longer than the longest standard frame.
+  const full = frame(seg(), 0, '\r\r\n');
+  const atMax = { maxDataLength: full.length - 13 };
+  t.strictSame(collect(bytewise(full), atMax).metas, [{ charLength: false, offset: 0, crCrLf: true }], 'a maximum-size frame');
+  const off = collect(bytewise(full), { ...atMax, allowCrCrLf: false });
+  t.strictSame([off.frames.length, off.errors.map((e) => e.code)], [0, ['HJ_ERR_TRAILER']], 'off: no CR LF within the maximum frame');
 });
