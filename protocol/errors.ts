@@ -8,22 +8,25 @@ export const HJ_ERRORS = {
   HJ_ERR_CP_SYNTAX: 'CP is not CP=&&...&& or holds a pair without =',
   HJ_ERR_FIELD: 'duplicate or missing field, or a non-number in a numeric field',
   HJ_ERR_QN: 'QN is not a 17-digit date-time',
-  HJ_ERR_MN: 'MN missing, not alphanumeric, or of a length not allowed',
+  HJ_ERR_MN: 'MN missing, not alphanumeric (or of the extended alphabet when allowed), or of a length not allowed',
 } as const;
 
 export type HjErrorCode = keyof typeof HJ_ERRORS;
 
 /**
  * Warning codes: non-conformities real collectors show, reported on an ok result in lenient mode (SPEC 1, 3, 5).
- * Strict mode turns those about CRC variant, character lengths, MN length and numbers into errors.
+ * Strict mode turns those about CRC variant, lengths, trailer, MN length and alphabet and numbers into errors.
  */
 export const HJ_WARNINGS = {
   HJ_WARN_CRC_VARIANT: 'the CRC is the Modbus or byte-swapped Modbus variant',
   HJ_WARN_CRC_LOWERCASE: 'the CRC is written in lower-case hex',
   HJ_WARN_LENGTH_CHARS: 'the length field counts characters instead of bytes',
+  HJ_WARN_LENGTH_POLICY: 'the length field disagrees with the data segment; accepted by the length policy',
+  HJ_WARN_TRAILER_CRCRLF: 'the frame ends with CR CR LF (a capture logged on Windows)',
   HJ_WARN_NO_QN: 'no QN',
   HJ_WARN_NO_FLAG: 'no Flag: read as 2005',
   HJ_WARN_MN_LENGTH: 'MN not 14/24 characters, or longer than 24',
+  HJ_WARN_MN_CHARSET: 'MN holds _ or - (accepted with the extended MN alphabet)',
   HJ_WARN_NOT_NUMBER: 'a numeric field holds a non-number (kept verbatim, reading invalid)',
   HJ_WARN_UNKNOWN_ST: 'ST missing or not in the system-code table',
   HJ_WARN_UNKNOWN_CN: "CN not defined by the frame's edition",

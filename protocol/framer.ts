@@ -7,9 +7,16 @@
  * On a bad candidate it drops one byte and rescans for the next `##` (the corpus resync rule), counting every byte
  * not delivered in a frame as discarded. It never throws on input and holds at most one maximum-size frame (plus the
  * chunk being pushed).
+ *
+ * The first CR LF after the length field ends a candidate (a data segment never holds one). The length field is then
+ * only checked, never used to look further: a frame whose length field lies is still cut at its CR LF, and delivered
+ * when a tolerance explains it (a length counting characters, or the `lengthPolicy`: both only with a verifying CRC;
+ * a CR CR LF trailer from a Windows log), else reported. A gateway does not know the device before the frame is
+ * parsed, so it frames with the widest policy (`trust-crlf`) and lets the parser's `lengthOffset` decide per device.
  */
 import { HJ_ERRORS, type HjErrorCode } from './errors.js';
 import { matchCrcValue, parseCrcHex } from './crc.js';
+import { lengthPolicyAccepts, type LengthPolicy } from './quirks.js';
 import { countChars } from './text.js';
 import type { TextEncoding } from './types.js';
 
@@ -19,6 +26,10 @@ export interface FrameMeta {
   charLength: boolean;
   /** Offset of the frame's first byte in the whole stream. */
   offset: number;
+  /** Present (true) when the frame ends CRC + CR CR LF (`allowCrCrLf`). */
+  crCrLf?: true;
+  /** Present when `lengthPolicy` accepted a length field that disagrees: length field minus data bytes. */
+  lengthOffset?: number;
 }
 
 /** A bad candidate frame: `##` found, but what follows is not a frame. */
@@ -48,6 +59,13 @@ export interface FramerOptions {
   allowCharLength?: boolean;
   /** Encoding used to count characters for `allowCharLength`. Default 'utf-8'. */
   encoding?: TextEncoding;
+  /** Deliver a frame ending CRC + CR CR LF (captures logged on Windows); the parser warns or rejects. Default true. */
+  allowCrCrLf?: boolean;
+  /**
+   * Deliver a frame whose length field this policy explains (see {@link LengthPolicy}) when its CRC verifies; the
+   * parser, given the device's policy, accepts or rejects it. Default 'exact'.
+   */
+  lengthPolicy?: LengthPolicy;
 }
 
 export interface Framer {
@@ -106,11 +124,15 @@ class NetFramer implements Framer {
   private crFrom = 0;
   private crAt = -1;
   private readonly maxFrame: number;
+  /** Longest candidate searched for its CR LF: a maximum frame, plus one byte for a CR CR LF trailer. */
+  private readonly maxSpan: number;
   private readonly minCapacity: number;
   private readonly onFrame: FramerOptions['onFrame'];
   private readonly onError: NonNullable<FramerOptions['onError']>;
   private readonly allowCharLength: boolean;
   private readonly encoding: TextEncoding;
+  private readonly allowCrCrLf: boolean;
+  private readonly lengthPolicy: LengthPolicy;
 
   constructor(opts: FramerOptions) {
     const max = opts.maxDataLength ?? 1024;
@@ -121,6 +143,9 @@ class NetFramer implements Framer {
     this.onError = opts.onError ?? (() => undefined);
     this.allowCharLength = opts.allowCharLength ?? true;
     this.encoding = opts.encoding ?? 'utf-8';
+    this.allowCrCrLf = opts.allowCrCrLf ?? true;
+    this.maxSpan = this.maxFrame + (this.allowCrCrLf ? 1 : 0);
+    this.lengthPolicy = opts.lengthPolicy ?? 'exact';
   }
 
   get discarded(): number {
@@ -234,19 +259,28 @@ class NetFramer implements Framer {
     if (n + OVERHEAD > this.maxFrame) return this.fail(d, pos, pos + HEAD, 'HJ_ERR_TOO_LONG', `length ${n}`);
     const cr = this.findCrlf(d, pos);
     if (cr === PENDING) return final ? this.fail(d, pos, end, 'HJ_ERR_TRAILER', 'input ends inside the frame') : false;
-    if (cr === NONE) return this.fail(d, pos, pos + this.maxFrame, 'HJ_ERR_TRAILER', 'no CR LF within the maximum frame');
+    if (cr === NONE) return this.fail(d, pos, pos + this.maxSpan, 'HJ_ERR_TRAILER', 'no CR LF within the maximum frame');
     const stop = cr + 2;
     if (stop === pos + n + OVERHEAD) return this.emit(d, pos, stop, false);
-    if (stop > pos + n + OVERHEAD && this.allowCharLength) {
-      // The CRC's 4 digits precede CR LF; count characters of what lies before them.
-      if (countChars(d, pos + HEAD, cr - 4, this.encoding) === n) {
-        const sent = parseCrcHex(d, cr - 4);
-        if (sent && matchCrcValue(d, pos + HEAD, cr - 4, sent.value)) return this.emit(d, pos, stop, true);
+    // Where the CRC starts: 4 digits before CR LF, or before CR CR LF (a Windows log added a CR).
+    const crCrLf = this.allowCrCrLf && d[cr - 1] === CR && cr - 5 >= pos + HEAD;
+    const crcAt = crCrLf ? cr - 5 : cr - 4;
+    const bytes = crcAt - pos - HEAD;
+    if (crCrLf && bytes === n) return this.emit(d, pos, stop, false, true);
+    if (bytes > n && this.allowCharLength) {
+      // The CRC's 4 digits precede the trailer; count characters of what lies before them.
+      if (countChars(d, pos + HEAD, crcAt, this.encoding) === n) {
+        const sent = parseCrcHex(d, crcAt);
+        if (sent && matchCrcValue(d, pos + HEAD, crcAt, sent.value)) return this.emit(d, pos, stop, true, crCrLf);
         return this.fail(d, pos, stop, 'HJ_ERR_CRC', 'length counts characters, but the CRC does not verify');
       }
     }
     // A new header before the CR LF means this frame lost its end; otherwise its length field is wrong.
     if (hasHeader(d, pos + 2, cr)) return this.fail(d, pos, cr, 'HJ_ERR_TRAILER', 'a new ## starts before CR LF');
+    if (bytes >= 0 && this.lengthPolicy !== 'exact' && lengthPolicyAccepts(this.lengthPolicy, n - bytes)) {
+      const sent = parseCrcHex(d, crcAt);
+      if (sent && matchCrcValue(d, pos + HEAD, crcAt, sent.value)) return this.emit(d, pos, stop, false, crCrLf, n - bytes);
+    }
     return this.fail(d, pos, stop, 'HJ_ERR_LENGTH', `length field ${n}, CR LF after ${stop - pos - OVERHEAD} bytes`);
   }
 
@@ -256,7 +290,7 @@ class NetFramer implements Framer {
    * with a wrong length is rejected as soon as its CR LF arrives instead of waiting for `length` bytes.
    */
   private findCrlf(d: Uint8Array, pos: number): number {
-    const limit = Math.min(d.length, pos + this.maxFrame - 1);
+    const limit = Math.min(d.length, pos + this.maxSpan - 1);
     let from = pos + Math.max(HEAD, this.scanned);
     while (from < limit) {
       const c = this.findCr(d, from);
@@ -269,7 +303,7 @@ class NetFramer implements Framer {
       from = c + 1;
     }
     this.scanned = limit - pos;
-    return limit === pos + this.maxFrame - 1 ? NONE : PENDING;
+    return limit === pos + this.maxSpan - 1 ? NONE : PENDING;
   }
 
   private findCr(d: Uint8Array, from: number): number {
@@ -281,10 +315,13 @@ class NetFramer implements Framer {
     return i;
   }
 
-  private emit(d: Uint8Array, pos: number, stop: number, charLength: boolean): true {
+  private emit(d: Uint8Array, pos: number, stop: number, charLength: boolean, crCrLf = false, lengthOffset?: number): true {
     this.at = stop;
     this.scanned = 0;
-    this.onFrame(d.subarray(pos, stop), { charLength, offset: this.pushed - d.length + pos });
+    const meta: FrameMeta = { charLength, offset: this.pushed - d.length + pos };
+    if (crCrLf) meta.crCrLf = true;
+    if (lengthOffset !== undefined) meta.lengthOffset = lengthOffset;
+    this.onFrame(d.subarray(pos, stop), meta);
     return true;
   }
 

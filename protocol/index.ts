@@ -55,6 +55,8 @@ export type { DataFlag, ExeRtn, NumericSuffix, QnRtn, ReadingField, StCode } fro
 export { FACTORS, lookupFactor, toCode2005, toCode2017 } from './factors.js';
 export type { Factor } from './factors.js';
 export { decodeText, encodeText } from './text.js';
+export { MN_CHARSETS, isLengthPolicy, lengthPolicyAccepts, mnAlphabet } from './quirks.js';
+export type { LengthPolicy, MnCharset } from './quirks.js';
 export { HJ_ERRORS, HJ_WARNINGS } from './errors.js';
 export type { HjErrorCode, HjWarningCode } from './errors.js';
 export type {

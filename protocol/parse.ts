@@ -8,8 +8,9 @@ import { TIMED_CNS, isKnownSt, lookupCn, versionOfFlag } from './codes.js';
 import { parseCpPairs } from './cp.js';
 import { isDataTime } from './data-time.js';
 import { HJ_ERRORS, type HjErrorCode } from './errors.js';
+import { lengthPolicyAccepts, mnAlphabet, type MnCharset } from './quirks.js';
 import { countChars, decodeText } from './text.js';
-import type { CrcVariant, Packet, ParseFail, ParseOptions, ParseResult, Version, Warning } from './types.js';
+import type { CrcVariant, Packet, ParseFail, ParseOk, ParseOptions, ParseResult, Version, Warning } from './types.js';
 
 const HASH = 0x23;
 const CR = 0x0d;
@@ -53,36 +54,68 @@ export function parseFrame(frame: Uint8Array, opts: ParseOptions = {}): ParseRes
     if (c < 0x30 || c > 0x39) return fail('HJ_ERR_LENGTH', 2, 'length field is not 4 decimal digits');
     n = n * 10 + c - 0x30;
   }
-  if (n > max) return fail('HJ_ERR_TOO_LONG', 2, `${n} > ${max}`);
+  // A length policy other than exact may explain a length field over the maximum: the data segment is checked below.
+  const policy = strict ? 'exact' : (opts.lengthPolicy ?? 'exact');
+  if (n > max && policy === 'exact') return fail('HJ_ERR_TOO_LONG', 2, `${n} > ${max}`);
   const endsCrlf = frame[len - 2] === CR && frame[len - 1] === LF;
-  let dataEnd = HEAD + n;
   const warnings: Warning[] = [];
-  // Lenient: a length counting characters instead of bytes (SPEC 1), when the real body ends 6 bytes before the end.
-  if (!strict && (opts.allowCharLength ?? true) && endsCrlf && len !== n + OVERHEAD && len >= OVERHEAD) {
-    if (countChars(frame, HEAD, len - 6, encoding) === n) {
-      dataEnd = len - 6;
-      if (dataEnd - HEAD > max) return fail('HJ_ERR_TOO_LONG', 2, `${dataEnd - HEAD} bytes > ${max}`);
-      warnings.push({ code: 'HJ_WARN_LENGTH_CHARS', message: `length field ${n} counts characters, not bytes` });
-    }
+  // CRC + CR LF, or CRC + CR CR LF when the frame went through a Windows log (lenient, with a warning).
+  let tail = 6;
+  if (endsCrlf && len !== n + OVERHEAD && len > OVERHEAD && frame[len - 3] === CR) {
+    if (strict || opts.allowCrCrLf === false) return fail('HJ_ERR_TRAILER', len - 3, 'CR CR LF after the CRC');
+    tail = 7;
+    warnings.push({ code: 'HJ_WARN_TRAILER_CRCRLF', message: 'frame ends with CR CR LF' });
   }
-  if (len !== dataEnd + 6 || !endsCrlf) {
-    if (len !== dataEnd + 6 && endsCrlf && len >= 10) return fail('HJ_ERR_LENGTH', 2, `length field ${n}, frame ${len} bytes`);
+  const crcAt = len - tail;
+  let dataEnd = HEAD + n;
+  let lengthOffset: number | undefined;
+  if (!strict && endsCrlf && crcAt !== dataEnd && crcAt >= HEAD) {
+    // Lenient: a length counting characters instead of bytes (SPEC 1), or one the length policy explains.
+    const offset = n - (crcAt - HEAD);
+    let explained = true;
+    if ((opts.allowCharLength ?? true) && countChars(frame, HEAD, crcAt, encoding) === n) {
+      warnings.push({ code: 'HJ_WARN_LENGTH_CHARS', message: `length field ${n} counts characters, not bytes` });
+    } else if (lengthPolicyAccepts(policy, offset) && crcVerifies(frame, crcAt, accepted(opts, strict))) {
+      lengthOffset = offset;
+      warnings.push({ code: 'HJ_WARN_LENGTH_POLICY', message: `length field ${n}, data segment ${crcAt - HEAD} bytes` });
+    } else explained = false;
+    if (explained) dataEnd = crcAt;
+  }
+  if (dataEnd - HEAD > max) return fail('HJ_ERR_TOO_LONG', 2, `${dataEnd - HEAD} bytes > ${max}`);
+  if (len !== dataEnd + tail || !endsCrlf) {
+    if (len !== dataEnd + tail && endsCrlf && len >= 10) return fail('HJ_ERR_LENGTH', 2, `length field ${n}, frame ${len} bytes`);
     return fail('HJ_ERR_TRAILER', Math.min(dataEnd + 4, len));
   }
   const sent = parseCrcHex(frame, dataEnd);
-  const accepted = strict ? STRICT_CRC : (opts.crcVariants ?? CRC_VARIANTS);
-  const crc = sent === undefined ? undefined : matchCrcValue(frame, HEAD, dataEnd, sent.value, accepted);
+  const crc = sent === undefined ? undefined : matchCrcValue(frame, HEAD, dataEnd, sent.value, accepted(opts, strict));
   if (crc === undefined) return fail('HJ_ERR_CRC', dataEnd);
   if (crc !== 'hj212') warnings.push({ code: 'HJ_WARN_CRC_VARIANT', message: `CRC is the ${crc} variant` });
   if (sent!.lowercase) warnings.push({ code: 'HJ_WARN_CRC_LOWERCASE', message: 'CRC in lower-case hex' });
-  const seg = parseSegment(decodeText(frame, HEAD, dataEnd, encoding), strict, warnings);
+  const seg = parseSegment(decodeText(frame, HEAD, dataEnd, encoding), strict, warnings, extendedMn(opts, strict));
   if (!seg.ok) return { ok: false, code: seg.code, offset: seg.offset + HEAD, message: seg.message };
-  return { ok: true, packet: seg.packet, version: seg.version, crc, warnings };
+  const ok: ParseOk = { ok: true, packet: seg.packet, version: seg.version, crc, warnings };
+  if (lengthOffset !== undefined) ok.lengthOffset = lengthOffset;
+  return ok;
+}
+
+/** CRC variants accepted: strict mode only the standard one. */
+function accepted(opts: ParseOptions, strict: boolean): readonly CrcVariant[] {
+  return strict ? STRICT_CRC : (opts.crcVariants ?? CRC_VARIANTS);
+}
+
+/** True when the 4 hex digits at `crcAt` are an accepted CRC of `frame[HEAD, crcAt)`. */
+function crcVerifies(frame: Uint8Array, crcAt: number, variants: readonly CrcVariant[]): boolean {
+  const sent = parseCrcHex(frame, crcAt);
+  return sent !== undefined && matchCrcValue(frame, HEAD, crcAt, sent.value, variants) !== undefined;
+}
+
+function extendedMn(opts: { strict?: boolean; mnCharset?: MnCharset }, strict: boolean): boolean {
+  return !strict && opts.mnCharset === 'extended';
 }
 
 /** Parses a data segment as text (`QN=…;…;CP=&&…&&`), the part the CRC covers. */
-export function parseDataSegment(text: string, opts: Pick<ParseOptions, 'strict'> = {}): SegmentResult {
-  return parseSegment(text, opts.strict === true, []);
+export function parseDataSegment(text: string, opts: Pick<ParseOptions, 'strict' | 'mnCharset'> = {}): SegmentResult {
+  return parseSegment(text, opts.strict === true, [], extendedMn(opts, opts.strict === true));
 }
 
 /** Raw header values, in the order the standard writes them (HJ212-2017 6.3.2). */
@@ -162,15 +195,6 @@ function smallInt(text: string, maxDigits: number): number {
   return v;
 }
 
-function isAlnum(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i) | 0x20;
-    const digit = c >= 0x30 && c <= 0x39;
-    if (!digit && !(c >= 0x61 && c <= 0x7a)) return false;
-  }
-  return text.length > 0;
-}
-
 /** Flag, PNUM and PNO as numbers, and the edition (HJ212-2017 6.3.2: V = Flag >> 2). */
 function readNumbers(h: Header, strict: boolean, warnings: Warning[]): { packet: Packet; version: Version } | ParseFail {
   const packet = {} as Packet;
@@ -205,11 +229,13 @@ function readNumbers(h: Header, strict: boolean, warnings: Warning[]): { packet:
 }
 
 /** QN, MN, CN and ST rules (SPEC 3, 8; corpus README conventions). */
-function checkHeader(h: Header, version: Version, strict: boolean, warnings: Warning[]): ParseFail | undefined {
+function checkHeader(h: Header, version: Version, strict: boolean, warnings: Warning[], extended: boolean): ParseFail | undefined {
   if (h.qn === undefined) warnings.push({ code: 'HJ_WARN_NO_QN', message: 'no QN', field: 'QN' });
   else if (h.qn.length !== 17 || !isDataTime(h.qn)) return fail('HJ_ERR_QN', 0, `QN ${h.qn}`);
   const mn = h.mn;
-  if (mn === undefined || !isAlnum(mn)) return fail('HJ_ERR_MN', 0, mn === undefined ? 'no MN' : `MN ${mn}`);
+  const alphabet = mn === undefined ? -1 : mnAlphabet(mn);
+  if (mn === undefined || alphabet < 0 || (alphabet > 0 && !extended)) return fail('HJ_ERR_MN', 0, mn === undefined ? 'no MN' : `MN ${mn}`);
+  if (alphabet > 0) warnings.push({ code: 'HJ_WARN_MN_CHARSET', message: `MN ${mn} holds _ or -`, field: 'MN' });
   // 2005: up to 14 characters (8–14 seen); 2017/2025: 24 (platforms also accept 14).
   if (mn.length > 24 || (version !== '2005' && mn.length !== 14 && mn.length !== 24)) {
     const message = `MN has ${mn.length} characters`;
@@ -226,7 +252,7 @@ function checkHeader(h: Header, version: Version, strict: boolean, warnings: War
   return undefined;
 }
 
-function parseSegment(text: string, strict: boolean, warnings: Warning[]): SegmentResult {
+function parseSegment(text: string, strict: boolean, warnings: Warning[], extendedMn: boolean): SegmentResult {
   // CP is located first: the header is what precedes it (HJ212-2017 6.3.3).
   const cpAt = text.indexOf('CP=&&');
   if (cpAt < 0) return fail('HJ_ERR_CP_SYNTAX', 0, 'no CP=&&');
@@ -237,7 +263,7 @@ function parseSegment(text: string, strict: boolean, warnings: Warning[]): Segme
   if ('ok' in h) return h;
   const numbers = readNumbers(h, strict, warnings);
   if ('ok' in numbers) return numbers;
-  const bad = checkHeader(h, numbers.version, strict, warnings);
+  const bad = checkHeader(h, numbers.version, strict, warnings, extendedMn);
   if (bad) return bad;
   const pairs = parseCpPairs(text, cpAt + 5, text.length - 2, strict, warnings);
   if (!pairs.ok) return pairs;

@@ -1,5 +1,6 @@
 /** Public types of the HJ212 codec. */
 import type { HjErrorCode, HjWarningCode } from './errors.js';
+import type { LengthPolicy, MnCharset } from './quirks.js';
 
 /** CRC16 flavours seen on the wire. `hj212` is the standard one (HJ212-2017 Appendix A). */
 export type CrcVariant = 'hj212' | 'modbus' | 'modbus-swapped';
@@ -42,6 +43,11 @@ export interface ParseOk {
   version: Version;
   crc: CrcVariant;
   warnings: Warning[];
+  /**
+   * Length field minus the data segment's byte count, present only when the length policy accepted a length field
+   * that disagrees (`HJ_WARN_LENGTH_POLICY`). A gateway that parsed with a wide policy checks it per device.
+   */
+  lengthOffset?: number;
 }
 
 export interface ParseFail {
@@ -65,6 +71,15 @@ export interface ParseOptions {
   encoding?: TextEncoding;
   /** Lenient only: accept a length field counting characters instead of bytes (with a warning). Default true. */
   allowCharLength?: boolean;
+  /**
+   * Lenient only: how the length field may disagree with the data segment when the CRC verifies (with
+   * `HJ_WARN_LENGTH_POLICY`). Default 'exact'; strict mode is always exact.
+   */
+  lengthPolicy?: LengthPolicy;
+  /** Lenient only: accept a frame ending CRC + CR CR LF (Windows logs), with `HJ_WARN_TRAILER_CRCRLF`. Default true. */
+  allowCrCrLf?: boolean;
+  /** Lenient only: 'extended' also accepts `_` and `-` in the MN (with `HJ_WARN_MN_CHARSET`). Default 'alnum'. */
+  mnCharset?: MnCharset;
 }
 
 /** One reading of one factor inside a CP group (HJ212-2017 6.6). Values are verbatim strings. */

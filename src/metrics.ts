@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface Metrics {
   registry: Registry;
   frames: Counter<'cn' | 'verdict'>;
+  frameWarnings: Counter<'code'>;
   ackLatency: Histogram;
   batchSize: Histogram;
   batchLatency: Histogram;
@@ -25,6 +26,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
   return {
     registry,
     frames: new Counter({ name: 'hj212_frames_total', help: 'Frames received, by CN and verdict', labelNames: ['cn', 'verdict'], registers }),
+    frameWarnings: new Counter({ name: 'hj212_frame_warnings_total', help: 'Admitted frames by lenient-parse warning code (HJ_WARN_*)', labelNames: ['code'], registers }),
     ackLatency: new Histogram({
       name: 'hj212_ack_latency_seconds',
       help: 'Time from frame receipt to 9014 ack (durable in InfluxDB)',

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { CatalogStore } from '../domain/catalog.js';
-import { CRC_VARIANTS, TEXT_ENCODINGS, VERSIONS, newDevice, validateMn } from '../domain/device-defaults.js';
+import type { LengthPolicy, MnCharset } from '../../protocol/index.js';
+import { CRC_VARIANTS, MN_CHARSETS, TEXT_ENCODINGS, VERSIONS, isLengthPolicy, newDevice, validateMn } from '../domain/device-defaults.js';
 import type { Device } from '../domain/device.js';
 import { AppError } from '../errors.js';
 import { isTimeZone } from './time.js';
@@ -20,6 +21,16 @@ export const passwordSchema = z
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
   .refine((pw) => !/[;,&=]/.test(pw), 'must not contain ; , & or =');
 
+/** How the length field may disagree with the data segment (README "Collectors as they really are"). */
+export const lengthPolicySchema = z
+  .union([z.literal('exact'), z.literal('trust-crlf'), z.templateLiteral(['offset:', z.int()])])
+  .refine((v: LengthPolicy) => isLengthPolicy(v), 'exact, offset:<n> (n from -99 to 99, not 0) or trust-crlf')
+  .describe("'exact' (default), 'offset:<n>' (length field = data bytes + n, e.g. offset:6), or 'trust-crlf' (any length field when the CRC verifies)");
+
+export const mnCharsetSchema = z
+  .enum(MN_CHARSETS as [MnCharset, ...MnCharset[]])
+  .describe("'alnum' letters and digits (default), 'extended' also _ and - (e.g. JLYP01_AIR01_0001)");
+
 export const profileInput = z
   .object({
     crcVariants: z.array(z.enum(CRC_VARIANTS as ['hj212', 'modbus', 'modbus-swapped'])).min(1),
@@ -27,6 +38,7 @@ export const profileInput = z
     encoding: z.enum(TEXT_ENCODINGS as ['utf-8', 'gbk']),
     timeZone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai'),
     maxDataLength: z.number().int().min(64).max(65_536),
+    lengthPolicy: lengthPolicySchema,
   })
   .partial()
   .describe('compatibility profile; absent fields keep their defaults (or current values)');
@@ -38,6 +50,7 @@ export const registerBody = z.object({
   password: passwordSchema,
   version: versionSchema.optional(),
   allowMnLength: z.boolean().optional().describe('accept an MN that is not 14 or 24 characters (legacy collectors)'),
+  mnCharset: mnCharsetSchema.optional(),
   profile: profileInput.optional(),
   siteId: z.string().min(1).optional(),
   pointId: z.string().min(1).optional().describe('binds the collector to a monitoring point (and its site)'),
@@ -51,7 +64,15 @@ export const collectorSchema = z
     version: versionSchema.optional(),
     enabled: z.boolean(),
     allowMnLength: z.boolean(),
-    profile: z.object({ crcVariants: z.array(z.string()), allowCharLength: z.boolean(), encoding: z.string(), timeZone: z.string(), maxDataLength: z.number() }),
+    mnCharset: z.string().optional(),
+    profile: z.object({
+      crcVariants: z.array(z.string()),
+      allowCharLength: z.boolean(),
+      encoding: z.string(),
+      timeZone: z.string(),
+      maxDataLength: z.number(),
+      lengthPolicy: z.string().optional(),
+    }),
     siteId: z.string().optional(),
     pointId: z.string().optional(),
     enterpriseId: z.string().optional(),
@@ -91,16 +112,16 @@ export function withBinding(device: Device, binding: Binding, now: Date = new Da
 }
 
 /** @throws AppError APP_ERR_INVALID_MN */
-export function assertValidMn(mn: string, allowMnLength: boolean): void {
-  const problem = validateMn(mn, allowMnLength);
+export function assertValidMn(mn: string, allowMnLength: boolean, mnCharset?: MnCharset): void {
+  const problem = validateMn(mn, allowMnLength, mnCharset);
   if (problem) throw new AppError('APP_ERR_INVALID_MN', problem);
 }
 
 /** A new device from a validated body. */
 export async function buildDevice(catalog: CatalogStore, mn: string, body: z.infer<typeof registerBody>): Promise<Device> {
   const allowMnLength = body.allowMnLength ?? false;
-  assertValidMn(mn, allowMnLength);
+  assertValidMn(mn, allowMnLength, body.mnCharset);
   const binding = await resolveBinding(catalog, body.siteId, body.pointId);
-  const device = newDevice({ mn, password: body.password, version: body.version, allowMnLength, ...body.profile });
+  const device = newDevice({ mn, password: body.password, version: body.version, allowMnLength, mnCharset: body.mnCharset, ...body.profile });
   return withBinding(device, binding);
 }

@@ -8,7 +8,9 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
   CRC_VARIANTS,
+  MN_CHARSETS,
   computeCrc,
+  isLengthPolicy,
   crcToHex,
   encodeFrames,
   encodeText,
@@ -21,6 +23,7 @@ const DECODE_USAGE = `usage: hj212 decode [file]            raw byte stream (std
        hj212 decode --jsonl [file]    JSON lines with "frame" or "frame_base64" (+ "id", "encoding"); each line a complete input
 options: --strict  only the standard CRC, byte lengths, 14/24-char MNs, numbers in numeric fields (default lenient)
          --encoding utf-8|gbk  text encoding (default utf-8)   --max-data-length N  (default 1024)
+         --length-policy exact|offset:<n>|trust-crlf  --mn-charset alnum|extended  collector quirks to accept (lenient)
 `;
 const ENCODE_USAGE = `usage: hj212 encode ['<json packet>']   packet {"qn","st","cn","pw","mn","flag","pnum","pno","cp":{...}} as argument or on stdin
        (an array encodes several packets); frame bytes on stdout, split into sub-packets when longer than the maximum
@@ -100,15 +103,23 @@ export function decode(args: string[]): Promise<number> {
         strict: { type: 'boolean' },
         encoding: { type: 'string' },
         'max-data-length': { type: 'string' },
+        'length-policy': { type: 'string' },
+        'mn-charset': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
     if (values.help) return help(DECODE_USAGE);
+    const lengthPolicy = values['length-policy'];
+    if (lengthPolicy !== undefined && !isLengthPolicy(lengthPolicy)) throw new UsageError('--length-policy must be exact, offset:<n> (n from -99 to 99, not 0) or trust-crlf');
+    const mnCharset = values['mn-charset'];
+    if (mnCharset !== undefined && !MN_CHARSETS.includes(mnCharset as never)) throw new UsageError('--mn-charset must be alnum or extended');
     if (positionals.length > 1) throw new UsageError('at most one input file');
     const settings: DecodeSettings = {
       strict: values.strict === true,
       encoding: encodingOption(values.encoding),
       maxDataLength: maxOption(values['max-data-length']),
+      lengthPolicy,
+      mnCharset: mnCharset as DecodeSettings['mnCharset'],
     };
     const source = input(positionals[0]);
     if (values.jsonl === true) {

@@ -6,6 +6,8 @@ import {
   createFramer,
   parseFrame,
   type HjErrorCode,
+  type LengthPolicy,
+  type MnCharset,
   type ParseResult,
   type TextEncoding,
   type Warning,
@@ -16,6 +18,9 @@ export interface DecodeSettings {
   strict: boolean;
   encoding: TextEncoding;
   maxDataLength: number;
+  /** Collector quirks to accept (lenient mode only): see README "Collectors as they really are". */
+  lengthPolicy?: LengthPolicy;
+  mnCharset?: MnCharset;
 }
 
 /** One output line, before JSON.stringify. */
@@ -47,12 +52,15 @@ export function errorLine(head: DecodeLine, code: HjErrorCode | 'CLI_ERR_INPUT',
  * `head(offset)` gives the leading keys of each line.
  */
 export function lineFramer(settings: DecodeSettings, head: (offset: number) => DecodeLine, emit: (line: DecodeLine) => void) {
-  const parseOpts = { strict: settings.strict, encoding: settings.encoding, maxDataLength: settings.maxDataLength };
+  const { strict, encoding, maxDataLength, lengthPolicy, mnCharset } = settings;
+  const parseOpts = { strict, encoding, maxDataLength, lengthPolicy, mnCharset };
   return createFramer({
-    maxDataLength: settings.maxDataLength,
+    maxDataLength,
     // Strict mode takes the length field as a byte count only (SPEC 1, corpus strict_expect).
-    allowCharLength: !settings.strict,
-    encoding: settings.encoding,
+    allowCharLength: !strict,
+    encoding,
+    // CR CR LF frames are cut in both modes: the parser warns (lenient) or says HJ_ERR_TRAILER (strict).
+    lengthPolicy: strict ? 'exact' : lengthPolicy,
     onFrame: (frame, meta) => emit(resultLine(head(meta.offset), parseFrame(frame, parseOpts))),
     onError: (e) => emit(errorLine(head(e.offset), e.code, e.message)),
   });

@@ -39,7 +39,7 @@ async function addDevice(ctx: Context): Promise<number> {
     ctx.io.err('add: --mn and --password are required\n');
     return EXIT.usage;
   }
-  const problem = validateMn(mn, options.allowMnLength ?? false);
+  const problem = validateMn(mn, options.allowMnLength ?? false, options.mnCharset);
   if (problem) {
     ctx.io.err(`add: ${problem}\n`);
     return EXIT.usage;

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { CrcVariant } from '../../protocol/index.js';
 import type { Device } from '../domain/device.js';
-import { CRC_VARIANTS, TEXT_ENCODINGS, VERSIONS, validateMn, withPassword, type NewDeviceInput } from '../domain/device-defaults.js';
+import { CRC_VARIANTS, MN_CHARSETS, TEXT_ENCODINGS, VERSIONS, isLengthPolicy, validateMn, withPassword, type NewDeviceInput } from '../domain/device-defaults.js';
 
 /** Device fields settable from the command line. */
 export type DeviceOptions = Partial<Omit<NewDeviceInput, 'mn' | 'allowCharLength'>>;
@@ -30,6 +30,10 @@ options:
   --encoding utf-8|gbk            text encoding of free-text values
   --time-zone <IANA zone>         zone DataTime is expressed in
   --max-data-length <N>           maximum data segment in bytes
+  --length-policy exact|offset:<n>|trust-crlf
+                                  how the length field may disagree with the data segment (default exact;
+                                  offset:6 for clients writing len + 6; trust-crlf: any, when the CRC verifies)
+  --mn-charset alnum|extended     letters and digits (default), or also _ and - in the MN
 Redis: HJ212_REDIS_URL, HJ212_REDIS_PREFIX. Passwords, hashes and salts are never printed.`;
 
 const SPEC = {
@@ -42,6 +46,8 @@ const SPEC = {
   encoding: { type: 'string' },
   'time-zone': { type: 'string' },
   'max-data-length': { type: 'string' },
+  'length-policy': { type: 'string' },
+  'mn-charset': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -92,6 +98,12 @@ function toOptions(values: Values, problems: string[]): DeviceOptions {
   if (values.encoding !== undefined) options.encoding = oneOf(values.encoding, TEXT_ENCODINGS, 'encoding', problems);
   if (values['time-zone'] !== undefined) options.timeZone = parseTimeZone(values['time-zone'], problems);
   if (values['max-data-length'] !== undefined) options.maxDataLength = parseMaxDataLength(values['max-data-length'], problems);
+  const policy = values['length-policy'];
+  if (policy !== undefined) {
+    if (isLengthPolicy(policy)) options.lengthPolicy = policy;
+    else problems.push(`--length-policy must be exact, offset:<n> (n from -99 to 99, not 0) or trust-crlf, got '${policy}'`);
+  }
+  if (values['mn-charset'] !== undefined) options.mnCharset = oneOf(values['mn-charset'], MN_CHARSETS, 'mn-charset', problems);
   return options;
 }
 
@@ -119,15 +131,17 @@ export function parseDeviceArgs(args: string[]): { parsed?: DeviceArgs; help: bo
  * @returns a problem description instead when the result would be invalid (e.g. MN length no longer allowed).
  */
 export function applyOptions(device: Device, options: DeviceOptions, now: Date): Device | string {
-  const { password, version, allowMnLength, crcVariants, encoding, timeZone, maxDataLength } = options;
+  const { password, version, allowMnLength, mnCharset, crcVariants, encoding, timeZone, maxDataLength, lengthPolicy } = options;
   const next: Device = structuredClone(device);
   if (version !== undefined) next.version = version;
   if (allowMnLength !== undefined) next.allowMnLength = allowMnLength;
+  if (mnCharset !== undefined) next.mnCharset = mnCharset;
+  if (lengthPolicy !== undefined) next.profile.lengthPolicy = lengthPolicy;
   if (crcVariants !== undefined) next.profile.crcVariants = crcVariants;
   if (encoding !== undefined) next.profile.encoding = encoding;
   if (timeZone !== undefined) next.profile.timeZone = timeZone;
   if (maxDataLength !== undefined) next.profile.maxDataLength = maxDataLength;
-  const problem = validateMn(next.mn, next.allowMnLength);
+  const problem = validateMn(next.mn, next.allowMnLength, next.mnCharset);
   if (problem) return problem;
   next.updatedAt = now.toISOString();
   return password === undefined ? next : withPassword(next, password, now);

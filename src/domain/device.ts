@@ -1,4 +1,4 @@
-import type { CrcVariant, TextEncoding, Version } from '../../protocol/index.js';
+import type { CrcVariant, LengthPolicy, MnCharset, TextEncoding, Version } from '../../protocol/index.js';
 
 /** How far a collector may deviate from the standard; the gateway applies it per frame. */
 export interface CompatibilityProfile {
@@ -12,6 +12,12 @@ export interface CompatibilityProfile {
   timeZone: string;
   /** Maximum data segment in bytes. Default 1024 (HJ212-2017 6.1). */
   maxDataLength: number;
+  /**
+   * How the length field may disagree with the data segment: 'exact' (default, HJ212-2017 6.1), 'offset:<n>' (the
+   * length field is the byte count + n, e.g. 'offset:6' for clients that count `##` and the digits), 'trust-crlf'
+   * (any length field when the CRC verifies). Absent in records written before it existed: 'exact'.
+   */
+  lengthPolicy?: LengthPolicy;
 }
 
 /** A registered collector (数采仪). The password is never stored in clear. */
@@ -26,6 +32,8 @@ export interface Device {
   enabled: boolean;
   /** Allow an MN that is not 14 or 24 characters (legacy collectors). */
   allowMnLength: boolean;
+  /** Characters the MN may hold: 'alnum' (default, HJ212-2017 6.3.2) or 'extended' (also `_` and `-`). */
+  mnCharset?: MnCharset;
   profile: CompatibilityProfile;
   /** Binding to a site / monitoring point, managed by the API. */
   siteId?: string;

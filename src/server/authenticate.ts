@@ -4,6 +4,7 @@
  */
 import type { ParseOk } from '../../protocol/index.js';
 import type { Device } from '../domain/device.js';
+import { quirkRejection } from '../domain/device-quirks.js';
 import { verifyPassword } from '../domain/password.js';
 import { QN_RTN_FOR } from './replies.js';
 
@@ -25,6 +26,8 @@ export function admit(parsed: ParseOk, device: Device | undefined, verified?: { 
   const warned = (code: string): boolean => parsed.warnings.some((w) => w.code === code);
   if (warned('HJ_WARN_LENGTH_CHARS') && !profile.allowCharLength) return { ok: false, verdict: 'HJ_ERR_LENGTH', qnRtn: QN_RTN_FOR.unknown, device };
   if (warned('HJ_WARN_MN_LENGTH') && !device.allowMnLength) return { ok: false, verdict: 'HJ_ERR_MN', qnRtn: QN_RTN_FOR.mn, device };
+  const quirk = quirkRejection(parsed, device);
+  if (quirk) return { ok: false, verdict: quirk, qnRtn: quirk === 'HJ_ERR_MN' ? QN_RTN_FOR.mn : QN_RTN_FOR.unknown, device };
   const password = packet.pw ?? '';
   const known = verified?.device === device && verified.password === password;
   if (!known && !verifyPassword(device, password)) return { ok: false, verdict: 'bad-password', qnRtn: QN_RTN_FOR.password, device };

@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { createFramer } from '../../protocol/index.js';
+import { GATEWAY_FRAMING } from '../domain/device-quirks.js';
 import type { ConnectionContext } from './connection-context.js';
 import type { FrameHandler } from './frame-handler.js';
 import type { GatewayDeps, GatewayOptions } from './gateway-deps.js';
@@ -70,6 +71,8 @@ export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayO
 
   const framer = createFramer({
     maxDataLength: opts.maxFrameCeiling,
+    // The device is not known yet: cut frames whose length field lies too; the frame handler judges per device.
+    ...GATEWAY_FRAMING,
     onFrame: (frame) => {
       junkSinceFrame = 0;
       const p = handler

@@ -3,6 +3,7 @@
  * with a verdict that is counted, archived raw and, for rejections, logged; nothing is dropped silently.
  */
 import { parseFrame, type Packet, type ParseOk } from '../../protocol/index.js';
+import { GATEWAY_PARSING } from '../domain/device-quirks.js';
 import { admit } from './authenticate.js';
 import { AuthFailures } from './auth-failures.js';
 import { Batcher } from './batcher.js';
@@ -52,7 +53,8 @@ export class FrameHandler {
     const receivedAt = this.deps.clock.now();
     const encoding = ctx.device?.profile.encoding ?? ctx.encoding;
     const maxDataLength = Math.max(this.opts.maxDataLength, ctx.device?.profile.maxDataLength ?? 0);
-    let parsed = parseFrame(raw, { maxDataLength, encoding });
+    // Widest options (length policy, MN alphabet): admit() holds what was tolerated against the device's record.
+    let parsed = parseFrame(raw, { maxDataLength, encoding, ...GATEWAY_PARSING });
     if (!parsed.ok) {
       const head = peekHeader(raw);
       this.finish(ctx, raw, receivedAt, head, parsed.code, parsed.message);
@@ -62,12 +64,13 @@ export class FrameHandler {
     const device = parsed.packet.mn ? await this.deps.registry.get(parsed.packet.mn) : undefined;
     if (device && device.profile.encoding !== encoding) {
       // First frame of a connection: text was decoded before the device (and its GBK profile) was known.
-      const again = parseFrame(raw, { maxDataLength: Math.max(maxDataLength, device.profile.maxDataLength), encoding: device.profile.encoding });
+      const again = parseFrame(raw, { maxDataLength: Math.max(maxDataLength, device.profile.maxDataLength), encoding: device.profile.encoding, ...GATEWAY_PARSING });
       if (again.ok) parsed = again;
     }
     const { packet } = parsed;
     const admission = admit(parsed, device, { device: ctx.device, password: ctx.lastPassword });
     if (!admission.ok) return this.reject(ctx, raw, receivedAt, parsed, admission.verdict, admission.qnRtn, admission.unknownMn === true);
+    for (const w of parsed.warnings) this.deps.metrics.frameWarnings.inc({ code: w.code });
     ctx.crc = parsed.crc;
     ctx.encoding = admission.device.profile.encoding;
     if (ctx.device?.mn !== admission.device.mn) this.sessions.bind(admission.device.mn, ctx, receivedAt);

@@ -41,14 +41,8 @@ const STRING_FIELDS: ReadonlyArray<readonly [keyof FactorReading, string]> = [
   ['info', 'info'],
 ];
 
-const WIRE_SUFFIX: Readonly<Record<string, string>> = {
-  rtd: 'Rtd', min: 'Min', avg: 'Avg', max: 'Max', zsRtd: 'ZsRtd', zsMin: 'ZsMin', zsAvg: 'ZsAvg', zsMax: 'ZsMax',
-  cou: 'Cou', rs: 'RS', rt: 'RT', flag: 'Flag', eflag: 'EFlag', sampleTime: 'SampleTime', info: 'Info',
-};
-
 /** Every CP suffix the latest-value entry keeps, numeric then string. */
 const ALL_FIELDS = [...NUMERIC_FIELDS, ...STRING_FIELDS];
-const WIRE_SUFFIX_ENTRIES = Object.entries(WIRE_SUFFIX) as ReadonlyArray<readonly [keyof FactorReading, string]>;
 
 export interface MappedUpload {
   points: Point[];
@@ -56,18 +50,25 @@ export interface MappedUpload {
   event: IngestEvent;
 }
 
-/** The verbatim group as the collector sent it, e.g. `Avg=1.230,Flag=N`, so nothing the device said is lost. */
-function rawGroup(reading: FactorReading): string {
-  let out = '';
-  for (const [key, suffix] of WIRE_SUFFIX_ENTRIES) {
-    const v = reading[key];
-    if (typeof v === 'string') out += out === '' ? `${suffix}=${v}` : `,${suffix}=${v}`;
+/**
+ * The verbatim group of each factor as the collector sent it, in wire order, e.g. `Cou=1.23,Min=20.1,Flag=N`, so
+ * nothing the device said is lost or reordered. CP keys keep their wire order (`Packet.cp`); a key `code-Suffix`
+ * belongs to the factor before its last `-`, as in `readCp` (HJ212-2017 6.6.3).
+ */
+function rawGroups(cp: Readonly<Record<string, string>>): Map<string, string> {
+  const groups = new Map<string, string>();
+  for (const key of Object.keys(cp)) {
+    const dash = key.lastIndexOf('-');
+    if (dash < 0) continue;
+    const code = key.slice(0, dash);
+    const pair = `${key.slice(dash + 1)}=${cp[key]!}`;
+    const before = groups.get(code);
+    groups.set(code, before === undefined ? pair : `${before},${pair}`);
   }
-  if (reading.extra) for (const [k, v] of Object.entries(reading.extra)) out += out === '' ? `${k}=${v}` : `,${k}=${v}`;
-  return out;
+  return groups;
 }
 
-function readingFields(reading: FactorReading): Point['fields'] {
+function readingFields(reading: FactorReading, raw: string): Point['fields'] {
   const fields: Point['fields'] = {};
   for (const [key, name] of NUMERIC_FIELDS) {
     const v = reading[key];
@@ -80,7 +81,7 @@ function readingFields(reading: FactorReading): Point['fields'] {
     const v = reading[key];
     if (typeof v === 'string') fields[name] = v;
   }
-  fields.raw = rawGroup(reading);
+  fields.raw = raw;
   if (!reading.valid) fields.invalid = true;
   return fields;
 }
@@ -94,8 +95,9 @@ export function mapUpload(packet: Packet, cp: CpData, kind: string, mn: string, 
   const st = packet.st ?? '';
   const points: Point[] = [];
   const latest: LatestEntry[] = [];
+  const raw = cp.factors.length > 0 ? rawGroups(packet.cp) : undefined;
   for (const reading of cp.factors) {
-    const fields = readingFields(reading);
+    const fields = readingFields(reading, raw?.get(reading.code) ?? '');
     // Tag keys in sorted order, as line protocol wants them (no sort per point).
     points.push({ measurement: kind, tags: { factor: reading.code, mn, st }, fields, timeMs });
     const values: Record<string, string> = {};

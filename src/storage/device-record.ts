@@ -3,6 +3,7 @@
  * write it, and a malformed record must surface as an error naming the MN, not as `undefined.profile` later.
  */
 import { z } from 'zod';
+import { isLengthPolicy, type LengthPolicy } from '../../protocol/index.js';
 import type { Device } from '../domain/device.js';
 
 const profileSchema = z.object({
@@ -11,6 +12,8 @@ const profileSchema = z.object({
   encoding: z.enum(['utf-8', 'gbk']),
   timeZone: z.string(),
   maxDataLength: z.number().int().positive(),
+  // Absent in records written before it existed: 'exact'.
+  lengthPolicy: z.custom<LengthPolicy>((v) => typeof v === 'string' && isLengthPolicy(v), 'exact, offset:<n> or trust-crlf').optional(),
 });
 
 const deviceSchema = z.object({
@@ -21,6 +24,7 @@ const deviceSchema = z.object({
   version: z.enum(['2005', '2017', '2025']).optional(),
   enabled: z.boolean(),
   allowMnLength: z.boolean(),
+  mnCharset: z.enum(['alnum', 'extended']).optional(),
   profile: profileSchema,
   siteId: z.string().optional(),
   pointId: z.string().optional(),

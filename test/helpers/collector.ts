@@ -20,7 +20,8 @@ export function connectCollector(port: number, host = '127.0.0.1'): Promise<Test
     const waiters: Array<{ pred: (p: Packet) => boolean; resolve: (p: Packet) => void }> = [];
     const framer = createFramer({
       onFrame: (frame) => {
-        const r = parseFrame(frame);
+        // Replies echo the collector's MN, which may use the extended alphabet (JLYP01_AIR01_0001).
+        const r = parseFrame(frame, { mnCharset: 'extended' });
         if (!r.ok) return;
         const i = waiters.findIndex((w) => w.pred(r.packet));
         if (i >= 0) waiters.splice(i, 1)[0]?.resolve(r.packet);

@@ -82,20 +82,37 @@ t.test('decode(encode(x)) == x for every packet the parser accepts', async (t) =
 });
 
 t.test('framing does not depend on chunking', async (t) => {
+  for (const opts of [{}, { lengthPolicy: 'trust-crlf' as const, allowCrCrLf: true }, { allowCrCrLf: false }]) {
+    fc.assert(
+      fc.property(stream, fc.array(fc.nat(2000), { maxLength: 30 }), (bytes, cuts) => {
+        const whole = events([bytes], opts);
+        return JSON.stringify(events(cutAt(bytes, cuts), opts)) === JSON.stringify(whole);
+      }),
+      RUNS,
+    );
+  }
+  t.pass('same frames, errors, offsets and discarded count for any chunking, with any length policy');
+});
+
+t.test('a trusted CR LF: every frame delivered parses past its length check with the same policy', async (t) => {
   fc.assert(
-    fc.property(stream, fc.array(fc.nat(2000), { maxLength: 30 }), (bytes, cuts) => {
-      const whole = events([bytes]);
-      return JSON.stringify(events(cutAt(bytes, cuts))) === JSON.stringify(whole);
+    fc.property(stream, (bytes) => {
+      const c = collect([bytes], { lengthPolicy: 'trust-crlf' });
+      return c.frames.every((f, i) => {
+        const r = parseFrame(f, { lengthPolicy: 'trust-crlf' });
+        const framed = r.ok || (r.code !== 'HJ_ERR_LENGTH' && r.code !== 'HJ_ERR_TRAILER');
+        return framed && (!r.ok || (r.lengthOffset ?? 0) === (c.metas[i]!.lengthOffset ?? 0));
+      });
     }),
     RUNS,
   );
-  t.pass('same frames, errors, offsets and discarded count for any chunking');
+  t.pass('framer and parser agree on lying length fields');
 });
 
 t.test('after garbage the next good frame is found', async (t) => {
   fc.assert(
-    fc.property(garbage, frameArb, frameArb, fc.array(fc.nat(600), { maxLength: 10 }), (junk, a, b, cuts) => {
-      const c = collect(cutAt(concat([junk, a, b]), cuts));
+    fc.property(garbage, frameArb, frameArb, fc.array(fc.nat(600), { maxLength: 10 }), fc.boolean(), (junk, a, b, cuts, trust) => {
+      const c = collect(cutAt(concat([junk, a, b]), cuts), trust ? { lengthPolicy: 'trust-crlf' } : {});
       const found = c.frames.map((f) => Buffer.from(f));
       // `a` can only be lost if the garbage ends in a header whose length lands exactly on a's end; b never.
       return found.some((f) => f.equals(a)) && found.at(-1)!.equals(b);
@@ -114,7 +131,8 @@ t.test('accounting and memory bound', async (t) => {
       for (const chunk of cutAt(bytes, cuts)) {
         framer.push(chunk);
         pushed += chunk.length;
-        if (framer.buffered >= max + 12) return false;
+        // Less than one maximum frame: 12 bytes around the data segment, 13 with a CR CR LF trailer.
+        if (framer.buffered >= max + 13) return false;
         if (framer.discarded + delivered + framer.buffered !== pushed) return false;
       }
       framer.end();
@@ -123,4 +141,12 @@ t.test('accounting and memory bound', async (t) => {
     RUNS,
   );
   t.pass('pushed = discarded + delivered + buffered; buffered < one maximum frame');
+  fc.assert(
+    fc.property(stream, fc.array(fc.nat(2000), { maxLength: 30 }), fc.integer({ min: 0, max: 300 }), (bytes, cuts, max) => {
+      const framer = createFramer({ maxDataLength: max, allowCrCrLf: false, onFrame: () => undefined });
+      return cutAt(bytes, cuts).every((chunk) => (framer.push(chunk), framer.buffered < max + 12));
+    }),
+    RUNS,
+  );
+  t.pass('without CR CR LF: buffered < one standard maximum frame');
 });

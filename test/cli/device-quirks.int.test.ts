@@ -1,0 +1,59 @@
+/** `hj212 device add|set --length-policy … --mn-charset …` as a child process against real Redis (fresh prefix). */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import t from 'tap';
+import { createRedisRegistry } from '../../src/storage/redis-registry.js';
+import { freshPrefix, redisUrl } from '../helpers/services.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/device-command-main.js', import.meta.url));
+const prefix = freshPrefix();
+const redis = new Redis(redisUrl());
+const registry = createRedisRegistry({ redis, prefix });
+t.teardown(async () => {
+  await registry.close();
+  await redis.quit();
+});
+
+function device(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN, ...args], { env: { ...process.env, HJ212_REDIS_URL: redisUrl(), HJ212_REDIS_PREFIX: prefix } }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
+    });
+  });
+}
+
+t.test('--mn-charset extended registers JLYP01_AIR01_0001; nothing else is let in', async (tt) => {
+  const go = 'JLYP01_AIR01_0001';
+  const plain = await device(['add', '--mn', go, '--password', 'Strong#pw1', '--allow-mn-length']);
+  tt.equal(plain.code, 2, 'letters and digits by default');
+  tt.match(plain.stderr, /letters and digits only/);
+  const ok = await device(['add', '--mn', go, '--password', 'Strong#pw1', '--allow-mn-length', '--mn-charset', 'extended']);
+  tt.equal(ok.code, 0, ok.stderr);
+  tt.match(JSON.parse(ok.stdout), { mn: go, mnCharset: 'extended', profile: { lengthPolicy: 'exact' } });
+  tt.match(await registry.get(go), { mn: go, mnCharset: 'extended' });
+  const space = await device(['add', '--mn', 'JLYP01 AIR01', '--password', 'Strong#pw1', '--allow-mn-length', '--mn-charset', 'extended']);
+  tt.equal(space.code, 2);
+  tt.match(space.stderr, /letters, digits, _ and - only/);
+  const back = await device(['set', go, '--mn-charset', 'alnum']);
+  tt.equal(back.code, 2, 'set cannot leave the MN outside its alphabet');
+  tt.match(back.stderr, /letters and digits only/);
+  tt.equal((await device(['add', '--mn', 'X1', '--password', 'p', '--mn-charset', 'wide'])).code, 2, 'unknown alphabet');
+});
+
+t.test('--length-policy on add and set', async (tt) => {
+  const mn = '33010600000001P00000006A';
+  const add = await device(['add', '--mn', mn, '--password', 'Strong#pw1', '--length-policy', 'offset:6']);
+  tt.equal(add.code, 0, add.stderr);
+  tt.match(await registry.get(mn), { profile: { lengthPolicy: 'offset:6' } });
+  const set = await device(['set', mn, '--length-policy', 'trust-crlf']);
+  tt.equal(set.code, 0, set.stderr);
+  tt.match(await registry.get(mn), { profile: { lengthPolicy: 'trust-crlf', encoding: 'utf-8' } });
+  for (const bad of ['offset:0', 'offset:+6', 'len+6', 'offset:100']) {
+    const res = await device(['set', mn, '--length-policy', bad]);
+    tt.equal(res.code, 2, bad);
+    tt.match(res.stderr, /--length-policy must be exact, offset:<n>/);
+  }
+  const help = await device(['--help']);
+  tt.match(help.stdout + help.stderr, /--length-policy exact\|offset:<n>\|trust-crlf[\s\S]*--mn-charset alnum\|extended/);
+});
