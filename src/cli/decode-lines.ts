@@ -50,7 +50,7 @@ export function lineFramer(settings: DecodeSettings, head: (offset: number) => D
   const parseOpts = { strict: settings.strict, encoding: settings.encoding, maxDataLength: settings.maxDataLength };
   return createFramer({
     maxDataLength: settings.maxDataLength,
-    // Strict mode takes the length field as a byte count only (SPEC 1, corpus strict_expect).
+    // Strict mode takes the length field as a byte count only (docs/protocol.md §1, corpus strict_expect).
     allowCharLength: !settings.strict,
     encoding: settings.encoding,
     onFrame: (frame, meta) => emit(resultLine(head(meta.offset), parseFrame(frame, parseOpts))),
