@@ -99,6 +99,10 @@ t.test('documented commands against npm start', async (tt) => {
   await flush.quit();
   const started = await npmStart({
     ...process.env,
+    // scripts/start.sh starts Redis and InfluxDB unless they run: point it at the test services (scripts/test.sh).
+    REDIS_PORT: new URL(redisUrl()).port,
+    INFLUX_PORT: new URL(influxUrl()).port,
+    HJ212_SERVICES_DIR: process.env.HJ212_TEST_SERVICES_DIR ?? process.env.HJ212_SERVICES_DIR,
     NODE_OPTIONS: '',
     HJ212_REDIS_URL: REDIS_E2E,
     HJ212_INFLUX_URL: influxUrl(),

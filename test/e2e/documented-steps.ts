@@ -86,6 +86,7 @@ export const SKIPPED: Record<string, string> = {
     'a 5-minute, 500-collector load scenario; each of its faults is replayed through the real gateway by test/sim/faults.int.test.ts',
   'npx hj212 encode … > capture.bin': 'an elided packet (…); the complete encode command is run from the block above it',
   'npx hj212-sim': 'names the simulator bin; its documented runs are the full commands in docs/simulator.md',
+  'npx hj212': 'names the bin (how npx finds it in the repository); every documented hj212 command is a step',
 };
 
 export const STEPS: Step[] = [
