@@ -272,6 +272,7 @@ export const STEPS: Step[] = [
   },
   {
     cmd: 'npx hj212-sim --collectors 10 --duration 3600 --speed max --ack',
+    background: true,
     async before(ctx) {
       // docs/simulator.md: this run reuses the devices the first run registered.
       const first = ctx.background.get(STEPS[0]!.cmd);
