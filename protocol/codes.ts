@@ -1,4 +1,4 @@
-/** Code tables of HJ212 (SPEC 3, 5): `as const` objects with derived unions. */
+/** Code tables of HJ212 (docs/protocol.md §3, §5): `as const` objects with derived unions. */
 import type { Version } from './types.js';
 
 /** System codes ST (HJ212-2017 6.6.1 table 4; 2005 and 2025 use the same core codes). */
@@ -51,7 +51,7 @@ const CN_COMMON = {
   '9014': 'data response',
 } as const;
 
-/** HJ/T 212-2005 commands (SPEC 3 column "2005"; partly uncertain). */
+/** HJ/T 212-2005 commands (docs/protocol.md §3, §6; partly unconfirmed). */
 export const CN_2005 = {
   ...CN_COMMON,
   '1021': 'get pollutant alarm limits',
@@ -82,7 +82,7 @@ const CN_2017_ONLY = {
 /** HJ 212-2017 commands. */
 export const CN_2017 = { ...CN_COMMON, ...CN_2017_ONLY } as const;
 
-/** HJ 212-2025 commands (2017 plus the additions in caoyiliang/HJ212, SPEC 3). */
+/** HJ 212-2025 commands (2017 plus the additions in caoyiliang/HJ212, docs/protocol.md §3). */
 export const CN_2025 = {
   ...CN_2017,
   '1001': 'upload datalogger hardware serial',
@@ -180,12 +180,12 @@ export function versionOfFlag(flag: number): Version | undefined {
   return v === 0 ? '2005' : v === 1 ? '2017' : v === 2 ? '2025' : undefined;
 }
 
-/** Factor suffixes whose values must be numbers (SPEC 5; corpus README). */
+/** Factor suffixes whose values must be numbers (docs/protocol.md §5; corpus README). */
 export const NUMERIC_SUFFIXES = ['Rtd', 'Min', 'Avg', 'Max', 'ZsRtd', 'ZsMin', 'ZsAvg', 'ZsMax', 'Cou', 'RT'] as const;
 export type NumericSuffix = (typeof NUMERIC_SUFFIXES)[number];
 
 /**
- * Factor suffixes with a field of their own in a FactorReading (HJ212-2017 6.6.3, SPEC 5), in the order the encoder
+ * Factor suffixes with a field of their own in a FactorReading (HJ212-2017 6.6.3, docs/protocol.md §5), in the order the encoder
  * writes them (the order of the standard's samples: values, flags, then times and text).
  */
 export const READING_SUFFIXES = [

@@ -1,5 +1,5 @@
 /**
- * CP, the command-parameter part of the data segment (SPEC 5, HJ212-2017 6.3.3):
+ * CP, the command-parameter part of the data segment (HJ212-2017 6.3.3, docs/protocol.md §5):
  * `CP=&&` group *(`;` group) `&&`, group = pair *(`,` pair), pair = key `=` value.
  * Parsed in one pass over char codes into a flat map key → verbatim value; {@link readCp} then structures it.
  */
@@ -17,7 +17,7 @@ const SLASH = 0x2f;
 /** Result of {@link parseCpPairs}: the flat map, or the first problem with its offset in the text. */
 export type CpResult = { ok: true; cp: Record<string, string> } | ParseFail;
 
-/** True for `[+-]digits[.digits]`, the number syntax of the corpus (SPEC 5). */
+/** True for `[+-]digits[.digits]`, the number syntax of the corpus (docs/protocol.md §5). */
 export function isNumber(text: string, start = 0, end = text.length): boolean {
   let i = start;
   const c0 = text.charCodeAt(i);
@@ -48,7 +48,7 @@ function isNumericSuffix(text: string, from: number, to: number): boolean {
 }
 
 /**
- * End of a `//free text//` value starting at `from` (SPEC 5: -Info text may hold `,` `;` `=`): the index after the
+ * End of a `//free text//` value starting at `from` (docs/protocol.md §5: -Info text may hold `,` `;` `=`): the index after the
  * closing `//` that is followed by a separator or the end; -1 when the value is not of that form.
  */
 function freeTextEnd(text: string, from: number, end: number): number {

@@ -1,5 +1,5 @@
 /**
- * CRC16 of HJ212 and the two variants real collectors send (SPEC 2).
+ * CRC16 of HJ212 and the two variants real collectors send (docs/protocol.md §2).
  *
  * All three run over the bytes of the data segment only and are printed as 4 hex digits.
  * Table-driven: one 256-entry table for the reflected polynomial 0xA001 serves both algorithms.
@@ -102,7 +102,7 @@ export interface CrcText {
 }
 
 /**
- * Reads 4 hex digits (compared case-insensitively: lower case is seen on the wire, SPEC 1) from bytes or text.
+ * Reads 4 hex digits (compared case-insensitively: lower case is seen on the wire, docs/protocol.md §1) from bytes or text.
  * Returns undefined unless there are exactly 4 hex digits.
  */
 export function parseCrcHex(crc: Uint8Array | string, at = 0): CrcText | undefined {

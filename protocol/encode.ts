@@ -1,5 +1,5 @@
 /**
- * Encoder: packets → byte-exact frames (SPEC 1: length = bytes of the data segment, CRC upper-case hex), with
+ * Encoder: packets → byte-exact frames (docs/protocol.md §1: length = bytes of the data segment, CRC upper-case hex), with
  * automatic sub-packet split (HJ212-2017 6.4: Flag D bit, PNUM/PNO, the same QN/CN/DataTime in every part).
  */
 import { computeCrc, writeCrcHex } from './crc.js';

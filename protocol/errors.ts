@@ -1,4 +1,4 @@
-/** Protocol error codes. Order of checks (SPEC 8): header, length syntax, too long, trailer, CRC, header fields, CP. */
+/** Protocol error codes. Order of checks (docs/protocol.md §8): header, length syntax, too long, trailer, CRC, header fields, CP. */
 export const HJ_ERRORS = {
   HJ_ERR_HEADER: 'frame does not start with ##',
   HJ_ERR_LENGTH: 'length field is not 4 digits or does not match the data segment',
@@ -14,7 +14,7 @@ export const HJ_ERRORS = {
 export type HjErrorCode = keyof typeof HJ_ERRORS;
 
 /**
- * Warning codes: non-conformities real collectors show, reported on an ok result in lenient mode (SPEC 1, 3, 5).
+ * Warning codes: non-conformities real collectors show, reported on an ok result in lenient mode (docs/protocol.md §1, §3, §5).
  * Strict mode turns those about CRC variant, lengths, trailer, MN length and alphabet and numbers into errors.
  */
 export const HJ_WARNINGS = {

@@ -1,4 +1,4 @@
-/** Factor lookups by 2017 or 2005 code over the generated table (protocol/factor-table.ts, SPEC 7). */
+/** Factor lookups by 2017 or 2005 code over the generated table (protocol/factor-table.ts, docs/protocol.md §7). */
 import { FACTORS, type Factor } from './factor-table.js';
 
 export { FACTORS, type Factor };
@@ -9,7 +9,7 @@ for (const f of FACTORS) {
   if (f.code2005 !== undefined) byCode.set(f.code2005, f);
 }
 
-/** The factor with this 2017 or 2005 code (real 2005-era frames mix both, SPEC 7). */
+/** The factor with this 2017 or 2005 code (real 2005-era frames mix both, docs/protocol.md §7). */
 export function lookupFactor(code: string): Factor | undefined {
   return byCode.get(code);
 }

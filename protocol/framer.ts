@@ -1,5 +1,5 @@
 /**
- * "net-framer": cuts HJ212 frames out of a TCP byte stream (SPEC 1, HJ212-2017 6.1).
+ * "net-framer": cuts HJ212 frames out of a TCP byte stream (HJ212-2017 6.1, docs/protocol.md §1).
  *
  * A frame is `##` + 4-digit length + data segment + 4 hex CRC + CR LF. The framer works on raw bytes only (no string
  * conversion before a frame is complete): `indexOf` scans for `##` and CR, frames are `subarray` views, and bytes are
@@ -54,7 +54,7 @@ export interface FramerOptions {
   maxDataLength?: number;
   /**
    * When the frame does not end where the length says, accept a length that counts characters of the text (devices
-   * that write `string.Length`), provided the CRC still verifies (SPEC 1). Default true.
+   * that write `string.Length`), provided the CRC still verifies (docs/protocol.md §1). Default true.
    */
   allowCharLength?: boolean;
   /** Encoding used to count characters for `allowCharLength`. Default 'utf-8'. */

@@ -1,5 +1,5 @@
 /**
- * Packet builders for the interaction flows of HJ212-2017 6.5 / SPEC 4: replies (9011–9014), host requests and
+ * Packet builders for the interaction flows of HJ212-2017 6.5, docs/protocol.md §4: replies (9011–9014), host requests and
  * device uploads (used by the simulator). They return Packets; encode them with `encodeFrame`/`encodeFrames`.
  */
 import { FLAG_BITS, READING_SUFFIXES, VERSION_FLAG, type ExeRtn, type QnRtn } from './codes.js';

@@ -1,5 +1,5 @@
 /**
- * Frame and data-segment parser (SPEC 1, 3, 8). Checks run in the corpus order, first failure wins:
+ * Frame and data-segment parser (docs/protocol.md §1, §3, §8). Checks run in the corpus order, first failure wins:
  * header → length syntax → too long → trailer/length consistency → CRC → header fields → CP.
  * Lenient (default) turns the non-conformities real collectors show into warnings; strict rejects them.
  */
@@ -70,7 +70,7 @@ export function parseFrame(frame: Uint8Array, opts: ParseOptions = {}): ParseRes
   let dataEnd = HEAD + n;
   let lengthOffset: number | undefined;
   if (!strict && endsCrlf && crcAt !== dataEnd && crcAt >= HEAD) {
-    // Lenient: a length counting characters instead of bytes (SPEC 1), or one the length policy explains.
+    // Lenient: a length counting characters instead of bytes (docs/protocol.md §1), or one the length policy explains.
     const offset = n - (crcAt - HEAD);
     let explained = true;
     if ((opts.allowCharLength ?? true) && countChars(frame, HEAD, crcAt, encoding) === n) {
@@ -228,7 +228,7 @@ function readNumbers(h: Header, strict: boolean, warnings: Warning[]): { packet:
   return { packet, version };
 }
 
-/** QN, MN, CN and ST rules (SPEC 3, 8; corpus README conventions). */
+/** QN, MN, CN and ST rules (docs/protocol.md §3, §8; corpus README conventions). */
 function checkHeader(h: Header, version: Version, strict: boolean, warnings: Warning[], extended: boolean): ParseFail | undefined {
   if (h.qn === undefined) warnings.push({ code: 'HJ_WARN_NO_QN', message: 'no QN', field: 'QN' });
   else if (h.qn.length !== 17 || !isDataTime(h.qn)) return fail('HJ_ERR_QN', 0, `QN ${h.qn}`);

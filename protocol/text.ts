@@ -1,5 +1,5 @@
 /**
- * Text encodings of the data segment (SPEC 1): bytes are framed and CRC-checked raw; text is decoded with the
+ * Text encodings of the data segment (docs/protocol.md §1): bytes are framed and CRC-checked raw; text is decoded with the
  * configured encoding, UTF-8 (default) or GBK. No dependencies: GBK decoding is the WHATWG decoder built into Node's
  * ICU, GBK encoding a reverse table built from it on first use.
  */
@@ -31,7 +31,7 @@ export function isAscii(bytes: Uint8Array, start: number, end: number): boolean 
 
 /**
  * Number of characters (code points, as Python's `len` and as devices that count characters see them) in
- * `bytes[start, end)` decoded with `encoding`. Used only for the char-count length tolerance (SPEC 1).
+ * `bytes[start, end)` decoded with `encoding`. Used only for the char-count length tolerance (docs/protocol.md §1).
  */
 export function countChars(bytes: Uint8Array, start: number, end: number, encoding: TextEncoding): number {
   if (isAscii(bytes, start, end)) return end - start;

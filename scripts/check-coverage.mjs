@@ -1,4 +1,4 @@
-// Coverage gate per area (ARCHITECTURE.md): protocol/ >= 95 % lines, src/ >= 80 % lines.
+// Coverage gate per area (docs/architecture.md §5): protocol/ >= 95 % lines, src/ >= 80 % lines.
 import { existsSync, readFileSync } from 'node:fs';
 
 const file = '.tap/report/coverage-summary.json';

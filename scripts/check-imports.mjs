@@ -1,4 +1,4 @@
-// Import boundaries and circular dependencies (ARCHITECTURE.md "Dependencies point one way").
+// Import boundaries and circular dependencies (docs/architecture.md §3, "Dependencies point one way").
 // main -> server | api | queue | storage | cli -> domain -> protocol; config, log, errors are leaves.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';

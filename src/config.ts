@@ -45,8 +45,11 @@ export const envSchema = z.object({
   HJ212_PARTIAL_FRAME_TIMEOUT_MS: positiveInt.default(30_000),
   /** Failed device logins per minute, per source IP and per MN, before the connection is closed. */
   HJ212_MAX_AUTH_FAILURES_PER_MINUTE: positiveInt.default(10),
-  /** Maximum data segment accepted from devices without a per-device allowance (HJ212-2017 6.1: 1024). */
-  HJ212_MAX_DATA_LENGTH: positiveInt.default(1024),
+  /**
+   * Maximum data segment accepted from devices without a per-device allowance (HJ212-2017 6.1: 1024). 64..9999, the
+   * range of a device's own limit (src/domain/data-length.ts: four-digit length field; nothing shorter fits a frame).
+   */
+  HJ212_MAX_DATA_LENGTH: positiveInt.min(64).max(9999).default(1024),
   /** Sub-packet reassembly timeout. */
   HJ212_SUBPACKET_TIMEOUT_MS: positiveInt.default(60_000),
   /** How long frame keys are remembered for retransmit de-duplication. */

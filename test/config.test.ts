@@ -23,6 +23,12 @@ t.test('every problem is listed', async (t) => {
   t.match(err.message, /HJ212_ROLLUP_AT/);
 });
 
+t.test('HJ212_MAX_DATA_LENGTH: 64..9999, the range of a device limit in CLI and API', async (t) => {
+  t.equal(loadConfig({ HJ212_MAX_DATA_LENGTH: '9999' }).tcp.maxDataLength, 9999);
+  t.equal(loadConfig({ HJ212_MAX_DATA_LENGTH: '64' }).tcp.maxDataLength, 64);
+  for (const bad of ['10000', '63']) t.throws(() => loadConfig({ HJ212_MAX_DATA_LENGTH: bad }), /HJ212_MAX_DATA_LENGTH/, bad);
+});
+
 t.test('semantic problems: unknown role, v2 without org/token, bad time zone', async (t) => {
   const err = t.throws(() => loadConfig({ HJ212_ROLES: 'gateway,bogus', HJ212_INFLUX_KIND: 'v2', HJ212_TIME_ZONE: 'Mars/Base' })) as ConfigError;
   t.equal(err.problems.length, 4, err.message);

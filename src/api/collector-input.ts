@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { CatalogStore } from '../domain/catalog.js';
 import type { LengthPolicy, MnCharset } from '../../protocol/index.js';
+import { MAX_DATA_LENGTH, MIN_DATA_LENGTH } from '../domain/data-length.js';
 import { CRC_VARIANTS, MN_CHARSETS, TEXT_ENCODINGS, VERSIONS, isLengthPolicy, newDevice, validateMn } from '../domain/device-defaults.js';
 import type { Device } from '../domain/device.js';
 import { AppError } from '../errors.js';
@@ -37,7 +38,8 @@ export const profileInput = z
     allowCharLength: z.boolean(),
     encoding: z.enum(TEXT_ENCODINGS as ['utf-8', 'gbk']),
     timeZone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai'),
-    maxDataLength: z.number().int().min(64).max(65_536),
+    // The same range as `hj212 device --max-data-length` and HJ212_MAX_DATA_LENGTH (src/domain/data-length.ts).
+    maxDataLength: z.number().int().min(MIN_DATA_LENGTH).max(MAX_DATA_LENGTH),
     lengthPolicy: lengthPolicySchema,
   })
   .partial()

@@ -56,7 +56,7 @@ export function lineFramer(settings: DecodeSettings, head: (offset: number) => D
   const parseOpts = { strict, encoding, maxDataLength, lengthPolicy, mnCharset };
   return createFramer({
     maxDataLength,
-    // Strict mode takes the length field as a byte count only (SPEC 1, corpus strict_expect).
+    // Strict mode takes the length field as a byte count only (docs/protocol.md §1, corpus strict_expect).
     allowCharLength: !strict,
     encoding,
     // CR CR LF frames are cut in both modes: the parser warns (lenient) or says HJ_ERR_TRAILER (strict).

@@ -11,6 +11,7 @@ import { newDevice, publicDevice, validateMn } from '../domain/device-defaults.j
 import type { DeviceRegistry } from '../domain/ports.js';
 import { createRedisRegistry } from '../storage/redis-registry.js';
 import { applyOptions, parseDeviceArgs, USAGE, type DeviceArgs } from './device-options.js';
+import { DEVICE_FLAGS, inFlagWords } from './cli-wording.js';
 import { defaultIo, EXIT, type CommandIo } from './command-io.js';
 
 interface Context {
@@ -135,7 +136,9 @@ function loadConfigOrReport(io: CommandIo): Config | undefined {
 /**
  * Run `hj212 device` with the arguments after `device`; resolves to the process exit code.
  */
-export async function run(args: string[], io: CommandIo = defaultIo): Promise<number> {
+export async function run(args: string[], given: CommandIo = defaultIo): Promise<number> {
+  // Domain messages name fields as the API does (allowMnLength); here the user typed flags (--allow-mn-length).
+  const io: CommandIo = { ...given, err: (text) => given.err(inFlagWords(text, DEVICE_FLAGS)) };
   const { parsed, help, problems } = parseDeviceArgs(args);
   if (help) {
     io.out(`${USAGE}\n`);

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { CrcVariant } from '../../protocol/index.js';
 import type { Device } from '../domain/device.js';
+import { MAX_DATA_LENGTH, MIN_DATA_LENGTH } from '../domain/data-length.js';
 import { CRC_VARIANTS, MN_CHARSETS, TEXT_ENCODINGS, VERSIONS, isLengthPolicy, validateMn, withPassword, type NewDeviceInput } from '../domain/device-defaults.js';
 
 /** Device fields settable from the command line. */
@@ -29,7 +30,7 @@ options:
   --no-allow-mn-length            require 14 or 24 characters again
   --encoding utf-8|gbk            text encoding of free-text values
   --time-zone <IANA zone>         zone DataTime is expressed in
-  --max-data-length <N>           maximum data segment in bytes
+  --max-data-length <N>           maximum data segment in bytes, 64..9999 (default 1024)
   --length-policy exact|offset:<n>|trust-crlf
                                   how the length field may disagree with the data segment (default exact;
                                   offset:6 for clients writing len + 6; trust-crlf: any, when the CRC verifies)
@@ -78,9 +79,9 @@ function parseTimeZone(value: string, problems: string[]): string | undefined {
 
 function parseMaxDataLength(value: string, problems: string[]): number | undefined {
   const n = Number(value);
-  // The frame's length field has four digits (HJ212-2017 6.3.1), so nothing above 9999 can arrive.
-  if (Number.isInteger(n) && n > 0 && n <= 9999) return n;
-  problems.push(`--max-data-length must be an integer from 1 to 9999, got '${value}'`);
+  // The same range as the API and HJ212_MAX_DATA_LENGTH; why these bounds: src/domain/data-length.ts.
+  if (Number.isInteger(n) && n >= MIN_DATA_LENGTH && n <= MAX_DATA_LENGTH) return n;
+  problems.push(`--max-data-length must be an integer from ${MIN_DATA_LENGTH} to ${MAX_DATA_LENGTH}, got '${value}'`);
   return undefined;
 }
 

@@ -4,7 +4,8 @@
  * Exit codes: 0 run finished, 1 run failed, 2 usage or scenario error. See docs/simulator.md.
  */
 import { createFleet, type Progress } from '../sim/fleet.js';
-import { parseScenario } from '../sim/scenario.js';
+import { parseScenario, scenarioSchema } from '../sim/scenario.js';
+import { inFlagWords, SIM_FLAGS, simFlagOf } from './cli-wording.js';
 import { USAGE, parseSimArgs } from './sim-args.js';
 import { registerFleet } from './sim-register.js';
 
@@ -21,7 +22,13 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    fleet = createFleet(parseScenario(parsed.scenario));
+    const checked = scenarioSchema.safeParse(parsed.scenario);
+    if (!checked.success) {
+      // Name the flag the user typed (--duration), with the scenario key for values that came from a file.
+      const lines = checked.error.issues.map((i) => `  - ${simFlagOf(i.path)}: ${inFlagWords(i.message, SIM_FLAGS, i.path.length === 0)}`);
+      throw new Error(`invalid options:\n${lines.join('\n')}`);
+    }
+    fleet = createFleet(parseScenario(checked.data));
   } catch (err) {
     process.stderr.write(`hj212-sim: ${(err as Error).message}\n${USAGE}\n`);
     return 2;

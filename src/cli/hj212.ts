@@ -2,7 +2,7 @@
 /**
  * `hj212`: a small dispatcher. Each subcommand lives in its own module and is loaded only when used, so
  * `hj212 crc` does not load Redis clients. A module provides `(args) => Promise<exit code>`; add a subcommand
- * with one line in COMMANDS, e.g. `token: { summary: '…', load: () => import('./token-command.js').then((m) => m.run) }`.
+ * with one entry in COMMANDS, e.g. `user: { summary: '…', load: () => import('./user-command.js').then((m) => (args) => m.run(args)) }`.
  * Exit codes: 0 done, 1 failed, 2 usage error.
  */
 
@@ -21,6 +21,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   crc: {
     summary: 'crc <text>: the CRC16 of a data segment in all three variants',
     load: () => import('./codec-commands.js').then((m) => m.crc),
+  },
+  device: {
+    summary: 'device add|list|show|set|disable|enable|pending: the collector registry in Redis (HJ212_REDIS_URL)',
+    load: () => import('./device-command.js').then((m) => (args: string[]) => m.run(args)),
+  },
+  token: {
+    summary: 'token create|list|revoke: API bearer tokens in Redis (the first admin token comes from here)',
+    load: () => import('./token-command.js').then((m) => (args: string[]) => m.run(args)),
   },
 };
 

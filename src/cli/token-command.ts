@@ -110,7 +110,7 @@ function isUsageError(err: unknown): boolean {
 
 /** Run `hj212 token ...` with the arguments after `token`; resolves to the exit code. */
 export async function run(args: string[], io: CommandIo = defaultIo): Promise<number> {
-  if (args[0] === '--help' || args[0] === 'help') {
+  if (args[0] === 'help' || args.includes('--help') || args.includes('-h')) {
     io.out(USAGE);
     return EXIT.ok;
   }

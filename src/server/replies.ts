@@ -1,6 +1,6 @@
 /**
  * Replies to collectors. Sent with the CRC variant the collector's frame used, so devices that verify replies
- * with their own (non-standard) variant accept them (SPEC 2 policy).
+ * with their own (non-standard) variant accept them (docs/protocol.md §2 policy).
  */
 import { encodeFrame, dataAck, requestReply, notifyReply, type CrcVariant, type Packet, type TextEncoding } from '../../protocol/index.js';
 

@@ -1,5 +1,5 @@
 /**
- * Uploads waiting for their 9014 (HJ212-2017 6.4 / SPEC 4): if none arrives within OverTime the collector sends the
+ * Uploads waiting for their 9014 (HJ212-2017 6.4, docs/protocol.md §4): if none arrives within OverTime the collector sends the
  * frames again, up to ReCount times, then gives up (a real collector keeps the data for a later re-pull). A 9011
  * with QnRtn ≠ 1 for the same QN is a rejection: retransmitting would not help, so it ends the wait.
  */

@@ -1,6 +1,6 @@
 /**
  * Factor profiles of simulated collectors: which pollutants and parameters a wastewater or flue-gas (CEMS)
- * station reports, their normal range, emission limit and how values are shaped (SPEC 7, factors.csv).
+ * station reports, their normal range, emission limit and how values are shaped (docs/protocol.md §7, factors.csv).
  */
 
 /** One simulated factor. Ranges are typical of Chinese discharge permits, not authoritative. */

@@ -1,5 +1,5 @@
 /**
- * How a simulated collector answers host requests (HJ212-2017 6.4.2 / SPEC 4): 9011 QnRtn=1 at once, then the
+ * How a simulated collector answers host requests (HJ212-2017 6.4.2, docs/protocol.md §4): 9011 QnRtn=1 at once, then the
  * data (uploads carrying the request's QN), then 9012 ExeRtn. History (2051/2061/2031) is regenerated from the
  * collector's value model for every interval starting within BeginTime..EndTime.
  */

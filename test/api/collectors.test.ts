@@ -48,6 +48,9 @@ t.test('register a collector: MN rules, defaults, no secrets in the answer', asy
     [{ mn: MN14, password: 'x1y2z3', profile: { timeZone: 'Mars/Base' } }, 400],
     [{ mn: MN14, password: 'x1y2z3', pointId: 'missing' }, 404],
     [{ mn: MN14, password: 'x1y2z3', siteId: otherSite.id, pointId: point.id }, 400],
+    // The same range as `hj212 device --max-data-length` and HJ212_MAX_DATA_LENGTH: 64..9999.
+    [{ mn: MN14, password: 'x1y2z3', profile: { maxDataLength: 10_000 } }, 400],
+    [{ mn: MN14, password: 'x1y2z3', profile: { maxDataLength: 63 } }, 400],
   ];
   for (const [payload, status] of cases) tt.equal((await api.call(ops, { method: 'POST', url: '/collectors', payload })).statusCode, status, JSON.stringify(payload));
 });

@@ -144,6 +144,15 @@ t.test('CSV: header, RFC 4180 quoting, spreadsheet formulas defused', async (tt)
   tt.equal(rows[2], '', 'ends with CRLF');
   const limited = await api.call(api.token.reader, { url: `/readings?mn=${A}&from=${from}&to=${to}&format=csv&limit=3` });
   tt.equal(limited.body.split('\r\n').length, 5, 'header, 3 rows, final empty line');
+  // A JSON page is bounded (10,000); CSV is streamed, so a larger limit is accepted as docs/api.md says.
+  const large = await api.call(api.token.reader, { url: `/readings?mn=${A}&from=${from}&to=${to}&format=csv&limit=50000` });
+  tt.equal(large.statusCode, 200, 'CSV limit above 10,000 accepted');
+  const all = await api.call(api.token.reader, { url: `/readings?mn=${A}&from=${from}&to=${to}&format=csv` });
+  tt.ok(all.body.split('\r\n').length > 5, 'no limit: every row');
+  tt.equal(large.body, all.body, 'a limit above the row count: every row, as without a limit');
+  const tooLarge = await api.call(api.token.reader, { url: `/readings?mn=${A}&from=${from}&to=${to}&limit=50000` });
+  tt.equal(tooLarge.statusCode, 400, 'JSON limit above 10,000 refused');
+  tt.match(body(tooLarge), { code: 'APP_ERR_VALIDATION', errors: [{ location: 'querystring', path: '/limit' }] });
 });
 
 t.test('CSV streams ranges larger than one InfluxDB page', async (tt) => {

@@ -103,6 +103,18 @@ t.test('usage errors exit 2 and list every problem', async (tt) => {
   tt.equal((await device(['show'])).code, 2);
   tt.equal((await device(['add', '--mn', MN])).code, 2);
   tt.equal((await device(['--bogus'])).code, 2);
+  // Messages name the flag the user typed, not the API field (allowMnLength).
+  const length = await device(['add', '--mn', '010000A8900016F00016', '--password', 'Strong#pw1']);
+  tt.equal(length.code, 2);
+  tt.match(length.stderr, /use --allow-mn-length/);
+  tt.notMatch(length.stderr, /allowMnLength/);
+  // The same range as the API's profile.maxDataLength and HJ212_MAX_DATA_LENGTH.
+  for (const n of ['63', '10000']) {
+    const res = await device(['set', MN, '--max-data-length', n]);
+    tt.equal(res.code, 2, n);
+    tt.match(res.stderr, /--max-data-length must be an integer from 64 to 9999/);
+  }
+  tt.equal((await device(['set', MN, '--max-data-length', '9999'])).code, 0, '9999 is accepted');
   const help = await device(['--help']);
   tt.equal(help.code, 0);
   tt.match(help.stdout, /usage: hj212 device/);

@@ -172,3 +172,14 @@ t.test('crc, help, usage errors', async (t) => {
   );
   t.strictSame(bad, [2, 2, 2, 2], 'unknown option, unknown encoding, bad maximum, two files');
 });
+
+t.test('every subcommand --help lists is wired and answers its own --help (no Redis needed)', async (t) => {
+  const names = [...(await run(['--help'])).stdout.toString().matchAll(/^ {2}(\S+) /gm)].map((m) => m[1]!);
+  t.ok(names.includes('device') && names.includes('token'), 'device and token are listed (README documents them)');
+  for (const name of names) {
+    const res = await run([name, '--help']);
+    t.equal(res.code, 0, `${name} --help exits 0`);
+    t.match(res.stdout.toString(), new RegExp(`usage:[^]*hj212 ${name}`), `${name} --help prints its usage`);
+    t.notMatch(res.stderr, /unknown command/, name);
+  }
+});

@@ -38,7 +38,7 @@ t.test('tables have unique codes and meanings', async (t) => {
   t.strictSame(Object.keys(QN_RTN), ['1', '2', '3', '4', '5', '6', '7', '8', '9', '100']);
 });
 
-t.test('editions (SPEC 3, 6)', async (t) => {
+t.test('editions (docs/protocol.md §3, §6)', async (t) => {
   t.equal(lookupCn('2072', '2005'), 'alarm event upload');
   t.equal(lookupCn('2072', '2017'), undefined, '2017 removed the 2005 alarm commands');
   t.equal(lookupCn('1063', '2005'), undefined);
@@ -54,7 +54,7 @@ t.test('editions (SPEC 3, 6)', async (t) => {
   t.equal(FLAG_BITS.ACK | FLAG_BITS.SPLIT | (1 << FLAG_BITS.VERSION_SHIFT), 7);
 });
 
-t.test('error codes: unique, prefixed, documented in SPEC 8 order', async (t) => {
+t.test('error codes: unique, prefixed, documented in docs/protocol.md §8 order', async (t) => {
   const codes = Object.keys(HJ_ERRORS);
   t.ok(unique(codes));
   t.ok(codes.every((c) => /^HJ_ERR_[A-Z_]+$/.test(c)));

@@ -1,6 +1,6 @@
 /**
- * The reference corpus (fixtures/corpus/packets.jsonl, a copy of shared/hj212): entry format and lenient/strict policy
- * are described in shared/hj212/README.md. `expect` is the lenient verdict, `strict_expect` (when present) the strict
+ * The reference corpus (fixtures/corpus/packets.jsonl): entry format and lenient/strict policy
+ * are described in fixtures/corpus/README.md and docs/protocol.md §8. `expect` is the lenient verdict, `strict_expect` (when present) the strict
  * one; `decoded` holds lower-case header keys and the flat CP of valid entries; stream entries carry `frames` and
  * `discarded`. Bytes under test: base64 of `frame_base64` if present, else `frame` as UTF-8.
  */

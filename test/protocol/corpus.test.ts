@@ -1,5 +1,5 @@
 /**
- * Reference corpus (fixtures/corpus/packets.jsonl = shared/hj212/packets.jsonl, 48 vectors), mqtt-packet style:
+ * Reference corpus (fixtures/corpus/packets.jsonl, 48 vectors), mqtt-packet style:
  * every vector gives its verdict in lenient and strict mode, through parseFrame and through the framer; each valid
  * one is encoded byte-exact (where the corpus frame is canonical), round-tripped, split at every byte offset and
  * glued to its neighbours and to garbage (pg-protocol inbound-parser style); stream vectors are replayed in 1-byte

@@ -1,4 +1,4 @@
-/** CP grammar (SPEC 5), readCp, and the time-zone aware DataTime helpers. */
+/** CP grammar (docs/protocol.md §5), readCp, and the time-zone aware DataTime helpers. */
 import t from 'tap';
 import {
   formatDataTime,

@@ -109,7 +109,7 @@ t.test('end() reports an unfinished frame and resyncs the rest', async (t) => {
   t.equal(again.discarded, 1);
 });
 
-t.test('length counted in characters (SPEC 1)', async (t) => {
+t.test('length counted in characters (docs/protocol.md §1)', async (t) => {
   const seg = 'QN=20240315121000000;ST=32;CN=3020;PW=123456;MN=33010600000001W00000001A;Flag=5;CP=&&i11001-Info=//仪器//&&';
   const utf8 = encodeFrame({ ...packet({}), cn: '3020', cp: { 'i11001-Info': '//仪器//' } });
   const chars = [...seg].length;

@@ -39,5 +39,10 @@ t.test('refuses a non-loopback target without --allow-remote, and unknown flags'
   tt.equal(typo.code, 2);
   const unbounded = await sim(['--collectors', '1']);
   tt.equal(unbounded.code, 2);
-  tt.match(unbounded.stderr, /durationS or count/);
+  tt.match(unbounded.stderr, /--duration or --count/, 'names the flags, not the scenario keys');
+  const bad = await sim(['--collectors', '0', '--over-time=-1', '--fault', 'badCrc=2', '--count', '1']);
+  tt.equal(bad.code, 2);
+  tt.match(bad.stderr, /--collectors \(collectors\): Too small/);
+  tt.match(bad.stderr, /--over-time \(overTimeS\): Too small/);
+  tt.match(bad.stderr, /--fault badCrc: Too big/);
 });

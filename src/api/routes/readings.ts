@@ -20,6 +20,7 @@ import { formatInZone, isTimeZone } from '../time.js';
 /** Rows per InfluxDB query while streaming CSV: large enough to amortise the round trip, small enough to bound memory. */
 const CSV_PAGE = 5_000;
 const DEFAULT_LIMIT = 1_000;
+/** Largest JSON page: one answer is built in memory. CSV is streamed page by page, so its `limit` has no such bound. */
 const MAX_LIMIT = 10_000;
 
 const codeList = (what: string) => z.string().regex(/^[A-Za-z0-9-]{1,16}(,[A-Za-z0-9-]{1,16}){0,49}$/, `comma-separated ${what}`);
@@ -34,7 +35,13 @@ const readingsQuery = z
     kind: z.enum(DATA_KINDS).default('hour'),
     from: isoDateTime.describe('inclusive, e.g. 2024-05-01T00:00:00+08:00'),
     to: isoDateTime.optional().describe('exclusive; default now'),
-    limit: z.coerce.number().int().min(1).max(MAX_LIMIT).optional().describe(`JSON: page size, default ${DEFAULT_LIMIT}. CSV: total rows, default all`),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .describe(`JSON: page size 1–${MAX_LIMIT}, default ${DEFAULT_LIMIT}. CSV (format=csv): total rows, default all`),
     cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
     format: z.enum(['json', 'csv']).optional().describe('csv also chosen by Accept: text/csv'),
     tz: tzSchema,
@@ -43,7 +50,11 @@ const readingsQuery = z
       .optional()
       .describe('true: also return back-fills a regulator rejected (rejected: true); by default they are left out'),
   })
-  .refine((q) => [q.mn, q.siteId, q.pointId].filter((v) => v !== undefined).length === 1, { message: 'give exactly one of mn, siteId, pointId' });
+  .refine((q) => [q.mn, q.siteId, q.pointId].filter((v) => v !== undefined).length === 1, { message: 'give exactly one of mn, siteId, pointId' })
+  .refine((q) => q.format === 'csv' || q.limit === undefined || q.limit <= MAX_LIMIT, {
+    path: ['limit'],
+    message: `a JSON page holds at most ${MAX_LIMIT} readings (page with cursor); format=csv takes any limit`,
+  });
 
 const readingSchema = z
   .object({

@@ -8,8 +8,8 @@ import type { Device } from '../../domain/device.js';
 import type { DeviceRegistry } from '../../domain/ports.js';
 
 /**
- * Factors whose values may be negative: temperatures and flue-gas pressures (factor table, /work/shared/hj212
- * factors.csv): a01001 ambient temperature, a01012 / S03 flue-gas temperature, a01013 / S08 flue-gas pressure,
+ * Factors whose values may be negative: temperatures and flue-gas pressures (factor table,
+ * fixtures/corpus/factors.csv): a01001 ambient temperature, a01012 / S03 flue-gas temperature, a01013 / S08 flue-gas pressure,
  * a01015 / S06 cooler temperature, a01017 / S04 flue-gas dynamic pressure, w01010 water temperature.
  */
 const MAY_BE_NEGATIVE: ReadonlySet<string> = new Set(['a01001', 'a01012', 'S03', 'a01013', 'S08', 'a01015', 'S06', 'a01017', 'S04', 'w01010']);

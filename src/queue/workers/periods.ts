@@ -1,5 +1,5 @@
 /**
- * The period grid of the checks, in the collector's local time (HJ212-2017, SPEC.md §5: DataTime of minute, hour and
+ * The period grid of the checks, in the collector's local time (HJ212-2017 6.3.3, docs/protocol.md §5: DataTime of minute, hour and
  * day data is the START of the interval, local time). Periods divide a local day, so they are aligned on local
  * midnight; zones with daylight saving are treated with the offset at each instant (China has none).
  */
