@@ -2,7 +2,8 @@
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { createRedisRegistry } from '../../src/storage/redis-registry.js';
-import { createRedisArchive, createRedisDedupe, createRedisLatest } from '../../src/storage/redis-stores.js';
+import { createRedisArchive } from '../../src/storage/redis-archive.js';
+import { createRedisDedupe, createRedisLatest } from '../../src/storage/redis-stores.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 import { registrySuite } from './conformance/registry-suite.js';
 import { storesSuite } from './conformance/stores-suite.js';
