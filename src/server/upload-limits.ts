@@ -41,6 +41,10 @@ export interface FactorFilterResult {
   detail?: string;
 }
 
+/** ST values (SPEC 3: 2-3 alphanumerics) kept as the `st` tag per collector; others are stored with `st` empty. */
+const MAX_ST_PER_MN = 4;
+const ST_SYNTAX = /^[0-9A-Za-z]{2,3}$/;
+
 /** How long a code refused by the budget is refused from memory before asking the store again (items may change). */
 const REFUSED_TTL_MS = 30_000;
 /** MNs whose dropped readings wait for the next summary; more are counted only in the metric. */
@@ -51,6 +55,7 @@ export class FactorGate {
   private readonly admitted = new Map<string, Set<string>>();
   private readonly refused = new Map<string, Map<string, number>>();
   private summary = new Map<string, { readings: number; codes: Set<string> }>();
+  private readonly stValues = new Map<string, Set<string>>();
 
   constructor(
     private readonly budget: FactorBudget,
@@ -90,6 +95,23 @@ export class FactorGate {
     if (overFrame > 0) parts.push(`${overFrame} readings over ${this.limits.maxFactorsPerFrame} per frame`);
     if (overBudget > 0) parts.push(`${overBudget} readings of unknown factor codes over the budget of ${this.limits.maxUnknownFactors}`);
     return { kept, dropped, detail: `dropped ${parts.join(', ')}` };
+  }
+
+  /**
+   * The `st` tag of a collector's points: its ST when well-formed and one of the first {@link MAX_ST_PER_MN} it used
+   * (per gateway process), else '' — a collector cycling ST values must not multiply its series.
+   */
+  stTag(mn: string, st: string | undefined): string {
+    if (st === undefined || st === '') return '';
+    let seen = this.stValues.get(mn);
+    if (seen?.has(st)) return st;
+    if (ST_SYNTAX.test(st) && (seen?.size ?? 0) < MAX_ST_PER_MN) {
+      if (!seen) this.stValues.set(mn, (seen = new Set()));
+      seen.add(st);
+      return st;
+    }
+    this.metrics.limited.inc({ limit: 'st-values' });
+    return '';
   }
 
   /** One log line for all readings dropped since the last call (called from the gateway's sweep). */

@@ -64,7 +64,8 @@ export class UploadStore {
     }
     const filtered = await this.factors.filter(device, cp.factors, receivedAt);
     cp.factors = filtered.kept;
-    const mapped = mapUpload(packet, cp, kind, device.mn, receivedAt);
+    const st = this.factors.stTag(device.mn, packet.st);
+    const mapped = mapUpload(st === packet.st ? packet : { ...packet, st }, cp, kind, device.mn, receivedAt);
     try {
       await this.deps.sink.write(mapped.points);
     } catch (err) {

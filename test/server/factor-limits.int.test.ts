@@ -127,3 +127,19 @@ t.test('a DataTime far in the future or before the minimum year is refused with 
   const limited = await gw.metrics.limited.get();
   t.same(limited.values.filter((v) => String(v.labels.limit).startsWith('datatime')).map((v) => [v.labels.limit, v.value]).sort(), [['datatime-future', 1], ['datatime-too-old', 1]]);
 });
+
+t.test('a collector cycling ST values does not multiply its series', async (t) => {
+  const gw = await startTestGateway();
+  t.teardown(() => gw.close());
+  await gw.addDevice({ mn: A, password: '123456' });
+  const a = await connectCollector(gw.port);
+  t.teardown(() => a.close());
+  for (const [i, st] of ['21', '22', '23', '31', '32', '33', '34', '35', 'A-B', '9999'].entries()) {
+    const p = { ...frame(A, { DataTime: recent, 'w01018-Rtd': String(i) }), st };
+    a.send(encodeFrame(p));
+    t.equal((await a.next((r) => r.qn === p.qn)).cn, '9014', `ST ${st} acked`);
+  }
+  const series = await gw.influx.query(`SHOW TAG VALUES FROM "realtime" WITH KEY = "st" WHERE "mn" = '${A}'`);
+  t.same((series[0]?.values ?? []).map((v) => String(v[1])).sort(), ['21', '22', '23', '31'].sort(), 'the first four ST values are tags, the rest is stored with st empty');
+  t.equal((await gw.rows('realtime', A)).length, 5, 'five series: four ST values and the empty one');
+});
