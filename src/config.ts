@@ -51,6 +51,8 @@ export const envSchema = z.object({
   HJ212_SUBPACKET_TIMEOUT_MS: positiveInt.default(60_000),
   /** How long frame keys are remembered for retransmit de-duplication. */
   HJ212_DEDUPE_TTL_S: positiveInt.default(7 * 24 * 3600),
+  /** Frame keys remembered per collector (two per frame); beyond, the oldest are forgotten first. */
+  HJ212_DEDUPE_MAX_PER_DEVICE: positiveInt.default(100_000),
   /** Raw frame archive length (Redis stream, exact trimming together with the byte cap). */
   HJ212_ARCHIVE_MAX_FRAMES: positiveInt.default(1_000_000),
   /** Raw frame archive size: the sum of its entries' field bytes; the oldest entries go first. */
@@ -124,6 +126,7 @@ export interface Config {
   influx: InfluxConfig;
   redis: { url: string; prefix: string };
   dedupeTtlS: number;
+  dedupeMaxPerDevice: number;
   archiveMaxFrames: number;
   /** Raw archive limits (docs: SECURITY.md "Hostile traffic"). */
   archive: { maxBytes: number; maxRawBytes: number; junkRawBytes: number; repeatWindowMs: number };
@@ -219,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     influx,
     redis: { url: e.HJ212_REDIS_URL, prefix: e.HJ212_REDIS_PREFIX },
     dedupeTtlS: e.HJ212_DEDUPE_TTL_S,
+    dedupeMaxPerDevice: e.HJ212_DEDUPE_MAX_PER_DEVICE,
     archiveMaxFrames: e.HJ212_ARCHIVE_MAX_FRAMES,
     archive: {
       maxBytes: e.HJ212_ARCHIVE_MAX_BYTES,

@@ -45,7 +45,10 @@ export interface DeviceRegistry {
   close(): Promise<void>;
 }
 
-/** Keys of frames already stored, so a retransmit is re-acked without a second write. */
+/**
+ * Keys of frames already stored, so a retransmit is re-acked without a second write. A key `<owner>|<id>` (owner: the
+ * MN) is kept with its owner's keys, whose number the Redis store bounds; a key without `|` belongs to owner ''.
+ */
 export interface DedupeStore {
   /** Returns the subset of keys already remembered. */
   seen(keys: readonly string[]): Promise<Set<string>>;

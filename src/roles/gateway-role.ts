@@ -52,7 +52,7 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
     {
       sink,
       registry,
-      dedupe: createRedisDedupe(redis, { prefix, ttlSeconds: config.dedupeTtlS }),
+      dedupe: createRedisDedupe(redis, { prefix, ttlSeconds: config.dedupeTtlS, maxPerOwner: config.dedupeMaxPerDevice }),
       latest: createRedisLatest(redis, { prefix, maxFields: config.storageLimits.maxLatestFields }),
       archive: createRedisArchive(redis, { prefix, maxLength: config.archiveMaxFrames, maxBytes: config.archive.maxBytes }),
       deadLetters: createRedisDeadLetters(redis, { prefix }),

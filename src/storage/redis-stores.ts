@@ -1,6 +1,7 @@
 /**
  * Redis implementations of the small ingest ports. Keys under the deployment prefix:
- *   `dedupe:<key>`   "1" with a TTL: a frame already stored (retransmits are re-acked, not re-written)
+ *   `dedupe:<MN>`    sorted set: ids of frames already stored (retransmits are re-acked, not re-written), scored
+ *                    by expiry; at most HJ212_DEDUPE_MAX_PER_DEVICE per collector
  *   `latest:<MN>`    hash: JSON [kind, factor] → "<timeMs>|<LatestEntry JSON>"
  *   (the raw frame archive `frames` is in redis-archive.ts)
  * Each takes a connection owned by the caller (the gateway shares one, with auto-pipelining).
@@ -9,35 +10,81 @@ import type { Redis } from 'ioredis';
 import type { DedupeStore, LatestEntry, LatestStore } from '../domain/ports.js';
 import { defineScript, runScript } from './redis-util.js';
 
-// One command for a whole batch of keys: a pipeline of SETs cost the client one command object per key.
-const REMEMBER = defineScript(`
+// Per owner (collector) one sorted set `dedupe:<owner>`: member = the key's id, score = its expiry (epoch ms).
+// KEYS: the set of each key; ARGV[1] now, then the ids. Returns 1 per id still remembered, else 0.
+const SEEN = defineScript(`
+local now = tonumber(ARGV[1])
+local out = {}
 for i = 1, #KEYS do
-  redis.call('SET', KEYS[i], '1', 'EX', ARGV[1])
+  local s = redis.call('ZSCORE', KEYS[i], ARGV[i + 1])
+  if s and tonumber(s) > now then out[i] = 1 else out[i] = 0 end
 end
-return #KEYS
+return out
+`);
+
+// ARGV: now, ttl ms, cap per owner, then the ids. Each touched set drops expired ids and, above the cap, the ids
+// that expire first; the set itself expires with its newest id. One command per batch.
+const REMEMBER = defineScript(`
+local now = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2])
+local cap = tonumber(ARGV[3])
+local touched = {}
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], now + ttl, ARGV[i + 3])
+  touched[KEYS[i]] = true
+end
+local trimmed = 0
+for k in pairs(touched) do
+  redis.call('ZREMRANGEBYSCORE', k, '-inf', now)
+  local n = redis.call('ZCARD', k)
+  if n > cap then trimmed = trimmed + redis.call('ZREMRANGEBYRANK', k, 0, n - cap - 1) end
+  redis.call('PEXPIRE', k, ttl)
+end
+return trimmed
 `);
 
 /** Batches larger than this are split so one script never blocks Redis for long. */
 const SCRIPT_CHUNK = 2000;
 
-/** Dedupe keys expire after `ttlSeconds` (HJ212_DEDUPE_TTL_S). */
-export function createRedisDedupe(redis: Redis, options: { prefix: string; ttlSeconds: number }): DedupeStore {
-  const { prefix, ttlSeconds } = options;
-  const keyOf = (key: string): string => `${prefix}dedupe:${key}`;
+/**
+ * Dedupe keys expire after `ttlSeconds` (HJ212_DEDUPE_TTL_S); each owner keeps at most `maxPerOwner`
+ * (HJ212_DEDUPE_MAX_PER_DEVICE), the soonest-expiring go first. `now` is the clock (tests pass their own).
+ */
+export function createRedisDedupe(redis: Redis, options: { prefix: string; ttlSeconds: number; maxPerOwner?: number; now?: () => number }): DedupeStore {
+  const { prefix, ttlSeconds, maxPerOwner = 100_000, now = Date.now } = options;
+  const split = (key: string): [string, string] => {
+    const bar = key.lastIndexOf('|');
+    return bar < 0 ? [`${prefix}dedupe:`, key] : [`${prefix}dedupe:${key.slice(0, bar)}`, key.slice(bar + 1)];
+  };
   return {
     async seen(keys) {
-      if (keys.length === 0) return new Set();
-      const values = await redis.mget(keys.map(keyOf));
       const seen = new Set<string>();
-      values.forEach((value, i) => {
-        const key = keys[i];
-        if (value !== null && key !== undefined) seen.add(key);
-      });
+      for (let start = 0; start < keys.length; start += SCRIPT_CHUNK) {
+        const chunk = keys.slice(start, start + SCRIPT_CHUNK);
+        const sets: string[] = [];
+        const args: Array<string | number> = [now()];
+        for (const key of chunk) {
+          const [set, id] = split(key);
+          sets.push(set);
+          args.push(id);
+        }
+        const found = (await runScript(redis, SEEN, sets, args)) as number[];
+        chunk.forEach((key, i) => {
+          if (found[i] === 1) seen.add(key);
+        });
+      }
       return seen;
     },
     async remember(keys) {
       for (let start = 0; start < keys.length; start += SCRIPT_CHUNK) {
-        await runScript(redis, REMEMBER, keys.slice(start, start + SCRIPT_CHUNK).map(keyOf), [ttlSeconds]);
+        const sets: string[] = [];
+        const args: Array<string | number> = [now(), ttlSeconds * 1000, maxPerOwner];
+        for (const key of keys.slice(start, start + SCRIPT_CHUNK)) {
+          const [set, id] = split(key);
+          sets.push(set);
+          args.push(id);
+        }
+        await runScript(redis, REMEMBER, sets, args);
       }
     },
   };

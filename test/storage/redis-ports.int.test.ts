@@ -21,11 +21,28 @@ t.test('redis stores', async (tt) =>
   }),
 );
 
-t.test('dedupe keys carry the TTL', async (tt) => {
+t.test('dedupe keys carry the TTL, per collector', async (tt) => {
   const prefix = freshPrefix();
-  await createRedisDedupe(redis, { prefix, ttlSeconds: 120 }).remember(['frame-1']);
-  const ttl = await redis.ttl(`${prefix}dedupe:frame-1`);
+  await createRedisDedupe(redis, { prefix, ttlSeconds: 120 }).remember(['M1|frame-1']);
+  const ttl = await redis.ttl(`${prefix}dedupe:M1`);
   tt.ok(ttl > 100 && ttl <= 120, `ttl ${ttl}`);
+  tt.equal(await redis.zcard(`${prefix}dedupe:M1`), 1);
+});
+
+t.test('dedupe keys are bounded per collector and expire by their own time', async (tt) => {
+  const prefix = freshPrefix();
+  let now = 1_000_000;
+  const store = createRedisDedupe(redis, { prefix, ttlSeconds: 60, maxPerOwner: 100, now: () => now });
+  // A flood of 1,000 stored frames of one collector: the newest 100 keys are kept, another collector is untouched.
+  await store.remember(['B|keep']);
+  for (let i = 0; i < 10; i++) {
+    now += 1;
+    await store.remember(Array.from({ length: 100 }, (_, j) => `A|k${i * 100 + j}`));
+  }
+  tt.equal(await redis.zcard(`${prefix}dedupe:A`), 100, 'bounded per collector');
+  tt.same(await store.seen(['A|k999', 'A|k0', 'B|keep']), new Set(['A|k999', 'B|keep']), 'the newest kept, the oldest forgotten, B kept');
+  now += 61_000;
+  tt.same(await store.seen(['A|k999', 'B|keep']), new Set(), 'expired by time');
 });
 
 t.test('latest: works after the script cache is flushed (EVALSHA falls back to EVAL)', async (tt) => {
