@@ -82,11 +82,16 @@ export class FactorGate {
     }
     if (ask) await this.ask(device, ask, now);
     const known = this.admitted.get(device.mn);
-    const kept = readings.filter((r) => isTableFactor(r.code) || known?.has(r.code));
-    const overBudget = readings.length - kept.length;
+    const kept: FactorReading[] = [];
+    const droppedCodes: string[] = [];
+    for (const r of readings) {
+      if (isTableFactor(r.code) || known?.has(r.code)) kept.push(r);
+      else droppedCodes.push(r.code);
+    }
+    const overBudget = droppedCodes.length;
     if (overBudget > 0) {
       this.metrics.limited.inc({ limit: 'unknown-factor' }, overBudget);
-      this.note(device.mn, readings.filter((r) => !kept.includes(r)).map((r) => r.code), overBudget);
+      this.note(device.mn, droppedCodes, overBudget);
       this.budget.dropped(device.mn, overBudget).catch((err) => this.logger.warn({ err }, 'unknown-factor count failed'));
     }
     const dropped = overFrame + overBudget;
