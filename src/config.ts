@@ -55,6 +55,8 @@ export const envSchema = z.object({
   HJ212_DEDUPE_MAX_PER_DEVICE: positiveInt.default(100_000),
   /** Raw frame archive length (Redis stream, exact trimming together with the byte cap). */
   HJ212_ARCHIVE_MAX_FRAMES: positiveInt.default(1_000_000),
+  /** Dead letters kept (frames InfluxDB refused permanently, raw masked); the oldest go first. */
+  HJ212_DEAD_LETTERS_MAX: positiveInt.default(100_000),
   /** Raw frame archive size: the sum of its entries' field bytes; the oldest entries go first. */
   HJ212_ARCHIVE_MAX_BYTES: positiveInt.default(256 * 1024 * 1024),
   /** Bytes of a parsed frame kept in the archive; longer frames are cut (the entry records the full size). */
@@ -128,6 +130,7 @@ export interface Config {
   dedupeTtlS: number;
   dedupeMaxPerDevice: number;
   archiveMaxFrames: number;
+  deadLettersMax: number;
   /** Raw archive limits (docs: SECURITY.md "Hostile traffic"). */
   archive: { maxBytes: number; maxRawBytes: number; junkRawBytes: number; repeatWindowMs: number };
   /** Per-collector storage limits (factor budget, DataTime window, sub-packet tracking, latest values). */
@@ -224,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dedupeTtlS: e.HJ212_DEDUPE_TTL_S,
     dedupeMaxPerDevice: e.HJ212_DEDUPE_MAX_PER_DEVICE,
     archiveMaxFrames: e.HJ212_ARCHIVE_MAX_FRAMES,
+    deadLettersMax: e.HJ212_DEAD_LETTERS_MAX,
     archive: {
       maxBytes: e.HJ212_ARCHIVE_MAX_BYTES,
       maxRawBytes: e.HJ212_ARCHIVE_MAX_RAW_BYTES,

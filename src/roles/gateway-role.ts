@@ -55,7 +55,7 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
       dedupe: createRedisDedupe(redis, { prefix, ttlSeconds: config.dedupeTtlS, maxPerOwner: config.dedupeMaxPerDevice }),
       latest: createRedisLatest(redis, { prefix, maxFields: config.storageLimits.maxLatestFields }),
       archive: createRedisArchive(redis, { prefix, maxLength: config.archiveMaxFrames, maxBytes: config.archive.maxBytes }),
-      deadLetters: createRedisDeadLetters(redis, { prefix }),
+      deadLetters: createRedisDeadLetters(redis, { prefix, max: config.deadLettersMax }),
       factorBudget: createRedisFactorBudget(redis, { prefix, maxUnknown: config.storageLimits.maxUnknownFactors, catalog: createRedisCatalog({ redis, prefix }) }),
       jobs,
       sessions,

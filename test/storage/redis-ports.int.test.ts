@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import t from 'tap';
 import { createRedisRegistry } from '../../src/storage/redis-registry.js';
 import { createRedisArchive } from '../../src/storage/redis-archive.js';
+import { createRedisDeadLetters } from '../../src/storage/redis-dead-letters.js';
 import { createRedisDedupe, createRedisLatest } from '../../src/storage/redis-stores.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 import { registrySuite } from './conformance/registry-suite.js';
@@ -20,6 +21,13 @@ t.test('redis stores', async (tt) =>
     archive: async (maxLength) => createRedisArchive(redis, { prefix: freshPrefix(), maxLength }),
   }),
 );
+
+t.test('dead letters are capped, newest kept', async (tt) => {
+  const letters = createRedisDeadLetters(redis, { prefix: freshPrefix(), max: 5 });
+  for (let i = 0; i < 20; i++) await letters.add({ raw: 'x', mn: 'M', reason: `r${i}`, at: i });
+  const kept = await letters.list(100);
+  tt.same(kept.map((l) => l.reason), ['r19', 'r18', 'r17', 'r16', 'r15']);
+});
 
 t.test('dedupe keys carry the TTL, per collector', async (tt) => {
   const prefix = freshPrefix();
