@@ -4,10 +4,10 @@
  *   1970) would open an InfluxDB shard of its own and pollute "latest" views; the frame is rejected (9011 QnRtn=2).
  * - At most HJ212_MAX_FACTORS_PER_FRAME readings per frame.
  * - Factor codes: those of the factor table (SPEC 7), equipment codes SB1..SB99 (HJ212-2017 6.6.3 `SBx-RS`) and the
- *   collector's monitoring items are stored; other codes only within the collector's budget of
- *   HJ212_MAX_UNKNOWN_FACTORS distinct codes (FactorBudget). Readings beyond it are dropped and counted; the frame is
- *   stored with the verdict `stored-partial` and acked (its raw bytes stay in the archive), the operator sees the
- *   codes and the dropped count in `GET /collectors/:mn/status` (`unknownFactors`).
+ *   collector's monitoring items are stored; other codes (1-16 of `A-Za-z0-9_.`, else dropped at once) only within
+ *   the collector's budget of HJ212_MAX_UNKNOWN_FACTORS distinct codes (FactorBudget). Readings beyond it are
+ *   dropped and counted; the frame is stored with the verdict `stored-partial` and acked (its raw bytes stay in the
+ *   archive), the operator sees the codes and the dropped count in `GET /collectors/:mn/status` (`unknownFactors`).
  * Dropped readings are logged as one summary per MN and sweep interval, never one line per frame.
  */
 import { lookupFactor, type FactorReading } from '../../protocol/index.js';
@@ -28,6 +28,8 @@ export function checkDataTime(dataTimeMs: number | undefined, now: number, limit
 }
 
 const EQUIPMENT = /^SB[1-9]\d?$/;
+/** What an unknown code must look like to be considered for the budget at all (others are dropped outright). */
+const CODE_SYNTAX = /^[A-Za-z0-9_.]{1,16}$/;
 
 /** A code every collector may use without touching its budget. */
 export function isTableFactor(code: string): boolean {
@@ -77,7 +79,7 @@ export class FactorGate {
     let ask: string[] | undefined;
     for (const r of readings) {
       if (isTableFactor(r.code) || admitted?.has(r.code)) continue;
-      if ((refused?.get(r.code) ?? 0) > now) continue;
+      if (!CODE_SYNTAX.test(r.code) || (refused?.get(r.code) ?? 0) > now) continue;
       (ask ??= []).push(r.code);
     }
     if (ask) await this.ask(device, ask, now);

@@ -71,3 +71,19 @@ t.test('archive recorder: masking, truncation, repeats, duplicates', async (t) =
   rec.sweep(Number.POSITIVE_INFINITY);
   t.equal(out.length, 5, 'windows without repeats close silently');
 });
+
+t.test('factor gate: malformed unknown codes never reach the budget', async (t) => {
+  const { FactorGate } = await import('../../src/server/upload-limits.js');
+  const { createMemoryFactorBudget } = await import('../../src/storage/memory-stores.js');
+  const { newDevice } = await import('../../src/domain/device-defaults.js');
+  const { createLogger } = await import('../../src/log.js');
+  const { defaultLimits } = await import('../../src/config.js');
+  const budget = createMemoryFactorBudget({ maxUnknown: 2 });
+  const gate = new FactorGate(budget, defaultLimits().storageLimits, createMetrics({ defaults: false }), createLogger('silent'));
+  const device = newDevice({ mn: '33010600000001W0000000UT', password: '123456' });
+  const codes = ['w01018', 'x'.repeat(17), 'a b', 'ok_1', 'ok.2', 'over'];
+  const r = await gate.filter(device, codes.map((code) => ({ code, valid: true })), 0);
+  t.same(r.kept.map((k) => k.code), ['w01018', 'ok_1', 'ok.2'], 'table code and the first two well-formed unknown codes');
+  t.equal(r.dropped, 3);
+  t.same((await budget.unknown(device.mn)).codes, ['ok.2', 'ok_1'], 'malformed codes took no budget');
+});
