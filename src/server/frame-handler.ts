@@ -14,7 +14,7 @@ import { peekHeader } from './peek-header.js';
 import { KIND_BY_CN } from './points.js';
 import { QN_RTN_FOR, encodeAck, encodeNotifyReply, encodeRejection, wantsAnswer } from './replies.js';
 import type { SessionTable } from './session-table.js';
-import { SubpacketTracker } from './subpackets.js';
+import { SubpacketTracker, type IncompleteSet } from './subpackets.js';
 import { UploadStore } from './upload.js';
 import type { Counter } from 'prom-client';
 import type { ArchivedFrame } from '../domain/ports.js';
@@ -24,8 +24,8 @@ const COMMAND_ANSWERS = new Set(['9011', '9012', '1011', '1061', '1063', '3017',
 /** Notifications the host answers with 9013 (HJ212-2017 6.4.4; 2025 1001/1014). */
 const NOTIFICATIONS = new Set(['1013', '1001', '1014', '9013']);
 
-/** Dropped-reading summaries are logged at most this often. */
-const SUMMARY_EVERY_MS = 60_000;
+/** Summaries (dropped readings, incomplete sub-packet sets) are logged at most this often. */
+const SUMMARY_EVERY_MS = 10_000;
 
 const HJ_ERR_TO_QN_RTN: Record<string, string> = { HJ_ERR_CRC: QN_RTN_FOR.crc, HJ_ERR_MN: QN_RTN_FOR.mn, HJ_ERR_QN: '7' };
 
@@ -36,6 +36,8 @@ export class FrameHandler {
   private readonly archive: ArchiveRecorder;
   private readonly archiveQueue: Batcher<ArchivedFrame>;
   private lastSummaryAt = 0;
+  /** Incomplete sub-packet sets since the last summary: their number and the first few. */
+  private incomplete = { sets: 0, first: [] as IncompleteSet[] };
   /** prom-client hashes the label set on every inc(); the children are kept per CN + verdict instead. */
   private readonly frameCounters = new Map<string, Counter.Internal>();
 
@@ -196,19 +198,27 @@ export class FrameHandler {
       const why = set.evicted ? 'closed early: too many open sets for this MN; ' : '';
       this.archive.note({ receivedAt: now, sourceIp: '', mn: set.mn, cn: set.cn, verdict: 'subpacket-incomplete', code: `${why}missing ${set.missing} of ${set.pnum} (qn ${set.qn})`, raw: '' });
     }
-    // One log line per sweep for all sets that expired, with the first few (never one line per set).
-    if (incomplete.length > 0) this.deps.logger.warn({ sets: incomplete.length, first: incomplete.slice(0, 5) }, 'sub-packet sets incomplete');
+    this.incomplete.sets += incomplete.length;
+    for (const set of incomplete) if (this.incomplete.first.length < 5) this.incomplete.first.push(set);
     this.archive.sweep(now);
     if (now - this.lastSummaryAt >= SUMMARY_EVERY_MS) {
       this.lastSummaryAt = now;
-      this.uploads.factors.summarise();
+      this.summarise();
     }
     this.authFailures.prune(now);
   }
 
+  /** One log line per kind and interval, never one per frame or set. */
+  private summarise(): void {
+    this.uploads.factors.summarise();
+    if (this.incomplete.sets === 0) return;
+    this.deps.logger.warn(this.incomplete, 'sub-packet sets incomplete');
+    this.incomplete = { sets: 0, first: [] };
+  }
+
   async flush(): Promise<void> {
     this.archive.sweep(Number.POSITIVE_INFINITY);
-    this.uploads.factors.summarise();
+    this.summarise();
     await Promise.all([this.archiveQueue.flush(), this.uploads.flush()]);
   }
 }

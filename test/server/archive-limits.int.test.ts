@@ -4,8 +4,10 @@
  * bytes, repeats and retransmits are counted instead of archived in full, and an incomplete sub-packet set with
  * PNUM=9999 is reported as a range.
  */
+import { Writable } from 'node:stream';
 import t from 'tap';
 import { crc16, encodeFrame, type Packet } from '../../protocol/index.js';
+import { createLogger } from '../../src/log.js';
 import { connectCollector } from '../helpers/collector.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { waitFor } from '../helpers/wait.js';
@@ -87,7 +89,9 @@ t.test('repeats of a duplicate summarised in one entry', async (t) => {
 });
 
 t.test('sub-packet sets: missing parts as ranges, open sets per MN bounded, PNUM bounded', async (t) => {
-  const gw = await startTestGateway({ HJ212_SUBPACKET_TIMEOUT_MS: '3000', HJ212_MAX_SUBPACKET_SETS_PER_MN: '2', HJ212_MAX_PNUM: '9000' });
+  const lines: string[] = [];
+  const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(...String(chunk).split('\n').filter(Boolean)), done()) });
+  const gw = await startTestGateway({ HJ212_SUBPACKET_TIMEOUT_MS: '3000', HJ212_MAX_SUBPACKET_SETS_PER_MN: '2', HJ212_MAX_PNUM: '9000' }, { logger: createLogger('info', sink) });
   t.teardown(() => gw.close());
   await gw.addDevice({ mn: MN, password: '123456' });
   const c = await connectCollector(gw.port);
@@ -109,4 +113,8 @@ t.test('sub-packet sets: missing parts as ranges, open sets per MN bounded, PNUM
   const limited = await gw.metrics.limited.get();
   t.equal(limited.values.find((v) => v.labels.limit === 'subpacket-untracked')?.value, 1, 'the PNUM=9999 set not tracked');
   t.equal(limited.values.find((v) => v.labels.limit === 'subpacket-sets')?.value, 3);
+  await gw.role.gateway.close();
+  const summaries = lines.filter((l) => l.includes('sub-packet sets incomplete')).map((l) => JSON.parse(l) as { sets: number; first: unknown[] });
+  t.ok(summaries.length >= 1 && summaries.length <= 2, `${summaries.length} summary lines for 5 sets`);
+  t.equal(summaries.reduce((n, s) => n + s.sets, 0), 5, 'the summaries count every set');
 });
