@@ -10,6 +10,7 @@ export { parseDataSegment, parseFrame } from './parse.js';
 export type { SegmentOk, SegmentResult } from './parse.js';
 export { isNumber, parseCpPairs, readCp } from './cp.js';
 export type { CpResult, ReadCpOptions } from './cp.js';
+export { maskPassword } from './mask.js';
 export { formatDataTime, formatQn, isDataTime, parseDataTime, zoneOffset } from './data-time.js';
 export { encodeCp, encodeDataSegment, encodeFrame, encodeFrames } from './encode.js';
 export type { EncodeOptions, SplitOptions } from './encode.js';

@@ -54,8 +54,34 @@ export const envSchema = z.object({
   HJ212_SUBPACKET_TIMEOUT_MS: positiveInt.default(60_000),
   /** How long frame keys are remembered for retransmit de-duplication. */
   HJ212_DEDUPE_TTL_S: positiveInt.default(7 * 24 * 3600),
-  /** Raw frame archive length (Redis stream, approximate trimming). */
+  /** Frame keys remembered per collector (two per frame); beyond, the oldest are forgotten first. */
+  HJ212_DEDUPE_MAX_PER_DEVICE: positiveInt.default(100_000),
+  /** Raw frame archive length (Redis stream, exact trimming together with the byte cap). */
   HJ212_ARCHIVE_MAX_FRAMES: positiveInt.default(1_000_000),
+  /** Dead letters kept (frames InfluxDB refused permanently, raw masked); the oldest go first. */
+  HJ212_DEAD_LETTERS_MAX: positiveInt.default(100_000),
+  /** Raw frame archive size: the sum of its entries' field bytes; the oldest entries go first. */
+  HJ212_ARCHIVE_MAX_BYTES: positiveInt.default(256 * 1024 * 1024),
+  /** Bytes of a parsed frame kept in the archive; longer frames are cut (the entry records the full size). */
+  HJ212_ARCHIVE_MAX_RAW_BYTES: positiveInt.default(4096),
+  /** Bytes kept of a candidate that did not parse (framing or parse error): junk is only sampled. */
+  HJ212_ARCHIVE_JUNK_RAW_BYTES: positiveInt.default(512),
+  /** The same raw bytes with the same verdict and MN within this window are counted, not archived again, seconds. */
+  HJ212_ARCHIVE_REPEAT_WINDOW_S: positiveInt.default(60),
+  /** Distinct factor codes outside the factor table and the device's items that one collector may introduce. */
+  HJ212_MAX_UNKNOWN_FACTORS: z.coerce.number().int().min(0).default(32),
+  /** Factor readings in one frame; the rest of the frame is not stored. */
+  HJ212_MAX_FACTORS_PER_FRAME: positiveInt.default(256),
+  /** Fields of one collector's latest-values hash (kind + factor pairs). */
+  HJ212_MAX_LATEST_FIELDS: positiveInt.default(4096),
+  /** A DataTime more than this far ahead of the gateway's clock is rejected (9011 QnRtn=2), seconds. */
+  HJ212_MAX_FUTURE_SKEW_S: positiveInt.default(3600),
+  /** A DataTime before 1 January of this year (UTC) is rejected (9011 QnRtn=2): HJ/T 212 dates from 2005. */
+  HJ212_MIN_DATA_YEAR: z.coerce.number().int().min(1970).max(9999).default(2000),
+  /** Sub-packet sets tracked at once per MN; opening one more reports the oldest as incomplete. */
+  HJ212_MAX_SUBPACKET_SETS_PER_MN: positiveInt.default(32),
+  /** Sub-packet sets announcing more parts (PNUM) are stored part by part but not tracked for completeness. */
+  HJ212_MAX_PNUM: positiveInt.default(1000),
   HJ212_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Local time zone for schedules (ledger rollup) and default device time zone. */
   HJ212_TIME_ZONE: z.string().default('Asia/Shanghai'),
@@ -117,13 +143,30 @@ export interface Config {
   influx: InfluxConfig;
   redis: { url: string; prefix: string };
   dedupeTtlS: number;
+  dedupeMaxPerDevice: number;
   archiveMaxFrames: number;
+  deadLettersMax: number;
+  /** Raw archive limits (docs: SECURITY.md "Hostile traffic"). */
+  archive: { maxBytes: number; maxRawBytes: number; junkRawBytes: number; repeatWindowMs: number };
+  /** Per-collector storage limits (factor budget, DataTime window, sub-packet tracking, latest values). */
+  storageLimits: StorageLimits;
   logLevel: Env['HJ212_LOG_LEVEL'];
   timeZone: string;
   rollupAt: string;
   instanceId?: string;
   /** Checks pipeline settings from the environment (the rest keep their defaults, src/queue/workers/settings.ts). */
   checks: { delayMs: number; scanEveryMs: number; gapGraceMs: number; initialLookbackMs: number; constantPeriods: number; repullTimeoutMs: number; repullMaxAttempts: number };
+}
+
+export interface StorageLimits {
+  maxUnknownFactors: number;
+  maxFactorsPerFrame: number;
+  maxLatestFields: number;
+  maxFutureSkewMs: number;
+  /** Epoch ms before which a DataTime is refused. */
+  minDataTimeMs: number;
+  maxSubpacketSetsPerMn: number;
+  maxPnum: number;
 }
 
 export type InfluxConfig =
@@ -198,7 +241,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     influx,
     redis: { url: e.HJ212_REDIS_URL, prefix: e.HJ212_REDIS_PREFIX },
     dedupeTtlS: e.HJ212_DEDUPE_TTL_S,
+    dedupeMaxPerDevice: e.HJ212_DEDUPE_MAX_PER_DEVICE,
     archiveMaxFrames: e.HJ212_ARCHIVE_MAX_FRAMES,
+    deadLettersMax: e.HJ212_DEAD_LETTERS_MAX,
+    archive: {
+      maxBytes: e.HJ212_ARCHIVE_MAX_BYTES,
+      maxRawBytes: e.HJ212_ARCHIVE_MAX_RAW_BYTES,
+      junkRawBytes: e.HJ212_ARCHIVE_JUNK_RAW_BYTES,
+      repeatWindowMs: e.HJ212_ARCHIVE_REPEAT_WINDOW_S * 1000,
+    },
+    storageLimits: {
+      maxUnknownFactors: e.HJ212_MAX_UNKNOWN_FACTORS,
+      maxFactorsPerFrame: e.HJ212_MAX_FACTORS_PER_FRAME,
+      maxLatestFields: e.HJ212_MAX_LATEST_FIELDS,
+      maxFutureSkewMs: e.HJ212_MAX_FUTURE_SKEW_S * 1000,
+      minDataTimeMs: Date.UTC(e.HJ212_MIN_DATA_YEAR, 0, 1),
+      maxSubpacketSetsPerMn: e.HJ212_MAX_SUBPACKET_SETS_PER_MN,
+      maxPnum: e.HJ212_MAX_PNUM,
+    },
     logLevel: e.HJ212_LOG_LEVEL,
     timeZone: e.HJ212_TIME_ZONE,
     rollupAt: e.HJ212_ROLLUP_AT,
@@ -213,4 +273,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       repullMaxAttempts: e.HJ212_REPULL_MAX_ATTEMPTS,
     },
   });
+}
+
+/** The storage and archive limits with every HJ212_* default (for gateways built without a Config, e.g. in tests). */
+export function defaultLimits(): Pick<Config, 'storageLimits' | 'archive'> {
+  const { storageLimits, archive } = loadConfig({});
+  return { storageLimits, archive };
 }

@@ -17,6 +17,8 @@ export interface Metrics {
   jobs: Counter<'queue' | 'outcome'>;
   queueDepth: Gauge<'queue' | 'state'>;
   httpRequests: Counter<'route' | 'status'>;
+  /** Readings, frames and archive entries cut by a storage limit (SECURITY.md "Hostile traffic"). */
+  limited: Counter<'limit'>;
 }
 
 export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
@@ -44,5 +46,11 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     jobs: new Counter({ name: 'hj212_jobs_total', help: 'Check jobs by queue and outcome', labelNames: ['queue', 'outcome'], registers }),
     queueDepth: new Gauge({ name: 'hj212_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers }),
     httpRequests: new Counter({ name: 'hj212_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers }),
+    limited: new Counter({
+      name: 'hj212_storage_limited_total',
+      help: 'Readings, frames, archive entries and sub-packet sets cut by a storage limit, by limit',
+      labelNames: ['limit'],
+      registers,
+    }),
   };
 }

@@ -14,6 +14,7 @@ import type { ApiDeps, RouteOptions } from './deps.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { createReadCache } from './read-cache.js';
 import { createTokenCache } from './token-cache.js';
+import { createTokenGuard } from './token-guard.js';
 import { anomalyRoutes } from './routes/anomalies.js';
 import { auditRoutes } from './routes/audit.js';
 import { backfillRoutes } from './routes/backfills.js';
@@ -93,9 +94,18 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
 
+  const tokens = createTokenCache(createTokenGuard(deps.tokens, deps.catalog), { ttlMs: options.tokenCacheMs ?? 5_000 });
   const cachedDeps: ApiDeps = {
     ...deps,
-    tokens: createTokenCache(deps.tokens, { ttlMs: options.tokenCacheMs ?? 5_000 }),
+    tokens,
+    // Disabling an enterprise stops its tokens at once in this process (the cache would trust them for its TTL).
+    catalog: {
+      ...deps.catalog,
+      async putEnterprise(enterprise) {
+        await deps.catalog.putEnterprise(enterprise);
+        if (!enterprise.enabled) tokens.forgetEnterprise(enterprise.id);
+      },
+    },
     readings: createReadCache(deps.readings, { ttlMs: options.readCacheMs ?? 1_000 }),
   };
   await app.register(rateLimit, { global: false });

@@ -1,6 +1,6 @@
 /** What the API is built from: ports only, so tests and the composition root choose the implementations. */
 import type { AuditLog, CatalogStore, TokenStore } from '../domain/catalog.js';
-import type { DeviceRegistry, SessionDirectory } from '../domain/ports.js';
+import type { DeviceRegistry, FactorBudget, SessionDirectory } from '../domain/ports.js';
 import type { ReadingQuery } from '../domain/readings.js';
 import type { Metrics } from '../metrics.js';
 import type { LedgerApiDeps } from './ledger-deps.js';
@@ -22,6 +22,8 @@ export interface ApiDeps {
   readings: ReadingQuery;
   probes: readonly ReadinessProbe[];
   metrics: Metrics;
+  /** Unknown factor codes per collector (shown as `unknownFactors` in a collector's status); absent = not shown. */
+  factorBudget?: Pick<FactorBudget, 'unknown'>;
   /** The checks ledgers (gaps, anomalies, back-fills, registrations, monthly ledger); their routes exist only when given. */
   ledgers?: LedgerApiDeps;
 }

@@ -33,8 +33,13 @@ export const isoDateTime = z.iso.datetime({ offset: true });
 
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 
-/** A collector's MN in a path (its format is checked where collectors are created). */
-export const mnParams = z.object({ mn: z.string().min(1).max(64) });
+/**
+ * A collector's MN in a path or query: the MN alphabet, extended by `_` and `-` for legacy collectors (whether such
+ * a collector exists is the registry's answer; its format is checked where collectors are created). A control
+ * character or space is a 400 here, never a storage error.
+ */
+export const mnString = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an MN: 1 to 64 letters, digits, `_` or `-`');
+export const mnParams = z.object({ mn: mnString });
 
 export const roleSchema = z.enum(ROLES);
 

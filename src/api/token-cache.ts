@@ -4,8 +4,9 @@
  * writes in the series benchmark profile). Failures are never cached: a new token works at once, and every failed
  * attempt still reaches the store and the failure rate limit.
  *
- * Revocation: through this store (DELETE /tokens/:id) it applies at once; made elsewhere (`hj212 token revoke`,
- * another API replica) it applies within `ttlMs`. docs/api.md says so.
+ * Revocation: through this store (DELETE /tokens/:id) it applies at once, to the token and to the sub-accounts it
+ * created; made elsewhere (`hj212 token revoke`, another API replica) it applies within `ttlMs`. Disabling an
+ * enterprise calls {@link TokenCache.forgetEnterprise}, so its tokens stop at once in this process. docs/api.md says so.
  */
 import type { TokenRecord, TokenStore } from '../domain/catalog.js';
 
@@ -24,16 +25,32 @@ interface Entry {
   record: TokenRecord;
 }
 
-/** Wrap `store`; returns `store` itself when `ttlMs` is 0. */
-export function createTokenCache(store: TokenStore, options: TokenCacheOptions): TokenStore {
+/** A token store with a verification cache. */
+export interface TokenCache extends TokenStore {
+  /** Forget every cached token of this enterprise (it was disabled); the next verification asks the store. */
+  forgetEnterprise(enterpriseId: string): void;
+}
+
+/** Wrap `store`; with `ttlMs` 0 nothing is cached. */
+export function createTokenCache(store: TokenStore, options: TokenCacheOptions): TokenCache {
   const { ttlMs, maxEntries = 10_000, now = Date.now } = options;
-  if (ttlMs <= 0) return store;
+  if (ttlMs <= 0) {
+    return {
+      create: (input, at) => store.create(input, at),
+      get: (id) => store.get(id),
+      list: (filter) => store.list(filter),
+      verify: (secret) => store.verify(secret),
+      revoke: (id, at) => store.revoke(id, at),
+      forgetEnterprise: () => undefined,
+    };
+  }
   const verified = new Map<string, Entry>();
   // Bumped by every revocation: a verification that was in flight meanwhile is not cached.
   let revocations = 0;
 
+  /** Forget the token and the sub-accounts it created. */
   function forget(id: string): void {
-    for (const [secret, entry] of verified) if (entry.record.id === id) verified.delete(secret);
+    for (const [secret, entry] of verified) if (entry.record.id === id || entry.record.createdBy === id) verified.delete(secret);
   }
 
   return {
@@ -55,6 +72,10 @@ export function createTokenCache(store: TokenStore, options: TokenCacheOptions):
         }
       }
       return record;
+    },
+    forgetEnterprise(enterpriseId) {
+      revocations++;
+      for (const [secret, entry] of verified) if (entry.record.enterpriseId === enterpriseId) verified.delete(secret);
     },
     async revoke(id, at) {
       revocations++;

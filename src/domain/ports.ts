@@ -45,7 +45,10 @@ export interface DeviceRegistry {
   close(): Promise<void>;
 }
 
-/** Keys of frames already stored, so a retransmit is re-acked without a second write. */
+/**
+ * Keys of frames already stored, so a retransmit is re-acked without a second write. A key `<owner>|<id>` (owner: the
+ * MN) is kept with its owner's keys, whose number the Redis store bounds; a key without `|` belongs to owner ''.
+ */
 export interface DedupeStore {
   /** Returns the subset of keys already remembered. */
   seen(keys: readonly string[]): Promise<Set<string>>;
@@ -74,12 +77,36 @@ export interface ArchivedFrame {
   cn?: string;
   verdict: string;
   code?: string;
-  /** Raw bytes as base64. */
+  /** Raw bytes as base64, password masked (`PW=***`), cut to the archive's raw limit. */
   raw: string;
+  /** Byte length of the frame as received, when `raw` holds only its start. */
+  size?: number;
+  /** Further identical frames (same raw bytes, MN and verdict) counted instead of archived (a summary entry). */
+  repeats?: number;
 }
 export interface FrameArchive {
   append(frames: readonly ArchivedFrame[]): Promise<void>;
   recent(limit: number): Promise<ArchivedFrame[]>;
+}
+
+/** Unknown factor codes (outside the factor table and the device's items) one collector introduced. */
+export interface UnknownFactors {
+  /** The admitted unknown codes, at most the per-device cap. */
+  codes: string[];
+  /** Readings of further unknown codes dropped since the device was registered. */
+  dropped: number;
+}
+
+/**
+ * The per-device budget of unknown factor codes (issue 11: a collector inventing codes must not grow InfluxDB's
+ * series without bound). `admit` is called only with codes outside the factor table.
+ */
+export interface FactorBudget {
+  /** The subset of `codes` this device may store: its items' codes, codes admitted before, and new ones within the cap. */
+  admit(device: Device, codes: readonly string[]): Promise<Set<string>>;
+  /** Count readings dropped for being over the cap. */
+  dropped(mn: string, readings: number): Promise<void>;
+  unknown(mn: string): Promise<UnknownFactors>;
 }
 
 /** Ingest events handed to the checks pipeline after a durable write. */

@@ -14,6 +14,7 @@ import { createInfluxWriter } from '../storage/influx-writer.js';
 import { createInfluxReadings } from '../storage/influx-readings.js';
 import { createRedisAudit } from '../storage/redis-audit.js';
 import { createRedisCatalog } from '../storage/redis-catalog.js';
+import { createRedisFactorBudget } from '../storage/redis-factor-budget.js';
 import { createRedisRollupStore } from '../storage/redis-check-state.js';
 import { createRedisLedgerStore } from '../storage/redis-ledgers.js';
 import { createRedisRegistry } from '../storage/redis-registry.js';
@@ -57,6 +58,7 @@ export async function startApiRole(config: Config, logger: Logger, metrics: Metr
       tokens: createRedisTokens({ redis, prefix }),
       audit: createRedisAudit({ redis, prefix }),
       readings: createInfluxReadings(influx),
+      factorBudget: createRedisFactorBudget(redis, { prefix, maxUnknown: config.storageLimits.maxUnknownFactors }),
       probes: [
         { name: 'influxdb', check: () => influx.ping() },
         { name: 'redis', check: async () => (await redis.ping()) === 'PONG' },

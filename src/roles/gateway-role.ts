@@ -9,10 +9,13 @@ import { createJobProducer } from '../queue/producer.js';
 import { createGateway, type Gateway } from '../server/tcp-server.js';
 import { createInfluxWriter } from '../storage/influx-writer.js';
 import { createRedisCommandBus } from '../storage/redis-commands.js';
+import { createRedisArchive } from '../storage/redis-archive.js';
+import { createRedisCatalog } from '../storage/redis-catalog.js';
 import { createRedisDeadLetters } from '../storage/redis-dead-letters.js';
+import { createRedisFactorBudget } from '../storage/redis-factor-budget.js';
 import { createRedisRegistry } from '../storage/redis-registry.js';
 import { createRedisSessions } from '../storage/redis-sessions.js';
-import { createRedisArchive, createRedisDedupe, createRedisLatest } from '../storage/redis-stores.js';
+import { createRedisDedupe, createRedisLatest } from '../storage/redis-stores.js';
 
 export interface GatewayRole {
   gateway: Gateway;
@@ -49,10 +52,11 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
     {
       sink,
       registry,
-      dedupe: createRedisDedupe(redis, { prefix, ttlSeconds: config.dedupeTtlS }),
-      latest: createRedisLatest(redis, { prefix }),
-      archive: createRedisArchive(redis, { prefix, maxLength: config.archiveMaxFrames }),
-      deadLetters: createRedisDeadLetters(redis, { prefix }),
+      dedupe: createRedisDedupe(redis, { prefix, ttlSeconds: config.dedupeTtlS, maxPerOwner: config.dedupeMaxPerDevice }),
+      latest: createRedisLatest(redis, { prefix, maxFields: config.storageLimits.maxLatestFields }),
+      archive: createRedisArchive(redis, { prefix, maxLength: config.archiveMaxFrames, maxBytes: config.archive.maxBytes }),
+      deadLetters: createRedisDeadLetters(redis, { prefix, max: config.deadLettersMax }),
+      factorBudget: createRedisFactorBudget(redis, { prefix, maxUnknown: config.storageLimits.maxUnknownFactors, catalog: createRedisCatalog({ redis, prefix }) }),
       jobs,
       sessions,
       commands,
@@ -73,6 +77,8 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
       subpacketTimeoutMs: config.tcp.subpacketTimeoutMs,
       maxInflightPerConnection: 256,
       maxAuthFailuresPerMinute: config.tcp.maxAuthFailuresPerMinute,
+      limits: config.storageLimits,
+      archive: config.archive,
     },
   );
   await commands.listen(instanceId, (cmd) => {

@@ -14,10 +14,19 @@ function cpText(cp: Record<string, string>): string {
   return s;
 }
 
+/** 64 bits of the digest as 11 base64url characters: collisions among one collector's keys are negligible. */
+function short(text: string): string {
+  return hash('sha1', text, 'base64url').slice(0, 11);
+}
+
+/**
+ * Keys `<MN>|c<hash>` and `<MN>|q<hash>` (13 characters after the MN): the store keeps them per collector, bounded
+ * (HJ212_DEDUPE_MAX_PER_DEVICE), instead of one long Redis key per frame.
+ */
 export function dedupeKeys(mn: string, packet: Packet): string[] {
-  // One-shot hash: no Hash object per frame (same digest as createHash, so keys stay compatible).
-  const content = hash('sha1', cpText(packet.cp), 'base64url');
-  const keys = [`c:${mn}:${packet.cn}:${packet.cp.DataTime ?? ''}:${packet.pno ?? 0}:${content}`];
-  if (packet.qn) keys.push(`q:${mn}:${packet.cn}:${packet.qn}:${packet.cp.DataTime ?? ''}:${packet.pno ?? 0}`);
+  const time = packet.cp.DataTime ?? '';
+  const pno = packet.pno ?? 0;
+  const keys = [`${mn}|c${short(`${packet.cn}\n${time}\n${pno}\n${cpText(packet.cp)}`)}`];
+  if (packet.qn) keys.push(`${mn}|q${short(`${packet.cn}\n${packet.qn}\n${time}\n${pno}`)}`);
   return keys;
 }

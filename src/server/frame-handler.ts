@@ -2,8 +2,10 @@
  * One frame from a collector: parse → admit (MN, profile, password) → dispatch by CN → reply. Every frame ends
  * with a verdict that is counted, archived raw and, for rejections, logged; nothing is dropped silently.
  */
-import { parseFrame, type Packet, type ParseOk } from '../../protocol/index.js';
+import { maskPassword, parseFrame, type Packet, type ParseOk } from '../../protocol/index.js';
 import { GATEWAY_PARSING } from '../domain/device-quirks.js';
+import { defaultLimits } from '../config.js';
+import { ArchiveRecorder } from './archive-recorder.js';
 import { admit } from './authenticate.js';
 import { AuthFailures } from './auth-failures.js';
 import { Batcher } from './batcher.js';
@@ -13,7 +15,7 @@ import { peekHeader } from './peek-header.js';
 import { KIND_BY_CN } from './points.js';
 import { QN_RTN_FOR, encodeAck, encodeNotifyReply, encodeRejection, wantsAnswer } from './replies.js';
 import type { SessionTable } from './session-table.js';
-import { SubpacketTracker } from './subpackets.js';
+import { SubpacketTracker, type IncompleteSet } from './subpackets.js';
 import { UploadStore } from './upload.js';
 import type { Counter } from 'prom-client';
 import type { ArchivedFrame } from '../domain/ports.js';
@@ -23,13 +25,20 @@ const COMMAND_ANSWERS = new Set(['9011', '9012', '1011', '1061', '1063', '3017',
 /** Notifications the host answers with 9013 (HJ212-2017 6.4.4; 2025 1001/1014). */
 const NOTIFICATIONS = new Set(['1013', '1001', '1014', '9013']);
 
+/** Summaries (dropped readings, incomplete sub-packet sets) are logged at most this often. */
+const SUMMARY_EVERY_MS = 10_000;
+
 const HJ_ERR_TO_QN_RTN: Record<string, string> = { HJ_ERR_CRC: QN_RTN_FOR.crc, HJ_ERR_MN: QN_RTN_FOR.mn, HJ_ERR_QN: '7' };
 
 export class FrameHandler {
   readonly uploads: UploadStore;
   readonly subpackets: SubpacketTracker;
   private readonly authFailures: AuthFailures;
-  private readonly archive: Batcher<ArchivedFrame>;
+  private readonly archive: ArchiveRecorder;
+  private readonly archiveQueue: Batcher<ArchivedFrame>;
+  private lastSummaryAt = 0;
+  /** Incomplete sub-packet sets since the last summary: their number and the first few. */
+  private incomplete = { sets: 0, first: [] as IncompleteSet[] };
   /** prom-client hashes the label set on every inc(); the children are kept per CN + verdict instead. */
   private readonly frameCounters = new Map<string, Counter.Internal>();
 
@@ -38,13 +47,16 @@ export class FrameHandler {
     private readonly opts: GatewayOptions,
     private readonly sessions: SessionTable,
   ) {
-    this.uploads = new UploadStore(deps);
-    this.subpackets = new SubpacketTracker(opts.subpacketTimeoutMs);
+    const defaults = opts.limits && opts.archive ? undefined : defaultLimits();
+    const limits = opts.limits ?? defaults!.storageLimits;
+    this.uploads = new UploadStore(deps, limits);
+    this.subpackets = new SubpacketTracker({ timeoutMs: opts.subpacketTimeoutMs, maxPnum: limits.maxPnum, maxSetsPerMn: limits.maxSubpacketSetsPerMn });
     this.authFailures = new AuthFailures(opts.maxAuthFailuresPerMinute);
-    this.archive = new Batcher(
+    this.archiveQueue = new Batcher(
       (frames) => deps.archive.append(frames),
       (err, frames) => deps.logger.error({ err, frames: frames.length }, 'frame archive write failed'),
     );
+    this.archive = new ArchiveRecorder((frame) => this.archiveQueue.push(frame), opts.archive ?? defaults!.archive, deps.metrics);
   }
 
   /** Handle one complete frame. `frame` is copied; the caller may reuse its buffer. */
@@ -112,8 +124,14 @@ export class FrameHandler {
         this.finish(ctx, raw, receivedAt, packet, 'dead-letter', outcome.reason);
         return;
       }
+      if ('qnRtn' in outcome) {
+        // Refused by a storage limit (DataTime window): nothing written, answered 9011 (src/server/upload-limits.ts).
+        this.finish(ctx, raw, receivedAt, packet, outcome.verdict, outcome.reason);
+        if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, outcome.qnRtn, ctx));
+        return;
+      }
       this.trackSubpacket(packet, device.mn, receivedAt);
-      this.finish(ctx, raw, receivedAt, packet, outcome.verdict);
+      this.finish(ctx, raw, receivedAt, packet, outcome.verdict, outcome.verdict === 'stored-partial' ? outcome.detail : undefined);
       if (wantsAnswer(packet)) {
         ctx.send(encodeAck(packet, ctx));
         const now = this.deps.clock.now();
@@ -127,7 +145,7 @@ export class FrameHandler {
 
   private trackSubpacket(packet: Packet, mn: string, now: number): void {
     if (packet.pnum === undefined || packet.pno === undefined || packet.pnum <= 1) return;
-    this.subpackets.add(mn, packet.qn ?? '', packet.cn, packet.pnum, packet.pno, now);
+    if (this.subpackets.add(mn, packet.qn ?? '', packet.cn, packet.pnum, packet.pno, now) === 'untracked') this.deps.metrics.limited.inc({ limit: 'subpacket-untracked' });
   }
 
   private async reject(ctx: ConnectionContext, raw: Buffer, at: number, parsed: ParseOk, verdict: string, qnRtn: string, unknownMn: boolean): Promise<void> {
@@ -136,7 +154,7 @@ export class FrameHandler {
     if (unknownMn && packet.mn) {
       // Recorded before the 9011 goes out, so an operator who sees the rejection also finds the pending entry.
       await this.deps.registry
-        .recordPending({ mn: packet.mn, sourceIp: ctx.remoteIp, sampleFrame: raw.toString('latin1'), at: new Date(at) })
+        .recordPending({ mn: packet.mn, sourceIp: ctx.remoteIp, sampleFrame: maskPassword(raw.toString('latin1')), at: new Date(at) })
         .catch((err) => this.deps.logger.error({ err }, 'pending-device record failed'));
     }
     if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, qnRtn, { crc: parsed.crc, encoding: ctx.encoding }));
@@ -151,14 +169,14 @@ export class FrameHandler {
   private finish(ctx: ConnectionContext, raw: Buffer, at: number, packet: Packet | undefined, verdict: string, detail?: string): void {
     const cn = packet?.cn || 'none';
     this.countFrame(cn, verdict);
-    const rejected = verdict !== 'stored' && verdict !== 'duplicate' && verdict !== 'reply' && verdict !== 'notification';
+    const rejected = verdict !== 'stored' && verdict !== 'stored-partial' && verdict !== 'duplicate' && verdict !== 'reply' && verdict !== 'notification';
     if (rejected) {
-      this.deps.logger.warn({ conn: ctx.id, remote: ctx.remoteIp, mn: packet?.mn, cn, verdict, detail }, 'frame rejected');
+      this.deps.logger.warn({ conn: ctx.id, remote: ctx.remoteIp, mn: packet?.mn, cn, verdict, detail: detail && maskPassword(detail) }, 'frame rejected');
       if (packet?.mn) this.deps.sessions.touch(packet.mn, { rejectionsToday: 1 });
     } else if (packet?.mn) {
       this.deps.sessions.touch(packet.mn, { framesToday: 1 });
     }
-    this.archive.push({ receivedAt: at, sourceIp: ctx.remoteIp, mn: packet?.mn, cn: packet?.cn, verdict, code: detail, raw: raw.toString('base64') });
+    this.archive.record({ receivedAt: at, sourceIp: ctx.remoteIp, mn: packet?.mn, cn: packet?.cn, verdict, code: detail && maskPassword(detail) }, raw);
   }
 
   private countFrame(cn: string, verdict: string): void {
@@ -176,15 +194,34 @@ export class FrameHandler {
 
   /** Expire sub-packet sets and failure windows; called periodically by the server. */
   sweep(now: number): void {
-    for (const set of this.subpackets.expire(now)) {
-      this.deps.logger.warn({ ...set }, 'sub-packet set incomplete');
+    const incomplete = this.subpackets.expire(now);
+    for (const set of incomplete) {
       this.countFrame(set.cn, 'subpacket-incomplete');
-      this.archive.push({ receivedAt: now, sourceIp: '', mn: set.mn, cn: set.cn, verdict: 'subpacket-incomplete', code: `missing ${set.missing.join(',')} of ${set.pnum} (qn ${set.qn})`, raw: '' });
+      if (set.evicted) this.deps.metrics.limited.inc({ limit: 'subpacket-sets' });
+      const why = set.evicted ? 'closed early: too many open sets for this MN; ' : '';
+      this.archive.note({ receivedAt: now, sourceIp: '', mn: set.mn, cn: set.cn, verdict: 'subpacket-incomplete', code: `${why}missing ${set.missing} of ${set.pnum} (qn ${set.qn})`, raw: '' });
+    }
+    this.incomplete.sets += incomplete.length;
+    for (const set of incomplete) if (this.incomplete.first.length < 5) this.incomplete.first.push(set);
+    this.archive.sweep(now);
+    if (now - this.lastSummaryAt >= SUMMARY_EVERY_MS) {
+      this.lastSummaryAt = now;
+      this.summarise();
     }
     this.authFailures.prune(now);
   }
 
+  /** One log line per kind and interval, never one per frame or set. */
+  private summarise(): void {
+    this.uploads.factors.summarise();
+    if (this.incomplete.sets === 0) return;
+    this.deps.logger.warn(this.incomplete, 'sub-packet sets incomplete');
+    this.incomplete = { sets: 0, first: [] };
+  }
+
   async flush(): Promise<void> {
-    await Promise.all([this.archive.flush(), this.uploads.flush()]);
+    this.archive.sweep(Number.POSITIVE_INFINITY);
+    this.summarise();
+    await Promise.all([this.archiveQueue.flush(), this.uploads.flush()]);
   }
 }

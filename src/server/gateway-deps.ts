@@ -5,12 +5,14 @@ import type {
   DeadLetterStore,
   DedupeStore,
   DeviceRegistry,
+  FactorBudget,
   FrameArchive,
   JobProducer,
   LatestStore,
   ReadingSink,
   SessionDirectory,
 } from '../domain/ports.js';
+import type { StorageLimits } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 
@@ -21,6 +23,8 @@ export interface GatewayDeps {
   latest: LatestStore;
   archive: FrameArchive;
   deadLetters: DeadLetterStore;
+  /** Per-collector budget of factor codes outside the factor table (HJ212_MAX_UNKNOWN_FACTORS). */
+  factorBudget: FactorBudget;
   jobs: JobProducer;
   sessions: SessionDirectory;
   commands: CommandBus;
@@ -47,4 +51,8 @@ export interface GatewayOptions {
   maxInflightPerConnection: number;
   /** Failed password attempts per IP and per MN within a minute before the connection is closed. */
   maxAuthFailuresPerMinute: number;
+  /** Factor budget, DataTime window, sub-packet tracking (default: the HJ212_* defaults of src/config.ts). */
+  limits?: StorageLimits;
+  /** What one archive entry may hold (default: the HJ212_ARCHIVE_* defaults). */
+  archive?: { maxRawBytes: number; junkRawBytes: number; repeatWindowMs: number };
 }

@@ -1,8 +1,14 @@
 /**
  * Maps a parsed upload to InfluxDB points (schema in README "InfluxDB schema"): one measurement per data kind,
  * tags mn / factor / st, numeric fields for values, string fields for flags and the verbatim group.
+ *
+ * Field names and types are fixed here, never taken from the wire: a CP key becomes a field only through the suffix
+ * tables below, numeric fields are always floats and only hold values that are numbers, and parameters without a
+ * factor suffix (`BeginTime=…`, or hostile `avg=x`) go verbatim into the one string field `params`. So no collector
+ * can create a field of another type under a name other collectors' readings use (a "field type conflict" would make
+ * InfluxDB refuse every later reading of that measurement in the shard, issue 11 finding 2).
  */
-import type { CpData, FactorReading, Packet } from '../../protocol/index.js';
+import { isNumber, type CpData, type FactorReading, type Packet } from '../../protocol/index.js';
 import type { Point } from '../domain/point.js';
 import type { IngestEvent, LatestEntry } from '../domain/ports.js';
 
@@ -68,14 +74,22 @@ function rawGroups(cp: Readonly<Record<string, string>>): Map<string, string> {
   return groups;
 }
 
+/** Parameters without a factor suffix, verbatim as `key=value;…` (one string field, whatever the keys are). */
+export function paramsText(params: Readonly<Record<string, string>>): string {
+  let out = '';
+  for (const k of Object.keys(params)) out += out === '' ? `${k}=${params[k]}` : `;${k}=${params[k]}`;
+  return out;
+}
+
 function readingFields(reading: FactorReading, raw: string): Point['fields'] {
   const fields: Point['fields'] = {};
   for (const [key, name] of NUMERIC_FIELDS) {
     const v = reading[key];
     if (typeof v !== 'string') continue;
+    // A non-number (`***`, `NaN`, `x`) is not written: it is kept verbatim in `raw` and marks the reading invalid.
+    if (!isNumber(v)) continue;
     const n = Number(v);
-    // A non-number (`***`, `NaN`) is kept verbatim in `raw` and marks the reading invalid.
-    if (v !== '' && Number.isFinite(n)) fields[name] = n;
+    if (Number.isFinite(n)) fields[name] = n;
   }
   for (const [key, name] of STRING_FIELDS) {
     const v = reading[key];
@@ -110,7 +124,8 @@ export function mapUpload(packet: Packet, cp: CpData, kind: string, mn: string, 
   if (points.length === 0) {
     // Heartbeats, restart notices and empty uploads still leave a trace that the collector spoke.
     const fields: Point['fields'] = { cn: packet.cn };
-    for (const [k, v] of Object.entries(cp.params)) fields[k] = v;
+    const params = paramsText(cp.params);
+    if (params !== '') fields.params = params;
     points.push({ measurement: kind, tags: { mn, st }, fields, timeMs });
   }
   return { points, latest, event: { mn, kind, timeMs } };

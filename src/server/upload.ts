@@ -3,7 +3,7 @@
  * durable in InfluxDB). A retransmit of a stored frame is re-acked without a second write; a retransmit that
  * arrives while the original is still being written waits for the same write.
  */
-import { readCp, type Packet } from '../../protocol/index.js';
+import { maskPassword, readCp, type Packet } from '../../protocol/index.js';
 import type { Device } from '../domain/device.js';
 import { SinkError } from '../domain/ports.js';
 import { DedupeBatch } from './dedupe-batch.js';
@@ -12,16 +12,29 @@ import type { GatewayDeps } from './gateway-deps.js';
 import { mapUpload } from './points.js';
 import { Batcher } from './batcher.js';
 import type { LatestEntry } from '../domain/ports.js';
+import type { StorageLimits } from '../config.js';
+import { FactorGate, checkDataTime, type LimitVerdict } from './upload-limits.js';
 
-export type UploadOutcome = { verdict: 'stored' | 'duplicate' } | { verdict: 'dead-letter'; reason: string };
+export type UploadOutcome =
+  | { verdict: 'stored' | 'duplicate' }
+  /** Stored and acked without some readings (factor limits); `detail` says which. */
+  | { verdict: 'stored-partial'; detail: string }
+  | { verdict: 'dead-letter'; reason: string }
+  /** Refused by a limit before anything was written: answered 9011 with `qnRtn`. */
+  | { verdict: LimitVerdict; reason: string; qnRtn: string };
 
 export class UploadStore {
   private readonly inflight = new Map<string, Promise<UploadOutcome>>();
   private readonly latest: Batcher<LatestEntry>;
   private readonly dedupe: DedupeBatch;
+  readonly factors: FactorGate;
 
-  constructor(private readonly deps: GatewayDeps) {
+  constructor(
+    private readonly deps: GatewayDeps,
+    private readonly limits: StorageLimits,
+  ) {
     this.dedupe = new DedupeBatch(deps.dedupe, deps.logger);
+    this.factors = new FactorGate(deps.factorBudget, limits, deps.metrics, deps.logger);
     this.latest = new Batcher(
       (entries) => deps.latest.update(entries),
       (err) => deps.logger.warn({ err }, 'latest-value update failed'),
@@ -33,8 +46,9 @@ export class UploadStore {
     const keys = dedupeKeys(device.mn, packet);
     const key = keys[0] ?? '';
     const running = this.inflight.get(key);
-    if (running) return running.then((o) => (o.verdict === 'stored' ? { verdict: 'duplicate' } : o));
+    if (running) return running.then((o) => (o.verdict === 'stored' || o.verdict === 'stored-partial' ? { verdict: 'duplicate' } : o));
     const p = this.storeOnce(packet, kind, device, receivedAt, raw, keys).finally(() => this.inflight.delete(key));
+    // A retransmit that joins a refused or partial write gets the same outcome (handled by the caller).
     this.inflight.set(key, p);
     return p;
   }
@@ -42,13 +56,23 @@ export class UploadStore {
   private async storeOnce(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array, keys: string[]): Promise<UploadOutcome> {
     if (await this.dedupe.seen(keys)) return { verdict: 'duplicate' };
     const cp = readCp(packet.cp, { timeZone: device.profile.timeZone });
-    const mapped = mapUpload(packet, cp, kind, device.mn, receivedAt);
+    const outOfRange = checkDataTime(cp.dataTimeMs, receivedAt, this.limits);
+    if (outOfRange) {
+      this.deps.metrics.limited.inc({ limit: outOfRange.verdict });
+      // HJ212-2017 table 9: QnRtn 2, request rejected.
+      return { verdict: outOfRange.verdict, reason: outOfRange.detail, qnRtn: '2' };
+    }
+    const filtered = await this.factors.filter(device, cp.factors, receivedAt);
+    cp.factors = filtered.kept;
+    const st = this.factors.stTag(device.mn, packet.st);
+    const mapped = mapUpload(st === packet.st ? packet : { ...packet, st }, cp, kind, device.mn, receivedAt);
     try {
       await this.deps.sink.write(mapped.points);
     } catch (err) {
       if (err instanceof SinkError && err.permanent) {
         await this.deps.deadLetters
-          .add({ raw: Buffer.from(raw).toString('base64'), mn: device.mn, reason: err.message, at: receivedAt })
+          // Masked (PW=***): dead letters are read by operators; the CRC of the stored copy no longer matches.
+          .add({ raw: Buffer.from(maskPassword(Buffer.from(raw).toString('latin1')), 'latin1').toString('base64'), mn: device.mn, reason: err.message, at: receivedAt })
           .catch((e) => this.deps.logger.error({ err: e }, 'dead-letter record failed'));
         return { verdict: 'dead-letter', reason: err.message };
       }
@@ -57,7 +81,7 @@ export class UploadStore {
     this.dedupe.remember(keys);
     for (const entry of mapped.latest) this.latest.push(entry);
     this.deps.jobs.ingested([mapped.event]);
-    return { verdict: 'stored' };
+    return filtered.detail === undefined ? { verdict: 'stored' } : { verdict: 'stored-partial', detail: filtered.detail };
   }
 
   flush(): Promise<void> {

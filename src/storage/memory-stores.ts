@@ -1,6 +1,6 @@
-/** In-memory DedupeStore, LatestStore and FrameArchive for unit tests, with the Redis versions' semantics. */
+/** In-memory DedupeStore, LatestStore, FrameArchive and FactorBudget for unit tests, with the Redis versions' semantics. */
 import { systemClock, type Clock } from '../domain/clock.js';
-import type { ArchivedFrame, DedupeStore, FrameArchive, LatestEntry, LatestStore } from '../domain/ports.js';
+import type { ArchivedFrame, DedupeStore, FactorBudget, FrameArchive, LatestEntry, LatestStore } from '../domain/ports.js';
 
 /** Keys expire `ttlSeconds` after they were remembered, by the injected clock. */
 export function createMemoryDedupe(options: { ttlSeconds: number; clock?: Clock }): DedupeStore {
@@ -49,6 +49,30 @@ export function createMemoryArchive(options: { maxLength: number }): FrameArchiv
     async recent(limit) {
       if (limit <= 0) return [];
       return frames.slice(-limit).reverse().map((f) => structuredClone(f));
+    },
+  };
+}
+
+/** In-memory {@link FactorBudget}: the same cap per collector, without catalog items. */
+export function createMemoryFactorBudget(options: { maxUnknown: number }): FactorBudget {
+  const admittedOf = new Map<string, Set<string>>();
+  const droppedOf = new Map<string, number>();
+  return {
+    async admit(device, codes) {
+      let set = admittedOf.get(device.mn);
+      if (!set) admittedOf.set(device.mn, (set = new Set()));
+      const out = new Set<string>();
+      for (const code of codes) {
+        if (!set.has(code) && set.size < options.maxUnknown) set.add(code);
+        if (set.has(code)) out.add(code);
+      }
+      return out;
+    },
+    async dropped(mn, readings) {
+      droppedOf.set(mn, (droppedOf.get(mn) ?? 0) + readings);
+    },
+    async unknown(mn) {
+      return { codes: [...(admittedOf.get(mn) ?? [])].sort(), dropped: droppedOf.get(mn) ?? 0 };
     },
   };
 }

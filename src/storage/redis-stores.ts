@@ -1,43 +1,90 @@
 /**
  * Redis implementations of the small ingest ports. Keys under the deployment prefix:
- *   `dedupe:<key>`   "1" with a TTL: a frame already stored (retransmits are re-acked, not re-written)
+ *   `dedupe:<MN>`    sorted set: ids of frames already stored (retransmits are re-acked, not re-written), scored
+ *                    by expiry; at most HJ212_DEDUPE_MAX_PER_DEVICE per collector
  *   `latest:<MN>`    hash: JSON [kind, factor] → "<timeMs>|<LatestEntry JSON>"
- *   `frames`         stream of archived raw frames, approximately trimmed to a maximum length
+ *   (the raw frame archive `frames` is in redis-archive.ts)
  * Each takes a connection owned by the caller (the gateway shares one, with auto-pipelining).
  */
 import type { Redis } from 'ioredis';
-import type { ArchivedFrame, DedupeStore, FrameArchive, LatestEntry, LatestStore } from '../domain/ports.js';
+import type { DedupeStore, LatestEntry, LatestStore } from '../domain/ports.js';
 import { defineScript, runScript } from './redis-util.js';
 
-// One command for a whole batch of keys: a pipeline of SETs cost the client one command object per key.
-const REMEMBER = defineScript(`
+// Per owner (collector) one sorted set `dedupe:<owner>`: member = the key's id, score = its expiry (epoch ms).
+// KEYS: the set of each key; ARGV[1] now, then the ids. Returns 1 per id still remembered, else 0.
+const SEEN = defineScript(`
+local now = tonumber(ARGV[1])
+local out = {}
 for i = 1, #KEYS do
-  redis.call('SET', KEYS[i], '1', 'EX', ARGV[1])
+  local s = redis.call('ZSCORE', KEYS[i], ARGV[i + 1])
+  if s and tonumber(s) > now then out[i] = 1 else out[i] = 0 end
 end
-return #KEYS
+return out
+`);
+
+// ARGV: now, ttl ms, cap per owner, then the ids. Each touched set drops expired ids and, above the cap, the ids
+// that expire first; the set itself expires with its newest id. One command per batch.
+const REMEMBER = defineScript(`
+local now = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2])
+local cap = tonumber(ARGV[3])
+local touched = {}
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], now + ttl, ARGV[i + 3])
+  touched[KEYS[i]] = true
+end
+local trimmed = 0
+for k in pairs(touched) do
+  redis.call('ZREMRANGEBYSCORE', k, '-inf', now)
+  local n = redis.call('ZCARD', k)
+  if n > cap then trimmed = trimmed + redis.call('ZREMRANGEBYRANK', k, 0, n - cap - 1) end
+  redis.call('PEXPIRE', k, ttl)
+end
+return trimmed
 `);
 
 /** Batches larger than this are split so one script never blocks Redis for long. */
 const SCRIPT_CHUNK = 2000;
 
-/** Dedupe keys expire after `ttlSeconds` (HJ212_DEDUPE_TTL_S). */
-export function createRedisDedupe(redis: Redis, options: { prefix: string; ttlSeconds: number }): DedupeStore {
-  const { prefix, ttlSeconds } = options;
-  const keyOf = (key: string): string => `${prefix}dedupe:${key}`;
+/**
+ * Dedupe keys expire after `ttlSeconds` (HJ212_DEDUPE_TTL_S); each owner keeps at most `maxPerOwner`
+ * (HJ212_DEDUPE_MAX_PER_DEVICE), the soonest-expiring go first. `now` is the clock (tests pass their own).
+ */
+export function createRedisDedupe(redis: Redis, options: { prefix: string; ttlSeconds: number; maxPerOwner?: number; now?: () => number }): DedupeStore {
+  const { prefix, ttlSeconds, maxPerOwner = 100_000, now = Date.now } = options;
+  const split = (key: string): [string, string] => {
+    const bar = key.lastIndexOf('|');
+    return bar < 0 ? [`${prefix}dedupe:`, key] : [`${prefix}dedupe:${key.slice(0, bar)}`, key.slice(bar + 1)];
+  };
   return {
     async seen(keys) {
-      if (keys.length === 0) return new Set();
-      const values = await redis.mget(keys.map(keyOf));
       const seen = new Set<string>();
-      values.forEach((value, i) => {
-        const key = keys[i];
-        if (value !== null && key !== undefined) seen.add(key);
-      });
+      for (let start = 0; start < keys.length; start += SCRIPT_CHUNK) {
+        const chunk = keys.slice(start, start + SCRIPT_CHUNK);
+        const sets: string[] = [];
+        const args: Array<string | number> = [now()];
+        for (const key of chunk) {
+          const [set, id] = split(key);
+          sets.push(set);
+          args.push(id);
+        }
+        const found = (await runScript(redis, SEEN, sets, args)) as number[];
+        chunk.forEach((key, i) => {
+          if (found[i] === 1) seen.add(key);
+        });
+      }
       return seen;
     },
     async remember(keys) {
       for (let start = 0; start < keys.length; start += SCRIPT_CHUNK) {
-        await runScript(redis, REMEMBER, keys.slice(start, start + SCRIPT_CHUNK).map(keyOf), [ttlSeconds]);
+        const sets: string[] = [];
+        const args: Array<string | number> = [now(), ttlSeconds * 1000, maxPerOwner];
+        for (const key of keys.slice(start, start + SCRIPT_CHUNK)) {
+          const [set, id] = split(key);
+          sets.push(set);
+          args.push(id);
+        }
+        await runScript(redis, REMEMBER, sets, args);
       }
     },
   };
@@ -45,17 +92,23 @@ export function createRedisDedupe(redis: Redis, options: { prefix: string; ttlSe
 
 // Compare-and-set per entry, all in one round trip: the stored value starts with its timeMs so the script
 // compares without decoding JSON. Equal times replace (a corrected resend of the same DataTime wins).
+// ARGV[1] is the field cap per hash: a new kind + factor field is added only while the hash has fewer fields
+// (HJ212_MAX_LATEST_FIELDS; existing fields are always updated).
 const LATEST_CAS = defineScript(`
+local cap = tonumber(ARGV[1])
+local skipped = 0
 for i = 1, #KEYS do
-  local field = ARGV[3 * i - 2]
-  local t = tonumber(ARGV[3 * i - 1])
+  local field = ARGV[3 * i - 1]
+  local t = tonumber(ARGV[3 * i])
   local current = redis.call('HGET', KEYS[i], field)
   local bar = current and string.find(current, '|', 1, true)
-  if not bar or tonumber(string.sub(current, 1, bar - 1)) <= t then
-    redis.call('HSET', KEYS[i], field, ARGV[3 * i - 1] .. '|' .. ARGV[3 * i])
+  if not current and redis.call('HLEN', KEYS[i]) >= cap then
+    skipped = skipped + 1
+  elseif not bar or tonumber(string.sub(current, 1, bar - 1)) <= t then
+    redis.call('HSET', KEYS[i], field, ARGV[3 * i] .. '|' .. ARGV[3 * i + 1])
   end
 end
-return #KEYS
+return skipped
 `);
 
 /** Batches larger than this are split so one EVAL never blocks Redis for long. */
@@ -68,8 +121,8 @@ function compareEntries(a: LatestEntry, b: LatestEntry): number {
 }
 
 /** Latest value per MN + kind + factor; never moves backwards in time, whatever order updates arrive in. */
-export function createRedisLatest(redis: Redis, options: { prefix: string }): LatestStore {
-  const { prefix } = options;
+export function createRedisLatest(redis: Redis, options: { prefix: string; maxFields?: number }): LatestStore {
+  const { prefix, maxFields = 4096 } = options;
   const keyOf = (mn: string): string => `${prefix}latest:${mn}`;
   // Hash field per kind + factor: a few dozen distinct values, kept instead of stringified per entry (building the
   // arguments was the largest self time of the gateway's own Redis code in the ingest benchmark).
@@ -87,7 +140,7 @@ export function createRedisLatest(redis: Redis, options: { prefix: string }): La
     async update(entries) {
       for (let start = 0; start < entries.length; start += LATEST_CHUNK) {
         const keys: string[] = [];
-        const args: Array<string | number> = [];
+        const args: Array<string | number> = [maxFields];
         for (let i = start; i < Math.min(entries.length, start + LATEST_CHUNK); i++) {
           const e = entries[i] as LatestEntry;
           keys.push(keyOf(e.mn));
@@ -100,70 +153,6 @@ export function createRedisLatest(redis: Redis, options: { prefix: string }): La
       const stored = await redis.hgetall(keyOf(mn));
       const entries = Object.values(stored).map((value) => JSON.parse(value.slice(value.indexOf('|') + 1)) as LatestEntry);
       return entries.sort(compareEntries);
-    },
-  };
-}
-
-const OPTIONAL_FIELDS = ['mn', 'cn', 'code'] as const;
-
-function toStreamFields(frame: ArchivedFrame): string[] {
-  const fields = ['receivedAt', String(frame.receivedAt), 'sourceIp', frame.sourceIp, 'verdict', frame.verdict, 'raw', frame.raw];
-  for (const name of OPTIONAL_FIELDS) {
-    const value = frame[name];
-    if (value !== undefined) fields.push(name, value);
-  }
-  return fields;
-}
-
-function fromStreamFields(flat: string[]): ArchivedFrame {
-  const map = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) map.set(flat[i] as string, flat[i + 1] as string);
-  const frame: ArchivedFrame = {
-    receivedAt: Number(map.get('receivedAt')),
-    sourceIp: map.get('sourceIp') ?? '',
-    verdict: map.get('verdict') ?? '',
-    raw: map.get('raw') ?? '',
-  };
-  for (const name of OPTIONAL_FIELDS) {
-    const value = map.get(name);
-    if (value !== undefined) frame[name] = value;
-  }
-  return frame;
-}
-
-// ARGV: maxLength, then per frame its field count and fields. One command per batch instead of one XADD each.
-const APPEND_FRAMES = defineScript(`
-local i = 2
-while i <= #ARGV do
-  local n = tonumber(ARGV[i])
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, i + 1, i + n))
-  i = i + n + 1
-end
-return 0
-`);
-
-/**
- * Raw frame archive as a Redis stream trimmed with `MAXLEN ~ maxLength` (HJ212_ARCHIVE_MAX_FRAMES): approximate
- * trimming drops whole macro nodes, which keeps XADD O(1) instead of trimming one entry per add.
- */
-export function createRedisArchive(redis: Redis, options: { prefix: string; maxLength: number }): FrameArchive {
-  const { prefix, maxLength } = options;
-  const key = `${prefix}frames`;
-  return {
-    async append(frames) {
-      for (let start = 0; start < frames.length; start += SCRIPT_CHUNK) {
-        const args: Array<string | number> = [maxLength];
-        for (let i = start; i < Math.min(frames.length, start + SCRIPT_CHUNK); i++) {
-          const fields = toStreamFields(frames[i] as ArchivedFrame);
-          args.push(fields.length, ...fields);
-        }
-        await runScript(redis, APPEND_FRAMES, [key], args);
-      }
-    },
-    async recent(limit) {
-      if (limit <= 0) return [];
-      const entries = await redis.xrevrange(key, '+', '-', 'COUNT', limit);
-      return entries.map(([, fields]) => fromStreamFields(fields));
     },
   };
 }

@@ -12,6 +12,7 @@ import { createInfluxQuery } from '../../src/storage/influx-query.js';
 import { createInfluxReadings } from '../../src/storage/influx-readings.js';
 import { createRedisAudit } from '../../src/storage/redis-audit.js';
 import { createRedisCatalog } from '../../src/storage/redis-catalog.js';
+import { createRedisFactorBudget } from '../../src/storage/redis-factor-budget.js';
 import { createRedisRegistry } from '../../src/storage/redis-registry.js';
 import { createRedisSessions } from '../../src/storage/redis-sessions.js';
 import { createRedisTokens } from '../../src/storage/redis-tokens.js';
@@ -58,6 +59,7 @@ export async function buildTestApi(options: { authFailures?: { max: number; time
     tokens: createRedisTokens({ redis, prefix }),
     audit: createRedisAudit({ redis, prefix }),
     readings: createInfluxReadings(influxQuery),
+    factorBudget: createRedisFactorBudget(redis, { prefix, maxUnknown: 32 }),
     probes: [
       { name: 'influxdb', check: () => influxQuery.ping() },
       { name: 'redis', check: async () => (await redis.ping()) === 'PONG' },

@@ -100,7 +100,7 @@ t.test('a verification in flight during a revocation is not cached', async (tt) 
   tt.equal(await racing.verify(secret), undefined, 'but not remembered');
 });
 
-t.test('bounded, and ttl 0 returns the store itself', async (tt) => {
+t.test('bounded, and ttl 0 caches nothing', async (tt) => {
   const store = fakeStore();
   const cache = createTokenCache(store, { ttlMs: 5000, maxEntries: 2, now: () => 0 });
   const tokens = [await cache.create(input), await cache.create(input), await cache.create(input)];
@@ -110,7 +110,11 @@ t.test('bounded, and ttl 0 returns the store itself', async (tt) => {
   tt.equal(store.verifies, before + 1, 'the oldest entry was dropped');
   await cache.verify(tokens[2]?.secret ?? '');
   tt.equal(store.verifies, before + 1, 'the newest is kept');
-  tt.equal(createTokenCache(store, { ttlMs: 0 }), store);
+  const uncached = createTokenCache(store, { ttlMs: 0 });
+  const seen = store.verifies;
+  await uncached.verify(tokens[2]?.secret ?? '');
+  await uncached.verify(tokens[2]?.secret ?? '');
+  tt.equal(store.verifies, seen + 2, 'every verification reaches the store');
 });
 
 t.test('cached records cannot be changed by a caller', async (tt) => {

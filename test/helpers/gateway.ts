@@ -1,7 +1,7 @@
 /** Starts the real gateway role (real Redis, InfluxDB, BullMQ) on an ephemeral port with a fresh prefix/database. */
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { createMetrics, type Metrics } from '../../src/metrics.js';
 import { startGatewayRole, type GatewayRole } from '../../src/roles/gateway-role.js';
 import { createInfluxQuery, type InfluxQuery } from '../../src/storage/influx-query.js';
@@ -24,7 +24,8 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+/** `options.logger` receives the gateway's log (default: silent). */
+export async function startTestGateway(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestGateway> {
   const config = loadConfig({
     HJ212_ROLES: 'gateway',
     HJ212_TCP_HOST: '127.0.0.1',
@@ -37,7 +38,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     ...env,
   });
   const metrics = createMetrics({ defaults: false });
-  const role = await startGatewayRole(config, createLogger('silent'), metrics);
+  const role = await startGatewayRole(config, options.logger ?? createLogger('silent'), metrics);
   const redis = new Redis(config.redis.url);
   const registry = createRedisRegistry({ redis, prefix: config.redis.prefix });
   const influx = createInfluxQuery({ ...config.influx, url: influxUrl() });

@@ -9,7 +9,7 @@ import { createGateway, type Gateway } from '../../src/server/tcp-server.js';
 import type { GatewayOptions } from '../../src/server/gateway-deps.js';
 import { createMemoryRegistry } from '../../src/storage/memory-registry.js';
 import { createMemorySink, type MemorySink } from '../../src/storage/memory-sink.js';
-import { createMemoryArchive, createMemoryDedupe, createMemoryLatest } from '../../src/storage/memory-stores.js';
+import { createMemoryArchive, createMemoryDedupe, createMemoryLatest, createMemoryFactorBudget } from '../../src/storage/memory-stores.js';
 
 export interface MemoryGateway {
   gateway: Gateway;
@@ -74,6 +74,7 @@ export async function startMemoryGateway(opts: Partial<GatewayOptions> = {}, sin
       latest: createMemoryLatest(),
       archive,
       deadLetters,
+      factorBudget: createMemoryFactorBudget({ maxUnknown: 32 }),
       jobs: { ingested: (e) => void events.push(...e), close: async () => undefined },
       sessions: memorySessions(sessions),
       commands,

@@ -1,6 +1,8 @@
 /** Unknown MNs the gateways have seen (answered 9011 QnRtn=4), and registering one in a single call. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { maskPassword } from '../../../protocol/index.js';
+import type { PendingDevice } from '../../domain/device.js';
 import { publicDevice } from '../../domain/device-defaults.js';
 import { AppError } from '../../errors.js';
 import { recordChange } from '../audit-trail.js';
@@ -15,9 +17,14 @@ const pendingSchema = z
     lastSeen: z.string(),
     sourceIp: z.string(),
     frames: z.number().int(),
-    sampleFrame: z.string().describe('one raw frame as the collector sent it'),
+    sampleFrame: z.string().describe('one raw frame as the collector sent it, password masked (`PW=***`)'),
   })
   .meta({ id: 'PendingDevice' });
+
+/** The pending entry as shown and audited: the sample frame's password masked (also for entries stored before masking). */
+function pendingView(p: PendingDevice): PendingDevice {
+  return { ...p, sampleFrame: maskPassword(p.sampleFrame) };
+}
 
 export const pendingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
   const tags = ['collectors'];
@@ -29,7 +36,7 @@ export const pendingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       config: { roles: ['admin', 'ops'] },
       schema: { tags, summary: 'Unknown MNs seen by the gateways, most recently seen first', response: { 200: z.array(pendingSchema), ...errorResponses } },
     },
-    async () => registry.listPending(),
+    async () => (await registry.listPending()).map(pendingView),
   );
 
   app.post(
@@ -52,7 +59,7 @@ export const pendingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       const device = await buildDevice(catalog, mn, req.body);
       // put() also removes the MN from the pending list, in the same transaction.
       await registry.put(device);
-      await recordChange(deps, req, { action: 'register', entity: { type: 'collector', id: mn }, before: pending, after: publicDevice(device) });
+      await recordChange(deps, req, { action: 'register', entity: { type: 'collector', id: mn }, before: pendingView(pending), after: publicDevice(device) });
       return reply.code(201).send(publicDevice(device));
     },
   );

@@ -14,7 +14,7 @@ import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import { CSV_HEADER, csvLine } from '../csv.js';
 import { decodeCursor, encodeCursor, positionAfter } from '../cursor.js';
 import type { RouteOptions } from '../deps.js';
-import { errorResponses, isoDateTime, mnParams } from '../schemas.js';
+import { errorResponses, isoDateTime, mnParams, mnString } from '../schemas.js';
 import { formatInZone, isTimeZone } from '../time.js';
 
 /** Rows per InfluxDB query while streaming CSV: large enough to amortise the round trip, small enough to bound memory. */
@@ -28,7 +28,7 @@ const tzSchema = z.string().refine(isTimeZone, 'an IANA time zone, e.g. Asia/Sha
 
 const readingsQuery = z
   .object({
-    mn: z.string().min(1).max(64).optional(),
+    mn: mnString.optional(),
     siteId: z.string().min(1).max(64).optional(),
     pointId: z.string().min(1).max(64).optional(),
     factor: codeList('factor codes').optional().describe('factor codes, comma-separated; all when absent'),

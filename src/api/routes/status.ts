@@ -27,6 +27,13 @@ const statusSchema = z
     framesToday: z.number().int(),
     rejectionsToday: z.number().int(),
     replaced: z.number().int().describe('connections replaced by a newer one with the same MN (flapping)'),
+    unknownFactors: z
+      .object({
+        codes: z.array(z.string()).describe('factor codes outside the factor table and the items, admitted within the budget (HJ212_MAX_UNKNOWN_FACTORS)'),
+        dropped: z.number().int().describe('readings of further unknown codes the gateway dropped'),
+      })
+      .optional()
+      .describe('only in GET /collectors/:mn/status'),
   })
   .meta({ id: 'CollectorStatus' });
 type Status = z.infer<typeof statusSchema>;
@@ -95,7 +102,8 @@ export const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
       const device = await registry.get(req.params.mn);
       if (!device) throw new AppError('APP_ERR_NOT_FOUND', `collector ${req.params.mn}`);
       assertEnterpriseAccess(principalOf(req), device.enterpriseId);
-      return statusOf(device, await sessions.get(device.mn), device.profile.timeZone || timeZone);
+      const [session, unknownFactors] = await Promise.all([sessions.get(device.mn), deps.factorBudget?.unknown(device.mn)]);
+      return { ...statusOf(device, session, device.profile.timeZone || timeZone), unknownFactors };
     },
   );
 };

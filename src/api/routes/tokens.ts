@@ -99,6 +99,14 @@ export const tokenRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
       }
       const revoked = (await deps.tokens.revoke(target.id)) ?? target;
       if (target.revokedAt === undefined) await recordChange(deps, req, { action: 'revoke', entity: { type: 'token', id: target.id }, before: target, after: revoked });
+      if (target.role === 'enterprise' && target.main && target.enterpriseId !== undefined) {
+        // The main account's sub-accounts go with it (verification refuses them anyway, src/api/token-guard.ts).
+        for (const sub of await deps.tokens.list({ enterpriseId: target.enterpriseId })) {
+          if (sub.main || sub.createdBy !== target.id || sub.revokedAt !== undefined) continue;
+          const after = (await deps.tokens.revoke(sub.id)) ?? sub;
+          await recordChange(deps, req, { action: 'revoke', entity: { type: 'token', id: sub.id }, before: sub, after });
+        }
+      }
       return revoked;
     },
   );

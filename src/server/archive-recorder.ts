@@ -1,0 +1,92 @@
+/**
+ * What the raw archive receives for each frame (issue 11 finding 5): bounded per entry and never one full entry
+ * per repeat.
+ * - Passwords masked (`PW=***`, protocol maskPassword) before anything is kept.
+ * - A frame that parsed keeps at most HJ212_ARCHIVE_MAX_RAW_BYTES bytes, a candidate that did not (framing or parse
+ *   error, verdict `HJ_ERR_*`) at most HJ212_ARCHIVE_JUNK_RAW_BYTES; a cut entry records the full `size`.
+ * - A retransmit of a stored frame (verdict `duplicate`) keeps no raw bytes: the original is archived already.
+ * - The same raw bytes with the same verdict and MN again within HJ212_ARCHIVE_REPEAT_WINDOW_S are counted, and one
+ *   summary entry with `repeats` is archived when the window ends.
+ * The archive store bounds the total (HJ212_ARCHIVE_MAX_BYTES, HJ212_ARCHIVE_MAX_FRAMES).
+ */
+import { hash } from 'node:crypto';
+import { maskPassword } from '../../protocol/index.js';
+import type { ArchivedFrame } from '../domain/ports.js';
+import type { Metrics } from '../metrics.js';
+
+export interface ArchiveLimits {
+  maxRawBytes: number;
+  junkRawBytes: number;
+  repeatWindowMs: number;
+}
+
+/** The archive entry without its raw bytes. */
+export type FrameMeta = Omit<ArchivedFrame, 'raw' | 'size' | 'repeats'>;
+
+interface Window {
+  at: number;
+  count: number;
+  meta: FrameMeta;
+}
+
+/** Distinct frames whose repeats are counted at once; when full, every window is closed early (summaries written). */
+const MAX_WINDOWS = 10_000;
+/** Windows are checked for their end at most this often. */
+const SWEEP_EVERY_MS = 1000;
+
+export class ArchiveRecorder {
+  private readonly windows = new Map<string, Window>();
+  private lastSweep = 0;
+
+  constructor(
+    private readonly push: (frame: ArchivedFrame) => void,
+    private readonly limits: ArchiveLimits,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** Archive one frame (or count it as a repeat). */
+  record(meta: FrameMeta, raw: Uint8Array): void {
+    const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const key = `${meta.verdict}\n${meta.mn ?? ''}\n${bytes.length}\n${hash('sha1', bytes, 'base64')}`;
+    const open = this.windows.get(key);
+    if (open && meta.receivedAt - open.at < this.limits.repeatWindowMs) {
+      open.count++;
+      this.metrics.limited.inc({ limit: 'archive-repeat' });
+      return;
+    }
+    if (open) this.close(key, open, meta.receivedAt);
+    if (this.windows.size >= MAX_WINDOWS) this.sweep(Number.POSITIVE_INFINITY);
+    this.windows.set(key, { at: meta.receivedAt, count: 0, meta });
+    this.push(this.entry(meta, bytes));
+  }
+
+  /** Archive an entry that has no frame behind it (e.g. an incomplete sub-packet set). */
+  note(frame: ArchivedFrame): void {
+    this.push(frame);
+  }
+
+  /** Close the repeat windows that ended by `now` (all of them with Infinity), archiving one summary each. */
+  sweep(now: number): void {
+    if (now !== Number.POSITIVE_INFINITY && now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    for (const [key, w] of this.windows) if (now - w.at >= this.limits.repeatWindowMs) this.close(key, w, now);
+  }
+
+  private close(key: string, w: Window, now: number): void {
+    this.windows.delete(key);
+    if (w.count === 0) return;
+    const at = Number.isFinite(now) ? now : w.at + this.limits.repeatWindowMs;
+    const code = `repeated ${w.count} times after the entry of ${new Date(w.at).toISOString()}`;
+    this.push({ ...w.meta, receivedAt: Math.max(at, w.at), code, raw: '', repeats: w.count });
+  }
+
+  private entry(meta: FrameMeta, bytes: Buffer): ArchivedFrame {
+    if (meta.verdict === 'duplicate') return { ...meta, raw: '', size: bytes.length };
+    const limit = meta.verdict.startsWith('HJ_ERR') ? this.limits.junkRawBytes : this.limits.maxRawBytes;
+    let text = maskPassword(bytes.toString('latin1'));
+    if (text.length <= limit) return { ...meta, raw: Buffer.from(text, 'latin1').toString('base64') };
+    this.metrics.limited.inc({ limit: 'archive-truncated' });
+    text = text.slice(0, limit);
+    return { ...meta, raw: Buffer.from(text, 'latin1').toString('base64'), size: bytes.length };
+  }
+}
