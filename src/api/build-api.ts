@@ -14,6 +14,7 @@ import type { ApiDeps, RouteOptions } from './deps.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { createReadCache } from './read-cache.js';
 import { createTokenCache } from './token-cache.js';
+import { registerZoneTimes } from './zone-times.js';
 import { anomalyRoutes } from './routes/anomalies.js';
 import { auditRoutes } from './routes/audit.js';
 import { backfillRoutes } from './routes/backfills.js';
@@ -105,6 +106,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   });
 
   await registerDocs(app);
+  registerZoneTimes(app, options.timeZone);
   const routeOptions: RouteOptions = { deps: cachedDeps, timeZone: options.timeZone };
   const zodApp = app.withTypeProvider<ZodTypeProvider>();
   for (const routes of [healthRoutes, metricsRoutes, tokenRoutes, enterpriseRoutes, siteRoutes, pointRoutes, itemRoutes, collectorRoutes, pendingRoutes, statusRoutes, auditRoutes, readingRoutes]) {

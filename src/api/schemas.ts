@@ -28,8 +28,20 @@ export const errorResponses = {
   '5xx': problemResponse('server error; the message is the fixed one of the code'),
 } as const;
 
-/** ISO 8601 date-time that must carry an offset (`Z` or `±hh:mm`), as the API takes and gives times. */
-export const isoDateTime = z.iso.datetime({ offset: true });
+/** A `+hh:mm` offset sent unencoded in a query string arrives as a space (`…T00:00:00 08:00`). */
+const SPACE_FOR_PLUS = /\d \d{2}(:?\d{2})?$/;
+
+/**
+ * ISO 8601 date-time that must carry an offset (`Z` or `±hh:mm`), as the API takes and gives times. A `+` left
+ * unencoded in a URL arrives as a space; the error then says to encode it as `%2B`.
+ */
+export const isoDateTime = z.iso.datetime({
+  offset: true,
+  error: (issue) =>
+    typeof issue.input === 'string' && SPACE_FOR_PLUS.test(issue.input)
+      ? 'the offset arrived as a space: encode `+` as `%2B` in a URL (e.g. 2024-05-01T00:00:00%2B08:00)'
+      : 'an ISO 8601 date-time with an offset, e.g. 2024-05-01T00:00:00+08:00 (in a URL: %2B08:00) or 2024-04-30T16:00:00Z',
+});
 
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 

@@ -85,9 +85,9 @@ t.test('patch: disable, profile, rebinding; the gateway sees each change', async
 t.test('enterprise tokens see their own collectors only', async (tt) => {
   const own = body<Array<{ mn: string }>>(await api.call(acmeToken.secret, { url: '/collectors' }));
   tt.same(own.map((d) => d.mn), [MN]);
-  tt.equal((await api.call(acmeToken.secret, { url: '/collectors/12345' })).statusCode, 403);
-  tt.equal((await api.call(otherToken.secret, { url: `/collectors/${MN}` })).statusCode, 403);
-  tt.equal((await api.call(acmeToken.secret, { url: `/collectors?enterpriseId=${other.id}` })).statusCode, 403);
+  tt.equal((await api.call(acmeToken.secret, { url: '/collectors/12345' })).statusCode, 404);
+  tt.equal((await api.call(otherToken.secret, { url: `/collectors/${MN}` })).statusCode, 404);
+  tt.equal((await api.call(acmeToken.secret, { url: `/collectors?enterpriseId=${other.id}` })).statusCode, 404);
   const bySite = body<Array<{ mn: string }>>(await api.call(api.token.regulator, { url: `/collectors?siteId=${otherSite.id}` }));
   tt.same(bySite.map((d) => d.mn), ['12345']);
   tt.equal((await api.call(api.token.reader, { url: '/collectors' })).statusCode, 403, 'readers get status and series, not the registry');
@@ -138,7 +138,7 @@ t.test('online status from the session directory', async (tt) => {
   tt.same(online.map((s) => s.mn), [MN]);
   const own = body<Array<{ mn: string }>>(await api.call(otherToken.secret, { url: '/status' }));
   tt.same(own.map((s) => s.mn), ['12345'], 'an enterprise sees its own collectors');
-  tt.equal((await api.call(otherToken.secret, { url: `/collectors/${MN}/status` })).statusCode, 403);
+  tt.equal((await api.call(otherToken.secret, { url: `/collectors/${MN}/status` })).statusCode, 404);
 
   await sessions.release(MN, 'c1');
   tt.match(body(await api.call(api.token.reader, { url: `/collectors/${MN}/status` })), { online: false, remote: '198.51.100.7:40000' }, 'the last remote stays after disconnect');

@@ -124,10 +124,10 @@ t.test('by site or point: the bound collectors only; enterprise scoping', async 
   tt.ok(byPoint.readings.length === 5 && byPoint.readings.every((r) => r.mn === A));
   const bySite = await page(`/readings?siteId=${otherSite.id}&from=${from}&to=${to}`, api.token.regulator);
   tt.same(bySite.readings.map((r) => r.mn), [B]);
-  tt.equal((await api.call(acmeToken.secret, { url: `/readings?mn=${B}&from=${from}` })).statusCode, 403, "another enterprise's collector");
-  tt.equal((await api.call(acmeToken.secret, { url: `/readings?siteId=${otherSite.id}&from=${from}` })).statusCode, 403, "another enterprise's site");
-  tt.equal((await api.call(acmeToken.secret, { url: `/readings?mn=99999999999999&from=${from}` })).statusCode, 403, 'an unregistered MN');
-  tt.equal((await api.call(acmeToken.secret, { url: `/collectors/${B}/latest` })).statusCode, 403);
+  tt.equal((await api.call(acmeToken.secret, { url: `/readings?mn=${B}&from=${from}` })).statusCode, 404, "another enterprise's collector");
+  tt.equal((await api.call(acmeToken.secret, { url: `/readings?siteId=${otherSite.id}&from=${from}` })).statusCode, 404, "another enterprise's site");
+  tt.equal((await api.call(acmeToken.secret, { url: `/readings?mn=99999999999999&from=${from}` })).statusCode, 404, 'an unregistered MN');
+  tt.equal((await api.call(acmeToken.secret, { url: `/collectors/${B}/latest` })).statusCode, 404);
   tt.equal((await api.call(api.token.reader, { url: `/readings?pointId=missing&from=${from}` })).statusCode, 404);
   const empty = await page(`/readings?siteId=${site.id}&kind=day&from=${from}&to=${to}`);
   tt.same(empty.readings, [], 'a site without data');

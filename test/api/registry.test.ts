@@ -36,12 +36,12 @@ t.test('enterprises: create, validate, read, change', async (tt) => {
 t.test('enterprise tokens see their own enterprise and sites only', async (tt) => {
   const own = body<Array<{ id: string }>>(await api.call(acmeToken.secret, { url: '/enterprises' }));
   tt.same(own.map((e) => e.id), [acme.id]);
-  tt.equal((await api.call(acmeToken.secret, { url: `/enterprises/${other.id}` })).statusCode, 403);
-  tt.equal((await api.call(acmeToken.secret, { url: `/sites/${otherSite.id}` })).statusCode, 403);
-  tt.equal((await api.call(acmeToken.secret, { url: `/sites?enterpriseId=${other.id}` })).statusCode, 403);
+  tt.equal((await api.call(acmeToken.secret, { url: `/enterprises/${other.id}` })).statusCode, 404);
+  tt.equal((await api.call(acmeToken.secret, { url: `/sites/${otherSite.id}` })).statusCode, 404);
+  tt.equal((await api.call(acmeToken.secret, { url: `/sites?enterpriseId=${other.id}` })).statusCode, 404);
   const sites = body<Array<{ id: string }>>(await api.call(acmeToken.secret, { url: '/sites' }));
   tt.same(sites.map((s) => s.id), [site.id]);
-  tt.equal((await api.call(acmeToken.secret, { url: `/sites/${otherSite.id}/points` })).statusCode, 403);
+  tt.equal((await api.call(acmeToken.secret, { url: `/sites/${otherSite.id}/points` })).statusCode, 404);
   tt.equal((await api.call(acmeToken.secret, { url: `/sites/${site.id}/points` })).statusCode, 200);
 });
 

@@ -49,7 +49,7 @@ export const backfillRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       const { periodStart, ...input } = req.body;
       const device = await deps.registry.get(input.mn);
       if (!device) throw new AppError('APP_ERR_NOT_FOUND', `collector ${input.mn}`);
-      assertEnterpriseAccess(principalOf(req), device.enterpriseId);
+      assertEnterpriseAccess(principalOf(req), device.enterpriseId, `collector ${input.mn}`);
       const entry = await ledgerAction(() => submitBackfill(ledgers, { ...input, periodStart: Date.parse(periodStart) }, ledgerActorOf(req)));
       await recordChange(deps, req, { action: 'create', entity: { type: 'backfill', id: entry.id }, after: entry });
       return reply.code(201).send(backfillView(entry, timeZone));

@@ -80,7 +80,7 @@ export const collectorRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
       const { siteId, pointId } = req.query;
       let enterpriseId = req.query.enterpriseId;
       if (token.role === 'enterprise') {
-        assertEnterpriseAccess(token, enterpriseId ?? token.enterpriseId);
+        assertEnterpriseAccess(token, enterpriseId ?? token.enterpriseId, `enterprise ${enterpriseId}`);
         enterpriseId = token.enterpriseId;
       }
       const devices = (await registry.list()).filter(
@@ -98,7 +98,7 @@ export const collectorRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
     },
     async (req) => {
       const device = await load(req.params.mn);
-      assertEnterpriseAccess(principalOf(req), device.enterpriseId);
+      assertEnterpriseAccess(principalOf(req), device.enterpriseId, `collector ${req.params.mn}`);
       return publicDevice(device);
     },
   );

@@ -66,7 +66,7 @@ export const enterpriseRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app,
     },
     async (req) => {
       const enterprise = await load(req.params.id);
-      assertEnterpriseAccess(principalOf(req), enterprise.id);
+      assertEnterpriseAccess(principalOf(req), enterprise.id, `enterprise ${req.params.id}`);
       return enterprise;
     },
   );

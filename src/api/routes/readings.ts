@@ -102,12 +102,12 @@ export const readingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   async function resolveTarget(token: TokenRecord, q: z.infer<typeof readingsQuery>): Promise<{ mns: string[]; zone: string }> {
     if (q.mn !== undefined) {
       const device = await registry.get(q.mn);
-      assertEnterpriseAccess(token, device?.enterpriseId);
+      assertEnterpriseAccess(token, device?.enterpriseId, `collector ${q.mn}`);
       return { mns: [q.mn], zone: q.tz ?? device?.profile.timeZone ?? defaultZone };
     }
     const holder = q.siteId !== undefined ? await catalog.getSite(q.siteId) : await catalog.getPoint(q.pointId ?? '');
     if (!holder) throw new AppError('APP_ERR_NOT_FOUND', q.siteId !== undefined ? `site ${q.siteId}` : `point ${q.pointId}`);
-    assertEnterpriseAccess(token, holder.enterpriseId);
+    assertEnterpriseAccess(token, holder.enterpriseId, q.siteId !== undefined ? `site ${q.siteId}` : `point ${q.pointId}`);
     const devices = (await registry.list()).filter((d) => (q.siteId !== undefined ? d.siteId === q.siteId : d.pointId === q.pointId));
     return { mns: devices.map((d) => d.mn), zone: q.tz ?? defaultZone };
   }
@@ -182,7 +182,7 @@ export const readingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       const unknown = kinds.filter((k) => !(DATA_KINDS as readonly string[]).includes(k));
       if (unknown.length > 0) throw new AppError('APP_ERR_BAD_REQUEST', `unknown kind ${unknown.join(',')}; one of ${DATA_KINDS.join(',')}`);
       const device = await registry.get(mn);
-      assertEnterpriseAccess(principalOf(req), device?.enterpriseId);
+      assertEnterpriseAccess(principalOf(req), device?.enterpriseId, `collector ${mn}`);
       const zone = req.query.tz ?? device?.profile.timeZone ?? defaultZone;
       const latest = await readings.latest(mn, kinds as (typeof DATA_KINDS)[number][]);
       const answer: Omit<z.infer<typeof latestSchema>, 'readings'> = { mn, timeZone: zone };

@@ -55,7 +55,7 @@ export const siteRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
     async (req) => {
       const token = principalOf(req);
       if (token.role === 'enterprise') {
-        assertEnterpriseAccess(token, req.query.enterpriseId ?? token.enterpriseId);
+        assertEnterpriseAccess(token, req.query.enterpriseId ?? token.enterpriseId, `enterprise ${req.query.enterpriseId}`);
         return catalog.listSites({ enterpriseId: token.enterpriseId });
       }
       return catalog.listSites(req.query);
@@ -70,7 +70,7 @@ export const siteRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
     },
     async (req) => {
       const site = await load(req.params.id);
-      assertEnterpriseAccess(principalOf(req), site.enterpriseId);
+      assertEnterpriseAccess(principalOf(req), site.enterpriseId, `site ${req.params.id}`);
       return site;
     },
   );

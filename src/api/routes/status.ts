@@ -72,7 +72,7 @@ export const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
       const token = principalOf(req);
       let { enterpriseId } = req.query;
       if (token.role === 'enterprise') {
-        assertEnterpriseAccess(token, enterpriseId ?? token.enterpriseId);
+        assertEnterpriseAccess(token, enterpriseId ?? token.enterpriseId, `enterprise ${enterpriseId}`);
         enterpriseId = token.enterpriseId;
       }
       const [devices, all] = await Promise.all([registry.list(), sessions.list()]);
@@ -94,7 +94,7 @@ export const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
     async (req) => {
       const device = await registry.get(req.params.mn);
       if (!device) throw new AppError('APP_ERR_NOT_FOUND', `collector ${req.params.mn}`);
-      assertEnterpriseAccess(principalOf(req), device.enterpriseId);
+      assertEnterpriseAccess(principalOf(req), device.enterpriseId, `collector ${req.params.mn}`);
       return statusOf(device, await sessions.get(device.mn), device.profile.timeZone || timeZone);
     },
   );
