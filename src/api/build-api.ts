@@ -29,6 +29,7 @@ import { pendingRoutes } from './routes/pending.js';
 import { pointRoutes } from './routes/points.js';
 import { readingRoutes } from './routes/readings.js';
 import { registrationRoutes } from './routes/registrations.js';
+import { reviewRoutes } from './routes/reviews.js';
 import { siteRoutes } from './routes/sites.js';
 import { statusRoutes } from './routes/status.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -113,7 +114,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
     await zodApp.register(routes, routeOptions);
   }
   if (deps.ledgers) {
-    for (const routes of [gapRoutes, anomalyRoutes, backfillRoutes, registrationRoutes, monthlyLedgerRoutes]) await zodApp.register(routes, routeOptions);
+    for (const routes of [gapRoutes, anomalyRoutes, backfillRoutes, registrationRoutes, monthlyLedgerRoutes, reviewRoutes]) await zodApp.register(routes, routeOptions);
   }
   return app;
 }

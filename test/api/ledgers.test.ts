@@ -108,7 +108,8 @@ t.test('the ledger routes are in the OpenAPI document with their roles; their sc
     .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ name: `${method} ${path}`, op })));
   tt.same(ledgerOps.map((o) => o.name).sort(), [
     'get /anomalies', 'get /anomalies/{id}', 'get /backfills', 'get /backfills/{id}', 'get /gaps', 'get /gaps/{id}', 'get /monthly-ledger', 'get /registrations', 'get /registrations/{id}',
-    'post /anomalies/{id}/explanation', 'post /anomalies/{id}/review', 'post /backfills', 'post /backfills/{id}/review', 'post /gaps/{id}/explanation', 'post /gaps/{id}/review',
+    'post /anomalies/explanations', 'post /anomalies/reviews', 'post /anomalies/{id}/explanation', 'post /anomalies/{id}/review', 'post /backfills', 'post /backfills/{id}/review',
+    'post /gaps/explanations', 'post /gaps/reviews', 'post /gaps/{id}/explanation', 'post /gaps/{id}/review',
     'post /monthly-ledger/rollup', 'post /registrations', 'post /registrations/{id}/review',
   ]);
   for (const { name, op } of ledgerOps) {
