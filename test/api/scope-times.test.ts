@@ -52,8 +52,8 @@ t.test('times: no answer carries a UTC Z time; records, audit, tokens and pendin
   const audit = body<{ entries: Array<{ at: string; after: { createdAt: string } }> }>(await h.call(token.ops, { url: `/audit/enterprise/${ent.id}` }));
   tt.match(audit.entries[0], { at: /\+08:00$/, after: { createdAt: /\+08:00$/ } });
   await h.api.deps.registry.recordPending({ mn: 'W0000000000000000000PND1', sourceIp: '127.0.0.1', sampleFrame: '##0000', at: new Date('2024-05-10T00:00:00Z') });
-  const pending = body<Array<{ firstSeen: string; lastSeen: string }>>(await h.call(token.ops, { url: '/pending-devices' }));
-  tt.match(pending, [{ firstSeen: '2024-05-10T08:00:00+08:00', lastSeen: '2024-05-10T08:00:00+08:00' }]);
+  const pending = body<{ items: Array<{ firstSeen: string; lastSeen: string }> }>(await h.call(token.ops, { url: '/pending-devices' }));
+  tt.match(pending.items, [{ firstSeen: '2024-05-10T08:00:00+08:00', lastSeen: '2024-05-10T08:00:00+08:00' }]);
   for (const url of ['/collectors', '/enterprises', '/sites', `/points/point-${MN_A}/items`, '/tokens', '/me', '/gaps', '/audit', '/status']) {
     const res = await h.call(token.admin, { url });
     tt.equal(res.statusCode, 200, url);
