@@ -77,9 +77,10 @@ t.test('monthly ledger: rows as JSON and CSV, enterprise scope, on-demand rollup
 
   const csv = await h.call(token.regulator, { url: `/monthly-ledger?month=2024-05&mn=${MN_A}`, headers: { accept: 'text/csv' } });
   tt.match(csv.headers['content-type'], /^text\/csv/);
-  const [header, row, end] = csv.body.split('\r\n');
-  tt.match(header, /^month,enterpriseId,siteId,pointId,itemId,mn,factor,kind,expected,received,backFilled,/);
-  tt.match(row, new RegExp(`^2024-05,ent-${MN_A},site-${MN_A},point-${MN_A},item-${MN_A},${MN_A},w01018,hour,30,23,1,`));
+  tt.equal(csv.body.charCodeAt(0), 0xfeff, 'UTF-8 BOM for Excel');
+  const [header, row, end] = csv.body.slice(1).split('\r\n');
+  tt.match(header, /^month,enterpriseId,siteId,pointId,itemId,mn,factor,enterprise,site,point,factor_name,unit,kind,expected,received,backFilled,/);
+  tt.match(row, new RegExp(`^2024-05,ent-${MN_A},site-${MN_A},point-${MN_A},item-${MN_A},${MN_A},w01018,Enterprise ${MN_A},Site,Outfall,化学需氧量,mg/L,hour,30,23,1,`));
   tt.equal(end, '', 'CRLF after the last row');
 
   tt.equal((await h.call(token.reader, { method: 'POST', url: '/monthly-ledger/rollup', payload: { month: '2024-05' } })).statusCode, 403);

@@ -9,6 +9,7 @@ import type { MonthlyRow } from '../../domain/ledgers.js';
 import { VALUE_KINDS } from '../../domain/readings.js';
 import { monthlyCsv } from '../../queue/workers/monthly-rollup.js';
 import { principalOf } from '../auth.js';
+import { excelMonthlyCsv } from '../csv-export.js';
 import type { RouteOptions } from '../deps.js';
 import { ledgerDepsOf, scopedEnterprise } from '../ledger-access.js';
 import { LEDGER_ROLES } from '../ledger-handlers.js';
@@ -78,7 +79,7 @@ export const monthlyLedgerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (a
       const csv = format === 'csv' || (format === undefined && /\btext\/csv\b/.test(req.headers.accept ?? ''));
       if (csv) {
         // A string with a non-JSON content type is sent as it is (not serialized).
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="monthly-ledger-${m}.csv"`).send(monthlyCsv(rows));
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="monthly-ledger-${m}.csv"`).send(await excelMonthlyCsv(deps, rows, monthlyCsv(rows)));
       }
       return { month: m, rows: rows.map((r) => ({ ...r, computedAt: formatInZone(r.computedAt, timeZone) })) };
     },

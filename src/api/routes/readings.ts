@@ -11,7 +11,7 @@ import type { TokenRecord } from '../../domain/catalog.js';
 import { DATA_KINDS, NUMERIC_FIELDS, TEXT_FIELDS, VALUE_KINDS, type Reading, type ReadingFilter } from '../../domain/readings.js';
 import { AppError } from '../../errors.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
-import { CSV_HEADER, csvLine } from '../csv.js';
+import { BOM, createLabeler, labelledLine, LONG_HEADER, wideCsv, wideFactors, type Labeler } from '../csv-export.js';
 import { decodeCursor, encodeCursor, positionAfter } from '../cursor.js';
 import type { RouteOptions } from '../deps.js';
 import { errorResponses, isoDateTime, mnParams } from '../schemas.js';
@@ -25,8 +25,7 @@ const MAX_LIMIT = 10_000;
 const codeList = (what: string) => z.string().regex(/^[A-Za-z0-9-]{1,16}(,[A-Za-z0-9-]{1,16}){0,49}$/, `comma-separated ${what}`);
 const tzSchema = z.string().refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai').optional().describe('zone of the times in the answer');
 
-const readingsQuery = z
-  .object({
+const readingsFields = {
     mn: z.string().min(1).max(64).optional(),
     siteId: z.string().min(1).max(64).optional(),
     pointId: z.string().min(1).max(64).optional(),
@@ -36,10 +35,22 @@ const readingsQuery = z
     to: isoDateTime.optional().describe('exclusive; default now'),
     limit: z.coerce.number().int().min(1).max(MAX_LIMIT).optional().describe(`JSON: page size, default ${DEFAULT_LIMIT}. CSV: total rows, default all`),
     cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
-    format: z.enum(['json', 'csv']).optional().describe('csv also chosen by Accept: text/csv'),
     tz: tzSchema,
+};
+const oneTarget = { message: 'give exactly one of mn, siteId, pointId' };
+const hasOneTarget = (q: { mn?: string; siteId?: string; pointId?: string }): boolean => [q.mn, q.siteId, q.pointId].filter((v) => v !== undefined).length === 1;
+const readingsQuery = z
+  .object({
+    ...readingsFields,
+    format: z.enum(['json', 'csv', 'wide']).optional().describe('csv (also chosen by Accept: text/csv) and wide answer the CSV of GET /readings/csv; prefer that operation'),
   })
-  .refine((q) => [q.mn, q.siteId, q.pointId].filter((v) => v !== undefined).length === 1, { message: 'give exactly one of mn, siteId, pointId' });
+  .refine(hasOneTarget, oneTarget);
+const csvQuery = z
+  .object({
+    ...readingsFields,
+    format: z.enum(['long', 'wide']).default('long').describe('long: a row per reading; wide: a row per time and collector, a column per factor'),
+  })
+  .refine(hasOneTarget, oneTarget);
 
 const readingSchema = z
   .object({
@@ -99,7 +110,7 @@ export const readingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   const roles = ['admin', 'ops', 'regulator', 'enterprise', 'reader'] as const;
 
   /** The collectors a request reads and the zone to show them in, after checking the token may see them. */
-  async function resolveTarget(token: TokenRecord, q: z.infer<typeof readingsQuery>): Promise<{ mns: string[]; zone: string }> {
+  async function resolveTarget(token: TokenRecord, q: { mn?: string; siteId?: string; pointId?: string; tz?: string }): Promise<{ mns: string[]; zone: string }> {
     if (q.mn !== undefined) {
       const device = await registry.get(q.mn);
       assertEnterpriseAccess(token, device?.enterpriseId, `collector ${q.mn}`);
@@ -112,19 +123,59 @@ export const readingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     return { mns: devices.map((d) => d.mn), zone: q.tz ?? defaultZone };
   }
 
-  /** Stream every reading from `after` on (up to `limit`), one InfluxDB page at a time; the first page is already read. */
-  async function* streamCsv(filter: ReadingFilter, first: Reading[], limit: number, zone: string): AsyncGenerator<string> {
+  /** Every reading from `after` on (up to `limit`), one InfluxDB page at a time; the first page is already read. */
+  async function* pagesOf(filter: ReadingFilter, first: Reading[], limit: number): AsyncGenerator<Reading[]> {
     let page = first;
     let sent = 0;
-    yield CSV_HEADER;
     while (page.length > 0) {
-      yield page.map((r) => csvLine(r, zone)).join('');
+      yield page;
       sent += page.length;
       // A short page is the last one (ReadingQuery.find fills pages while readings remain).
       if (page.length < CSV_PAGE || sent >= limit) return;
       page = await readings.find(filter, { limit: Math.min(CSV_PAGE, limit - sent), after: positionAfter(page) });
     }
   }
+
+  /** Long CSV for Excel (src/api/csv-export.ts): BOM, header, a row per reading with names and units beside ids. */
+  async function* longCsv(pages: AsyncIterable<Reading[]>, zone: string, labels: Labeler): AsyncGenerator<string> {
+    yield `${BOM}${LONG_HEADER}`;
+    for await (const page of pages) yield (await Promise.all(page.map((r) => labelledLine(r, zone, labels)))).join('');
+  }
+
+  /** Answer the readings of a query as a streamed CSV file (long or wide). */
+  async function sendCsv(reply: FastifyReply, q: z.infer<typeof csvQuery>, token: TokenRecord): Promise<FastifyReply> {
+    const fromMs = Date.parse(q.from);
+    const toMs = q.to === undefined ? Date.now() : Date.parse(q.to);
+    if (fromMs >= toMs) throw new AppError('APP_ERR_INVALID_RANGE', 'from must be before to');
+    const { mns, zone } = await resolveTarget(token, q);
+    const factors = q.factor?.split(',');
+    const filter: ReadingFilter = { kind: q.kind, mns, factors, fromMs, toMs };
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, filter);
+    const limit = q.limit ?? Number.MAX_SAFE_INTEGER;
+    const labels = createLabeler(deps);
+    const wide = q.format === 'wide' ? await wideFactors(deps, mns, factors) : undefined;
+    if (wide && wide.length === 0) throw new AppError('APP_ERR_BAD_REQUEST', 'format=wide needs `factor` when the collectors have no monitoring items');
+    const first = mns.length === 0 ? [] : await readings.find(wide ? { ...filter, factors: wide } : filter, { limit: Math.min(CSV_PAGE, limit), after });
+    const pages = pagesOf(wide ? { ...filter, factors: wide } : filter, first, limit);
+    const body = wide ? wideCsv(pages, wide, zone, labels, mns[0]) : longCsv(pages, zone, labels);
+    reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="readings-${q.kind}${wide ? '-wide' : ''}.csv"`);
+    // A stream is piped, not serialized; the type provider only knows the schemas' types, hence the cast.
+    return reply.send(Readable.from(body) as unknown as string);
+  }
+
+  app.get(
+    '/readings/csv',
+    {
+      config: { roles },
+      schema: {
+        tags,
+        summary: 'Readings as a CSV file for Excel (UTF-8 with BOM, names and units beside ids), long or wide',
+        querystring: csvQuery,
+        response: { 200: { description: 'CSV file (RFC 4180, CRLF)', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses },
+      },
+    },
+    async (req, reply) => sendCsv(reply, req.query, principalOf(req)),
+  );
 
   app.get(
     '/readings',
@@ -134,26 +185,20 @@ export const readingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         tags,
         summary: 'Readings of a collector (mn), site or point over a time range',
         querystring: readingsQuery,
-        response: { 200: { content: { 'application/json': { schema: pageSchema }, 'text/csv': { schema: z.string() } } }, ...errorResponses },
+        description: 'JSON pages. The same readings as a CSV file: GET /readings/csv (format=csv, format=wide or Accept: text/csv here answer that CSV too).',
+        response: { 200: pageSchema, ...errorResponses },
       },
     },
     async (req, reply) => {
       const q = req.query;
+      const csv = q.format === 'csv' || q.format === 'wide' || (q.format === undefined && (req.headers.accept ?? '').includes('text/csv'));
+      if (csv) return sendCsv(reply, { ...q, format: q.format === 'wide' ? 'wide' : 'long' }, principalOf(req));
       const fromMs = Date.parse(q.from);
       const toMs = q.to === undefined ? Date.now() : Date.parse(q.to);
       if (fromMs >= toMs) throw new AppError('APP_ERR_INVALID_RANGE', 'from must be before to');
       const { mns, zone } = await resolveTarget(principalOf(req), q);
       const filter: ReadingFilter = { kind: q.kind, mns, factors: q.factor?.split(','), fromMs, toMs };
       const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, filter);
-      const csv = q.format === 'csv' || (q.format === undefined && (req.headers.accept ?? '').includes('text/csv'));
-
-      if (csv) {
-        const limit = q.limit ?? Number.MAX_SAFE_INTEGER;
-        const first = mns.length === 0 ? [] : await readings.find(filter, { limit: Math.min(CSV_PAGE, limit), after });
-        reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="readings-${q.kind}.csv"`);
-        // A stream is piped, not serialized; the type provider only knows the schemas' types, hence the cast.
-        return reply.send(Readable.from(streamCsv(filter, first, limit, zone)) as unknown as string);
-      }
       const limit = q.limit ?? DEFAULT_LIMIT;
       // One row more than asked tells whether another page follows without a second query.
       const rows = mns.length === 0 ? [] : await readings.find(filter, { limit: limit + 1, after });
