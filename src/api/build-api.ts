@@ -63,6 +63,7 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
         title: 'HJ 212 platform API',
         version: '1',
         description: 'Registry for operations companies, time series for portals. Every route except /health and /ready needs a bearer token; see docs/api.md.',
+        license: { name: 'MIT', identifier: 'MIT' },
       },
       // Relative: the document is served by the API it describes; a client sets its base URL.
       servers: [{ url: '/', description: 'the API serving this document' }],

@@ -57,7 +57,9 @@ export function shapeOperation(route: RouteOptions, isDocsRoute: boolean): void 
   const response = (schema.response ?? {}) as Record<string, unknown>;
   const { [PROBLEMS_MARKER]: marker, ...success } = response;
   const expanded = marker === undefined ? {} : problemResponses(method, schema.params !== undefined, schema.body !== undefined, route.config?.public === true);
-  route.schema = { ...schema, operationId: (schema.operationId as string | undefined) ?? operationIdOf(method, route.url), response: { ...success, ...expanded } };
+  // Public routes say so (`security: []`), so linters and generated clients do not assume the bearer scheme.
+  const security = route.config?.public === true ? { security: [] } : {};
+  route.schema = { ...schema, ...security, operationId: (schema.operationId as string | undefined) ?? operationIdOf(method, route.url), response: { ...success, ...expanded } };
 }
 
 /** Drop component schemas no operation (or used component) references: generated clients get no dead types. */
