@@ -1,5 +1,5 @@
 /**
- * Pagination of registry listings (`/collectors`, `/status`, `/pending-devices`): `limit` (1–1000, default 100) and
+ * Pagination of registry listings (`/collectors`, `/status`, `/pending-devices`, `/enterprises`, `/sites`): `limit` (1–1000, default 100) and
  * an opaque `cursor` holding the sort key of the previous page's last item, so a page never repeats or skips an
  * item when others are added or removed meanwhile. Answers are `{ total, limit, items, nextCursor? }`, where
  * `total` counts every item matching the filters.
@@ -15,6 +15,9 @@ export const listPageQuery = {
   cursor: z.string().min(1).max(400).optional().describe('nextCursor of the previous page'),
   q: z.string().min(1).max(64).optional().describe('case-insensitive substring of the MN'),
 };
+
+/** The same paging for lists of named records (enterprises, sites): `q` matches the name. */
+export const namedPageQuery = { ...listPageQuery, q: z.string().min(1).max(64).optional().describe('case-insensitive substring of the name') };
 
 export const listPageOf = <T extends z.ZodType>(item: T) =>
   z.object({
@@ -34,9 +37,9 @@ function decodeCursor(cursor: string): string {
   throw new AppError('APP_ERR_INVALID_CURSOR', 'not a cursor of this listing');
 }
 
-/** True when `mn` contains `q` (case-insensitive); always true without `q`. */
-export function matchesQ(mn: string, q: string | undefined): boolean {
-  return q === undefined || mn.toLowerCase().includes(q.toLowerCase());
+/** True when `text` (an MN or a name) contains `q` (case-insensitive); always true without `q`. */
+export function matchesQ(text: string, q: string | undefined): boolean {
+  return q === undefined || text.toLowerCase().includes(q.toLowerCase());
 }
 
 /** One page of `items` in ascending `key` order, starting after the cursor's key. */

@@ -26,6 +26,7 @@ const mn = (i: number): string => `LIST${String(i).padStart(20, '0')}`;
 for (let i = 0; i < 25; i++) await created('/collectors', { mn: mn(i), password: 'x1y2z3', ...(i % 5 === 0 ? { siteId: site.id } : {}) });
 await api.call(ops, { method: 'PATCH', url: `/collectors/${mn(3)}`, payload: { enabled: false } });
 type Page = { total: number; limit: number; items: Array<{ mn: string; enabled: boolean }>; nextCursor?: string };
+type Named = { total: number; items: Array<{ name: string }>; nextCursor?: string };
 
 t.test('/collectors pages by MN with an opaque cursor: no repeats, no gaps, total over all pages', async (tt) => {
   const seen: string[] = [];
@@ -91,4 +92,16 @@ t.test("the API registry's listing decodes from a cache the registry's change ev
   await waitFor(async () => (await cached.list()).some((d) => d.mn === mn(99)), 'a new device is listed');
   const after = await cached.list();
   tt.equal(after.find((d) => d.mn === mn(1)), first.find((d) => d.mn === mn(1)), 'the others stay cached');
+});
+
+t.test('/enterprises and /sites page oldest first and filter by name (q) and enabled', async (tt) => {
+  for (let i = 0; i < 4; i++) await created('/enterprises', { name: `化工 ${i}` });
+  const first = body<Named>(await api.call(regulator, { url: '/enterprises?limit=3' }));
+  const second = body<Named>(await api.call(regulator, { url: `/enterprises?limit=3&cursor=${first.nextCursor}` }));
+  tt.same([...first.items, ...second.items].map((e) => e.name), ['ACME', '化工 0', '化工 1', '化工 2', '化工 3']);
+  tt.equal(second.nextCursor, undefined);
+  const q = body<Named>(await api.call(regulator, { url: `/enterprises?q=${encodeURIComponent('化工')}` }));
+  tt.equal(q.total, 4);
+  const sites = body<Named>(await api.call(regulator, { url: `/sites?enterpriseId=${acme.id}&q=plant&enabled=true` }));
+  tt.same(sites.items.map((s) => s.name), ['Plant']);
 });
