@@ -98,7 +98,10 @@ t.test('/enterprises and /sites page oldest first and filter by name (q) and ena
   for (let i = 0; i < 4; i++) await created('/enterprises', { name: `化工 ${i}` });
   const first = body<Named>(await api.call(regulator, { url: '/enterprises?limit=3' }));
   const second = body<Named>(await api.call(regulator, { url: `/enterprises?limit=3&cursor=${first.nextCursor}` }));
-  tt.same([...first.items, ...second.items].map((e) => e.name), ['ACME', '化工 0', '化工 1', '化工 2', '化工 3']);
+  const whole = body<Named>(await api.call(regulator, { url: '/enterprises' }));
+  tt.same([...first.items, ...second.items].map((e) => e.name), whole.items.map((e) => e.name), 'two pages make the whole list');
+  tt.same(whole.items.map((e) => e.name).sort(), ['ACME', '化工 0', '化工 1', '化工 2', '化工 3']);
+  tt.equal(whole.items[0]?.name, 'ACME', 'oldest first (same-millisecond records by id)');
   tt.equal(second.nextCursor, undefined);
   const q = body<Named>(await api.call(regulator, { url: `/enterprises?q=${encodeURIComponent('化工')}` }));
   tt.equal(q.total, 4);
