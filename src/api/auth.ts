@@ -96,11 +96,15 @@ export function isEnterpriseScoped(token: TokenRecord): boolean {
 }
 
 /**
- * Throw 403 unless the token may see data of `enterpriseId`. Enterprise tokens see their own enterprise only;
+ * Throw 404 unless the token may see data of `enterpriseId`. Enterprise tokens see their own enterprise only;
  * every other role that reached the route sees all. Records without an enterprise are hidden from enterprise tokens.
+ *
+ * The scope rule (docs/api.md "Enterprise scope"): a resource outside the token's enterprise answers exactly like
+ * an unknown one — `404 APP_ERR_NOT_FOUND` with the same `detail` (`what`, e.g. `collector <mn>`) — so an enterprise
+ * token cannot learn which MNs, sites or tokens exist elsewhere. 403 is kept for what the role may not do.
  */
-export function assertEnterpriseAccess(token: TokenRecord, enterpriseId: string | undefined): void {
+export function assertEnterpriseAccess(token: TokenRecord, enterpriseId: string | undefined, what: string): void {
   if (isEnterpriseScoped(token) && (enterpriseId === undefined || enterpriseId !== token.enterpriseId)) {
-    throw new AppError('APP_ERR_FORBIDDEN', 'belongs to another enterprise');
+    throw new AppError('APP_ERR_NOT_FOUND', what);
   }
 }

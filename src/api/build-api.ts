@@ -15,6 +15,8 @@ import { handleError, handleNotFound } from './error-handler.js';
 import { createReadCache } from './read-cache.js';
 import { createTokenCache } from './token-cache.js';
 import { createTokenGuard } from './token-guard.js';
+import { registerZoneTimes } from './zone-times.js';
+import { pruneComponents, shapeOperation } from './openapi-shape.js';
 import { anomalyRoutes } from './routes/anomalies.js';
 import { auditRoutes } from './routes/audit.js';
 import { backfillRoutes } from './routes/backfills.js';
@@ -29,6 +31,7 @@ import { pendingRoutes } from './routes/pending.js';
 import { pointRoutes } from './routes/points.js';
 import { readingRoutes } from './routes/readings.js';
 import { registrationRoutes } from './routes/registrations.js';
+import { reviewRoutes } from './routes/reviews.js';
 import { siteRoutes } from './routes/sites.js';
 import { statusRoutes } from './routes/status.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -61,12 +64,15 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
         title: 'HJ 212 platform API',
         version: '1',
         description: 'Registry for operations companies, time series for portals. Every route except /health and /ready needs a bearer token; see docs/api.md.',
+        license: { name: 'MIT', identifier: 'MIT' },
       },
+      // Relative: the document is served by the API it describes; a client sets its base URL.
+      servers: [{ url: '/', description: 'the API serving this document' }],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'token from `hj212 token create` or POST /tokens' } } },
     },
     // The UI's own routes are hidden by @fastify/swagger-ui; nothing else is skipped.
     transform: createJsonSchemaTransform({ skipList: [] }),
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => pruneComponents(jsonSchemaTransformObject(input) as Parameters<typeof pruneComponents>[0]) as ReturnType<typeof jsonSchemaTransformObject>,
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
 }
@@ -110,18 +116,21 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   };
   await app.register(rateLimit, { global: false });
   registerAuth(app, cachedDeps.tokens, { docsPrefix: DOCS_PREFIX, failures: options.authFailures ?? { max: 20, timeWindowMs: 60_000 } });
+  // After registerAuth's hook (which marks the docs routes public): operationId and per-status problem responses.
+  app.addHook('onRoute', (route) => shapeOperation(route, route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)));
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
 
   await registerDocs(app);
+  registerZoneTimes(app, options.timeZone);
   const routeOptions: RouteOptions = { deps: cachedDeps, timeZone: options.timeZone };
   const zodApp = app.withTypeProvider<ZodTypeProvider>();
   for (const routes of [healthRoutes, metricsRoutes, tokenRoutes, enterpriseRoutes, siteRoutes, pointRoutes, itemRoutes, collectorRoutes, pendingRoutes, statusRoutes, auditRoutes, readingRoutes]) {
     await zodApp.register(routes, routeOptions);
   }
   if (deps.ledgers) {
-    for (const routes of [gapRoutes, anomalyRoutes, backfillRoutes, registrationRoutes, monthlyLedgerRoutes]) await zodApp.register(routes, routeOptions);
+    for (const routes of [gapRoutes, anomalyRoutes, backfillRoutes, registrationRoutes, monthlyLedgerRoutes, reviewRoutes]) await zodApp.register(routes, routeOptions);
   }
   return app;
 }

@@ -43,20 +43,34 @@ export function ledgerActorOf(req: FastifyRequest): ActorRef {
 /** The enterprise a listing is limited to: an enterprise token's own (asking for another is 403), else the query's. */
 export function scopedEnterprise(token: TokenRecord, requested: string | undefined): string | undefined {
   if (token.role !== 'enterprise') return requested;
-  assertEnterpriseAccess(token, requested ?? token.enterpriseId);
+  assertEnterpriseAccess(token, requested ?? token.enterpriseId, `enterprise ${requested}`);
   return token.enterpriseId;
 }
 
+/** The ledger ports plus the registry and catalog, to check that listing filters name records of the token's scope. */
+export type LedgerRouteDeps = LedgerApiDeps & { directory: Pick<ApiDeps, 'registry' | 'catalog'> };
+
 /** The ledger ports, which exist whenever ledger routes are registered. */
-export function ledgerDepsOf(deps: ApiDeps): LedgerApiDeps {
+export function ledgerDepsOf(deps: ApiDeps): LedgerRouteDeps {
   if (!deps.ledgers) throw new Error('ledger routes registered without ledger dependencies');
-  return deps.ledgers;
+  return { ...deps.ledgers, directory: { registry: deps.registry, catalog: deps.catalog } };
+}
+
+/**
+ * For an enterprise token, a listing filter naming a collector, site or point outside its enterprise (or one that
+ * does not exist) is 404 like a path would be, instead of an empty page (docs/api.md "Enterprise scope").
+ */
+export async function assertFilterScope(directory: LedgerRouteDeps['directory'] | undefined, token: TokenRecord, q: { mn?: string; siteId?: string; pointId?: string }): Promise<void> {
+  if (token.role !== 'enterprise' || !directory) return;
+  if (q.mn !== undefined) assertEnterpriseAccess(token, (await directory.registry.get(q.mn))?.enterpriseId, `collector ${q.mn}`);
+  if (q.siteId !== undefined) assertEnterpriseAccess(token, (await directory.catalog.getSite(q.siteId))?.enterpriseId, `site ${q.siteId}`);
+  if (q.pointId !== undefined) assertEnterpriseAccess(token, (await directory.catalog.getPoint(q.pointId))?.enterpriseId, `point ${q.pointId}`);
 }
 
 /** Load an entry of the given type the token may see; 404 for unknown ids and for entries of another type. */
 export async function loadEntry<T extends LedgerEntry['type']>(ledgers: LedgerApiDeps, req: FastifyRequest, type: T, id: string): Promise<Extract<LedgerEntry, { type: T }>> {
   const entry = await ledgers.ledgers.get(id);
   if (!entry || entry.type !== type) throw new AppError('APP_ERR_NOT_FOUND', `${type} ${id}`);
-  assertEnterpriseAccess(principalOf(req), entry.enterpriseId);
+  assertEnterpriseAccess(principalOf(req), entry.enterpriseId, `${type} ${id}`);
   return entry as Extract<LedgerEntry, { type: T }>;
 }

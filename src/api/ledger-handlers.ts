@@ -10,7 +10,7 @@ import { recordChange } from './audit-trail.js';
 import { principalOf } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import type { LedgerApiDeps } from './ledger-deps.js';
-import { ledgerAction, ledgerActorOf, loadEntry, scopedEnterprise } from './ledger-access.js';
+import { assertFilterScope, ledgerAction, ledgerActorOf, loadEntry, scopedEnterprise, type LedgerRouteDeps } from './ledger-access.js';
 
 /** Roles of the ledger routes (issue 5): everyone reads (an enterprise its own), enterprises act, regulators review. */
 export const LEDGER_ROLES = {
@@ -45,6 +45,7 @@ export async function listEntries<T extends LedgerType>(
   const from = q.from === undefined ? undefined : Date.parse(q.from);
   const to = q.to === undefined ? undefined : Date.parse(q.to);
   if (from !== undefined && to !== undefined && from >= to) throw new AppError('APP_ERR_INVALID_RANGE', '`from` must be before `to`');
+  await assertFilterScope((ledgers as Partial<LedgerRouteDeps>).directory, principalOf(req), q);
   const page = await ledgers.ledgers.list({
     ...extra,
     type,

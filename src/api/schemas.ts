@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, ROLES } from '../domain/catalog.js';
 import { VALUE_KINDS } from '../domain/readings.js';
+import { APP_ERRORS, type AppErrorCode } from '../errors.js';
 
 /** RFC 7807 problem document with our `code` and, for validation failures, the field problems. */
 export const problemSchema = z
@@ -12,7 +13,7 @@ export const problemSchema = z
     type: z.string().describe('urn:hj212:error:<code>'),
     title: z.string().describe('fixed message of the code'),
     status: z.number().int(),
-    code: z.string().describe('APP_ERR_* code, see docs/api.md'),
+    code: z.enum(Object.keys(APP_ERRORS) as [AppErrorCode, ...AppErrorCode[]]).describe('APP_ERR_* code, see docs/api.md'),
     detail: z.string().optional().describe('what went wrong this time (4xx only)'),
     instance: z.string().optional(),
     errors: z.array(z.object({ location: z.string(), path: z.string(), message: z.string() })).optional(),
@@ -20,16 +21,26 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem' });
 
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+/**
+ * Error responses every route documents: a marker that src/api/openapi-shape.ts replaces, per route, by one
+ * problem response per status the route can answer (400, 401, 403, 404, 409, 413, 415, 429, 500, 503).
+ */
+export const errorResponses = { 'x-problems': problemSchema } as const;
 
-/** Error responses every authenticated route documents. */
-export const errorResponses = {
-  '4xx': problemResponse('client error: validation (400), token (401, 403), missing (404), conflict (409), limits (413, 429)'),
-  '5xx': problemResponse('server error; the message is the fixed one of the code'),
-} as const;
+/** A `+hh:mm` offset sent unencoded in a query string arrives as a space (`…T00:00:00 08:00`). */
+const SPACE_FOR_PLUS = /\d \d{2}(:?\d{2})?$/;
 
-/** ISO 8601 date-time that must carry an offset (`Z` or `±hh:mm`), as the API takes and gives times. */
-export const isoDateTime = z.iso.datetime({ offset: true });
+/**
+ * ISO 8601 date-time that must carry an offset (`Z` or `±hh:mm`), as the API takes and gives times. A `+` left
+ * unencoded in a URL arrives as a space; the error then says to encode it as `%2B`.
+ */
+export const isoDateTime = z.iso.datetime({
+  offset: true,
+  error: (issue) =>
+    typeof issue.input === 'string' && SPACE_FOR_PLUS.test(issue.input)
+      ? 'the offset arrived as a space: encode `+` as `%2B` in a URL (e.g. 2024-05-01T00:00:00%2B08:00)'
+      : 'an ISO 8601 date-time with an offset, e.g. 2024-05-01T00:00:00+08:00 (in a URL: %2B08:00) or 2024-04-30T16:00:00Z',
+});
 
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `hj212-sim`: HJ212 collector simulator and load tester. Progress lines go to stderr, the JSON summary to stdout.
- * Exit codes: 0 run finished, 1 run failed, 2 usage or scenario error. See docs/simulator.md.
+ * Exit codes: 0 run finished with the whole fleet connected, 1 run failed or the fleet was short (connections
+ * refused), 2 usage or scenario error. The process exits after the summary. See docs/simulator.md.
  */
 import { createFleet, type Progress } from '../sim/fleet.js';
 import { parseScenario, scenarioSchema } from '../sim/scenario.js';
@@ -35,24 +36,33 @@ async function main(argv: string[]): Promise<number> {
   }
   const { extras } = parsed;
   if (extras.register) {
-    const n = await registerFleet(fleet.identities, extras.register, extras.redisPrefix);
-    process.stderr.write(`[hj212-sim] registered ${n} devices under ${extras.redisPrefix}\n`);
+    const r = await registerFleet(fleet.identities, extras.register, extras.redisPrefix, extras.overwrite);
+    const kept = r.kept > 0 ? `; ${r.kept} already registered, kept unchanged (--overwrite replaces them)` : '';
+    const over = r.overwritten > 0 ? `; ${r.overwritten} existing overwritten` : '';
+    process.stderr.write(`[hj212-sim] registered ${r.created} devices under ${extras.redisPrefix}${over}${kept}\n`);
   }
   const running = fleet;
   const interrupt = (): void => void running.stop();
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   const summary = await fleet.run((p) => process.stderr.write(progressLine(p)));
+  const short = summary.connected < summary.collectors;
+  process.stderr.write(`[hj212-sim] connected ${summary.connected} of ${summary.collectors} collectors; refused connections ${summary.refused}, errors ${summary.errors}\n`);
+  if (short) {
+    process.stderr.write(
+      '[hj212-sim] fleet short: the gateway refused connections. A gateway admits at most HJ212_MAX_CONNECTIONS_PER_IP connections per source address: spread the fleet with --local-addresses N (127.0.0.1..N) or raise the cap on a test gateway (docs/simulator.md)\n',
+    );
+  }
   process.stdout.write(extras.json ? `${JSON.stringify(summary)}\n` : `${JSON.stringify(summary, null, 2)}\n`);
-  return 0;
+  return short ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`hj212-sim: ${(err as Error).stack ?? String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+/** Exit once stdout and stderr are flushed: a straggling socket or timer must never keep a finished run alive. */
+function exit(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exit, (err: unknown) => {
+  process.stderr.write(`hj212-sim: ${(err as Error).stack ?? String(err)}\n`);
+  exit(1);
+});

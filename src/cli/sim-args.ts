@@ -20,7 +20,8 @@ export const USAGE = `usage: hj212-sim [options]
   --fault NAME=RATE        inject a fault (repeatable): ${FAULT_NAMES.join(', ')}
   --storm AT_S[:FRACTION]  reconnect storm (repeatable)
   --ramp S --local-addresses N --reconnect-ms MS --seed N
-  --register REDIS_URL [--redis-prefix P]  register the fleet's devices first
+  --register REDIS_URL [--redis-prefix P]  register the fleet's devices first (existing MNs are kept unchanged)
+  --overwrite              with --register: replace existing devices' version, password and profile (audited)
   --progress S             progress line interval on stderr (0 = none; default 5)
   --json                   summary as one JSON line on stdout
   --allow-remote           allow a non-loopback target`;
@@ -55,6 +56,7 @@ const options = {
   seed: { type: 'string' },
   register: { type: 'string' },
   'redis-prefix': { type: 'string' },
+  overwrite: { type: 'boolean' },
   progress: { type: 'string' },
   json: { type: 'boolean' },
   'allow-remote': { type: 'boolean' },
@@ -67,6 +69,8 @@ export interface CliExtras {
   help: boolean;
   register?: string;
   redisPrefix: string;
+  /** --overwrite: registering replaces existing devices. */
+  overwrite: boolean;
 }
 
 const num = (v: string | undefined, flag: string): number | undefined => {
@@ -129,5 +133,6 @@ export async function parseSimArgs(argv: string[]): Promise<{ scenario: Record<s
       return { atS: num(at, 'storm') ?? 0, fraction: num(fraction ?? '1', 'storm') ?? 1 };
     });
   }
-  return { scenario: s, extras: { json: v.json ?? false, help: v.help ?? false, register: v.register, redisPrefix: v['redis-prefix'] ?? 'hj212:' } };
+  if (v.overwrite && !v.register) throw new Error('--overwrite needs --register');
+  return { scenario: s, extras: { json: v.json ?? false, help: v.help ?? false, register: v.register, redisPrefix: v['redis-prefix'] ?? 'hj212:', overwrite: v.overwrite ?? false } };
 }

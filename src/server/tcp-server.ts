@@ -24,6 +24,8 @@ export function createGateway(deps: GatewayDeps, opts: GatewayOptions): Gateway 
   const connections = new Set<Connection>();
   const perIp = new Map<string, number>();
   let saturated = false;
+  // Refusals by the per-IP cap since the last warning; logged at most once a minute (never one line per refusal).
+  const capWarn = { refused: 0, at: -Infinity };
 
   const server: Server = createServer({ noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 });
   server.maxConnections = opts.maxConnections;
@@ -34,6 +36,12 @@ export function createGateway(deps: GatewayDeps, opts: GatewayOptions): Gateway 
     const count = (perIp.get(ip) ?? 0) + 1;
     if (count > opts.maxConnectionsPerIp) {
       deps.metrics.connectionsRejected.inc({ reason: 'per-ip' });
+      capWarn.refused++;
+      if (deps.clock.now() - capWarn.at >= 60_000) {
+        deps.logger.warn({ ip, refused: capWarn.refused, maxConnectionsPerIp: opts.maxConnectionsPerIp }, 'connections refused: per-IP cap (HJ212_MAX_CONNECTIONS_PER_IP) reached');
+        capWarn.at = deps.clock.now();
+        capWarn.refused = 0;
+      }
       socket.destroy();
       return;
     }

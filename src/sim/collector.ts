@@ -73,6 +73,8 @@ export class Collector {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private failedConnects = 0;
   private scheduleChanged = false;
+  /** The gateway has sent this collector at least one frame: it was admitted. */
+  heard = false;
 
   constructor(readonly opts: CollectorOptions) {
     this.id = opts.identity;
@@ -89,17 +91,29 @@ export class Collector {
       localAddress: opts.localAddress,
       onFrame: (f) => this.receive(f),
       onOpen: () => {
-        this.state = 'online';
-        this.failedConnects = 0;
+        // A connection that completes after stop() (the attempt was in flight) is closed at once, else it would
+        // keep the process alive after the summary.
         opts.stats.counters.connects++;
         opts.stats.open++;
+        if (this.state === 'stopped') return void this.link.end();
+        this.state = 'online';
+        this.failedConnects = 0;
       },
-      onClose: () => {
+      onClose: (_hadError, refused) => {
         opts.stats.open--;
         opts.stats.counters.disconnects++;
+        if (refused) {
+          opts.stats.counters.refused++;
+          opts.stats.counters.errors++;
+        }
         if (this.state !== 'stopped') this.scheduleReconnect();
       },
     });
+  }
+
+  /** True while the TCP connection is open. */
+  get online(): boolean {
+    return this.link.connected;
   }
 
   get stopped(): boolean {
@@ -123,6 +137,7 @@ export class Collector {
     this.state = 'connecting';
     const ok = await this.link.open();
     if (!ok) {
+      this.opts.stats.counters.refused++;
       this.opts.stats.counters.errors++;
       this.failedConnects++;
       this.scheduleReconnect();
@@ -251,6 +266,7 @@ export class Collector {
   }
 
   private receive(frame: Uint8Array): void {
+    this.heard = true;
     const r = parseFrame(frame, { encoding: this.id.encoding });
     if (!r.ok) return void this.opts.stats.counters.errors++;
     const p = r.packet;

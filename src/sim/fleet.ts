@@ -129,7 +129,9 @@ export function createFleet(s: Scenario): Fleet {
         startStorms();
         const endAt = s.durationS === undefined ? undefined : startMs + s.durationS * 1000;
         await Promise.all(collectors.map((c) => c.run({ count: s.count, endAt })));
-        const summary = summarize(stats, collectors.length, Date.now() - began);
+        // Admitted: the gateway answered (acks, requests), or with acks off the connection is still open.
+        const connected = collectors.filter((c) => c.heard || (!s.ack && c.online)).length;
+        const summary = summarize(stats, collectors.length, Date.now() - began, connected);
         await fleet.stop();
         return summary;
       } finally {

@@ -23,7 +23,11 @@ export interface LinkOptions {
   localAddress?: string;
   onFrame(frame: Uint8Array): void;
   onOpen(): void;
-  onClose(hadError: boolean): void;
+  /**
+   * The connection closed. `refused`: the host closed it before sending a single byte and before this side ended
+   * it (a gateway at its per-IP or total connection cap accepts and closes at once).
+   */
+  onClose(hadError: boolean, refused: boolean): void;
 }
 
 /** Pause between the two halves of a half frame, ms: long enough that they arrive in separate reads. */
@@ -37,6 +41,8 @@ export class Link {
   private socket: Socket | undefined;
   private chain: Promise<void> = Promise.resolve();
   connected = false;
+  /** Sockets this side is closing (drop, end): their close is not a refusal. */
+  private readonly closing = new WeakSet<Socket>();
 
   constructor(private readonly opts: LinkOptions) {}
 
@@ -48,7 +54,11 @@ export class Link {
       const framer = createFramer({ onFrame: (f) => this.opts.onFrame(f), maxDataLength: 9999 });
       this.socket = socket;
       let opened = false;
-      socket.on('data', (chunk) => framer.push(chunk));
+      let heard = false;
+      socket.on('data', (chunk) => {
+        heard = true;
+        framer.push(chunk);
+      });
       socket.once('connect', () => {
         opened = true;
         this.connected = true;
@@ -59,7 +69,7 @@ export class Link {
       socket.once('close', (hadError) => {
         this.connected = false;
         if (this.socket === socket) this.socket = undefined;
-        if (opened) this.opts.onClose(hadError);
+        if (opened) this.opts.onClose(hadError, !heard && !this.closing.has(socket));
         else resolve(false);
       });
     });
@@ -96,6 +106,7 @@ export class Link {
 
   /** Drops the connection (disconnect faults, storms, stop). */
   drop(): void {
+    if (this.socket) this.closing.add(this.socket);
     this.socket?.destroy();
   }
 
@@ -104,6 +115,7 @@ export class Link {
     await this.chain;
     const s = this.socket;
     if (!s) return;
+    this.closing.add(s);
     await new Promise<void>((resolve) => {
       s.once('close', () => resolve());
       s.end();

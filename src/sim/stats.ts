@@ -55,8 +55,13 @@ export interface Counters {
   retransmits: number;
   /** Uploads given up after ReCount retransmits without an ack. */
   timeouts: number;
-  /** Socket errors and failed connection attempts. */
+  /** Socket errors, failed connection attempts and refused connections. */
   errors: number;
+  /**
+   * Connection attempts that failed, or connections the gateway closed before sending anything (a gateway at its
+   * per-IP or total cap accepts and closes at once). Also counted in `errors`.
+   */
+  refused: number;
   connects: number;
   disconnects: number;
   /** Host requests answered (9011 + data + 9012). */
@@ -66,7 +71,7 @@ export interface Counters {
 }
 
 export function emptyCounters(): Counters {
-  return { uploads: 0, frames: 0, bytes: 0, acked: 0, rejected: 0, rejectedByCode: {}, retransmits: 0, timeouts: 0, errors: 0, connects: 0, disconnects: 0, requests: 0, faults: {} };
+  return { uploads: 0, frames: 0, bytes: 0, acked: 0, rejected: 0, rejectedByCode: {}, retransmits: 0, timeouts: 0, errors: 0, refused: 0, connects: 0, disconnects: 0, requests: 0, faults: {} };
 }
 
 /** Shared statistics of a fleet. */
@@ -89,6 +94,8 @@ export class SimStats {
 /** The JSON summary printed at the end of a run. */
 export interface Summary extends Counters {
   collectors: number;
+  /** Collectors the gateway admitted: answered at least once, or (acks off) connected at the end. */
+  connected: number;
   connectionsOpen: number;
   elapsedS: number;
   uploadsPerS: number;
@@ -99,11 +106,12 @@ export interface Summary extends Counters {
 const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
 
 /** Summary of `stats` after `elapsedMs`. */
-export function summarize(stats: SimStats, collectors: number, elapsedMs: number): Summary {
+export function summarize(stats: SimStats, collectors: number, elapsedMs: number, connected = collectors): Summary {
   const s = Math.max(elapsedMs, 1) / 1000;
   const h = stats.latency;
   return {
     collectors,
+    connected,
     connectionsOpen: stats.open,
     elapsedS: round(s),
     uploadsPerS: round(stats.counters.uploads / s, 1),

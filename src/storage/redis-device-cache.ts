@@ -12,6 +12,11 @@ import type { Logger } from '../log.js';
 export interface DeviceCache {
   /** Cached answer, or `fetch` (coalesced per MN) whose answer is cached unless an invalidation raced it. */
   load(mn: string, fetch: () => Promise<Device | undefined>): Promise<Device | undefined>;
+  /**
+   * Many MNs at once (listings): cached ones from memory, the others with one `fetchMany` call, whose answers are
+   * cached unless an invalidation raced it. So a registry listing decodes only what changed since the last one.
+   */
+  loadMany(mns: readonly string[], fetchMany: (missing: string[]) => Promise<Array<Device | undefined>>): Promise<Array<Device | undefined>>;
   /** Drop one MN locally (the publisher also hears its own message; this covers the window before it arrives). */
   invalidate(mn: string): void;
   close(): Promise<void>;
@@ -102,6 +107,28 @@ export function createDeviceCache(redis: Redis, channel: string, log?: Logger): 
       };
       inFlight.then(forget, forget);
       return inFlight;
+    },
+    async loadMany(mns, fetchMany) {
+      const out: Array<Device | undefined> = new Array(mns.length);
+      const missing: string[] = [];
+      const at: number[] = [];
+      mns.forEach((mn, i) => {
+        const cached = live ? entries.get(mn) : undefined;
+        if (cached !== undefined) out[i] = cached ?? undefined;
+        else {
+          missing.push(mn);
+          at.push(i);
+        }
+      });
+      if (missing.length === 0) return out;
+      const startEpoch = epoch;
+      const fetched = await fetchMany(missing);
+      const keep = live && epoch === startEpoch;
+      fetched.forEach((device, j) => {
+        out[at[j] ?? 0] = device;
+        if (keep) store(missing[j] ?? '', device);
+      });
+      return out;
     },
     invalidate,
     async close() {

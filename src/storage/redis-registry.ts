@@ -96,13 +96,14 @@ export function createRedisRegistry(options: RedisRegistryOptions): DeviceRegist
     async list() {
       const mns = (await redis.smembers(keys.devices)).sort();
       if (mns.length === 0) return [];
-      const records = await redis.mget(mns.map(keys.device));
-      const devices: Device[] = [];
-      records.forEach((json, i) => {
-        const mn = mns[i];
-        if (json !== null && mn !== undefined) devices.push(decodeDevice(mn, json));
-      });
-      return devices;
+      const fetchMany = async (some: string[]): Promise<Array<Device | undefined>> => {
+        const records = await redis.mget(some.map(keys.device));
+        return records.map((json, i) => (json === null ? undefined : decodeDevice(some[i] ?? '', json)));
+      };
+      // With the cache, only records changed since the last listing are read and decoded (API listings, /readings
+      // by site or point, /status ran a full read and zod decode of every device per request before).
+      const devices = cache ? await cache.loadMany(mns, fetchMany) : await fetchMany(mns);
+      return devices.filter((d): d is Device => d !== undefined);
     },
     async put(device) {
       const multi = redis

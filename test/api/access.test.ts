@@ -1,7 +1,7 @@
 /**
  * Role boundaries for every route of the OpenAPI document, and enterprise scoping on every read: a token whose role
  * a route does not list gets 403 (readers and regulators cannot write), a listed role passes the role check; an
- * enterprise token never sees another enterprise's records, status or readings.
+ * enterprise token never sees another enterprise's records, status or readings: they answer 404 like unknown ones.
  */
 import t from 'tap';
 import { ROLES, type Role } from '../../src/domain/catalog.js';
@@ -99,9 +99,13 @@ t.test("an enterprise token cannot read another enterprise's data through any ro
   ];
   for (const token of [acmeMain.secret, (await api.enterpriseToken(acme.id, false)).secret]) {
     for (const url of foreign) {
+      // Scope rule: another enterprise's record answers exactly like an unknown one, so existence does not leak.
       const res = await api.call(token, { url });
-      tt.equal(res.statusCode, 403, url);
-      tt.equal(body(res).code, 'APP_ERR_FORBIDDEN', url);
+      tt.equal(res.statusCode, 404, url);
+      tt.equal(body(res).code, 'APP_ERR_NOT_FOUND', url);
+      const unknown = await api.call(token, { url: url.replace(THEIRS, '010000A8900016F000169DC9').replace(theirSite.id, 'no-such-site').replace(theirPoint.id, 'no-such-point').replace(theirItem.id, 'no-such-item').replace(other.id, 'no-such-enterprise') });
+      tt.equal(unknown.statusCode, 404, `unknown: ${url}`);
+      tt.equal(String(body(res).detail).replace(/ \S+$/, ''), String(body(unknown).detail).replace(/ \S+$/, ''), `same detail as an unknown one: ${url}`);
     }
   }
   const own = [`/enterprises/${acme.id}`, `/sites/${site.id}`, `/points/${point.id}/items`, `/items/${item.id}`, `/collectors/${MINE}/status`, `/collectors/${MINE}/latest`, `/readings?pointId=${point.id}&from=${from}`];
@@ -114,7 +118,8 @@ t.test("an enterprise token cannot read another enterprise's data through any ro
     ['/status', (r) => r.enterpriseId],
   ];
   for (const [url, owner] of lists) {
-    const rows = body<Array<Record<string, unknown>>>(await api.call(acmeMain.secret, { url }));
+    const answer = body<Array<Record<string, unknown>> | { items: Array<Record<string, unknown>> }>(await api.call(acmeMain.secret, { url }));
+    const rows = Array.isArray(answer) ? answer : answer.items;
     tt.ok(rows.length > 0 && rows.every((r) => owner(r) === acme.id), `${url} lists ACME's only`);
   }
 });

@@ -86,12 +86,12 @@ t.test('patch: disable, profile, rebinding; the gateway sees each change', async
 });
 
 t.test('enterprise tokens see their own collectors only', async (tt) => {
-  const own = body<Array<{ mn: string }>>(await api.call(acmeToken.secret, { url: '/collectors' }));
+  const own = body<{ items: Array<{ mn: string }> }>(await api.call(acmeToken.secret, { url: '/collectors' })).items;
   tt.same(own.map((d) => d.mn), [MN]);
-  tt.equal((await api.call(acmeToken.secret, { url: '/collectors/12345' })).statusCode, 403);
-  tt.equal((await api.call(otherToken.secret, { url: `/collectors/${MN}` })).statusCode, 403);
-  tt.equal((await api.call(acmeToken.secret, { url: `/collectors?enterpriseId=${other.id}` })).statusCode, 403);
-  const bySite = body<Array<{ mn: string }>>(await api.call(api.token.regulator, { url: `/collectors?siteId=${otherSite.id}` }));
+  tt.equal((await api.call(acmeToken.secret, { url: '/collectors/12345' })).statusCode, 404);
+  tt.equal((await api.call(otherToken.secret, { url: `/collectors/${MN}` })).statusCode, 404);
+  tt.equal((await api.call(acmeToken.secret, { url: `/collectors?enterpriseId=${other.id}` })).statusCode, 404);
+  const bySite = body<{ items: Array<{ mn: string }> }>(await api.call(api.token.regulator, { url: `/collectors?siteId=${otherSite.id}` })).items;
   tt.same(bySite.map((d) => d.mn), ['12345']);
   tt.equal((await api.call(api.token.reader, { url: '/collectors' })).statusCode, 403, 'readers get status and series, not the registry');
 });
@@ -99,13 +99,13 @@ t.test('enterprise tokens see their own collectors only', async (tt) => {
 t.test('pending devices: listed, registered in one call, then gone', async (tt) => {
   await gatewayRegistry.recordPending({ mn: MN14, sourceIp: '203.0.113.9', sampleFrame: '##0101QN=...', at: new Date('2024-05-01T00:00:00Z') });
   const listed = await api.call(ops, { url: '/pending-devices' });
-  tt.match(body<unknown[]>(listed), [{ mn: MN14, sourceIp: '203.0.113.9', frames: 1 }]);
+  tt.match(body<{ items: unknown[] }>(listed).items, [{ mn: MN14, sourceIp: '203.0.113.9', frames: 1 }]);
   tt.equal((await api.call(acmeToken.secret, { url: '/pending-devices' })).statusCode, 403);
   tt.equal((await api.call(ops, { method: 'POST', url: '/pending-devices/99999999999999/register', payload: { password: 'x1y2z3' } })).statusCode, 404);
   const res = await api.call(ops, { method: 'POST', url: `/pending-devices/${MN14}/register`, payload: { password: 'P3nding!', siteId: site.id, version: '2005' } });
   tt.equal(res.statusCode, 201);
   tt.match(body(res), { mn: MN14, version: '2005', siteId: site.id, enterpriseId: acme.id });
-  tt.same(body<unknown[]>(await api.call(ops, { url: '/pending-devices' })), [], 'no longer pending');
+  tt.same(body<{ items: unknown[] }>(await api.call(ops, { url: '/pending-devices' })).items, [], 'no longer pending');
   tt.ok(verifyPassword((await gatewayRegistry.get(MN14)) ?? { passwordHash: '', passwordSalt: '' }, 'P3nding!'));
   const trail = body<{ entries: Array<{ action: string; before: { sourceIp: string } }> }>(await api.call(ops, { url: `/audit/collector/${MN14}` }));
   tt.match(trail.entries, [{ action: 'register', before: { sourceIp: '203.0.113.9' } }]);
@@ -137,11 +137,11 @@ t.test('online status from the session directory', async (tt) => {
   tt.match(offline, { online: false, framesToday: 0 });
   tt.notOk('lastFrameAt' in offline);
 
-  const online = body<Array<{ mn: string }>>(await api.call(api.token.regulator, { url: '/status?online=true' }));
+  const online = body<{ items: Array<{ mn: string }> }>(await api.call(api.token.regulator, { url: '/status?online=true' })).items;
   tt.same(online.map((s) => s.mn), [MN]);
-  const own = body<Array<{ mn: string }>>(await api.call(otherToken.secret, { url: '/status' }));
+  const own = body<{ items: Array<{ mn: string }> }>(await api.call(otherToken.secret, { url: '/status' })).items;
   tt.same(own.map((s) => s.mn), ['12345'], 'an enterprise sees its own collectors');
-  tt.equal((await api.call(otherToken.secret, { url: `/collectors/${MN}/status` })).statusCode, 403);
+  tt.equal((await api.call(otherToken.secret, { url: `/collectors/${MN}/status` })).statusCode, 404);
 
   await sessions.release(MN, 'c1');
   tt.match(body(await api.call(api.token.reader, { url: `/collectors/${MN}/status` })), { online: false, remote: '198.51.100.7:40000' }, 'the last remote stays after disconnect');

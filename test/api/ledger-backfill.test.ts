@@ -30,7 +30,7 @@ t.test('a back-fill never replaces collector data and is refused where it makes 
   tt.match(body(await post(h.entA, entry(40))), { code: 'APP_ERR_BAD_REQUEST', detail: /not ended/ });
   tt.match(body(await post(h.entA, entry(3, {}))), { code: 'APP_ERR_VALIDATION' });
   tt.match(body(await post(h.entA, { ...entry(3), factor: 'a21026' })), { code: 'APP_ERR_NOT_FOUND' });
-  tt.equal((await post(h.entB, entry(3))).statusCode, 403, "another enterprise's collector");
+  tt.equal((await post(h.entB, entry(3))).statusCode, 404, "another enterprise's collector");
   tt.equal((await post(token.reader, entry(3))).statusCode, 403, 'reader is read-only');
   tt.match(body(await post(h.entA, { ...entry(3), mn: 'NOSUCHMN00000001' })), { code: 'APP_ERR_NOT_FOUND' });
 });
@@ -48,7 +48,7 @@ t.test('a back-fill is stored as flag S / source=manual, fills the gap, and a re
 
   const listed = body<{ total: number }>(await h.call(h.entA, { url: `/backfills?mn=${MN_A}&state=submitted` }));
   tt.equal(listed.total, 1);
-  tt.equal((await h.call(h.entB, { url: `/backfills/${fill.id}` })).statusCode, 403);
+  tt.equal((await h.call(h.entB, { url: `/backfills/${fill.id}` })).statusCode, 404);
   const rejected = await h.call(token.regulator, { method: 'POST', url: `/backfills/${fill.id}/review`, payload: { decision: 'rejected', comment: 'no paper log for that hour' } });
   tt.match(body(rejected), { state: 'rejected', review: { decision: 'rejected', comment: 'no paper log for that hour' } });
   const after = await h.ledgers.readings.read(MN_A, 'hour', D + 3 * HOUR, D + 4 * HOUR, 'w01018');
@@ -72,14 +72,15 @@ t.test('monthly ledger: rows as JSON and CSV, enterprise scope, on-demand rollup
   const all = body<{ rows: Array<{ mn: string }> }>(await h.call(token.reader, { url: '/monthly-ledger?month=2024-05' }));
   tt.same(all.rows.map((r) => r.mn).sort(), [MN_A, MN_B]);
   tt.equal(body<{ rows: unknown[] }>(await h.call(token.reader, { url: `/monthly-ledger?month=2024-05&siteId=site-${MN_B}` })).rows.length, 1);
-  tt.equal((await h.call(h.entA, { url: `/monthly-ledger?month=2024-05&enterpriseId=ent-${MN_B}` })).statusCode, 403);
+  tt.equal((await h.call(h.entA, { url: `/monthly-ledger?month=2024-05&enterpriseId=ent-${MN_B}` })).statusCode, 404);
   tt.match(body(await h.call(token.ops, { url: '/monthly-ledger?month=2024-13' })), { code: 'APP_ERR_VALIDATION' });
 
   const csv = await h.call(token.regulator, { url: `/monthly-ledger?month=2024-05&mn=${MN_A}`, headers: { accept: 'text/csv' } });
   tt.match(csv.headers['content-type'], /^text\/csv/);
-  const [header, row, end] = csv.body.split('\r\n');
-  tt.match(header, /^month,enterpriseId,siteId,pointId,itemId,mn,factor,kind,expected,received,backFilled,/);
-  tt.match(row, new RegExp(`^2024-05,ent-${MN_A},site-${MN_A},point-${MN_A},item-${MN_A},${MN_A},w01018,hour,30,23,1,`));
+  tt.equal(csv.body.charCodeAt(0), 0xfeff, 'UTF-8 BOM for Excel');
+  const [header, row, end] = csv.body.slice(1).split('\r\n');
+  tt.match(header, /^month,enterpriseId,siteId,pointId,itemId,mn,factor,enterprise,site,point,factor_name,unit,kind,expected,received,backFilled,/);
+  tt.match(row, new RegExp(`^2024-05,ent-${MN_A},site-${MN_A},point-${MN_A},item-${MN_A},${MN_A},w01018,Enterprise ${MN_A},Site,Outfall,化学需氧量,mg/L,hour,30,23,1,`));
   tt.equal(end, '', 'CRLF after the last row');
 
   tt.equal((await h.call(token.reader, { method: 'POST', url: '/monthly-ledger/rollup', payload: { month: '2024-05' } })).statusCode, 403);

@@ -29,7 +29,7 @@ t.test('listing: filters, pagination, local ISO times, enterprise scope', async 
   tt.equal(all.total, 5, 'a regulator sees every enterprise');
   const own = body<Page>(await h.call(h.entA, { url: '/gaps' }));
   tt.same(own.items.map((g) => g.periodStart), ['2024-05-10T03:00:00+08:00', '2024-05-10T04:00:00+08:00', '2024-05-10T07:00:00+08:00', '2024-05-10T20:00:00+08:00'], 'own gaps, oldest first, local time');
-  tt.equal((await h.call(h.entA, { url: `/gaps?enterpriseId=ent-${MN_B}` })).statusCode, 403, 'another enterprise by filter');
+  tt.equal((await h.call(h.entA, { url: `/gaps?enterpriseId=ent-${MN_B}` })).statusCode, 404, 'another enterprise by filter');
   const page = body<Page>(await h.call(token.reader, { url: `/gaps?mn=${MN_A}&from=2024-05-10T04:00:00%2B08:00&to=2024-05-10T21:00:00%2B08:00&limit=2&offset=1` }));
   tt.same([page.total, page.offset, page.limit, page.items.map((g) => g.periodStart.slice(11, 13))], [3, 1, 2, ['07', '20']], 'period overlap filter, second page');
   tt.equal((await h.call(token.ops, { url: '/gaps?from=2024-05-11T00:00:00Z&to=2024-05-10T00:00:00Z' })).statusCode, 400);
@@ -39,17 +39,17 @@ t.test('listing: filters, pagination, local ISO times, enterprise scope', async 
   tt.same(rules.items.map((a) => a.id), [`anomaly:${MN_A}:w01018:hour:${D + 2 * HOUR}:flag`]);
 });
 
-t.test('detail: 404 for unknown ids and ids of another type, 403 for another enterprise', async (tt) => {
+t.test('detail: 404 for unknown ids, ids of another type and entries of another enterprise', async (tt) => {
   const gap = body<{ id: string; attempts: unknown[]; history: Array<{ to: string; by: { name: string } }> }>(await h.call(h.entA, { url: `/gaps/${gapA3}` }));
   tt.same([gap.id, gap.attempts, gap.history.map((c) => [c.to, c.by.name])], [gapA3, [], [['open', 'checks worker']]]);
-  tt.equal((await h.call(h.entB, { url: `/gaps/${gapA3}` })).statusCode, 403);
+  tt.equal((await h.call(h.entB, { url: `/gaps/${gapA3}` })).statusCode, 404);
   tt.equal((await h.call(token.ops, { url: `/anomalies/${gapA3}` })).statusCode, 404);
   tt.match(body(await h.call(token.ops, { url: '/gaps/gap:nothing' })), { code: 'APP_ERR_NOT_FOUND' });
 });
 
 t.test('explain and review move a gap; wrong states are 409; every change is audited', async (tt) => {
   tt.equal((await h.call(token.reader, { method: 'POST', url: `/gaps/${gapA3}/explanation`, payload: { text: 'x' } })).statusCode, 403, 'reader is read-only');
-  tt.equal((await h.call(h.entB, { method: 'POST', url: `/gaps/${gapA3}/explanation`, payload: { text: 'x' } })).statusCode, 403, 'not your gap');
+  tt.equal((await h.call(h.entB, { method: 'POST', url: `/gaps/${gapA3}/explanation`, payload: { text: 'x' } })).statusCode, 404, 'not your gap');
   tt.match(body(await h.call(token.regulator, { method: 'POST', url: `/gaps/${gapA3}/review`, payload: { decision: 'accepted', comment: 'ok' } })), { status: 409, code: 'APP_ERR_CONFLICT' }, 'nothing to review yet');
   const explained = await h.call(h.entA, { method: 'POST', url: `/gaps/${gapA3}/explanation`, payload: { text: '停电 power cut at the station' } });
   tt.match(body(explained), { state: 'explained', explanation: { text: '停电 power cut at the station', by: { role: 'enterprise' } } });
@@ -82,7 +82,7 @@ t.test('registrations: validation, scope, approval covers the unsettled entries'
   tt.match(body(await post(h.entA, { ...base, reason: 'maintenance', periodEnd: base.periodStart })), { code: 'APP_ERR_INVALID_RANGE' });
   tt.match(body(await post(h.entA, { ...base, reason: 'maintenance', pointId: `point-${MN_B}` })), { code: 'APP_ERR_BAD_REQUEST' }, 'point of another site');
   tt.match(body(await post(h.entA, { ...base, reason: 'maintenance', factor: 'a21026' })), { code: 'APP_ERR_NOT_FOUND' }, 'no such item');
-  tt.equal((await post(h.entB, { ...base, reason: 'maintenance' })).statusCode, 403, "another enterprise's site");
+  tt.equal((await post(h.entB, { ...base, reason: 'maintenance' })).statusCode, 404, "another enterprise's site");
   tt.equal((await post(token.regulator, { ...base, reason: 'maintenance' })).statusCode, 403, 'regulators do not register');
   const created = await post(h.entA, { ...base, reason: 'production-stopped' });
   tt.equal(created.statusCode, 201);
@@ -108,7 +108,8 @@ t.test('the ledger routes are in the OpenAPI document with their roles; their sc
     .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ name: `${method} ${path}`, op })));
   tt.same(ledgerOps.map((o) => o.name).sort(), [
     'get /anomalies', 'get /anomalies/{id}', 'get /backfills', 'get /backfills/{id}', 'get /gaps', 'get /gaps/{id}', 'get /monthly-ledger', 'get /registrations', 'get /registrations/{id}',
-    'post /anomalies/{id}/explanation', 'post /anomalies/{id}/review', 'post /backfills', 'post /backfills/{id}/review', 'post /gaps/{id}/explanation', 'post /gaps/{id}/review',
+    'post /anomalies/explanations', 'post /anomalies/reviews', 'post /anomalies/{id}/explanation', 'post /anomalies/{id}/review', 'post /backfills', 'post /backfills/{id}/review',
+    'post /gaps/explanations', 'post /gaps/reviews', 'post /gaps/{id}/explanation', 'post /gaps/{id}/review',
     'post /monthly-ledger/rollup', 'post /registrations', 'post /registrations/{id}/review',
   ]);
   for (const { name, op } of ledgerOps) {

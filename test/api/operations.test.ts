@@ -106,7 +106,7 @@ t.test('graceful close: an in-flight request completes, later ones are refused',
   release();
   const res = await inFlight;
   tt.equal(res.status, 200, 'the request that was running finished');
-  tt.same(await res.json(), []);
+  tt.same(await res.json(), { total: 0, limit: 100, items: [] });
   await closing;
   await tt.rejects(fetch(`http://127.0.0.1:${port}/health`), 'no longer listening');
 });

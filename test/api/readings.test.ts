@@ -125,10 +125,10 @@ t.test('by site or point: the bound collectors only; enterprise scoping', async 
   tt.ok(byPoint.readings.length === 5 && byPoint.readings.every((r) => r.mn === A));
   const bySite = await page(`/readings?siteId=${otherSite.id}&from=${from}&to=${to}`, api.token.regulator);
   tt.same(bySite.readings.map((r) => r.mn), [B]);
-  tt.equal((await api.call(acmeToken.secret, { url: `/readings?mn=${B}&from=${from}` })).statusCode, 403, "another enterprise's collector");
-  tt.equal((await api.call(acmeToken.secret, { url: `/readings?siteId=${otherSite.id}&from=${from}` })).statusCode, 403, "another enterprise's site");
-  tt.equal((await api.call(acmeToken.secret, { url: `/readings?mn=99999999999999&from=${from}` })).statusCode, 403, 'an unregistered MN');
-  tt.equal((await api.call(acmeToken.secret, { url: `/collectors/${B}/latest` })).statusCode, 403);
+  tt.equal((await api.call(acmeToken.secret, { url: `/readings?mn=${B}&from=${from}` })).statusCode, 404, "another enterprise's collector");
+  tt.equal((await api.call(acmeToken.secret, { url: `/readings?siteId=${otherSite.id}&from=${from}` })).statusCode, 404, "another enterprise's site");
+  tt.equal((await api.call(acmeToken.secret, { url: `/readings?mn=99999999999999&from=${from}` })).statusCode, 404, 'an unregistered MN');
+  tt.equal((await api.call(acmeToken.secret, { url: `/collectors/${B}/latest` })).statusCode, 404);
   tt.equal((await api.call(api.token.reader, { url: `/readings?pointId=missing&from=${from}` })).statusCode, 404);
   const empty = await page(`/readings?siteId=${site.id}&kind=day&from=${from}&to=${to}`);
   tt.same(empty.readings, [], 'a site without data');
@@ -139,9 +139,10 @@ t.test('CSV: header, RFC 4180 quoting, spreadsheet formulas defused', async (tt)
   tt.equal(res.statusCode, 200);
   tt.match(res.headers['content-type'], /^text\/csv/);
   tt.match(res.headers['content-disposition'], /attachment; filename="readings-hour.csv"/);
-  const rows = res.body.split('\r\n');
-  tt.equal(rows[0], 'time,mn,factor,st,rtd,min,avg,max,zs_rtd,zs_min,zs_avg,zs_max,cou,rs,rt,flag,eflag,sample_time,info,raw,invalid,source,rejected');
-  tt.equal(rows[1], `2024-04-30T16:00:00+00:00,${B},w01018,32,,,99,,,,,,,,,D,,,'=cmd|' /C calc'!A0,"Avg=99,Flag=D",false,collector,false`);
+  tt.ok(res.body.startsWith('\uFEFF'), 'UTF-8 byte order mark for Excel');
+  const rows = res.body.slice(1).split('\r\n');
+  tt.equal(rows[0], 'time,enterprise_id,enterprise,site_id,site,point_id,point,factor_name,unit,mn,factor,st,rtd,min,avg,max,zs_rtd,zs_min,zs_avg,zs_max,cou,rs,rt,flag,eflag,sample_time,info,raw,invalid,source,rejected');
+  tt.equal(rows[1], `2024-04-30T16:00:00+00:00,${other.id},Other,${otherSite.id},Mill,,,化学需氧量,mg/L,${B},w01018,32,,,99,,,,,,,,,D,,,'=cmd|' /C calc'!A0,"Avg=99,Flag=D",false,collector,false`);
   tt.equal(rows[2], '', 'ends with CRLF');
   const limited = await api.call(api.token.reader, { url: `/readings?mn=${A}&from=${from}&to=${to}&format=csv&limit=3` });
   tt.equal(limited.body.split('\r\n').length, 5, 'header, 3 rows, final empty line');
@@ -161,11 +162,11 @@ t.test('CSV streams ranges larger than one InfluxDB page', async (tt) => {
   for (let i = 0; i < 12_001; i++) many.push(`minute,mn=${A},factor=w00000,st=32 avg=${i},raw="Avg=${i}" ${T0 + i * 1000}`);
   await api.writeLines(many);
   const res = await api.call(api.token.reader, { url: `/readings?mn=${A}&kind=minute&from=${from}&to=${to}&format=csv` });
-  const rows = res.body.trimEnd().split('\r\n');
+  const rows = res.body.slice(1).trimEnd().split('\r\n');
   tt.equal(rows.length, 12_002, 'header and every row, over three pages');
   tt.match(rows[1], /,0,/);
   tt.match(rows[12_001], /,12000,/);
-  const avgs = rows.slice(1).map((r) => Number(r.split(',')[6]));
+  const avgs = rows.slice(1).map((r) => Number(r.split(',')[14]));
   tt.ok(
     avgs.every((v, i) => v === i),
     'in order, none repeated or skipped at page boundaries',

@@ -29,19 +29,19 @@ t.test('enterprises: create, validate, read, change', async (tt) => {
   const renamed = await api.call(ops, { method: 'PATCH', url: `/enterprises/${other.id}`, payload: { name: 'Other Paper Co.' } });
   tt.equal(body(renamed).name, 'Other Paper Co.');
   tt.equal((await api.call(ops, { url: '/enterprises/missing' })).statusCode, 404);
-  const all = body<Array<{ id: string }>>(await api.call(api.token.regulator, { url: '/enterprises' }));
+  const all = body<{ items: Array<{ id: string }> }>(await api.call(api.token.regulator, { url: '/enterprises' })).items;
   tt.same(all.map((e) => e.id), [acme.id, other.id], 'regulators see all, oldest first');
 });
 
 t.test('enterprise tokens see their own enterprise and sites only', async (tt) => {
-  const own = body<Array<{ id: string }>>(await api.call(acmeToken.secret, { url: '/enterprises' }));
+  const own = body<{ items: Array<{ id: string }> }>(await api.call(acmeToken.secret, { url: '/enterprises' })).items;
   tt.same(own.map((e) => e.id), [acme.id]);
-  tt.equal((await api.call(acmeToken.secret, { url: `/enterprises/${other.id}` })).statusCode, 403);
-  tt.equal((await api.call(acmeToken.secret, { url: `/sites/${otherSite.id}` })).statusCode, 403);
-  tt.equal((await api.call(acmeToken.secret, { url: `/sites?enterpriseId=${other.id}` })).statusCode, 403);
-  const sites = body<Array<{ id: string }>>(await api.call(acmeToken.secret, { url: '/sites' }));
+  tt.equal((await api.call(acmeToken.secret, { url: `/enterprises/${other.id}` })).statusCode, 404);
+  tt.equal((await api.call(acmeToken.secret, { url: `/sites/${otherSite.id}` })).statusCode, 404);
+  tt.equal((await api.call(acmeToken.secret, { url: `/sites?enterpriseId=${other.id}` })).statusCode, 404);
+  const sites = body<{ items: Array<{ id: string }> }>(await api.call(acmeToken.secret, { url: '/sites' })).items;
   tt.same(sites.map((s) => s.id), [site.id]);
-  tt.equal((await api.call(acmeToken.secret, { url: `/sites/${otherSite.id}/points` })).statusCode, 403);
+  tt.equal((await api.call(acmeToken.secret, { url: `/sites/${otherSite.id}/points` })).statusCode, 404);
   tt.equal((await api.call(acmeToken.secret, { url: `/sites/${site.id}/points` })).statusCode, 200);
 });
 
@@ -59,7 +59,7 @@ t.test('sites and points: parents must exist, fields validated', async (tt) => {
   tt.equal((await api.call(ops, { method: 'POST', url: '/sites/missing/points', payload: { name: 'x' } })).statusCode, 404);
   tt.equal((await api.call(ops, { method: 'POST', url: `/sites/${site.id}/points`, payload: { name: 'x', st: '3' } })).statusCode, 400);
   tt.match(point, { siteId: site.id, enterpriseId: acme.id, st: '32', enabled: true });
-  const filtered = body<Array<{ id: string }>>(await api.call(ops, { url: `/sites?enterpriseId=${other.id}` }));
+  const filtered = body<{ items: Array<{ id: string }> }>(await api.call(ops, { url: `/sites?enterpriseId=${other.id}` })).items;
   tt.same(filtered.map((s) => s.id), [otherSite.id]);
 });
 
@@ -157,7 +157,7 @@ t.test('enterprises, sites and collectors are disabled too, never deleted', asyn
     tt.equal(res.statusCode, 200, `disable ${url}`);
     tt.match(body(await api.call(api.token.regulator, { url })), { enabled: false }, `${url} still readable, disabled`);
   }
-  const listed = body<Array<{ id: string; enabled: boolean }>>(await api.call(api.token.regulator, { url: `/sites?enterpriseId=${shortLived.id}` }));
+  const listed = body<{ items: Array<{ id: string; enabled: boolean }> }>(await api.call(api.token.regulator, { url: `/sites?enterpriseId=${shortLived.id}` })).items;
   tt.same(listed.map((s) => [s.id, s.enabled]), [[closedSite.id, false]], 'disabled sites are still listed');
   const trail = body<{ entries: Array<{ action: string; before: { enabled: boolean }; after: { enabled: boolean } }> }>(await api.call(ops, { url: `/audit/enterprise/${shortLived.id}` }));
   tt.match(trail.entries[0], { action: 'update', before: { enabled: true }, after: { enabled: false } });

@@ -51,14 +51,14 @@ t.test('an enterprise main account manages sub-accounts of its own enterprise on
 
   tt.equal((await api.call(main.secret, { method: 'POST', url: '/tokens', payload: { name: 'x', role: 'admin' } })).statusCode, 403, 'no admin tokens');
   tt.equal((await api.call(main.secret, { method: 'POST', url: '/tokens', payload: { name: 'x', main: true } })).statusCode, 403, 'no main accounts');
-  tt.equal((await api.call(main.secret, { method: 'POST', url: '/tokens', payload: { name: 'x', enterpriseId: other } })).statusCode, 403, 'not for another enterprise');
+  tt.equal((await api.call(main.secret, { method: 'POST', url: '/tokens', payload: { name: 'x', enterpriseId: other } })).statusCode, 404, 'not for another enterprise');
   tt.equal((await api.call(sub.token, { method: 'POST', url: '/tokens', payload: { name: 'x' } })).statusCode, 403, 'sub-accounts cannot create');
   tt.equal((await api.call(sub.token, { url: '/tokens' })).statusCode, 403, 'sub-accounts cannot list');
 
   const listed = body<Array<{ enterpriseId?: string }>>(await api.call(main.secret, { url: '/tokens' }));
   tt.ok(listed.length >= 2 && listed.every((x) => x.enterpriseId === acme), 'only its enterprise');
 
-  tt.equal((await api.call(otherMain.secret, { method: 'DELETE', url: `/tokens/${sub.record.id}` })).statusCode, 403, 'another enterprise cannot revoke');
+  tt.equal((await api.call(otherMain.secret, { method: 'DELETE', url: `/tokens/${sub.record.id}` })).statusCode, 404, 'another enterprise cannot revoke');
   tt.equal((await api.call(main.secret, { method: 'DELETE', url: `/tokens/${main.record.id}` })).statusCode, 403, 'main accounts are revoked by admins');
   const revoked = await api.call(main.secret, { method: 'DELETE', url: `/tokens/${sub.record.id}` });
   tt.equal(revoked.statusCode, 200);

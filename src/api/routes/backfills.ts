@@ -56,7 +56,7 @@ export const backfillRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       const { periodStart, factor, values, factors, ...input } = req.body;
       const device = await deps.registry.get(input.mn);
       if (!device) throw new AppError('APP_ERR_NOT_FOUND', `collector ${input.mn}`);
-      assertEnterpriseAccess(principalOf(req), device.enterpriseId);
+      assertEnterpriseAccess(principalOf(req), device.enterpriseId, `collector ${input.mn}`);
       const single = factors === undefined;
       const list = factors ?? [{ factor: factor ?? '', values: values ?? {} }];
       const paths = single ? ['/values'] : list.map((_, i) => `/factors/${i}/values`);

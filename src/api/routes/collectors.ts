@@ -11,6 +11,7 @@ import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import { buildDevice, collectorSchema, passwordSchema, profileInput, registerBody, resolveBinding, versionSchema, withBinding } from '../collector-input.js';
 import type { RouteOptions } from '../deps.js';
+import { listPageOf, listPageQuery, matchesQ, pageByKey } from '../list-page.js';
 import { errorResponses, mnParams, nonEmpty } from '../schemas.js';
 
 const createBody = registerBody.extend({ mn: z.string().min(1).max(64) });
@@ -23,7 +24,13 @@ const patchBody = nonEmpty(
     pointId: z.string().min(1).nullable().optional().describe('null unbinds from the point (the site stays unless siteId is null too)'),
   }),
 );
-const listQuery = z.object({ enterpriseId: z.string().optional(), siteId: z.string().optional(), pointId: z.string().optional() });
+const listQuery = z.object({
+  enterpriseId: z.string().optional(),
+  siteId: z.string().optional(),
+  pointId: z.string().optional(),
+  enabled: z.enum(['true', 'false']).optional().describe('only enabled (true) or disabled (false) collectors'),
+  ...listPageQuery,
+});
 
 /**
  * The site and point a PATCH asks for (null = unbind, undefined = unchanged): a point alone brings its own site; a
@@ -73,20 +80,31 @@ export const collectorRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
     '/collectors',
     {
       config: { roles: ['admin', 'ops', 'regulator', 'enterprise'] },
-      schema: { tags, summary: 'List collectors, optionally of an enterprise, site or point', querystring: listQuery, response: { 200: z.array(collectorSchema), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'List collectors by MN, optionally of an enterprise, site or point, enabled or not, MN containing q; paginated',
+        querystring: listQuery,
+        response: { 200: listPageOf(collectorSchema), ...errorResponses },
+      },
     },
     async (req) => {
       const token = principalOf(req);
-      const { siteId, pointId } = req.query;
+      const { siteId, pointId, enabled, q, limit, cursor } = req.query;
       let enterpriseId = req.query.enterpriseId;
       if (token.role === 'enterprise') {
-        assertEnterpriseAccess(token, enterpriseId ?? token.enterpriseId);
+        assertEnterpriseAccess(token, enterpriseId ?? token.enterpriseId, `enterprise ${enterpriseId}`);
         enterpriseId = token.enterpriseId;
       }
       const devices = (await registry.list()).filter(
-        (d) => (enterpriseId === undefined || d.enterpriseId === enterpriseId) && (siteId === undefined || d.siteId === siteId) && (pointId === undefined || d.pointId === pointId),
+        (d) =>
+          (enterpriseId === undefined || d.enterpriseId === enterpriseId) &&
+          (siteId === undefined || d.siteId === siteId) &&
+          (pointId === undefined || d.pointId === pointId) &&
+          (enabled === undefined || String(d.enabled) === enabled) &&
+          matchesQ(d.mn, q),
       );
-      return devices.map(publicDevice);
+      const page = pageByKey(devices, (d) => d.mn, limit, cursor);
+      return { ...page, items: page.items.map(publicDevice) };
     },
   );
 
@@ -98,7 +116,7 @@ export const collectorRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
     },
     async (req) => {
       const device = await load(req.params.mn);
-      assertEnterpriseAccess(principalOf(req), device.enterpriseId);
+      assertEnterpriseAccess(principalOf(req), device.enterpriseId, `collector ${req.params.mn}`);
       return publicDevice(device);
     },
   );

@@ -7,6 +7,7 @@ import { AppError } from '../../errors.js';
 import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
+import { listPageOf, matchesQ, namedPageQuery, pageByKey } from '../list-page.js';
 import { enterpriseSchema, errorResponses, idParams, nonEmpty, text } from '../schemas.js';
 
 const fields = {
@@ -49,12 +50,20 @@ export const enterpriseRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app,
     '/enterprises',
     {
       config: { roles: ['admin', 'ops', 'regulator', 'enterprise'] },
-      schema: { tags, summary: 'List enterprises (an enterprise token sees its own)', response: { 200: z.array(enterpriseSchema), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'List enterprises, oldest first (an enterprise token sees its own); name containing q, enabled; paginated',
+        querystring: z.object({ enabled: z.enum(['true', 'false']).optional(), ...namedPageQuery }),
+        response: { 200: listPageOf(enterpriseSchema), ...errorResponses },
+      },
     },
     async (req) => {
       const token = principalOf(req);
-      const all = await catalog.listEnterprises();
-      return token.role === 'enterprise' ? all.filter((e) => e.id === token.enterpriseId) : all;
+      const { enabled, q, limit, cursor } = req.query;
+      const all = (await catalog.listEnterprises()).filter(
+        (e) => (token.role !== 'enterprise' || e.id === token.enterpriseId) && (enabled === undefined || String(e.enabled) === enabled) && matchesQ(e.name, q),
+      );
+      return pageByKey(all, (e) => `${e.createdAt}\u0000${e.id}`, limit, cursor);
     },
   );
 
@@ -66,7 +75,7 @@ export const enterpriseRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app,
     },
     async (req) => {
       const enterprise = await load(req.params.id);
-      assertEnterpriseAccess(principalOf(req), enterprise.id);
+      assertEnterpriseAccess(principalOf(req), enterprise.id, `enterprise ${req.params.id}`);
       return enterprise;
     },
   );

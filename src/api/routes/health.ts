@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteOptions } from '../deps.js';
 import { problemOf } from '../error-handler.js';
-import { problemSchema } from '../schemas.js';
+import { errorResponses } from '../schemas.js';
 
 /** Each probe gets this long before it counts as down, so /ready answers even when a dependency hangs. */
 const PROBE_TIMEOUT_MS = 2_000;
@@ -25,7 +25,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
     '/health',
     {
       config: { public: true },
-      schema: { tags: ['operations'], summary: 'The process is up', response: { 200: z.object({ status: z.literal('ok') }) } },
+      schema: { tags: ['operations'], summary: 'The process is up', response: { 200: z.object({ status: z.literal('ok') }), ...errorResponses } },
     },
     async () => ({ status: 'ok' as const }),
   );
@@ -38,7 +38,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
         tags: ['operations'],
         summary: 'InfluxDB and Redis are reachable',
         description: '503 with a problem document (code APP_ERR_NOT_READY) when any dependency is down.',
-        response: { 200: z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.enum(['up', 'down'])) }), 503: problemSchema },
+        response: { 200: z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.enum(['up', 'down'])) }), ...errorResponses },
       },
     },
     async (_req, reply) => {

@@ -132,7 +132,7 @@ export const itemRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
     },
     async (req) => {
       const point = await loadPoint(req.params.id);
-      assertEnterpriseAccess(principalOf(req), point.enterpriseId);
+      assertEnterpriseAccess(principalOf(req), point.enterpriseId, `point ${req.params.id}`);
       return catalog.listItems(point.id);
     },
   );
@@ -145,7 +145,7 @@ export const itemRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
     },
     async (req) => {
       const item = await load(req.params.id);
-      assertEnterpriseAccess(principalOf(req), item.enterpriseId);
+      assertEnterpriseAccess(principalOf(req), item.enterpriseId, `item ${req.params.id}`);
       return item;
     },
   );

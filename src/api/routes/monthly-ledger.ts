@@ -12,6 +12,7 @@ import type { Device } from '../../domain/device.js';
 import { computeMonth, monthlyCsv } from '../../queue/workers/monthly-rollup.js';
 import { compareRows } from '../../storage/ledger-query.js';
 import { principalOf } from '../auth.js';
+import { excelMonthlyCsv } from '../csv-export.js';
 import type { RouteOptions } from '../deps.js';
 import { ledgerDepsOf, scopedEnterprise } from '../ledger-access.js';
 import { LEDGER_ROLES } from '../ledger-handlers.js';
@@ -133,7 +134,7 @@ export const monthlyLedgerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (a
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="monthly-ledger-${m}.csv"`)
           .header('x-ledger-computed', `${computed}; at=${computedAt}${jobId === undefined ? '' : `; job=${jobId}`}`)
-          .send(monthlyCsv(rows));
+          .send(await excelMonthlyCsv(deps, rows, monthlyCsv(rows)));
       }
       return { month: m, computed, computedAt, jobId, rows: rows.map((r) => ({ ...r, computedAt: formatInZone(r.computedAt, timeZone) })) };
     },

@@ -8,6 +8,7 @@ import { AppError } from '../../errors.js';
 import { recordChange } from '../audit-trail.js';
 import { buildDevice, collectorSchema, registerBody } from '../collector-input.js';
 import type { RouteOptions } from '../deps.js';
+import { listPageOf, listPageQuery, matchesQ, pageByKey } from '../list-page.js';
 import { errorResponses, mnParams } from '../schemas.js';
 
 const pendingSchema = z
@@ -34,9 +35,20 @@ export const pendingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     '/pending-devices',
     {
       config: { roles: ['admin', 'ops'] },
-      schema: { tags, summary: 'Unknown MNs seen by the gateways, most recently seen first', response: { 200: z.array(pendingSchema), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Unknown MNs seen by the gateways, most recently seen first (MN containing q); paginated',
+        querystring: z.object(listPageQuery),
+        response: { 200: listPageOf(pendingSchema), ...errorResponses },
+      },
     },
-    async () => (await registry.listPending()).map(pendingView),
+    async (req) => {
+      const { q, limit, cursor } = req.query;
+      const pending = (await registry.listPending()).filter((p) => matchesQ(p.mn, q)).map(pendingView);
+      // Most recently seen first: the key orders by descending lastSeen, then MN.
+      const key = (p: (typeof pending)[number]): string => `${String(9e15 - Date.parse(p.lastSeen)).padStart(16, '0')}|${p.mn}`;
+      return pageByKey(pending, key, limit, cursor);
+    },
   );
 
   app.post(

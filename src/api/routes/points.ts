@@ -63,7 +63,7 @@ export const pointRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
     },
     async (req) => {
       const site = await loadSite(req.params.id);
-      assertEnterpriseAccess(principalOf(req), site.enterpriseId);
+      assertEnterpriseAccess(principalOf(req), site.enterpriseId, `site ${req.params.id}`);
       return catalog.listPoints(site.id);
     },
   );
@@ -76,7 +76,7 @@ export const pointRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
     },
     async (req) => {
       const point = await load(req.params.id);
-      assertEnterpriseAccess(principalOf(req), point.enterpriseId);
+      assertEnterpriseAccess(principalOf(req), point.enterpriseId, `point ${req.params.id}`);
       return point;
     },
   );

@@ -11,7 +11,7 @@ import type { TokenRecord } from '../../domain/catalog.js';
 import { DATA_KINDS, NUMERIC_FIELDS, READING_SOURCES, TEXT_FIELDS, VALUE_KINDS, type Reading, type ReadingFilter } from '../../domain/readings.js';
 import { AppError } from '../../errors.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
-import { CSV_HEADER, csvLine } from '../csv.js';
+import { BOM, createLabeler, labelledLine, LONG_HEADER, wideCsv, wideFactors, type Labeler } from '../csv-export.js';
 import { decodeCursor, encodeCursor, positionAfter } from '../cursor.js';
 import type { RouteOptions } from '../deps.js';
 import { errorResponses, isoDateTime, mnParams, mnString } from '../schemas.js';
@@ -26,8 +26,7 @@ const MAX_LIMIT = 10_000;
 const codeList = (what: string) => z.string().regex(/^[A-Za-z0-9-]{1,16}(,[A-Za-z0-9-]{1,16}){0,49}$/, `comma-separated ${what}`);
 const tzSchema = z.string().refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai').optional().describe('zone of the times in the answer');
 
-const readingsQuery = z
-  .object({
+const readingsFields = {
     mn: mnString.optional(),
     siteId: z.string().min(1).max(64).optional(),
     pointId: z.string().min(1).max(64).optional(),
@@ -43,18 +42,30 @@ const readingsQuery = z
       .optional()
       .describe(`JSON: page size 1–${MAX_LIMIT}, default ${DEFAULT_LIMIT}. CSV (format=csv): total rows, default all`),
     cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
-    format: z.enum(['json', 'csv']).optional().describe('csv also chosen by Accept: text/csv'),
     tz: tzSchema,
     includeRejected: z
       .enum(['true', 'false'])
       .optional()
       .describe('true: also return back-fills a regulator rejected (rejected: true); by default they are left out'),
+};
+const oneTarget = { message: 'give exactly one of mn, siteId, pointId' };
+const hasOneTarget = (q: { mn?: string; siteId?: string; pointId?: string }): boolean => [q.mn, q.siteId, q.pointId].filter((v) => v !== undefined).length === 1;
+const readingsQuery = z
+  .object({
+    ...readingsFields,
+    format: z.enum(['json', 'csv', 'wide']).optional().describe('csv (also chosen by Accept: text/csv) and wide answer the CSV of GET /readings/csv; prefer that operation'),
   })
-  .refine((q) => [q.mn, q.siteId, q.pointId].filter((v) => v !== undefined).length === 1, { message: 'give exactly one of mn, siteId, pointId' })
-  .refine((q) => q.format === 'csv' || q.limit === undefined || q.limit <= MAX_LIMIT, {
+  .refine(hasOneTarget, oneTarget)
+  .refine((q) => q.format === 'csv' || q.format === 'wide' || q.limit === undefined || q.limit <= MAX_LIMIT, {
     path: ['limit'],
     message: `a JSON page holds at most ${MAX_LIMIT} readings (page with cursor); format=csv takes any limit`,
   });
+const csvQuery = z
+  .object({
+    ...readingsFields,
+    format: z.enum(['long', 'wide']).default('long').describe('long: a row per reading; wide: a row per time and collector, a column per factor'),
+  })
+  .refine(hasOneTarget, oneTarget);
 
 const readingSchema = z
   .object({
@@ -116,32 +127,72 @@ export const readingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   const roles = ['admin', 'ops', 'regulator', 'enterprise', 'reader'] as const;
 
   /** The collectors a request reads and the zone to show them in, after checking the token may see them. */
-  async function resolveTarget(token: TokenRecord, q: z.infer<typeof readingsQuery>): Promise<{ mns: string[]; zone: string }> {
+  async function resolveTarget(token: TokenRecord, q: { mn?: string; siteId?: string; pointId?: string; tz?: string }): Promise<{ mns: string[]; zone: string }> {
     if (q.mn !== undefined) {
       const device = await registry.get(q.mn);
-      assertEnterpriseAccess(token, device?.enterpriseId);
+      assertEnterpriseAccess(token, device?.enterpriseId, `collector ${q.mn}`);
       return { mns: [q.mn], zone: q.tz ?? device?.profile.timeZone ?? defaultZone };
     }
     const holder = q.siteId !== undefined ? await catalog.getSite(q.siteId) : await catalog.getPoint(q.pointId ?? '');
     if (!holder) throw new AppError('APP_ERR_NOT_FOUND', q.siteId !== undefined ? `site ${q.siteId}` : `point ${q.pointId}`);
-    assertEnterpriseAccess(token, holder.enterpriseId);
+    assertEnterpriseAccess(token, holder.enterpriseId, q.siteId !== undefined ? `site ${q.siteId}` : `point ${q.pointId}`);
     const devices = (await registry.list()).filter((d) => (q.siteId !== undefined ? d.siteId === q.siteId : d.pointId === q.pointId));
     return { mns: devices.map((d) => d.mn), zone: q.tz ?? defaultZone };
   }
 
-  /** Stream every reading from `after` on (up to `limit`), one InfluxDB page at a time; the first page is already read. */
-  async function* streamCsv(filter: ReadingFilter, first: Reading[], limit: number, zone: string): AsyncGenerator<string> {
+  /** Every reading from `after` on (up to `limit`), one InfluxDB page at a time; the first page is already read. */
+  async function* pagesOf(filter: ReadingFilter, first: Reading[], limit: number): AsyncGenerator<Reading[]> {
     let page = first;
     let sent = 0;
-    yield CSV_HEADER;
     while (page.length > 0) {
-      yield page.map((r) => csvLine(r, zone)).join('');
+      yield page;
       sent += page.length;
       // A short page is the last one (ReadingQuery.find fills pages while readings remain).
       if (page.length < CSV_PAGE || sent >= limit) return;
       page = await readings.find(filter, { limit: Math.min(CSV_PAGE, limit - sent), after: positionAfter(page) });
     }
   }
+
+  /** Long CSV for Excel (src/api/csv-export.ts): BOM, header, a row per reading with names and units beside ids. */
+  async function* longCsv(pages: AsyncIterable<Reading[]>, zone: string, labels: Labeler): AsyncGenerator<string> {
+    yield `${BOM}${LONG_HEADER}`;
+    for await (const page of pages) yield (await Promise.all(page.map((r) => labelledLine(r, zone, labels)))).join('');
+  }
+
+  /** Answer the readings of a query as a streamed CSV file (long or wide). */
+  async function sendCsv(reply: FastifyReply, q: z.infer<typeof csvQuery>, token: TokenRecord): Promise<FastifyReply> {
+    const fromMs = Date.parse(q.from);
+    const toMs = q.to === undefined ? Date.now() : Date.parse(q.to);
+    if (fromMs >= toMs) throw new AppError('APP_ERR_INVALID_RANGE', 'from must be before to');
+    const { mns, zone } = await resolveTarget(token, q);
+    const factors = q.factor?.split(',');
+    const filter: ReadingFilter = { kind: q.kind, mns, factors, fromMs, toMs, includeRejected: q.includeRejected === 'true' };
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, filter);
+    const limit = q.limit ?? Number.MAX_SAFE_INTEGER;
+    const labels = createLabeler(deps);
+    const wide = q.format === 'wide' ? await wideFactors(deps, mns, factors) : undefined;
+    if (wide && wide.length === 0) throw new AppError('APP_ERR_BAD_REQUEST', 'format=wide needs `factor` when the collectors have no monitoring items');
+    const first = mns.length === 0 ? [] : await readings.find(wide ? { ...filter, factors: wide } : filter, { limit: Math.min(CSV_PAGE, limit), after });
+    const pages = pagesOf(wide ? { ...filter, factors: wide } : filter, first, limit);
+    const body = wide ? wideCsv(pages, wide, zone, labels, mns[0]) : longCsv(pages, zone, labels);
+    reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="readings-${q.kind}${wide ? '-wide' : ''}.csv"`);
+    // A stream is piped, not serialized; the type provider only knows the schemas' types, hence the cast.
+    return reply.send(Readable.from(body) as unknown as string);
+  }
+
+  app.get(
+    '/readings/csv',
+    {
+      config: { roles },
+      schema: {
+        tags,
+        summary: 'Readings as a CSV file for Excel (UTF-8 with BOM, names and units beside ids), long or wide',
+        querystring: csvQuery,
+        response: { 200: { description: 'CSV file (RFC 4180, CRLF)', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses },
+      },
+    },
+    async (req, reply) => sendCsv(reply, req.query, principalOf(req)),
+  );
 
   app.get(
     '/readings',
@@ -151,26 +202,20 @@ export const readingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         tags,
         summary: 'Readings of a collector (mn), site or point over a time range',
         querystring: readingsQuery,
-        response: { 200: { content: { 'application/json': { schema: pageSchema }, 'text/csv': { schema: z.string() } } }, ...errorResponses },
+        description: 'JSON pages. The same readings as a CSV file: GET /readings/csv (format=csv, format=wide or Accept: text/csv here answer that CSV too).',
+        response: { 200: pageSchema, ...errorResponses },
       },
     },
     async (req, reply) => {
       const q = req.query;
+      const csv = q.format === 'csv' || q.format === 'wide' || (q.format === undefined && (req.headers.accept ?? '').includes('text/csv'));
+      if (csv) return sendCsv(reply, { ...q, format: q.format === 'wide' ? 'wide' : 'long' }, principalOf(req));
       const fromMs = Date.parse(q.from);
       const toMs = q.to === undefined ? Date.now() : Date.parse(q.to);
       if (fromMs >= toMs) throw new AppError('APP_ERR_INVALID_RANGE', 'from must be before to');
       const { mns, zone } = await resolveTarget(principalOf(req), q);
       const filter: ReadingFilter = { kind: q.kind, mns, factors: q.factor?.split(','), fromMs, toMs, includeRejected: q.includeRejected === 'true' };
       const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, filter);
-      const csv = q.format === 'csv' || (q.format === undefined && (req.headers.accept ?? '').includes('text/csv'));
-
-      if (csv) {
-        const limit = q.limit ?? Number.MAX_SAFE_INTEGER;
-        const first = mns.length === 0 ? [] : await readings.find(filter, { limit: Math.min(CSV_PAGE, limit), after });
-        reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="readings-${q.kind}.csv"`);
-        // A stream is piped, not serialized; the type provider only knows the schemas' types, hence the cast.
-        return reply.send(Readable.from(streamCsv(filter, first, limit, zone)) as unknown as string);
-      }
       const limit = q.limit ?? DEFAULT_LIMIT;
       // One row more than asked tells whether another page follows without a second query.
       const rows = mns.length === 0 ? [] : await readings.find(filter, { limit: limit + 1, after });
@@ -199,7 +244,7 @@ export const readingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       const unknown = kinds.filter((k) => !(DATA_KINDS as readonly string[]).includes(k));
       if (unknown.length > 0) throw new AppError('APP_ERR_BAD_REQUEST', `unknown kind ${unknown.join(',')}; one of ${DATA_KINDS.join(',')}`);
       const device = await registry.get(mn);
-      assertEnterpriseAccess(principalOf(req), device?.enterpriseId);
+      assertEnterpriseAccess(principalOf(req), device?.enterpriseId, `collector ${mn}`);
       const zone = req.query.tz ?? device?.profile.timeZone ?? defaultZone;
       const latest = await readings.latest(mn, kinds as (typeof DATA_KINDS)[number][]);
       const answer: Omit<z.infer<typeof latestSchema>, 'readings'> = { mn, timeZone: zone };

@@ -10,6 +10,7 @@ import { sameFactor } from '../../queue/workers/entries.js';
 import { register } from '../../queue/workers/registrations.js';
 import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
+import type { TokenRecord } from '../../domain/catalog.js';
 import type { ApiDeps, RouteOptions } from '../deps.js';
 import { ledgerAction, ledgerActorOf, ledgerDepsOf, loadEntry } from '../ledger-access.js';
 import { LEDGER_ROLES, listEntries, reviewEntry } from '../ledger-handlers.js';
@@ -18,9 +19,11 @@ import { registrationView } from '../ledger-views.js';
 import { errorResponses } from '../schemas.js';
 
 /** The enterprise of the registered site, after checking that the point is at the site and the item at the point. */
-async function enterpriseOfScope(deps: ApiDeps, scope: { siteId: string; pointId?: string; factor?: string }): Promise<string> {
+async function enterpriseOfScope(deps: ApiDeps, token: TokenRecord, scope: { siteId: string; pointId?: string; factor?: string }): Promise<string> {
   const site = await deps.catalog.getSite(scope.siteId);
   if (!site) throw new AppError('APP_ERR_NOT_FOUND', `site ${scope.siteId}`);
+  // Checked before the point and item, so nothing about another enterprise's site shows through.
+  assertEnterpriseAccess(token, site.enterpriseId, `site ${scope.siteId}`);
   if (scope.pointId !== undefined) {
     const point = await deps.catalog.getPoint(scope.pointId);
     if (!point) throw new AppError('APP_ERR_NOT_FOUND', `point ${scope.pointId}`);
@@ -66,8 +69,7 @@ export const registrationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
       const start = Date.parse(periodStart);
       const end = Date.parse(periodEnd);
       if (!(end > start)) throw new AppError('APP_ERR_INVALID_RANGE', 'periodEnd must be after periodStart');
-      const enterpriseId = await enterpriseOfScope(deps, scope);
-      assertEnterpriseAccess(principalOf(req), enterpriseId);
+      const enterpriseId = await enterpriseOfScope(deps, principalOf(req), scope);
       const entry = await ledgerAction(() => register(ledgers.ledgers, { ...scope, enterpriseId, periodStart: start, periodEnd: end }, ledgerActorOf(req), ledgers.clock.now()));
       await recordChange(deps, req, { action: 'create', entity: { type: 'registration', id: entry.id }, after: entry });
       return reply.code(201).send(registrationView(entry, timeZone));

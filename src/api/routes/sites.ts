@@ -7,6 +7,7 @@ import { AppError } from '../../errors.js';
 import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
+import { listPageOf, matchesQ, namedPageQuery, pageByKey } from '../list-page.js';
 import { errorResponses, idParams, nonEmpty, siteSchema, text } from '../schemas.js';
 
 const fields = {
@@ -18,7 +19,7 @@ const fields = {
 };
 const createBody = z.object({ enterpriseId: z.string().min(1), ...fields });
 const patchBody = nonEmpty(z.object({ ...fields, name: fields.name.optional(), enabled: z.boolean().optional() }));
-const listQuery = z.object({ enterpriseId: z.string().min(1).optional() });
+const listQuery = z.object({ enterpriseId: z.string().min(1).optional(), enabled: z.enum(['true', 'false']).optional(), ...namedPageQuery });
 
 export const siteRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
   const tags = ['registry'];
@@ -50,15 +51,23 @@ export const siteRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
     '/sites',
     {
       config: { roles: ['admin', 'ops', 'regulator', 'enterprise'] },
-      schema: { tags, summary: 'List sites, optionally of one enterprise (an enterprise token sees its own)', querystring: listQuery, response: { 200: z.array(siteSchema), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'List sites, oldest first, optionally of one enterprise (an enterprise token sees its own); name containing q, enabled; paginated',
+        querystring: listQuery,
+        response: { 200: listPageOf(siteSchema), ...errorResponses },
+      },
     },
     async (req) => {
       const token = principalOf(req);
+      const { enabled, q, limit, cursor } = req.query;
+      let { enterpriseId } = req.query;
       if (token.role === 'enterprise') {
-        assertEnterpriseAccess(token, req.query.enterpriseId ?? token.enterpriseId);
-        return catalog.listSites({ enterpriseId: token.enterpriseId });
+        assertEnterpriseAccess(token, enterpriseId ?? token.enterpriseId, `enterprise ${enterpriseId}`);
+        enterpriseId = token.enterpriseId;
       }
-      return catalog.listSites(req.query);
+      const sites = (await catalog.listSites(enterpriseId === undefined ? {} : { enterpriseId })).filter((x) => (enabled === undefined || String(x.enabled) === enabled) && matchesQ(x.name, q));
+      return pageByKey(sites, (x) => `${x.createdAt}\u0000${x.id}`, limit, cursor);
     },
   );
 
@@ -70,7 +79,7 @@ export const siteRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
     },
     async (req) => {
       const site = await load(req.params.id);
-      assertEnterpriseAccess(principalOf(req), site.enterpriseId);
+      assertEnterpriseAccess(principalOf(req), site.enterpriseId, `site ${req.params.id}`);
       return site;
     },
   );

@@ -9,6 +9,7 @@ import type { SessionInfo } from '../../domain/ports.js';
 import { AppError } from '../../errors.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
+import { listPageOf, listPageQuery, matchesQ, pageByKey } from '../list-page.js';
 import { errorResponses, mnParams } from '../schemas.js';
 import { formatInZone } from '../time.js';
 
@@ -41,7 +42,10 @@ type Status = z.infer<typeof statusSchema>;
 const listQuery = z.object({
   enterpriseId: z.string().optional(),
   siteId: z.string().optional(),
+  pointId: z.string().optional(),
   online: z.enum(['true', 'false']).optional().describe('only online (true) or offline (false) collectors'),
+  enabled: z.enum(['true', 'false']).optional().describe('only enabled (true) or disabled (false) collectors'),
+  ...listPageQuery,
 });
 
 function statusOf(device: Device, session: SessionInfo | undefined, timeZone: string): Status {
@@ -73,22 +77,33 @@ export const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
     '/status',
     {
       config: { roles },
-      schema: { tags, summary: 'Online status of every registered collector the token may see', querystring: listQuery, response: { 200: z.array(statusSchema), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Online status of the registered collectors the token may see, by MN; filters; paginated',
+        querystring: listQuery,
+        response: { 200: listPageOf(statusSchema), ...errorResponses },
+      },
     },
     async (req) => {
       const token = principalOf(req);
       let { enterpriseId } = req.query;
       if (token.role === 'enterprise') {
-        assertEnterpriseAccess(token, enterpriseId ?? token.enterpriseId);
+        assertEnterpriseAccess(token, enterpriseId ?? token.enterpriseId, `enterprise ${enterpriseId}`);
         enterpriseId = token.enterpriseId;
       }
-      const [devices, all] = await Promise.all([registry.list(), sessions.list()]);
-      const byMn = new Map(all.map((s) => [s.mn, s]));
-      const { siteId, online } = req.query;
-      return devices
-        .filter((d) => (enterpriseId === undefined || d.enterpriseId === enterpriseId) && (siteId === undefined || d.siteId === siteId))
-        .map((d) => statusOf(d, byMn.get(d.mn), d.profile.timeZone || timeZone))
-        .filter((s) => online === undefined || String(s.online) === online);
+      const { siteId, pointId, online, enabled, q, limit, cursor } = req.query;
+      const devices = (await registry.list()).filter(
+        (d) =>
+          (enterpriseId === undefined || d.enterpriseId === enterpriseId) &&
+          (siteId === undefined || d.siteId === siteId) &&
+          (pointId === undefined || d.pointId === pointId) &&
+          (enabled === undefined || String(d.enabled) === enabled) &&
+          matchesQ(d.mn, q),
+      );
+      // The online filter needs every selected collector's session, so sessions are read before paging.
+      const byMn = new Map<string, SessionInfo>((await sessions.list()).map((x) => [x.mn, x]));
+      const statuses = devices.map((d) => statusOf(d, byMn.get(d.mn), d.profile.timeZone || timeZone)).filter((x) => online === undefined || String(x.online) === online);
+      return pageByKey(statuses, (x) => x.mn, limit, cursor);
     },
   );
 
@@ -101,7 +116,7 @@ export const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
     async (req) => {
       const device = await registry.get(req.params.mn);
       if (!device) throw new AppError('APP_ERR_NOT_FOUND', `collector ${req.params.mn}`);
-      assertEnterpriseAccess(principalOf(req), device.enterpriseId);
+      assertEnterpriseAccess(principalOf(req), device.enterpriseId, `collector ${req.params.mn}`);
       const [session, unknownFactors] = await Promise.all([sessions.get(device.mn), deps.factorBudget?.unknown(device.mn)]);
       return { ...statusOf(device, session, device.profile.timeZone || timeZone), unknownFactors };
     },

@@ -29,7 +29,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
   async function newTokenFor(creator: TokenRecord, body: z.infer<typeof createBody>): Promise<NewToken> {
     if (creator.role === 'enterprise') {
       if (body.role !== 'enterprise' || body.main === true) throw new AppError('APP_ERR_FORBIDDEN', 'enterprise accounts create enterprise sub-accounts only');
-      if (body.enterpriseId !== undefined && body.enterpriseId !== creator.enterpriseId) throw new AppError('APP_ERR_FORBIDDEN', 'belongs to another enterprise');
+      if (body.enterpriseId !== undefined && body.enterpriseId !== creator.enterpriseId) throw new AppError('APP_ERR_NOT_FOUND', `enterprise ${body.enterpriseId}`);
       return { name: body.name, role: 'enterprise', enterpriseId: creator.enterpriseId, main: false, createdBy: creator.id };
     }
     if (body.role !== 'enterprise') {
@@ -93,8 +93,9 @@ export const tokenRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
       const token = principalOf(req);
       assertTokenManager(token);
       const target = await deps.tokens.get(req.params.id);
-      if (!target) throw new AppError('APP_ERR_NOT_FOUND', `token ${req.params.id}`);
-      if (token.role === 'enterprise' && (target.enterpriseId !== token.enterpriseId || target.main)) {
+      // Another enterprise's token answers like an unknown one (docs/api.md "Enterprise scope").
+      if (!target || (token.role === 'enterprise' && target.enterpriseId !== token.enterpriseId)) throw new AppError('APP_ERR_NOT_FOUND', `token ${req.params.id}`);
+      if (token.role === 'enterprise' && target.main) {
         throw new AppError('APP_ERR_FORBIDDEN', 'enterprise accounts revoke their own sub-accounts only');
       }
       const revoked = (await deps.tokens.revoke(target.id)) ?? target;
