@@ -112,6 +112,8 @@ function open(port: number, localAddress: string): Promise<AttackConn | undefine
 }
 
 export interface AttackTally {
+  /** Connection attempts. */
+  attempts: number;
   /** TCP connections the gateway accepted at the TCP level. */
   connections: number;
   /** Connections that failed to connect or that the gateway closed without a single answer. */
@@ -144,7 +146,7 @@ export interface AttackOptions {
 const REFUSED_PAUSE_MS = 5;
 
 export async function runAttack(o: AttackOptions): Promise<AttackTally> {
-  const tally: AttackTally = { connections: 0, refused: 0, closedByGateway: 0, frames: 0, bytes: 0, replies: {}, durationS: 0 };
+  const tally: AttackTally = { attempts: 0, connections: 0, refused: 0, closedByGateway: 0, frames: 0, bytes: 0, replies: {}, durationS: 0 };
   const start = Date.now();
   const deadline = start + o.durationMs;
   let n = 0;
@@ -152,6 +154,7 @@ export async function runAttack(o: AttackOptions): Promise<AttackTally> {
   async function worker(): Promise<void> {
     while (!over()) {
       const i = n++;
+      tally.attempts++;
       const conn = await open(o.port, o.from[i % o.from.length] ?? '127.0.0.2');
       if (!conn) {
         tally.refused++;
@@ -178,17 +181,22 @@ export async function runAttack(o: AttackOptions): Promise<AttackTally> {
   return tally;
 }
 
-/** Sends `frames` over the connection as fast as it drains, in writes of `batch` frames, until `over()` or closed. */
-export async function floodFrames(conn: AttackConn, tally: AttackTally, next: (i: number) => Buffer, over: () => boolean, batch = 50): Promise<void> {
+/**
+ * Sends frames over the connection as fast as it drains, in writes of `batch` frames, until `over()` or closed. With
+ * `answerBoundMs` it then waits (at most that long) for one answer per frame sent, as a collector reading its
+ * replies would; closing at once would reset the connection and drop what the gateway had not read yet.
+ */
+export async function floodFrames(conn: AttackConn, tally: AttackTally, next: (i: number) => Buffer, over: () => boolean, batch = 50, answerBoundMs = 0): Promise<void> {
   let i = 0;
   while (!over() && !conn.closed) {
     const chunk: Buffer[] = [];
     for (let k = 0; k < batch; k++) chunk.push(next(i++));
     const bytes = Buffer.concat(chunk);
-    if (!(await conn.send(bytes))) return;
+    if (!(await conn.send(bytes))) break;
     tally.frames += batch;
     tally.bytes += bytes.length;
   }
+  if (answerBoundMs > 0) await conn.replied(i, answerBoundMs);
 }
 
 /** `9011 QnRtn=3: 12, 9014: 1` — the replies of a tally for a report note. */

@@ -5,10 +5,10 @@
  * otherwise take this (shared) machine's memory down with it; a tripped ceiling fails the bound it guards.
  */
 import type { Test } from 'tap';
-import type { FaultStack } from './fault-stack.js';
+import { DATABASE, type FaultStack } from './fault-stack.js';
 import type { HostileRow } from './fault-report.js';
 import { waitFor } from '../../helpers/wait.js';
-import { createLoad } from './readings-load.js';
+import { createLoad, type Load } from './readings-load.js';
 import { acksBetween, reconcile, recoverySeconds } from './reconcile.js';
 import { assertNothingLost, BASE_MS, type UnderLoadOptions, type UnderLoadResult } from './under-load.js';
 
@@ -25,7 +25,7 @@ export const BOUNDS = {
 } as const;
 
 /** Safety ceilings: past them the attack stops at once (and the bound above fails). */
-const CEILING = { rssBytes: 1536 * MB, redisGrowthBytes: 1024 * MB } as const;
+const CEILING = { rssBytes: 1536 * MB, redisGrowthBytes: 512 * MB } as const;
 
 /**
  * Added to every hostile gateway's environment: a heap cap far above any bound, so an unbounded gateway dies of it
@@ -121,7 +121,15 @@ export interface HostileOutcome {
  * give up at once when the gateway died). The figures cover the attack and everything until the collectors
  * finished, so log summaries written after the attack count too.
  */
-export async function underAttack(t: Test, stack: FaultStack, o: UnderLoadOptions, attack: (watch: Watch) => Promise<void>): Promise<HostileOutcome> {
+export interface AttackLoadOptions extends UnderLoadOptions {
+  /**
+   * What the waits before and after the attack count: acks by default; readings decided (acked, rejected or given
+   * up after ReCount) where an unfixed gateway would refuse the collectors' readings, so it fails in bounded time.
+   */
+  progress?: (load: Load) => number;
+}
+
+export async function underAttack(t: Test, stack: FaultStack, o: AttackLoadOptions, attack: (watch: Watch, load: Load) => Promise<void>): Promise<HostileOutcome> {
   // A previous scenario of the file may have killed it (the "before" runs against an unfixed gateway).
   if (stack.gateway.exited) await stack.startGateway();
   const load = createLoad({ port: stack.tcpPort, baseMs: BASE_MS, paceMs: 20, ...o });
@@ -129,18 +137,19 @@ export async function underAttack(t: Test, stack: FaultStack, o: UnderLoadOption
   await (o.register ?? stack.registerDevices)(load.mns);
   await load.start();
   const waitMs = o.waitMs ?? 60_000;
+  const progress = o.progress ?? ((l: Load) => l.count('acked'));
   const until = (n: number, what: string): Promise<void> =>
     waitFor(() => {
       if (stack.gateway.exited) throw new Error(`the gateway died (waiting for ${what})`);
-      return load.count('acked') >= n;
+      return progress(load) >= n;
     }, what, waitMs);
   await until(o.ackedBefore ?? 50, 'acks before the attack');
   const watch = await startWatch(stack);
   try {
     const start = Date.now();
-    await attack(watch);
+    await attack(watch, load);
     const end = Date.now();
-    await until(load.count('acked') + (o.ackedAfter ?? 50), 'acks after the attack');
+    await until(progress(load) + (o.ackedAfter ?? 50), 'acks after the attack');
     await load.finish(waitMs * 2);
     const figures = await watch.stop();
     const rec = reconcile(load.records, await stack.points(o.cn === '2061' ? 'hour' : 'minute'));
@@ -181,4 +190,18 @@ export function hostileRow(attack: string, o: HostileOutcome, note: string): Hos
     lost: o.result.rec.lost,
     note: `${note}; RSS before ${mb(f.rssBefore)} MB; keys ${f.keysBefore} → ${f.keysAfter}${f.tripped ? `; STOPPED: ${f.tripped}` : ''}`,
   };
+}
+
+interface InfluxAnswer {
+  results?: Array<{ error?: string; series?: Array<{ name?: string; columns?: string[]; values?: unknown[][] }> }>;
+  error?: string;
+}
+
+/** Rows of an InfluxQL statement on the scenario's database: one `{ measurement, row }` per value row. */
+export async function influxRows(stack: FaultStack, q: string): Promise<Array<{ measurement: string; row: unknown[] }>> {
+  const res = await fetch(`${stack.services.influxUrl}/query?db=${DATABASE}&q=${encodeURIComponent(q)}`);
+  const body = (await res.json()) as InfluxAnswer;
+  const error = body.error ?? body.results?.find((r) => r.error)?.error;
+  if (!res.ok || error) throw new Error(`InfluxDB query failed (${res.status}): ${error ?? ''}`);
+  return (body.results?.[0]?.series ?? []).flatMap((s) => (s.values ?? []).map((row) => ({ measurement: s.name ?? '', row })));
 }

@@ -1,0 +1,196 @@
+/**
+ * Hostile section (issue 11, finding 5): what unauthenticated senders (and one authenticated one) leave in Redis.
+ * Bad-CRC frames with random MNs each created a `status:<MN>` hash without TTL (50k keys in 3 s); 10,001 spoofed
+ * unknown MNs evicted a genuine pending device; the raw archive was capped by entries, not bytes (a `##9999` frame
+ * archived whole at 14 KB; an incomplete sub-packet set with PNUM=9999 wrote a 49 KB "missing 2,3,…" entry and log
+ * line). Nothing an unauthenticated sender does may create a key that outlives a short TTL or exceeds a fixed total,
+ * a genuine pending device stays listed, and the archive stays within its byte cap.
+ */
+import t from 'tap';
+import { FLAG_BITS, formatDataTime, formatQn, type Packet } from '../../protocol/index.js';
+import { createRedisRegistry } from '../../src/storage/redis-registry.js';
+import { PREFIX, startFaultStack } from './lib/fault-stack.js';
+import { reportHostile } from './lib/fault-report.js';
+import { floodFrames, mnOf, packetFrame, rawFrame, repliesText, runAttack, sources, type AttackTally } from './lib/hostile-attack.js';
+import { assertBounded, ATTACK_MS, hostileRow, mb, SAFETY_ENV, underAttack } from './lib/hostile-watch.js';
+import { PASSWORD, TIME_ZONE } from './lib/readings-load.js';
+import { BASE_MS } from './lib/under-load.js';
+
+const MB = 1024 * 1024;
+
+/**
+ * Gateway settings of this file (names as issue 11 expected them; only this object changes if they differ),
+ * lowered so the floods reach them within seconds.
+ */
+const LIMITS_ENV = {
+  HJ212_LOG_LEVEL: 'info',
+  HJ212_MAX_FRAMING_ERRORS_PER_CONNECTION: '50',
+  HJ212_MAX_REJECTIONS_PER_CONNECTION: '50',
+  HJ212_BAN_BASE_S: '5',
+  /** Pending (unknown) devices kept in total. */
+  HJ212_MAX_PENDING_DEVICES: '1000',
+  /** TTL of the status hash of an MN that never authenticated. */
+  HJ212_UNAUTHENTICATED_STATUS_TTL_S: '60',
+  HJ212_ARCHIVE_MAX_BYTES: String(8 * MB),
+  HJ212_MAX_PNUM: '100',
+  HJ212_MAX_OPEN_SUBPACKET_SETS_PER_MN: '10',
+  /** Existing setting: sets still incomplete after it are reported (summarised) and forgotten. */
+  HJ212_SUBPACKET_TIMEOUT_MS: '2000',
+} as const;
+
+/** Keys (and members of the status set and pending index) that the attackers' MNs may hold at most. */
+const UNAUTH_KEYS_BOUND = 1_000;
+const ARCHIVE_KEY = `${PREFIX}frames`;
+/** Archive bytes in Redis (MEMORY USAGE of the stream) may exceed the setting by the stream's own overhead. */
+const ARCHIVE_SLACK = { factor: 1.5, bytes: 1 * MB } as const;
+
+t.setTimeout(300_000);
+
+const stack = await startFaultStack('hostile-redis-growth', { gatewayEnv: { ...LIMITS_ENV, ...SAFETY_ENV } });
+t.teardown(() => stack.close());
+
+function upload(mn: string, i: number, extra: Partial<Packet> = {}): Packet {
+  const at = BASE_MS + i * 1000;
+  return { qn: formatQn(at, TIME_ZONE), st: '32', cn: '2011', pw: PASSWORD, mn, flag: 5, cp: { DataTime: formatDataTime(at, TIME_ZONE), 'w01018-Rtd': '1.0' }, ...extra };
+}
+
+/** Keys whose name holds `marker`, how many of them have no TTL, and members of the status set / pending index. */
+async function leftBy(marker: string): Promise<{ keys: number; noTtl: number; members: number }> {
+  let keys = 0;
+  let noTtl = 0;
+  let cursor = '0';
+  do {
+    const [next, batch] = await stack.redis.scan(cursor, 'MATCH', `*${marker}*`, 'COUNT', 1000);
+    cursor = next;
+    keys += batch.length;
+    const ttls = await Promise.all(batch.map((k) => stack.redis.ttl(k)));
+    noTtl += ttls.filter((s) => s === -1).length;
+  } while (cursor !== '0');
+  let members = 0;
+  for (const [key, type] of [[`${PREFIX}status`, 'set'], [`${PREFIX}pending`, 'zset']] as const) {
+    cursor = '0';
+    do {
+      const [next, batch] = type === 'set' ? await stack.redis.sscan(key, cursor, 'MATCH', `${marker}*`, 'COUNT', 1000) : await stack.redis.zscan(key, cursor, 'MATCH', `${marker}*`, 'COUNT', 1000);
+      cursor = next;
+      members += type === 'set' ? batch.length : batch.length / 2;
+    } while (cursor !== '0');
+  }
+  return { keys, noTtl, members };
+}
+
+t.test('bad-CRC frames with 50,000 random MNs', async (t) => {
+  const TARGET = 50_000;
+  let tally: AttackTally | undefined;
+  let n = 0;
+  const o = await underAttack(t, stack, { collectors: 10, mnPrefix: 'RGRA' }, async (watch) => {
+    const over = (): boolean => n >= TARGET || watch.tripped();
+    tally = await runAttack({
+      port: stack.tcpPort,
+      from: sources(30, 20),
+      workers: 2,
+      durationMs: ATTACK_MS,
+      stop: over,
+      session: (conn, tally) => floodFrames(conn, tally, () => packetFrame(upload(mnOf('ZZRND', n), n++), { badCrc: true }), over, 100),
+    });
+  });
+  assertBounded(t, o);
+  const left = await leftBy('ZZRND');
+  t.equal(left.noTtl, 0, `no key of an unauthenticated MN lives without a TTL (${left.noTtl} of ${left.keys})`);
+  t.ok(left.keys <= UNAUTH_KEYS_BOUND, `keys of unauthenticated MNs ≤ ${UNAUTH_KEYS_BOUND} (${left.keys})`);
+  t.ok(left.members <= UNAUTH_KEYS_BOUND, `their entries in the status set and pending index ≤ ${UNAUTH_KEYS_BOUND} (${left.members})`);
+  await reportHostile(hostileRow('5a bad-CRC frames, random MNs', o, `${tally?.frames ?? 0} frames from 20 addresses (${tally?.refused ?? 0} connections refused); ${left.keys} keys of those MNs (${left.noTtl} without TTL), ${left.members} set members`));
+});
+
+t.test('10,001 spoofed unknown MNs after a genuine pending device', async (t) => {
+  const TARGET = 10_001;
+  const genuine = mnOf('GENUINE', 1);
+  const registry = createRedisRegistry({ redis: stack.redis, prefix: PREFIX, cache: false });
+  let tally: AttackTally | undefined;
+  let n = 0;
+  let before: AttackTally | undefined;
+  const o = await underAttack(t, stack, { collectors: 10, mnPrefix: 'RGRB' }, async (watch) => {
+    before = await knock(genuine, 0);
+    const over = (): boolean => n >= TARGET || watch.tripped();
+    tally = await runAttack({
+      port: stack.tcpPort,
+      from: sources(60, 20),
+      workers: 2,
+      durationMs: ATTACK_MS,
+      stop: over,
+      session: (conn, tally) => floodFrames(conn, tally, () => packetFrame(upload(mnOf('ZZSPOOF', n), n++)), over, 100),
+    });
+    await knock(genuine, 1);
+  });
+  assertBounded(t, o);
+  const pending = await registry.listPending();
+  t.ok(before?.replies['9011 QnRtn=4'], 'the genuine device was told its MN is unknown');
+  t.ok(pending.some((p) => p.mn === genuine), `the genuine pending device is still listed (${pending.length} pending)`);
+  const cap = Number(LIMITS_ENV.HJ212_MAX_PENDING_DEVICES);
+  t.ok(pending.length <= cap, `pending devices ≤ ${cap} (${pending.length})`);
+  const left = await leftBy('ZZSPOOF');
+  t.ok(left.keys <= UNAUTH_KEYS_BOUND, `keys of spoofed MNs ≤ ${UNAUTH_KEYS_BOUND} (${left.keys}, ${left.noTtl} without TTL)`);
+  await registry.close();
+  await reportHostile(hostileRow('5b 10,001 spoofed unknown MNs', o, `${tally?.frames ?? 0} spoofed frames (${tally ? repliesText(tally) : ''}); genuine pending ${pending.some((p) => p.mn === genuine) ? 'listed' : 'EVICTED'}; ${pending.length} pending, ${left.keys} keys of spoofed MNs`));
+});
+
+/** A real, not yet registered collector: one upload from the collectors' address, answered 9011 (MN unknown). */
+function knock(mn: string, i: number): Promise<AttackTally> {
+  let done = false;
+  return runAttack({
+    port: stack.tcpPort,
+    from: ['127.0.0.1'],
+    workers: 1,
+    durationMs: 10_000,
+    stop: () => done,
+    async session(conn) {
+      done = true;
+      await conn.send(packetFrame(upload(mn, i)));
+      await conn.replied(1, 5_000);
+      await conn.end();
+    },
+  });
+}
+
+t.test('archive-bytes flood: ##9999 frames and PNUM=9999 sub-packet sets left incomplete', async (t) => {
+  const attacker = mnOf('ZZSPLIT', 1);
+  await stack.registerDevices([attacker]);
+  // An unregistered sender's frame whose length field says 9999: a data segment of 9,999 bytes.
+  const head = `QN=${formatQn(BASE_MS, TIME_ZONE)};ST=32;CN=2011;PW=123456;MN=${mnOf('ZZBIG', 1)};Flag=5;CP=&&DataTime=${formatDataTime(BASE_MS, TIME_ZONE)};a01001-Rtd=`;
+  const big = rawFrame(`${head}${'9'.repeat(9999 - head.length - 2)}&&`);
+  let bigTally: AttackTally | undefined;
+  let splitTally: AttackTally | undefined;
+  let attackEnd = 0;
+  const SETS = 200;
+  const o = await underAttack(t, stack, { collectors: 10, mnPrefix: 'RGRC' }, async (watch) => {
+    let sets = 0;
+    [bigTally, splitTally] = await Promise.all([
+      runAttack({ port: stack.tcpPort, from: sources(90, 10), workers: 1, durationMs: ATTACK_MS, stop: watch.tripped, session: (conn, tally) => floodFrames(conn, tally, () => big, watch.tripped, 10) }),
+      // Part 1 of 9,999 of a new set each time (HJ212-2017 6.3.3: Flag bit D, PNUM/PNO): the rest never comes.
+      runAttack({
+        port: stack.tcpPort,
+        from: sources(100),
+        workers: 1,
+        durationMs: ATTACK_MS,
+        stop: () => sets >= SETS || watch.tripped(),
+        session: (conn, tally) => floodFrames(conn, tally, () => packetFrame(upload(attacker, sets++, { flag: 5 | FLAG_BITS.SPLIT, pnum: 9999, pno: 1 })), () => sets >= SETS || watch.tripped(), 10, 10_000),
+      }),
+    ]);
+    attackEnd = Date.now();
+    // The sets expire a timeout after their first part; the scenario runs on until then, so what their expiry
+    // writes (archive entries, log summaries) is measured too.
+    await waitForTime(attackEnd + Number(LIMITS_ENV.HJ212_SUBPACKET_TIMEOUT_MS) + 1_000);
+  });
+  assertBounded(t, o);
+  const archiveBytes = Number((await stack.redis.call('MEMORY', 'USAGE', ARCHIVE_KEY, 'SAMPLES', '0')) ?? 0);
+  const cap = Number(LIMITS_ENV.HJ212_ARCHIVE_MAX_BYTES);
+  t.ok(archiveBytes <= cap * ARCHIVE_SLACK.factor + ARCHIVE_SLACK.bytes, `the archive holds ≤ ${mb(cap)} MB (+ stream overhead): ${mb(archiveBytes)} MB`);
+  const incomplete = await stack.gateway.metric('hj212_frames_total', 'verdict="subpacket-incomplete"');
+  await reportHostile(
+    hostileRow('5c archive flood (##9999 + PNUM=9999)', o, `${bigTally?.frames ?? 0} ##9999 frames (${mb(bigTally?.bytes ?? 0)} MB), ${splitTally?.frames ?? 0} sets opened (${splitTally ? repliesText(splitTally) : ''}), ${incomplete} reported incomplete; archive ${mb(archiveBytes)} MB`),
+  );
+});
+
+/** Resolves at wall-clock `at`: the gateway's own timer (sub-packet timeout) is what is being waited out. */
+function waitForTime(at: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+}
