@@ -18,13 +18,15 @@ import { BASE_MS } from './lib/under-load.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
- * Gateway settings of this file (names as issue 11 expected them; only this object changes if they differ): a low
- * cap of unknown factor codes per device, so the bomb reaches it within a few frames.
+ * Gateway settings of this file (names as on the branches that add them; only this object changes if they
+ * differ): a low cap of unknown factor codes per device, so the bomb reaches it within a few frames.
  */
 const LIMITS_ENV = {
   HJ212_LOG_LEVEL: 'info',
-  HJ212_MAX_UNKNOWN_FACTORS_PER_DEVICE: '100',
+  /** Factor codes outside the factor table and the device's items one collector may introduce. */
+  HJ212_MAX_UNKNOWN_FACTORS: '100',
   HJ212_MAX_FACTORS_PER_FRAME: '100',
+  HJ212_MAX_LATEST_FIELDS: '1000',
 } as const;
 
 /** What the schema may hold after the bomb: factor tag values and series in the database, fields of one latest hash. */
@@ -63,7 +65,7 @@ t.test('field-type poisoning: avg=x;min=x;… in hour uploads, then the others u
     t,
     stack,
     // Readings start 4 h before the poisoned shard; a refused one is given up after two retransmits (bounded run).
-    { collectors: 5, mnPrefix: 'PSNA', cn: '2061', baseMs: POISONED_SHARD - 4 * HOUR, ackedBefore: 15, ackedAfter: 5, reCount: 2, progress: decided },
+    { attack: '2 field-type poisoning (avg=x;min=x;…)', collectors: 5, mnPrefix: 'PSNA', cn: '2061', baseMs: POISONED_SHARD - 4 * HOUR, ackedBefore: 15, ackedAfter: 5, reCount: 2, progress: decided },
     async (watch, load) => {
       let sent = false;
       tally = await runAttack({
@@ -89,7 +91,7 @@ t.test('field-type poisoning: avg=x;min=x;… in hour uploads, then the others u
   const clashing = ['avg', 'min', 'max', 'cou', 'zs_avg', 'rtd'].filter((f) => types.has(f) && types.get(f) !== 'float');
   t.same(clashing, [], `reading fields of "hour" are all float (${[...types].map(([k, v]) => `${k}:${v}`).join(' ')})`);
   const letters = await deadLettersOf('PSNA');
-  await reportHostile(hostileRow('2 field-type poisoning (avg=x;min=x;…)', o, `attacker: ${tally ? repliesText(tally) : ''}; ${o.result.load.count('timeout')} legitimate readings given up, ${letters} dead letters`));
+  await reportHostile(hostileRow(o, `attacker: ${tally ? repliesText(tally) : ''}; ${o.result.load.count('timeout')} legitimate readings given up, ${letters} dead letters`));
 });
 
 /** Minute data (the measurement the newcomers write) of novel codes `y000000-Rtd=1` …, one DataTime per frame. */
@@ -111,7 +113,7 @@ t.test(`cardinality bomb: ${BOMB_FRAMES} frames × ${CODES_PER_FRAME} novel fact
   let tally: AttackTally | undefined;
   let newcomers: Load | undefined;
   let fresh: Reconciliation | undefined;
-  const o = await underAttack(t, stack, { collectors: 5, mnPrefix: 'CARD' }, async (watch) => {
+  const o = await underAttack(t, stack, { attack: '3 cardinality bomb (2,000 × 55 codes)', collectors: 5, mnPrefix: 'CARD' }, async (watch) => {
     let next = 0;
     tally = await runAttack({
       port: stack.tcpPort,
@@ -142,6 +144,6 @@ t.test(`cardinality bomb: ${BOMB_FRAMES} frames × ${CODES_PER_FRAME} novel fact
   t.ok(factorValues <= SCHEMA_BOUNDS.factorValues, `factor tag values ≤ ${SCHEMA_BOUNDS.factorValues} (${factorValues})`);
   t.ok(series <= SCHEMA_BOUNDS.series, `series ≤ ${SCHEMA_BOUNDS.series} (${series})`);
   t.ok(latestFields <= SCHEMA_BOUNDS.latestFields, `the attacker's latest-values hash holds ≤ ${SCHEMA_BOUNDS.latestFields} fields (${latestFields})`);
-  const row = hostileRow('3 cardinality bomb (2,000 × 55 codes)', o, `${tally?.frames ?? 0} frames sent, attacker: ${tally ? repliesText(tally) : ''}; ${series} series, ${factorValues} factor values, attacker latest hash ${latestFields} fields; newcomers ${fresh.acked}/${fresh.readings} acked, ${fresh.lost} lost`);
+  const row = hostileRow(o, `${tally?.frames ?? 0} frames sent, attacker: ${tally ? repliesText(tally) : ''}; ${series} series, ${factorValues} factor values, attacker latest hash ${latestFields} fields; newcomers ${fresh.acked}/${fresh.readings} acked, ${fresh.lost} lost`);
   await reportHostile({ ...row, 'legitimate acks': row['legitimate acks'] + fresh.acked, lost: row.lost + fresh.lost });
 });

@@ -6,7 +6,7 @@
  */
 import type { Test } from 'tap';
 import { DATABASE, type FaultStack } from './fault-stack.js';
-import type { HostileRow } from './fault-report.js';
+import { reportHostile, type HostileRow } from './fault-report.js';
 import { waitFor } from '../../helpers/wait.js';
 import { createLoad, type Load } from './readings-load.js';
 import { acksBetween, reconcile, recoverySeconds } from './reconcile.js';
@@ -108,6 +108,7 @@ export async function startWatch(stack: FaultStack): Promise<Watch> {
 }
 
 export interface HostileOutcome {
+  attack: string;
   figures: Figures;
   result: UnderLoadResult;
   /** Legitimate acks received while the attack ran. */
@@ -122,6 +123,8 @@ export interface HostileOutcome {
  * finished, so log summaries written after the attack count too.
  */
 export interface AttackLoadOptions extends UnderLoadOptions {
+  /** The row's name in the hostile table (also reported when the run fails midway, e.g. the gateway died). */
+  attack: string;
   /**
    * What the waits before and after the attack count: acks by default; readings decided (acked, rejected or given
    * up after ReCount) where an unfixed gateway would refuse the collectors' readings, so it fails in bounded time.
@@ -145,19 +148,26 @@ export async function underAttack(t: Test, stack: FaultStack, o: AttackLoadOptio
     }, what, waitMs);
   await until(o.ackedBefore ?? 50, 'acks before the attack');
   const watch = await startWatch(stack);
+  const start = Date.now();
+  let end = 0;
   try {
-    const start = Date.now();
     await attack(watch, load);
-    const end = Date.now();
+    end = Date.now();
     await until(progress(load) + (o.ackedAfter ?? 50), 'acks after the attack');
     await load.finish(waitMs * 2);
     const figures = await watch.stop();
     const rec = reconcile(load.records, await stack.points(o.cn === '2061' ? 'hour' : 'minute'));
     const result: UnderLoadResult = { load, window: { start, end }, rec, recoveryS: recoverySeconds(load.records, end) };
-    return { figures, result, acksDuringAttack: acksBetween(load.records, start, end), attackS: Math.round((end - start) / 100) / 10 };
+    return { attack: o.attack, figures, result, acksDuringAttack: acksBetween(load.records, start, end), attackS: Math.round((end - start) / 100) / 10 };
   } catch (err) {
-    // The figures of a run that failed midway (e.g. the gateway died): printed, they are the "before" numbers.
-    console.log(`[hostile] failed run: ${JSON.stringify(await watch.stop().catch(() => undefined))}`);
+    // A run that failed midway (e.g. the gateway died) still gets its row: those are the figures of a gateway
+    // without the limits. Readings still in flight count as neither acked nor lost.
+    end ||= Date.now();
+    const figures = await watch.stop();
+    await load.close();
+    const rec = reconcile(load.records, await stack.points(o.cn === '2061' ? 'hour' : 'minute').catch(() => new Map<string, number>()));
+    const failed: HostileOutcome = { attack: o.attack, figures, result: { load, window: { start, end }, rec, recoveryS: 0 }, acksDuringAttack: acksBetween(load.records, start, end), attackS: Math.round((end - start) / 100) / 10 };
+    await reportHostile(hostileRow(failed, `FAILED: ${err instanceof Error ? err.message : String(err)}`));
     throw err;
   }
 }
@@ -178,10 +188,10 @@ export function mb(bytes: number): number {
   return Math.round((bytes / MB) * 10) / 10;
 }
 
-export function hostileRow(attack: string, o: HostileOutcome, note: string): HostileRow {
+export function hostileRow(o: HostileOutcome, note: string): HostileRow {
   const f = o.figures;
   return {
-    attack,
+    attack: o.attack,
     'duration s': o.attackS,
     'peak RSS MB': mb(f.rssPeak),
     'Redis growth MB': mb(f.redisPeak - f.redisBefore),
