@@ -151,6 +151,11 @@ export async function runAttack(o: AttackOptions): Promise<AttackTally> {
   const deadline = start + o.durationMs;
   let n = 0;
   const over = (): boolean => Date.now() >= deadline || o.stop?.() === true;
+  // A session blocked on a write the gateway does not read (or an answer it does not send) ends with the attack.
+  const live = new Set<AttackConn>();
+  const cutOff = setInterval(() => {
+    if (over()) for (const c of live) void c.end();
+  }, 100);
   async function worker(): Promise<void> {
     while (!over()) {
       const i = n++;
@@ -162,9 +167,11 @@ export async function runAttack(o: AttackOptions): Promise<AttackTally> {
         continue;
       }
       tally.connections++;
+      live.add(conn);
       try {
         await o.session(conn, tally, i);
       } finally {
+        live.delete(conn);
         if (!conn.closed) await conn.end();
         if (conn.closedByGateway) tally.closedByGateway++;
         if (conn.closedByGateway && conn.replies.length === 0) tally.refused++;
@@ -176,7 +183,7 @@ export async function runAttack(o: AttackOptions): Promise<AttackTally> {
       if (conn.closedByGateway && conn.replies.length === 0) await new Promise((resolve) => setTimeout(resolve, REFUSED_PAUSE_MS));
     }
   }
-  await Promise.all(Array.from({ length: o.workers }, worker));
+  await Promise.all(Array.from({ length: o.workers }, worker)).finally(() => clearInterval(cutOff));
   tally.durationS = Math.round((Date.now() - start) / 100) / 10;
   return tally;
 }
