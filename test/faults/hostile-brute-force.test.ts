@@ -63,7 +63,7 @@ t.test('password brute force, one connection per guess, beside the MN\'s real co
       from: sources(20),
       workers: 2,
       durationMs: BRUTE_MS,
-      stop: watch.tripped,
+      abort: watch.tripped,
       async session(conn: AttackConn, tally, i) {
         const failures = tally.replies['9011 QnRtn=3'] ?? 0;
         // Twice: right after the limit was reached, and in the second half of the attack.

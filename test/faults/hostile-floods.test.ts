@@ -47,7 +47,7 @@ t.test('framing-error flood: two connections loop 100 × 1,660 bad candidates', 
       from: sources(10),
       workers: 2,
       durationMs: ATTACK_MS,
-      stop: watch.tripped,
+      abort: watch.tripped,
       async session(conn, tally) {
         for (let k = 0; k < LINES_PER_CONNECTION && !watch.tripped(); k++) {
           if (!(await conn.send(FRAMING_LINE))) return;
@@ -73,7 +73,7 @@ t.test('one valid frame with an unregistered MN, repeated', async (t) => {
       from: sources(11),
       workers: 1,
       durationMs: ATTACK_MS,
-      stop: watch.tripped,
+      abort: watch.tripped,
       session: (conn, tally) => floodFrames(conn, tally, () => frame, watch.tripped),
     });
   });

@@ -116,6 +116,7 @@ t.test('bad-CRC frames with 50,000 random MNs', async (t) => {
       workers: 2,
       durationMs: ATTACK_MS,
       stop: over,
+      abort: watch.tripped,
       session: (conn, tally) => floodFrames(conn, tally, () => packetFrame(upload(mnOf('ZZRND', n), n++), { badCrc: true }), over, 100, 5_000),
     });
   });
@@ -156,14 +157,15 @@ t.test('archive-bytes flood: ##9999 frames and PNUM=9999 sub-packet sets left in
   const o = await underAttack(t, stack, { attack: '5c archive flood (##9999 + PNUM=9999)', collectors: 10, mnPrefix: 'RGRC' }, async (watch) => {
     let sets = 0;
     [bigTally, splitTally] = await Promise.all([
-      runAttack({ port: stack.tcpPort, from: sources(90, 10), workers: 1, durationMs: ATTACK_MS, stop: watch.tripped, session: (conn, tally) => floodFrames(conn, tally, () => big, watch.tripped, 10) }),
+      runAttack({ port: stack.tcpPort, from: sources(90, 10), workers: 1, durationMs: ATTACK_MS, abort: watch.tripped, session: (conn, tally) => floodFrames(conn, tally, () => big, watch.tripped, 10) }),
       // Part 1 of 9,999 of a new set each time (HJ212-2017 6.3.3: Flag bit D, PNUM/PNO): the rest never comes.
       runAttack({
         port: stack.tcpPort,
         from: sources(100),
         workers: 1,
         durationMs: ATTACK_MS,
-        stop: () => sets >= SETS || watch.tripped(),
+        stop: () => sets >= SETS,
+        abort: watch.tripped,
         session: (conn, tally) => floodFrames(conn, tally, () => packetFrame(upload(attacker, sets++, { flag: 5 | FLAG_BITS.SPLIT, pnum: 9999, pno: 1 })), () => sets >= SETS || watch.tripped(), 10, 10_000),
       }),
     ]);
@@ -201,6 +203,7 @@ t.test('10,001 spoofed unknown MNs after a genuine pending device', async (t) =>
       workers: 2,
       durationMs: ATTACK_MS,
       stop: over,
+      abort: watch.tripped,
       session: (conn, tally) => floodFrames(conn, tally, () => packetFrame(upload(mnOf('ZZSPOOF', n), n++)), over, 100, 5_000),
     });
     pending = await registry.listPending();

@@ -73,7 +73,8 @@ t.test('field-type poisoning: avg=x;min=x;… in hour uploads, then the others u
         from: sources(12),
         workers: 1,
         durationMs: ATTACK_MS,
-        stop: () => sent || watch.tripped(),
+        stop: () => sent,
+        abort: watch.tripped,
         async session(conn, tally) {
           sent = true;
           for (const f of frames) if (await conn.send(f)) tally.frames++;
@@ -120,7 +121,8 @@ t.test(`cardinality bomb: ${BOMB_FRAMES} frames × ${CODES_PER_FRAME} novel fact
       from: sources(13),
       workers: 1,
       durationMs: ATTACK_MS,
-      stop: () => next >= BOMB_FRAMES || watch.tripped(),
+      stop: () => next >= BOMB_FRAMES,
+      abort: watch.tripped,
       session: (conn, tally) => floodFrames(conn, tally, () => bombFrame(attacker, next++), () => next >= BOMB_FRAMES || watch.tripped(), 20, 10_000),
     });
     // Collectors InfluxDB has never seen, with flue-gas factors nobody uploaded yet: new series after the bomb.

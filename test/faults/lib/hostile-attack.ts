@@ -136,8 +136,10 @@ export interface AttackOptions {
   /** Connections open at once. */
   workers: number;
   durationMs: number;
-  /** Ends the attack early (a target reached, or a safety ceiling of the watch). */
+  /** No new connection once true (e.g. a target reached); open sessions run to their end. */
   stop?: () => boolean;
+  /** Cuts every open connection once true (a safety ceiling of the watch); so does the deadline. */
+  abort?: () => boolean;
   /** What the attacker does on one connection; `tally.frames`/`bytes` are its to count. Returning ends the connection. */
   session(conn: AttackConn, tally: AttackTally, n: number): Promise<void>;
 }
@@ -150,11 +152,12 @@ export async function runAttack(o: AttackOptions): Promise<AttackTally> {
   const start = Date.now();
   const deadline = start + o.durationMs;
   let n = 0;
-  const over = (): boolean => Date.now() >= deadline || o.stop?.() === true;
+  const cut = (): boolean => Date.now() >= deadline || o.abort?.() === true;
+  const over = (): boolean => cut() || o.stop?.() === true;
   // A session blocked on a write the gateway does not read (or an answer it does not send) ends with the attack.
   const live = new Set<AttackConn>();
   const cutOff = setInterval(() => {
-    if (over()) for (const c of live) void c.end();
+    if (cut()) for (const c of live) void c.end();
   }, 100);
   async function worker(): Promise<void> {
     while (!over()) {
