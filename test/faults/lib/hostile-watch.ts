@@ -116,12 +116,6 @@ export interface HostileOutcome {
   attackS: number;
 }
 
-/**
- * Collectors upload; once they have acks, the watch starts and `attack` runs; the collectors carry on until they
- * have more acks after it, finish what they hold, and are reconciled with InfluxDB (under-load.ts, with waits that
- * give up at once when the gateway died). The figures cover the attack and everything until the collectors
- * finished, so log summaries written after the attack count too.
- */
 export interface AttackLoadOptions extends UnderLoadOptions {
   /** The row's name in the hostile table (also reported when the run fails midway, e.g. the gateway died). */
   attack: string;
@@ -132,6 +126,12 @@ export interface AttackLoadOptions extends UnderLoadOptions {
   progress?: (load: Load) => number;
 }
 
+/**
+ * Collectors upload; once they have acks, the watch starts and `attack` runs; the collectors carry on until they
+ * have more acks after it, finish what they hold, and are reconciled with InfluxDB (under-load.ts, with waits that
+ * give up at once when the gateway died). The figures cover the attack and everything until the collectors
+ * finished, so log summaries written after the attack count too.
+ */
 export async function underAttack(t: Test, stack: FaultStack, o: AttackLoadOptions, attack: (watch: Watch, load: Load) => Promise<void>): Promise<HostileOutcome> {
   // A previous scenario of the file may have killed it (the "before" runs against an unfixed gateway).
   if (stack.gateway.exited) await stack.startGateway();
