@@ -104,20 +104,18 @@ function leftText(left: Left): string {
 const GENUINE = mnOf('GENUINE', 1);
 const firstKnock = { at: Date.now(), tally: await knock(GENUINE, 0) };
 
-t.test('bad-CRC frames with 50,000 random MNs', async (t) => {
-  const TARGET = 50_000;
+t.test('bad-CRC frames with random MNs (50,000 and more)', async (t) => {
   let tally: AttackTally | undefined;
   let n = 0;
   const o = await underAttack(t, stack, { attack: '5a bad-CRC frames, random MNs', collectors: 10, mnPrefix: 'RGRA' }, async (watch) => {
-    const over = (): boolean => n >= TARGET || watch.tripped();
+    // Until the deadline, not a count: an attack the gateway cuts short must still last while collectors upload.
     tally = await runAttack({
       port: stack.tcpPort,
       from: sources(30, 20),
       workers: 2,
       durationMs: ATTACK_MS,
-      stop: over,
       abort: watch.tripped,
-      session: (conn, tally) => floodFrames(conn, tally, () => packetFrame(upload(mnOf('ZZRND', n), n++), { badCrc: true }), over, 100, 5_000),
+      session: (conn, tally) => floodFrames(conn, tally, () => packetFrame(upload(mnOf('ZZRND', n), n++), { badCrc: true }), watch.tripped, 100, 5_000),
     });
   });
   assertBounded(t, o);
@@ -184,27 +182,25 @@ t.test('archive-bytes flood: ##9999 frames and PNUM=9999 sub-packet sets left in
   );
 });
 
-t.test('10,001 spoofed unknown MNs after a genuine pending device', async (t) => {
-  const TARGET = 10_001;
+t.test('spoofed unknown MNs (10,001 and more) after a genuine pending device', async (t) => {
   const registry = createRedisRegistry({ redis: stack.redis, prefix: PREFIX, cache: false });
   let tally: AttackTally | undefined;
   let n = 0;
   let second: AttackTally | undefined;
   let pending: Awaited<ReturnType<typeof registry.listPending>> = [];
-  const o = await underAttack(t, stack, { attack: '5b 10,001 spoofed unknown MNs', collectors: 10, mnPrefix: 'RGRB' }, async (watch) => {
+  const o = await underAttack(t, stack, { attack: '5b spoofed unknown MNs', collectors: 10, mnPrefix: 'RGRB' }, async (watch) => {
     // The pending list keeps devices that sent valid frames in two different minutes over one-off MNs: the
     // genuine device uploads again once the minute of its first upload (at the start of this file) is over.
     await waitFor(() => Math.floor(Date.now() / 60_000) > Math.floor(firstKnock.at / 60_000), 'a minute after the genuine device\'s first upload', 70_000);
     second = await knock(GENUINE, 1);
-    const over = (): boolean => n >= TARGET || watch.tripped();
+    // Until the deadline, not a count: an attack the gateway cuts short must still last while collectors upload.
     tally = await runAttack({
       port: stack.tcpPort,
       from: sources(60, 20),
       workers: 2,
       durationMs: ATTACK_MS,
-      stop: over,
       abort: watch.tripped,
-      session: (conn, tally) => floodFrames(conn, tally, () => packetFrame(upload(mnOf('ZZSPOOF', n), n++)), over, 100, 5_000),
+      session: (conn, tally) => floodFrames(conn, tally, () => packetFrame(upload(mnOf('ZZSPOOF', n), n++)), watch.tripped, 100, 5_000),
     });
     pending = await registry.listPending();
   });
