@@ -42,6 +42,8 @@ export interface LoadOptions {
   reconnectMs?: number;
   /** Value model: share of readings above the emission limit. */
   breachRate?: number;
+  /** Factor profile of the collectors (src/sim/profiles.ts): wastewater by default, `air` for flue-gas factors. */
+  profile?: 'water' | 'air';
 }
 
 export interface Load {
@@ -72,7 +74,7 @@ export function createLoad(o: LoadOptions): Load {
   const cn = o.cn ?? '2051';
   const period = PERIOD_MS[cn] ?? 60_000;
   const stats = new SimStats();
-  const identities = createIdentities({ count: o.collectors, version: '2017', profile: 'water', password: PASSWORD, mnPrefix: o.mnPrefix, faults: noFaults(), skewS: 0, seed: 7 });
+  const identities = createIdentities({ count: o.collectors, version: '2017', profile: o.profile ?? 'water', password: PASSWORD, mnPrefix: o.mnPrefix, faults: noFaults(), skewS: 0, seed: 7 });
   const clock = createSimClock(o.baseMs, 1);
   const collectors = identities.map(
     (identity, i) =>

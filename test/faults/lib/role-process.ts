@@ -4,7 +4,7 @@
  * stderr/stdout go to a log file in the scenario's directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../helpers/wait.js';
@@ -14,8 +14,11 @@ const MAIN = fileURLToPath(new URL('../../../src/main.js', import.meta.url));
 export interface RoleProcess {
   readonly pid: number;
   readonly exited: boolean;
-  /** Sum of a Prometheus metric's samples (all label sets) from the role's /metrics. */
-  metric(name: string): Promise<number>;
+  /**
+   * Sum of a Prometheus metric's samples from the role's /metrics: all label sets, or only those whose label text
+   * contains every string of `labels` (e.g. `verdict="subpacket-incomplete"`).
+   */
+  metric(name: string, ...labels: string[]): Promise<number>;
   /** `kill -9`; resolves once the process is gone. */
   kill9(): Promise<void>;
   /** SIGTERM (graceful close); resolves with the exit code. */
@@ -24,6 +27,8 @@ export interface RoleProcess {
   rss(): number;
   /** The role's log (stdout and stderr) so far. */
   log(): string;
+  /** Size of the role's log file now, bytes (what a hostile client made it write). */
+  logBytes(): number;
 }
 
 async function healthy(port: number): Promise<boolean> {
@@ -52,10 +57,13 @@ export async function startRole(role: 'gateway' | 'worker', env: Record<string, 
   }, `${role} ready`, 60_000);
   return {
     pid: child.pid ?? 0,
-    async metric(name) {
+    async metric(name, ...labels) {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       let sum = 0;
-      for (const line of text.split('\n')) if (line.split(/[{ ]/)[0] === name) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      for (const line of text.split('\n')) {
+        if (line.split(/[{ ]/)[0] !== name || !labels.every((l) => line.includes(l))) continue;
+        sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      }
       return sum;
     },
     get exited() {
@@ -74,5 +82,6 @@ export async function startRole(role: 'gateway' | 'worker', env: Record<string, 
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
     },
     log,
+    logBytes: () => statSync(logFile).size,
   };
 }
