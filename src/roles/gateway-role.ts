@@ -38,7 +38,7 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
       },
     },
   });
-  const registry = createRedisRegistry({ redis, prefix, logger: log });
+  const registry = createRedisRegistry({ redis, prefix, logger: log, maxPending: config.tcp.pendingMax });
   const sessions = createRedisSessions(redis, { prefix, timeZone: config.timeZone });
   const commands = createRedisCommandBus(redis, {
     prefix,
@@ -73,6 +73,7 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
       subpacketTimeoutMs: config.tcp.subpacketTimeoutMs,
       maxInflightPerConnection: 256,
       maxAuthFailuresPerMinute: config.tcp.maxAuthFailuresPerMinute,
+      limits: config.tcp.limits,
     },
   );
   await commands.listen(instanceId, (cmd) => {

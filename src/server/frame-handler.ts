@@ -1,11 +1,12 @@
 /**
  * One frame from a collector: parse → admit (MN, profile, password) → dispatch by CN → reply. Every frame ends
- * with a verdict that is counted, archived raw and, for rejections, logged; nothing is dropped silently.
+ * with a verdict that is counted, archived raw (byte-capped queue) and, for rejections, charged to the connection's
+ * error budget and logged in a per-connection summary (defences.ts); nothing is dropped silently.
  */
 import { parseFrame, type Packet, type ParseOk } from '../../protocol/index.js';
 import { admit } from './authenticate.js';
-import { AuthFailures } from './auth-failures.js';
-import { Batcher } from './batcher.js';
+import { CappedBatcher } from './capped-batcher.js';
+import type { Defences } from './defences.js';
 import type { ConnectionContext } from './connection-context.js';
 import type { GatewayDeps, GatewayOptions } from './gateway-deps.js';
 import { peekHeader } from './peek-header.js';
@@ -22,13 +23,27 @@ const COMMAND_ANSWERS = new Set(['9011', '9012', '1011', '1061', '1063', '3017',
 /** Notifications the host answers with 9013 (HJ212-2017 6.4.4; 2025 1001/1014). */
 const NOTIFICATIONS = new Set(['1013', '1001', '1014', '9013']);
 
-const HJ_ERR_TO_QN_RTN: Record<string, string> = { HJ_ERR_CRC: QN_RTN_FOR.crc, HJ_ERR_MN: QN_RTN_FOR.mn, HJ_ERR_QN: '7' };
+const HJ_ERR_TO_QN_RTN = new Map<string, string>([
+  ['HJ_ERR_CRC', QN_RTN_FOR.crc],
+  ['HJ_ERR_MN', QN_RTN_FOR.mn],
+  ['HJ_ERR_QN', '7'],
+]);
+
+/** Data kind of an upload CN; own properties only (a CN `constructor` or `__proto__` is not an upload). */
+function kindOf(cn: string): string | undefined {
+  return Object.hasOwn(KIND_BY_CN, cn) ? KIND_BY_CN[cn] : undefined;
+}
+
+/** Verdicts that are not rejections. */
+const ACCEPTED = new Set(['stored', 'duplicate', 'reply', 'notification']);
+
+/** Approximate bytes an archived frame holds in the queue (its base64 raw dominates). */
+const archivedBytes = (f: ArchivedFrame): number => f.raw.length + (f.code?.length ?? 0) + 64;
 
 export class FrameHandler {
   readonly uploads: UploadStore;
   readonly subpackets: SubpacketTracker;
-  private readonly authFailures: AuthFailures;
-  private readonly archive: Batcher<ArchivedFrame>;
+  private readonly archive: CappedBatcher<ArchivedFrame>;
   /** prom-client hashes the label set on every inc(); the children are kept per CN + verdict instead. */
   private readonly frameCounters = new Map<string, Counter.Internal>();
 
@@ -36,14 +51,22 @@ export class FrameHandler {
     private readonly deps: GatewayDeps,
     private readonly opts: GatewayOptions,
     private readonly sessions: SessionTable,
+    private readonly defences: Defences,
   ) {
     this.uploads = new UploadStore(deps);
     this.subpackets = new SubpacketTracker(opts.subpacketTimeoutMs);
-    this.authFailures = new AuthFailures(opts.maxAuthFailuresPerMinute);
-    this.archive = new Batcher(
+    this.archive = new CappedBatcher(
       (frames) => deps.archive.append(frames),
       (err, frames) => deps.logger.error({ err, frames: frames.length }, 'frame archive write failed'),
+      defences.limits.archiveQueueMaxBytes,
+      archivedBytes,
+      () => deps.metrics.dropped.inc({ queue: 'archive' }),
     );
+  }
+
+  /** Side-effect queues over half their cap: the server pauses sockets until they drain. */
+  get backedUp(): boolean {
+    return this.archive.backedUp;
   }
 
   /** Handle one complete frame. `frame` is copied; the caller may reuse its buffer. */
@@ -54,9 +77,11 @@ export class FrameHandler {
     const maxDataLength = Math.max(this.opts.maxDataLength, ctx.device?.profile.maxDataLength ?? 0);
     let parsed = parseFrame(raw, { maxDataLength, encoding });
     if (!parsed.ok) {
+      if (!ctx.charge()) return;
       const head = peekHeader(raw);
-      this.finish(ctx, raw, receivedAt, head, parsed.code, parsed.message);
-      if (head && wantsAnswer(head)) ctx.send(encodeRejection(head, HJ_ERR_TO_QN_RTN[parsed.code] ?? QN_RTN_FOR.unknown, ctx));
+      const registered = await this.linkMn(ctx, head?.mn, raw, receivedAt, false);
+      this.finish(ctx, raw, receivedAt, head, parsed.code, parsed.message, registered);
+      if (head && wantsAnswer(head)) ctx.send(encodeRejection(head, HJ_ERR_TO_QN_RTN.get(parsed.code) ?? QN_RTN_FOR.unknown, ctx));
       return;
     }
     const device = parsed.packet.mn ? await this.deps.registry.get(parsed.packet.mn) : undefined;
@@ -66,8 +91,16 @@ export class FrameHandler {
       if (again.ok) parsed = again;
     }
     const { packet } = parsed;
+    const verifiedHere = ctx.device !== undefined && ctx.device === device && ctx.lastPassword === packet.pw;
+    if (device && !verifiedHere) {
+      // No password is evaluated during a lockout: a right guess then is worth nothing (SECURITY.md).
+      const scope = this.defences.auth.locked(ctx.remoteIp, device.mn, receivedAt);
+      if (scope) return this.lockedOut(ctx, raw, receivedAt, parsed);
+    }
     const admission = admit(parsed, device, { device: ctx.device, password: ctx.lastPassword });
     if (!admission.ok) return this.reject(ctx, raw, receivedAt, parsed, admission.verdict, admission.qnRtn, admission.unknownMn === true);
+    if (!verifiedHere) this.defences.auth.succeed(ctx.remoteIp, admission.device.mn, receivedAt);
+    ctx.alive();
     ctx.crc = parsed.crc;
     ctx.encoding = admission.device.profile.encoding;
     if (ctx.device?.mn !== admission.device.mn) this.sessions.bind(admission.device.mn, ctx, receivedAt);
@@ -81,7 +114,7 @@ export class FrameHandler {
 
   private async dispatch(parsed: ParseOk, ctx: ConnectionContext, raw: Buffer, receivedAt: number): Promise<void> {
     const { packet } = parsed;
-    const kind = KIND_BY_CN[packet.cn];
+    const kind = kindOf(packet.cn);
     if (kind) return this.upload(packet, kind, ctx, raw, receivedAt);
     if (COMMAND_ANSWERS.has(packet.cn)) {
       this.finish(ctx, raw, receivedAt, packet, 'reply');
@@ -106,7 +139,9 @@ export class FrameHandler {
     try {
       const outcome = await this.uploads.store(packet, kind, device, receivedAt, raw);
       if (outcome.verdict === 'dead-letter') {
-        this.finish(ctx, raw, receivedAt, packet, 'dead-letter', outcome.reason);
+        this.finish(ctx, raw, receivedAt, packet, 'dead-letter', outcome.reason, true);
+        // Refused for good (kept as a dead letter): answered, so the collector does not retransmit it forever.
+        if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, QN_RTN_FOR.refused, ctx));
         return;
       }
       this.trackSubpacket(packet, device.mn, receivedAt);
@@ -129,31 +164,54 @@ export class FrameHandler {
 
   private async reject(ctx: ConnectionContext, raw: Buffer, at: number, parsed: ParseOk, verdict: string, qnRtn: string, unknownMn: boolean): Promise<void> {
     const { packet } = parsed;
-    this.finish(ctx, raw, at, packet, verdict);
-    if (unknownMn && packet.mn) {
-      // Recorded before the 9011 goes out, so an operator who sees the rejection also finds the pending entry.
-      await this.deps.registry
-        .recordPending({ mn: packet.mn, sourceIp: ctx.remoteIp, sampleFrame: raw.toString('latin1'), at: new Date(at) })
-        .catch((err) => this.deps.logger.error({ err }, 'pending-device record failed'));
-    }
+    // The failure is recorded first, synchronously: frames of one connection interleave at the registry await.
+    const locks = verdict === 'bad-password' ? this.defences.auth.fail(ctx.remoteIp, packet.mn ?? '', at) : [];
+    for (const scope of locks) this.defences.lockedOut(scope, ctx.remoteIp, packet.mn ?? '');
+    if (!ctx.charge()) return;
+    this.finish(ctx, raw, at, packet, verdict, undefined, !unknownMn);
+    // Recorded before the 9011 goes out, so an operator who sees the rejection also finds the pending entry.
+    if (unknownMn) await this.linkMn(ctx, packet.mn, raw, at, true);
     if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, qnRtn, { crc: parsed.crc, encoding: ctx.encoding }));
-    if (verdict === 'bad-password') {
-      const overIp = this.authFailures.fail(`ip:${ctx.remoteIp}`, at);
-      const overMn = this.authFailures.fail(`mn:${packet.mn ?? ''}`, at);
-      if (overIp || overMn) ctx.close('too many password failures');
-    }
+    if (locks.length > 0) ctx.close('password lockout');
   }
 
-  /** Count, archive and (for rejections) log the frame's verdict. */
-  private finish(ctx: ConnectionContext, raw: Buffer, at: number, packet: Packet | undefined, verdict: string, detail?: string): void {
+  /** A login during a lockout: answered as a password error without evaluating the password, then closed. */
+  private lockedOut(ctx: ConnectionContext, raw: Buffer, at: number, parsed: ParseOk): void {
+    const { packet } = parsed;
+    if (!ctx.charge()) return;
+    this.finish(ctx, raw, at, packet, 'locked-out', undefined, true);
+    if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, QN_RTN_FOR.password, { crc: parsed.crc, encoding: ctx.encoding }));
+    ctx.close('password lockout');
+  }
+
+  /**
+   * The MN of a frame rejected before admission (framing error, bad CRC, unknown MN), when its header is readable:
+   * true when it is registered (its status then counts the rejection); an unknown MN becomes a pending device
+   * (bounded, pending-recorder.ts). `valid`: the frame parsed (its CRC verified) and its MN is already known to be
+   * unregistered; otherwise the registry (cached, negative answers too) is asked.
+   */
+  private async linkMn(ctx: ConnectionContext, mn: string | undefined, raw: Buffer, at: number, valid: boolean): Promise<boolean> {
+    if (ctx.device) return ctx.device.mn === mn;
+    if (!mn || !/^[\x21-\x7e]{1,64}$/.test(mn)) return false;
+    const device = valid ? undefined : await this.deps.registry.get(mn).catch(() => undefined);
+    if (device) return true;
+    await this.defences.pending.record({ mn, sourceIp: ctx.remoteIp, sampleFrame: raw.toString('latin1'), at, valid });
+    return false;
+  }
+
+  /**
+   * Count, archive and (for rejections) summarise the frame's verdict. `registered`: `packet.mn` is a registered
+   * device, whose status counts the frame; nothing an unknown sender does creates a status entry.
+   */
+  private finish(ctx: ConnectionContext, raw: Buffer, at: number, packet: Packet | undefined, verdict: string, detail?: string, registered = true): void {
     const cn = packet?.cn || 'none';
     this.countFrame(cn, verdict);
-    const rejected = verdict !== 'stored' && verdict !== 'duplicate' && verdict !== 'reply' && verdict !== 'notification';
-    if (rejected) {
-      this.deps.logger.warn({ conn: ctx.id, remote: ctx.remoteIp, mn: packet?.mn, cn, verdict, detail }, 'frame rejected');
-      if (packet?.mn) this.deps.sessions.touch(packet.mn, { rejectionsToday: 1 });
-    } else if (packet?.mn) {
-      this.deps.sessions.touch(packet.mn, { framesToday: 1 });
+    const mn = registered ? packet?.mn : undefined;
+    if (!ACCEPTED.has(verdict)) {
+      this.defences.rejections.note(ctx.id, verdict, () => ({ conn: ctx.id, remote: ctx.remoteIp, mn: packet?.mn, cn, verdict, detail }));
+      if (mn) this.deps.sessions.touch(mn, { rejectionsToday: 1 });
+    } else if (mn) {
+      this.deps.sessions.touch(mn, { framesToday: 1 });
     }
     this.archive.push({ receivedAt: at, sourceIp: ctx.remoteIp, mn: packet?.mn, cn: packet?.cn, verdict, code: detail, raw: raw.toString('base64') });
   }
@@ -167,18 +225,21 @@ export class FrameHandler {
 
   /** A candidate frame the framer had to drop (bad length field, too long, bad trailer). */
   framingError(ctx: ConnectionContext, code: string, message: string, bytes: Uint8Array): void {
+    if (!ctx.charge()) return;
     const raw = Buffer.from(bytes.subarray(0, 2048));
-    this.finish(ctx, raw, this.deps.clock.now(), ctx.device ? { cn: '', mn: ctx.device.mn, cp: {} } : undefined, code, message);
+    const at = this.deps.clock.now();
+    const head = ctx.device ? { cn: '', mn: ctx.device.mn, cp: {} } : peekHeader(raw);
+    // Linked to the MN when the header is readable (issue: rejections before admission showed 0 in the status).
+    void this.linkMn(ctx, head?.mn, raw, at, false).then((registered) => this.finish(ctx, raw, at, head, code, message, registered));
   }
 
-  /** Expire sub-packet sets and failure windows; called periodically by the server. */
+  /** Expire sub-packet sets; called periodically by the server. */
   sweep(now: number): void {
     for (const set of this.subpackets.expire(now)) {
       this.deps.logger.warn({ ...set }, 'sub-packet set incomplete');
       this.countFrame(set.cn, 'subpacket-incomplete');
       this.archive.push({ receivedAt: now, sourceIp: '', mn: set.mn, cn: set.cn, verdict: 'subpacket-incomplete', code: `missing ${set.missing.join(',')} of ${set.pnum} (qn ${set.qn})`, raw: '' });
     }
-    this.authFailures.prune(now);
   }
 
   async flush(): Promise<void> {

@@ -24,7 +24,8 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+/** `logLines`: when given, the gateway logs at info level and every JSON line written is pushed there. */
+export async function startTestGateway(env: Record<string, string> = {}, opts: { logLines?: string[] } = {}): Promise<TestGateway> {
   const config = loadConfig({
     HJ212_ROLES: 'gateway',
     HJ212_TCP_HOST: '127.0.0.1',
@@ -37,7 +38,9 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     ...env,
   });
   const metrics = createMetrics({ defaults: false });
-  const role = await startGatewayRole(config, createLogger('silent'), metrics);
+  const lines = opts.logLines;
+  const logger = lines ? createLogger('info', { write: (line: string) => void lines.push(line) }) : createLogger('silent');
+  const role = await startGatewayRole(config, logger, metrics);
   const redis = new Redis(config.redis.url);
   const registry = createRedisRegistry({ redis, prefix: config.redis.prefix });
   const influx = createInfluxQuery({ ...config.influx, url: influxUrl() });
