@@ -19,6 +19,9 @@ export class SessionTable {
   ) {}
 
   bind(mn: string, ctx: ConnectionContext, now: number): void {
+    // A collector that sent its frame and closed at once (one connection per frame) holds nothing: binding it would
+    // leave a dead entry whose successor looks like a conflict.
+    if (!ctx.open) return;
     const old = this.byMn.get(mn);
     let replaced = 0;
     if (old && old !== ctx) {
