@@ -19,6 +19,8 @@ export interface Metrics {
   authLockouts: Counter<'scope'>;
   /** Side effects dropped at a cap (archive queue, pending-device writes), by queue. */
   dropped: Counter<'queue'>;
+  /** 1 while collector sockets are paused server-wide, by cause (storage saturated, side-effect queues backed up). */
+  paused: Gauge<'reason'>;
   jobs: Counter<'queue' | 'outcome'>;
   queueDepth: Gauge<'queue' | 'state'>;
   httpRequests: Counter<'route' | 'status'>;
@@ -47,6 +49,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     duplicateMn: new Counter({ name: 'hj212_duplicate_mn_total', help: 'Connections replaced by a newer one with the same MN (flapping)', registers }),
     bans: new Counter({ name: 'hj212_bans_total', help: 'Source addresses banned (with backoff) for exhausting a connection error budget', labelNames: ['reason'], registers }),
     authLockouts: new Counter({ name: 'hj212_auth_lockouts_total', help: 'Password lockouts started, per source address (ip) or MN (mn)', labelNames: ['scope'], registers }),
+    paused: new Gauge({ name: 'hj212_sockets_paused', help: '1 while collector sockets are paused server-wide, by reason (storage, queues)', labelNames: ['reason'], registers }),
     dropped: new Counter({ name: 'hj212_dropped_total', help: 'Side effects of frames dropped at a cap, by queue', labelNames: ['queue'], registers }),
     jobs: new Counter({ name: 'hj212_jobs_total', help: 'Check jobs by queue and outcome', labelNames: ['queue', 'outcome'], registers }),
     queueDepth: new Gauge({ name: 'hj212_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers }),

@@ -65,6 +65,8 @@ export function createGateway(deps: GatewayDeps, opts: GatewayOptions): Gateway 
   });
 
   const applyPause = (): void => {
+    deps.metrics.paused.set({ reason: 'storage' }, sinkSaturated ? 1 : 0);
+    deps.metrics.paused.set({ reason: 'queues' }, queuesBackedUp ? 1 : 0);
     const paused = sinkSaturated || queuesBackedUp;
     if (paused === saturated) return;
     saturated = paused;

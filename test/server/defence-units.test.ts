@@ -70,3 +70,38 @@ t.test('pending recorder: one write per MN per interval, at most N writes per in
   t.equal((await registry.listPending()).length, 5, 'writes per interval capped (one used by SAME)');
   t.equal(drops, 46, 'dropped writes counted');
 });
+
+t.test('gateway: a backed-up archive queue pauses sockets, drops beyond its cap, and nothing acked is lost', async (t) => {
+  const { startMemoryGateway } = await import('../helpers/memory-gateway.js');
+  const { connectCollector } = await import('../helpers/collector.js');
+  const { waitFor } = await import('../helpers/wait.js');
+  const { encodeFrame, uploadPacket } = await import('../../protocol/index.js');
+  const gw = await startMemoryGateway({ limits: { archiveQueueMaxBytes: 4000 } });
+  t.teardown(() => gw.close());
+  const MN = '33010600000001W00000012Q';
+  await gw.addDevice({ mn: MN, password: '246813' });
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (open = r));
+  const append = gw.archive.append.bind(gw.archive);
+  gw.archive.append = async (frames) => {
+    await gate;
+    return append(frames);
+  };
+  const paused = async (): Promise<number> => (await gw.metrics.paused.get()).values.find((v) => v.labels.reason === 'queues')?.value ?? 0;
+  const c = await connectCollector(gw.port);
+  t.teardown(() => c.close());
+  const qns: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const p = uploadPacket({ st: '32', pw: '246813', mn: MN, qn: `20240315103000${100 + i}` }, '2011', { dataTime: `202403151${String(i).padStart(3, '0')}00`.slice(0, 14), factors: [{ code: 'w01001', rtd: String(i), flag: 'N' }] });
+    qns.push(p.qn ?? '');
+    c.send(encodeFrame(p));
+  }
+  await waitFor(async () => (await paused()) === 1, 'sockets paused while the archive is backed up');
+  open();
+  await waitFor(async () => (await paused()) === 0, 'resumed once it drained');
+  for (const qn of qns) await c.next((r) => r.qn === qn && r.cn === '9014');
+  t.pass('every upload acked');
+  t.equal(gw.sink.points.length >= 40, true, 'every upload stored');
+  const dropped = (await gw.metrics.dropped.get()).values.find((v) => v.labels.queue === 'archive')?.value ?? 0;
+  t.ok(dropped > 0, `archive entries beyond the cap dropped and counted (${dropped})`);
+});
