@@ -1,6 +1,7 @@
 /**
  * One collector socket: framer → frame handler, idle timeout (no admitted frame, whatever bytes arrive), slow-loris
- * and junk limits, a per-connection error budget (then close and ban the address), per-connection flow control. Input never throws out of here: errors are logged and counted.
+ * and junk limits, a per-connection error budget (then close and ban the address), per-connection flow control.
+ * Input never throws out of here: errors are logged and counted.
  */
 import type { Socket } from 'node:net';
 import { createFramer } from '../../protocol/index.js';
