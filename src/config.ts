@@ -57,6 +57,8 @@ export const envSchema = z.object({
   /** Framing errors + rejected frames per connection per HJ212_CONN_ERROR_WINDOW_MS; beyond: close and ban the address. */
   HJ212_CONN_MAX_ERRORS: positiveInt.default(100),
   HJ212_CONN_ERROR_WINDOW_MS: positiveInt.default(60_000),
+  /** The same budget summed over all connections of one source address (floods split over short connections). */
+  HJ212_ADDRESS_MAX_ERRORS: positiveInt.default(1_000),
   /** First ban of an address that exhausted an error budget; doubles per ban up to HJ212_BAN_MAX_MS. 0 = no bans. */
   HJ212_BAN_BASE_MS: nonNegativeInt.default(30_000),
   HJ212_BAN_MAX_MS: positiveInt.default(3_600_000),
@@ -128,6 +130,7 @@ export interface Config {
     limits: {
       maxErrorsPerConnection: number;
       errorWindowMs: number;
+      maxErrorsPerAddress: number;
       banBaseMs: number;
       banMaxMs: number;
       authLockoutBaseMs: number;
@@ -223,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       limits: {
         maxErrorsPerConnection: e.HJ212_CONN_MAX_ERRORS,
         errorWindowMs: e.HJ212_CONN_ERROR_WINDOW_MS,
+        maxErrorsPerAddress: e.HJ212_ADDRESS_MAX_ERRORS,
         banBaseMs: e.HJ212_BAN_BASE_MS,
         banMaxMs: e.HJ212_BAN_MAX_MS,
         authLockoutBaseMs: e.HJ212_AUTH_LOCKOUT_BASE_MS,

@@ -74,7 +74,8 @@ export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayO
         errorWindowStart = now;
         errors = 0;
       }
-      if (++errors <= maxErrorsPerConnection) return true;
+      const overConnection = ++errors > maxErrorsPerConnection;
+      if (!defences.overAddressBudget(remoteIp, now) && !overConnection) return true;
       deps.metrics.connectionsRejected.inc({ reason: 'error-budget' });
       defences.ban(remoteIp, now);
       ctx.close('error budget exceeded');

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { DeviceRegistry } from '../domain/ports.js';
 import { AuthLockout } from './auth-lockout.js';
-import { Backoff } from './backoff.js';
+import { Backoff, WindowCounter } from './backoff.js';
 import type { DefenceLimits, GatewayOptions } from './gateway-deps.js';
 import { LogSummary } from './log-summary.js';
 import { PendingRecorder } from './pending-recorder.js';
@@ -15,6 +15,7 @@ import { PendingRecorder } from './pending-recorder.js';
 export const DEFAULT_LIMITS: DefenceLimits = {
   maxErrorsPerConnection: 100,
   errorWindowMs: 60_000,
+  maxErrorsPerAddress: 1_000,
   banBaseMs: 30_000,
   banMaxMs: 3_600_000,
   authLockoutBaseMs: 60_000,
@@ -39,16 +40,18 @@ export class Defences {
   /** Connections replaced by another live connection of the same MN, one line per MN per interval. */
   readonly conflicts: LogSummary;
   readonly pending: PendingRecorder;
+  private readonly addressErrors: WindowCounter;
 
   constructor(
     opts: GatewayOptions,
     registry: DeviceRegistry,
-    private readonly log: Logger,
+    log: Logger,
     private readonly metrics: Metrics,
     now: number,
   ) {
     const l = (this.limits = { ...DEFAULT_LIMITS, ...opts.limits });
     this.bans = new Backoff({ baseMs: l.banBaseMs, maxMs: l.banMaxMs, maxEntries: l.maxTrackedKeys });
+    this.addressErrors = new WindowCounter(l.errorWindowMs, l.maxTrackedKeys);
     this.auth = new AuthLockout({ limit: opts.maxAuthFailuresPerMinute, baseMs: l.authLockoutBaseMs, maxMs: l.authLockoutMaxMs, trustMs: l.authTrustMs, maxEntries: l.maxTrackedKeys });
     const summary = (message: string, level: 'warn' | 'info' = 'warn') => new LogSummary(log, { intervalMs: l.logSummaryMs, maxKeys: 1000, message, level }, now);
     this.rejections = summary('frames rejected');
@@ -70,6 +73,11 @@ export class Defences {
   refuse(ip: string, reason: 'banned' | 'auth-lockout'): void {
     this.metrics.connectionsRejected.inc({ reason });
     this.addresses.note(ip, `refused-${reason}`, () => ({ remote: ip }));
+  }
+
+  /** Count one error against the address's budget (all its connections together); true when it is over. */
+  overAddressBudget(ip: string, now: number): boolean {
+    return this.addressErrors.add(ip, now) > this.limits.maxErrorsPerAddress;
   }
 
   /** Ban `ip` for exhausting a connection's error budget; returns the ban's duration. */
@@ -98,6 +106,7 @@ export class Defences {
   prune(now: number): void {
     this.bans.prune(now);
     this.auth.prune(now);
+    this.addressErrors.prune(now);
   }
 
   flush(): void {

@@ -56,6 +56,8 @@ export interface DefenceLimits {
   /** Framing errors + rejected frames one connection may cause per window before it is closed and its address banned. */
   maxErrorsPerConnection: number;
   errorWindowMs: number;
+  /** The same, summed over all connections of one source address (a flood split over many short connections). */
+  maxErrorsPerAddress: number;
   /** First ban of an address; each further ban doubles, up to `banMaxMs`. 0 disables bans. */
   banBaseMs: number;
   banMaxMs: number;

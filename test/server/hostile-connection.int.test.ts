@@ -89,6 +89,28 @@ t.test('framing-error flood: budget, close, ban with backoff; bounded logs and a
   t.ok(archived <= 25, `archive entries bounded (${archived})`);
 });
 
+t.test('a flood split over short connections, each under its budget: the address budget bans it', async (t) => {
+  const gw = await startTestGateway({ HJ212_CONN_MAX_ERRORS: '20', HJ212_ADDRESS_MAX_ERRORS: '50', HJ212_BAN_BASE_MS: '60000' });
+  t.teardown(() => gw.close());
+  const frame = badCrc(upload());
+  let refused = 0;
+  for (let i = 0; i < 10; i++) {
+    const c = await connectCollector(gw.port, '127.0.0.1', '127.0.0.12');
+    const before = await counterValue(gw.metrics.frames);
+    c.send(Buffer.concat(Array.from({ length: 15 }, () => frame)));
+    const accepted = await Promise.race([
+      c.closed.then(() => false),
+      waitFor(async () => (await counterValue(gw.metrics.frames)) === before + 15, 'handled').then(() => true),
+    ]);
+    c.close();
+    await c.closed;
+    if (!accepted) refused++;
+  }
+  t.equal(await counterValue(gw.metrics.bans, { reason: 'error-budget' }), 1, 'banned once the address exceeded its budget');
+  t.ok(refused >= 6, `later connections closed or refused (${refused} of 10)`);
+  t.ok((await counterValue(gw.metrics.frames)) <= 51, 'at most the address budget of frames handled');
+});
+
 t.test('unregistrable MN repeated: one pending entry, no status key, bounded archive, connection closed', async (t) => {
   const lines: string[] = [];
   const gw = await startTestGateway({ HJ212_CONN_MAX_ERRORS: '20', HJ212_BAN_BASE_MS: '60000' }, { logLines: lines });
