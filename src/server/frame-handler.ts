@@ -191,7 +191,7 @@ export class FrameHandler {
    * unregistered; otherwise the registry (cached, negative answers too) is asked.
    */
   private async linkMn(ctx: ConnectionContext, mn: string | undefined, raw: Buffer, at: number, valid: boolean): Promise<boolean> {
-    if (ctx.device) return ctx.device.mn === mn;
+    if (ctx.device && ctx.device.mn === mn) return true;
     if (!mn || !/^[\x21-\x7e]{1,64}$/.test(mn)) return false;
     const device = valid ? undefined : await this.deps.registry.get(mn).catch(() => undefined);
     if (device) return true;
