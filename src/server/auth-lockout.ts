@@ -61,7 +61,10 @@ export class AuthLockout {
     return locked;
   }
 
-  /** Record a successful login: the address becomes trusted for the MN and its own failure record is cleared. */
+  /**
+   * Record a successful login: the address becomes trusted for the MN. Its failure record is kept: otherwise the
+   * holder of one collector's password could log in between guesses at other MNs to reset the address's count.
+   */
   succeed(ip: string, mn: string, now: number): void {
     const key = `${mn}\n${ip}`;
     this.trusted.delete(key);
@@ -71,8 +74,6 @@ export class AuthLockout {
       if (oldest === undefined) break;
       this.trusted.delete(oldest);
     }
-    this.ipFails.clear(ip);
-    if (this.ipLocks.lockedFor(ip, now) === 0) this.ipLocks.clear(ip);
   }
 
   isTrusted(mn: string, ip: string, now: number): boolean {

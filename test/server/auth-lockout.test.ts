@@ -42,6 +42,12 @@ t.test('MN lockout spares addresses trusted for the MN; failures from them do no
   for (let i = 0; i < 2; i++) b.fail('10.0.0.2', 'MN1', now);
   t.equal(b.locked('10.0.0.6', 'MN1', now), undefined, 'a trusted address failing does not lock the MN');
   t.equal(b.isTrusted('MN1', '10.0.0.2', now + opts.trustMs), false, 'trust expires');
+  // Logging in as a known MN between guesses does not reset the address's failure count.
+  const c = new AuthLockout(opts);
+  c.fail('10.0.0.3', 'MN7', now);
+  c.fail('10.0.0.3', 'MN8', now);
+  c.succeed('10.0.0.3', 'MN1', now);
+  t.same(c.fail('10.0.0.3', 'MN9', now), ['ip'], 'third failure from the address locks it despite the login in between');
 });
 
 t.test('tables stay bounded', async (t) => {
