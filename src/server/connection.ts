@@ -104,6 +104,8 @@ export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayO
   const framer = createFramer({
     maxDataLength: opts.maxFrameCeiling,
     onFrame: (frame) => {
+      // Closed by the gateway (budget, lockout) in the middle of a chunk: the rest is not handled (and not acked).
+      if (closed) return;
       junkSinceFrame = 0;
       const p = handler
         .handle(frame, ctx)
