@@ -6,6 +6,7 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
 
 /** Every environment variable the platform reads, with its default. The README's config table mirrors this. */
 export const envSchema = z.object({
@@ -43,8 +44,36 @@ export const envSchema = z.object({
   HJ212_IDLE_TIMEOUT_MS: positiveInt.default(15 * 60_000),
   /** Close a connection whose frame stays unfinished this long (slow-loris protection). */
   HJ212_PARTIAL_FRAME_TIMEOUT_MS: positiveInt.default(30_000),
-  /** Failed device logins per minute, per source IP and per MN, before the connection is closed. */
-  HJ212_MAX_AUTH_FAILURES_PER_MINUTE: positiveInt.default(10),
+  /**
+   * Failed device logins per minute, per source address and per MN (from addresses not trusted for it), before a
+   * lockout (SECURITY.md "Password guessing").
+   */
+  HJ212_MAX_AUTH_FAILURES_PER_MINUTE: positiveInt.default(5),
+  /** First password lockout; each further one doubles up to HJ212_AUTH_LOCKOUT_MAX_MS. No password is checked meanwhile. */
+  HJ212_AUTH_LOCKOUT_BASE_MS: positiveInt.default(60_000),
+  HJ212_AUTH_LOCKOUT_MAX_MS: positiveInt.default(3_600_000),
+  /** An address that logged in as an MN keeps access to it this long, whatever an MN lockout says. */
+  HJ212_AUTH_TRUST_HOURS: positiveInt.default(24),
+  /** Framing errors + rejected frames per connection per HJ212_CONN_ERROR_WINDOW_MS; beyond: close and ban the address. */
+  HJ212_CONN_MAX_ERRORS: positiveInt.default(100),
+  HJ212_CONN_ERROR_WINDOW_MS: positiveInt.default(60_000),
+  /** The same budget summed over all connections of one source address (floods split over short connections). */
+  HJ212_ADDRESS_MAX_ERRORS: positiveInt.default(1_000),
+  /** First ban of an address that exhausted an error budget; doubles per ban up to HJ212_BAN_MAX_MS. 0 = no bans. */
+  HJ212_BAN_BASE_MS: nonNegativeInt.default(30_000),
+  HJ212_BAN_MAX_MS: positiveInt.default(3_600_000),
+  /** Entries each defence table (bans, lockouts, trusted address + MN pairs, pending throttle) holds. */
+  HJ212_MAX_TRACKED_KEYS: positiveInt.default(100_000),
+  /** Misbehaviour is logged as one summary line per connection / address / MN per interval. */
+  HJ212_LOG_SUMMARY_MS: positiveInt.default(10_000),
+  /** Raw frames queued for the archive, bytes; beyond it entries are dropped (counted), above half sockets pause. */
+  HJ212_ARCHIVE_QUEUE_MAX_BYTES: positiveInt.default(16 * 1024 * 1024),
+  /** Pending (unknown) devices kept; the least established are dropped first. */
+  HJ212_PENDING_MAX: positiveInt.default(10_000),
+  /** One unknown MN is written to the pending list at most once per interval ... */
+  HJ212_PENDING_RECORD_INTERVAL_MS: positiveInt.default(10_000),
+  /** ... and at most this many pending-list writes happen per interval in total (more are dropped, counted). */
+  HJ212_PENDING_RECORDS_PER_INTERVAL: positiveInt.default(1_000),
   /**
    * Maximum data segment accepted from devices without a per-device allowance (HJ212-2017 6.1: 1024). 64..9999, the
    * range of a device's own limit (src/domain/data-length.ts: four-digit length field; nothing shorter fits a frame).
@@ -136,6 +165,23 @@ export interface Config {
     maxAuthFailuresPerMinute: number;
     maxDataLength: number;
     subpacketTimeoutMs: number;
+    /** Hostile-traffic limits (src/server/defences.ts). */
+    limits: {
+      maxErrorsPerConnection: number;
+      errorWindowMs: number;
+      maxErrorsPerAddress: number;
+      banBaseMs: number;
+      banMaxMs: number;
+      authLockoutBaseMs: number;
+      authLockoutMaxMs: number;
+      authTrustMs: number;
+      maxTrackedKeys: number;
+      logSummaryMs: number;
+      archiveQueueMaxBytes: number;
+      pendingRecordIntervalMs: number;
+      pendingRecordsPerInterval: number;
+    };
+    pendingMax: number;
   };
   http: { host: string; port: number; bodyLimit: number };
   /** Monthly ledger rows computed on read for at most this many collectors (HJ212_LEDGER_ON_READ_MAX_COLLECTORS). */
@@ -235,6 +281,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxAuthFailuresPerMinute: e.HJ212_MAX_AUTH_FAILURES_PER_MINUTE,
       maxDataLength: e.HJ212_MAX_DATA_LENGTH,
       subpacketTimeoutMs: e.HJ212_SUBPACKET_TIMEOUT_MS,
+      limits: {
+        maxErrorsPerConnection: e.HJ212_CONN_MAX_ERRORS,
+        errorWindowMs: e.HJ212_CONN_ERROR_WINDOW_MS,
+        maxErrorsPerAddress: e.HJ212_ADDRESS_MAX_ERRORS,
+        banBaseMs: e.HJ212_BAN_BASE_MS,
+        banMaxMs: e.HJ212_BAN_MAX_MS,
+        authLockoutBaseMs: e.HJ212_AUTH_LOCKOUT_BASE_MS,
+        authLockoutMaxMs: e.HJ212_AUTH_LOCKOUT_MAX_MS,
+        authTrustMs: e.HJ212_AUTH_TRUST_HOURS * 3_600_000,
+        maxTrackedKeys: e.HJ212_MAX_TRACKED_KEYS,
+        logSummaryMs: e.HJ212_LOG_SUMMARY_MS,
+        archiveQueueMaxBytes: e.HJ212_ARCHIVE_QUEUE_MAX_BYTES,
+        pendingRecordIntervalMs: e.HJ212_PENDING_RECORD_INTERVAL_MS,
+        pendingRecordsPerInterval: e.HJ212_PENDING_RECORDS_PER_INTERVAL,
+      },
+      pendingMax: e.HJ212_PENDING_MAX,
     },
     http: { host: e.HJ212_HTTP_HOST, port: e.HJ212_HTTP_PORT, bodyLimit: e.HJ212_HTTP_BODY_LIMIT },
     ledgerOnReadMaxCollectors: e.HJ212_LEDGER_ON_READ_MAX_COLLECTORS,

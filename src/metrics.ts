@@ -14,6 +14,14 @@ export interface Metrics {
   bufferedPoints: Gauge;
   discardedBytes: Counter;
   duplicateMn: Counter;
+  /** Source addresses banned for exhausting a connection's error budget (HJ212_CONN_MAX_ERRORS). */
+  bans: Counter<'reason'>;
+  /** Password lockouts started, by scope (ip, mn). */
+  authLockouts: Counter<'scope'>;
+  /** Side effects dropped at a cap (archive queue, pending-device writes), by queue. */
+  dropped: Counter<'queue'>;
+  /** 1 while collector sockets are paused server-wide, by cause (storage saturated, side-effect queues backed up). */
+  paused: Gauge<'reason'>;
   jobs: Counter<'queue' | 'outcome'>;
   queueDepth: Gauge<'queue' | 'state'>;
   httpRequests: Counter<'route' | 'status'>;
@@ -43,6 +51,10 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     bufferedPoints: new Gauge({ name: 'hj212_buffered_points', help: 'Points accepted and not yet durable', registers }),
     discardedBytes: new Counter({ name: 'hj212_discarded_bytes_total', help: 'Bytes the framer discarded while resynchronising', registers }),
     duplicateMn: new Counter({ name: 'hj212_duplicate_mn_total', help: 'Connections replaced by a newer one with the same MN (flapping)', registers }),
+    bans: new Counter({ name: 'hj212_bans_total', help: 'Source addresses banned (with backoff) for exhausting a connection error budget', labelNames: ['reason'], registers }),
+    authLockouts: new Counter({ name: 'hj212_auth_lockouts_total', help: 'Password lockouts started, per source address (ip) or MN (mn)', labelNames: ['scope'], registers }),
+    paused: new Gauge({ name: 'hj212_sockets_paused', help: '1 while collector sockets are paused server-wide, by reason (storage, queues)', labelNames: ['reason'], registers }),
+    dropped: new Counter({ name: 'hj212_dropped_total', help: 'Side effects of frames dropped at a cap, by queue', labelNames: ['queue'], registers }),
     jobs: new Counter({ name: 'hj212_jobs_total', help: 'Check jobs by queue and outcome', labelNames: ['queue', 'outcome'], registers }),
     queueDepth: new Gauge({ name: 'hj212_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers }),
     httpRequests: new Counter({ name: 'hj212_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers }),

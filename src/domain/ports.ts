@@ -39,7 +39,11 @@ export interface DeviceRegistry {
   list(): Promise<Device[]>;
   /** Insert or replace; notifies every gateway (changes apply without restart). */
   put(device: Device): Promise<void>;
-  recordPending(entry: { mn: string; sourceIp: string; sampleFrame: string; at: Date }): Promise<void>;
+  /**
+   * Note frames of an unknown MN. `frames`: how many (default 1). `valid`: they parsed with a valid CRC; only such
+   * frames make an entry established (kept before one-off entries when the bounded list is full).
+   */
+  recordPending(entry: { mn: string; sourceIp: string; sampleFrame: string; at: Date; frames?: number; valid?: boolean }): Promise<void>;
   listPending(): Promise<PendingDevice[]>;
   removePending(mn: string): Promise<void>;
   close(): Promise<void>;

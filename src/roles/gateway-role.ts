@@ -41,7 +41,7 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
       },
     },
   });
-  const registry = createRedisRegistry({ redis, prefix, logger: log });
+  const registry = createRedisRegistry({ redis, prefix, logger: log, maxPending: config.tcp.pendingMax });
   const sessions = createRedisSessions(redis, { prefix, timeZone: config.timeZone });
   const commands = createRedisCommandBus(redis, {
     prefix,
@@ -79,6 +79,7 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
       maxAuthFailuresPerMinute: config.tcp.maxAuthFailuresPerMinute,
       limits: config.storageLimits,
       archive: config.archive,
+      defences: config.tcp.limits,
     },
   );
   await commands.listen(instanceId, (cmd) => {

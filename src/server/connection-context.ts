@@ -19,4 +19,14 @@ export interface ConnectionContext {
   version?: Version;
   /** Frames accepted for storage and not yet answered. */
   inflight: number;
+  /**
+   * Charge one framing error or rejected frame to the connection's error budget (HJ212_CONN_MAX_ERRORS per
+   * HJ212_CONN_ERROR_WINDOW_MS). False when the connection is closed (now or before): the caller then does nothing
+   * more for this frame (no log, no archive, no Redis).
+   */
+  charge(): boolean;
+  /** A frame was admitted: the connection is not idle (idle = no valid frame, not no bytes). */
+  alive(): void;
+  /** False once the collector ended its side or the gateway closed it. */
+  readonly open: boolean;
 }

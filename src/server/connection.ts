@@ -1,11 +1,13 @@
 /**
- * One collector socket: framer → frame handler, idle timeout on collector→server traffic, slow-loris and junk
- * limits, per-connection flow control. Input never throws out of here: errors are logged and counted.
+ * One collector socket: framer → frame handler, idle timeout (no admitted frame, whatever bytes arrive), slow-loris
+ * and junk limits, a per-connection error budget (then close and ban the address), per-connection flow control.
+ * Input never throws out of here: errors are logged and counted.
  */
 import type { Socket } from 'node:net';
 import { createFramer } from '../../protocol/index.js';
 import { GATEWAY_FRAMING } from '../domain/device-quirks.js';
 import type { ConnectionContext } from './connection-context.js';
+import type { Defences } from './defences.js';
 import type { FrameHandler } from './frame-handler.js';
 import type { GatewayDeps, GatewayOptions } from './gateway-deps.js';
 import type { SessionTable } from './session-table.js';
@@ -24,7 +26,10 @@ export interface Connection {
 
 let nextId = 0;
 
-export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayOptions, handler: FrameHandler, sessions: SessionTable): Connection {
+/** Close reasons summarised elsewhere (defences.ts, session-table.ts) rather than logged per connection. */
+const QUIET_CLOSES = new Set(['error budget exceeded', 'password lockout', 'replaced by a newer connection with the same MN']);
+
+export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayOptions, handler: FrameHandler, sessions: SessionTable, defences: Defences): Connection {
   const id = `c${(++nextId).toString(36)}`;
   const remoteIp = socket.remoteAddress ?? 'unknown';
   const log = deps.logger.child({ conn: id, remote: remoteIp });
@@ -34,6 +39,11 @@ export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayO
   let junkSinceFrame = 0;
   let partialTimer: NodeJS.Timeout | undefined;
   let corked = false;
+  let closed = false;
+  let ended = false;
+  let errors = 0;
+  let errorWindowStart = deps.clock.now();
+  const { maxErrorsPerConnection, errorWindowMs } = defences.limits;
   const uncork = (): void => {
     corked = false;
     socket.uncork();
@@ -55,8 +65,31 @@ export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayO
       }
       socket.write(bytes);
     },
+    get open() {
+      return !closed && !ended;
+    },
+    charge() {
+      if (closed) return false;
+      const now = deps.clock.now();
+      if (now - errorWindowStart >= errorWindowMs) {
+        errorWindowStart = now;
+        errors = 0;
+      }
+      const overConnection = ++errors > maxErrorsPerConnection;
+      if (!defences.overAddressBudget(remoteIp, now) && !overConnection) return true;
+      deps.metrics.connectionsRejected.inc({ reason: 'error-budget' });
+      defences.ban(remoteIp, now);
+      ctx.close('error budget exceeded');
+      return false;
+    },
+    alive() {
+      idle.refresh();
+    },
     close: (reason) => {
-      log.info({ reason, mn: ctx.device?.mn }, 'closing connection');
+      if (closed) return;
+      closed = true;
+      // Budget and lockout closes are summarised per address (defences.ts); a flood must not log a line per close.
+      if (!QUIET_CLOSES.has(reason)) log.info({ reason, mn: ctx.device?.mn }, 'closing connection');
       // A reply sent in this tick (the 9011 before an auth-failure close) must leave before the socket goes.
       if (corked) uncork();
       socket.destroy();
@@ -74,6 +107,8 @@ export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayO
     // The device is not known yet: cut frames whose length field lies too; the frame handler judges per device.
     ...GATEWAY_FRAMING,
     onFrame: (frame) => {
+      // Closed by the gateway (budget, lockout) in the middle of a chunk: the rest is not handled (and not acked).
+      if (closed) return;
       junkSinceFrame = 0;
       const p = handler
         .handle(frame, ctx)
@@ -84,14 +119,17 @@ export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayO
         });
       pending.add(p);
     },
-    onError: (err) => handler.framingError(ctx, err.code, err.message, err.bytes),
+    onError: (err) => {
+      // After a budget close the rest of the chunk is still cut by the framer: nothing more is done for it.
+      if (!closed) handler.framingError(ctx, err.code, err.message, err.bytes);
+    },
   });
 
   const idle = setTimeout(() => ctx.close('idle timeout'), opts.idleTimeoutMs);
   idle.unref();
 
   socket.on('data', (chunk: Buffer) => {
-    idle.refresh();
+    if (closed) return;
     const before = framer.discarded;
     framer.push(chunk);
     const junk = framer.discarded - before;
@@ -108,7 +146,12 @@ export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayO
     if (ctx.inflight >= opts.maxInflightPerConnection) updatePause();
   });
   socket.on('error', (err) => log.debug({ err }, 'socket error'));
+  socket.on('end', () => {
+    ended = true;
+  });
   socket.on('close', () => {
+    ended = true;
+    defences.rejections.flushKey(id);
     clearTimeout(idle);
     if (partialTimer) clearTimeout(partialTimer);
     sessions.unbind(ctx);

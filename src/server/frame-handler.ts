@@ -1,14 +1,15 @@
 /**
  * One frame from a collector: parse → admit (MN, profile, password) → dispatch by CN → reply. Every frame ends
- * with a verdict that is counted, archived raw and, for rejections, logged; nothing is dropped silently.
+ * with a verdict that is counted, archived raw (byte-capped queue) and, for rejections, charged to the connection's
+ * error budget and logged in a per-connection summary (defences.ts); nothing is dropped silently.
  */
 import { maskPassword, parseFrame, type Packet, type ParseOk } from '../../protocol/index.js';
 import { GATEWAY_PARSING } from '../domain/device-quirks.js';
 import { defaultLimits } from '../config.js';
 import { ArchiveRecorder } from './archive-recorder.js';
 import { admit } from './authenticate.js';
-import { AuthFailures } from './auth-failures.js';
-import { Batcher } from './batcher.js';
+import { CappedBatcher } from './capped-batcher.js';
+import type { Defences } from './defences.js';
 import type { ConnectionContext } from './connection-context.js';
 import type { GatewayDeps, GatewayOptions } from './gateway-deps.js';
 import { peekHeader } from './peek-header.js';
@@ -28,14 +29,28 @@ const NOTIFICATIONS = new Set(['1013', '1001', '1014', '9013']);
 /** Summaries (dropped readings, incomplete sub-packet sets) are logged at most this often. */
 const SUMMARY_EVERY_MS = 10_000;
 
-const HJ_ERR_TO_QN_RTN: Record<string, string> = { HJ_ERR_CRC: QN_RTN_FOR.crc, HJ_ERR_MN: QN_RTN_FOR.mn, HJ_ERR_QN: '7' };
+const HJ_ERR_TO_QN_RTN = new Map<string, string>([
+  ['HJ_ERR_CRC', QN_RTN_FOR.crc],
+  ['HJ_ERR_MN', QN_RTN_FOR.mn],
+  ['HJ_ERR_QN', '7'],
+]);
+
+/** Data kind of an upload CN; own properties only (a CN `constructor` or `__proto__` is not an upload). */
+function kindOf(cn: string): string | undefined {
+  return Object.hasOwn(KIND_BY_CN, cn) ? KIND_BY_CN[cn] : undefined;
+}
+
+/** Verdicts that are not rejections. */
+const ACCEPTED = new Set(['stored', 'stored-partial', 'duplicate', 'reply', 'notification']);
+
+/** Approximate bytes an archived frame holds in the queue (its base64 raw dominates). */
+const archivedBytes = (f: ArchivedFrame): number => f.raw.length + (f.code?.length ?? 0) + 64;
 
 export class FrameHandler {
   readonly uploads: UploadStore;
   readonly subpackets: SubpacketTracker;
-  private readonly authFailures: AuthFailures;
   private readonly archive: ArchiveRecorder;
-  private readonly archiveQueue: Batcher<ArchivedFrame>;
+  private readonly archiveQueue: CappedBatcher<ArchivedFrame>;
   private lastSummaryAt = 0;
   /** Incomplete sub-packet sets since the last summary: their number and the first few. */
   private incomplete = { sets: 0, first: [] as IncompleteSet[] };
@@ -46,17 +61,25 @@ export class FrameHandler {
     private readonly deps: GatewayDeps,
     private readonly opts: GatewayOptions,
     private readonly sessions: SessionTable,
+    private readonly defences: Defences,
   ) {
     const defaults = opts.limits && opts.archive ? undefined : defaultLimits();
     const limits = opts.limits ?? defaults!.storageLimits;
     this.uploads = new UploadStore(deps, limits);
     this.subpackets = new SubpacketTracker({ timeoutMs: opts.subpacketTimeoutMs, maxPnum: limits.maxPnum, maxSetsPerMn: limits.maxSubpacketSetsPerMn });
-    this.authFailures = new AuthFailures(opts.maxAuthFailuresPerMinute);
-    this.archiveQueue = new Batcher(
+    this.archiveQueue = new CappedBatcher(
       (frames) => deps.archive.append(frames),
       (err, frames) => deps.logger.error({ err, frames: frames.length }, 'frame archive write failed'),
+      defences.limits.archiveQueueMaxBytes,
+      archivedBytes,
+      () => deps.metrics.dropped.inc({ queue: 'archive' }),
     );
     this.archive = new ArchiveRecorder((frame) => this.archiveQueue.push(frame), opts.archive ?? defaults!.archive, deps.metrics);
+  }
+
+  /** Side-effect queues over half their cap: the server pauses sockets until they drain. */
+  get backedUp(): boolean {
+    return this.archiveQueue.backedUp;
   }
 
   /** Handle one complete frame. `frame` is copied; the caller may reuse its buffer. */
@@ -68,9 +91,11 @@ export class FrameHandler {
     // Widest options (length policy, MN alphabet): admit() holds what was tolerated against the device's record.
     let parsed = parseFrame(raw, { maxDataLength, encoding, ...GATEWAY_PARSING });
     if (!parsed.ok) {
+      if (!ctx.charge()) return;
       const head = peekHeader(raw);
-      this.finish(ctx, raw, receivedAt, head, parsed.code, parsed.message);
-      if (head && wantsAnswer(head)) ctx.send(encodeRejection(head, HJ_ERR_TO_QN_RTN[parsed.code] ?? QN_RTN_FOR.unknown, ctx));
+      const registered = await this.linkMn(ctx, head?.mn, raw, receivedAt, false);
+      this.finish(ctx, raw, receivedAt, head, parsed.code, parsed.message, registered);
+      if (head && wantsAnswer(head)) ctx.send(encodeRejection(head, HJ_ERR_TO_QN_RTN.get(parsed.code) ?? QN_RTN_FOR.unknown, ctx));
       return;
     }
     const device = parsed.packet.mn ? await this.deps.registry.get(parsed.packet.mn) : undefined;
@@ -80,9 +105,17 @@ export class FrameHandler {
       if (again.ok) parsed = again;
     }
     const { packet } = parsed;
+    const verifiedHere = ctx.device !== undefined && ctx.device === device && ctx.lastPassword === packet.pw;
+    if (device && !verifiedHere) {
+      // No password is evaluated during a lockout: a right guess then is worth nothing (SECURITY.md).
+      const scope = this.defences.auth.locked(ctx.remoteIp, device.mn, receivedAt);
+      if (scope) return this.lockedOut(ctx, raw, receivedAt, parsed);
+    }
     const admission = admit(parsed, device, { device: ctx.device, password: ctx.lastPassword });
     if (!admission.ok) return this.reject(ctx, raw, receivedAt, parsed, admission.verdict, admission.qnRtn, admission.unknownMn === true);
     for (const w of parsed.warnings) this.deps.metrics.frameWarnings.inc({ code: w.code });
+    if (!verifiedHere) this.defences.auth.succeed(ctx.remoteIp, admission.device.mn, receivedAt);
+    ctx.alive();
     ctx.crc = parsed.crc;
     ctx.encoding = admission.device.profile.encoding;
     if (ctx.device?.mn !== admission.device.mn) this.sessions.bind(admission.device.mn, ctx, receivedAt);
@@ -96,7 +129,7 @@ export class FrameHandler {
 
   private async dispatch(parsed: ParseOk, ctx: ConnectionContext, raw: Buffer, receivedAt: number): Promise<void> {
     const { packet } = parsed;
-    const kind = KIND_BY_CN[packet.cn];
+    const kind = kindOf(packet.cn);
     if (kind) return this.upload(packet, kind, ctx, raw, receivedAt);
     if (COMMAND_ANSWERS.has(packet.cn)) {
       this.finish(ctx, raw, receivedAt, packet, 'reply');
@@ -121,7 +154,9 @@ export class FrameHandler {
     try {
       const outcome = await this.uploads.store(packet, kind, device, receivedAt, raw);
       if (outcome.verdict === 'dead-letter') {
-        this.finish(ctx, raw, receivedAt, packet, 'dead-letter', outcome.reason);
+        this.finish(ctx, raw, receivedAt, packet, 'dead-letter', outcome.reason, true);
+        // Refused for good (kept as a dead letter): answered, so the collector does not retransmit it forever.
+        if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, QN_RTN_FOR.refused, ctx));
         return;
       }
       if ('qnRtn' in outcome) {
@@ -150,31 +185,54 @@ export class FrameHandler {
 
   private async reject(ctx: ConnectionContext, raw: Buffer, at: number, parsed: ParseOk, verdict: string, qnRtn: string, unknownMn: boolean): Promise<void> {
     const { packet } = parsed;
-    this.finish(ctx, raw, at, packet, verdict);
-    if (unknownMn && packet.mn) {
-      // Recorded before the 9011 goes out, so an operator who sees the rejection also finds the pending entry.
-      await this.deps.registry
-        .recordPending({ mn: packet.mn, sourceIp: ctx.remoteIp, sampleFrame: maskPassword(raw.toString('latin1')), at: new Date(at) })
-        .catch((err) => this.deps.logger.error({ err }, 'pending-device record failed'));
-    }
+    // The failure is recorded first, synchronously: frames of one connection interleave at the registry await.
+    const locks = verdict === 'bad-password' ? this.defences.auth.fail(ctx.remoteIp, packet.mn ?? '', at) : [];
+    for (const scope of locks) this.defences.lockedOut(scope, ctx.remoteIp, packet.mn ?? '');
+    if (!ctx.charge()) return;
+    this.finish(ctx, raw, at, packet, verdict, undefined, !unknownMn);
+    // Recorded before the 9011 goes out, so an operator who sees the rejection also finds the pending entry.
+    if (unknownMn) await this.linkMn(ctx, packet.mn, raw, at, true);
     if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, qnRtn, { crc: parsed.crc, encoding: ctx.encoding }));
-    if (verdict === 'bad-password') {
-      const overIp = this.authFailures.fail(`ip:${ctx.remoteIp}`, at);
-      const overMn = this.authFailures.fail(`mn:${packet.mn ?? ''}`, at);
-      if (overIp || overMn) ctx.close('too many password failures');
-    }
+    if (locks.length > 0) ctx.close('password lockout');
   }
 
-  /** Count, archive and (for rejections) log the frame's verdict. */
-  private finish(ctx: ConnectionContext, raw: Buffer, at: number, packet: Packet | undefined, verdict: string, detail?: string): void {
+  /** A login during a lockout: answered as a password error without evaluating the password, then closed. */
+  private lockedOut(ctx: ConnectionContext, raw: Buffer, at: number, parsed: ParseOk): void {
+    const { packet } = parsed;
+    if (!ctx.charge()) return;
+    this.finish(ctx, raw, at, packet, 'locked-out', undefined, true);
+    if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, QN_RTN_FOR.password, { crc: parsed.crc, encoding: ctx.encoding }));
+    ctx.close('password lockout');
+  }
+
+  /**
+   * The MN of a frame rejected before admission (framing error, bad CRC, unknown MN), when its header is readable:
+   * true when it is registered (its status then counts the rejection); an unknown MN becomes a pending device
+   * (bounded, pending-recorder.ts). `valid`: the frame parsed (its CRC verified) and its MN is already known to be
+   * unregistered; otherwise the registry (cached, negative answers too) is asked.
+   */
+  private async linkMn(ctx: ConnectionContext, mn: string | undefined, raw: Buffer, at: number, valid: boolean): Promise<boolean> {
+    if (ctx.device && ctx.device.mn === mn) return true;
+    if (!mn || !/^[\x21-\x7e]{1,64}$/.test(mn)) return false;
+    const device = valid ? undefined : await this.deps.registry.get(mn).catch(() => undefined);
+    if (device) return true;
+    await this.defences.pending.record({ mn, sourceIp: ctx.remoteIp, sampleFrame: maskPassword(raw.toString('latin1')), at, valid });
+    return false;
+  }
+
+  /**
+   * Count, archive and (for rejections) summarise the frame's verdict. `registered`: `packet.mn` is a registered
+   * device, whose status counts the frame; nothing an unknown sender does creates a status entry.
+   */
+  private finish(ctx: ConnectionContext, raw: Buffer, at: number, packet: Packet | undefined, verdict: string, detail?: string, registered = true): void {
     const cn = packet?.cn || 'none';
     this.countFrame(cn, verdict);
-    const rejected = verdict !== 'stored' && verdict !== 'stored-partial' && verdict !== 'duplicate' && verdict !== 'reply' && verdict !== 'notification';
-    if (rejected) {
-      this.deps.logger.warn({ conn: ctx.id, remote: ctx.remoteIp, mn: packet?.mn, cn, verdict, detail: detail && maskPassword(detail) }, 'frame rejected');
-      if (packet?.mn) this.deps.sessions.touch(packet.mn, { rejectionsToday: 1 });
-    } else if (packet?.mn) {
-      this.deps.sessions.touch(packet.mn, { framesToday: 1 });
+    const mn = registered ? packet?.mn : undefined;
+    if (!ACCEPTED.has(verdict)) {
+      this.defences.rejections.note(ctx.id, verdict, () => ({ conn: ctx.id, remote: ctx.remoteIp, mn: packet?.mn, cn, verdict, detail: detail && maskPassword(detail) }));
+      if (mn) this.deps.sessions.touch(mn, { rejectionsToday: 1 });
+    } else if (mn) {
+      this.deps.sessions.touch(mn, { framesToday: 1 });
     }
     this.archive.record({ receivedAt: at, sourceIp: ctx.remoteIp, mn: packet?.mn, cn: packet?.cn, verdict, code: detail && maskPassword(detail) }, raw);
   }
@@ -188,11 +246,15 @@ export class FrameHandler {
 
   /** A candidate frame the framer had to drop (bad length field, too long, bad trailer). */
   framingError(ctx: ConnectionContext, code: string, message: string, bytes: Uint8Array): void {
+    if (!ctx.charge()) return;
     const raw = Buffer.from(bytes.subarray(0, 2048));
-    this.finish(ctx, raw, this.deps.clock.now(), ctx.device ? { cn: '', mn: ctx.device.mn, cp: {} } : undefined, code, message);
+    const at = this.deps.clock.now();
+    const head = ctx.device ? { cn: '', mn: ctx.device.mn, cp: {} } : peekHeader(raw);
+    // Linked to the MN when the header is readable (issue: rejections before admission showed 0 in the status).
+    void this.linkMn(ctx, head?.mn, raw, at, false).then((registered) => this.finish(ctx, raw, at, head, code, message, registered));
   }
 
-  /** Expire sub-packet sets and failure windows; called periodically by the server. */
+  /** Expire sub-packet sets; called periodically by the server. */
   sweep(now: number): void {
     const incomplete = this.subpackets.expire(now);
     for (const set of incomplete) {
@@ -208,7 +270,6 @@ export class FrameHandler {
       this.lastSummaryAt = now;
       this.summarise();
     }
-    this.authFailures.prune(now);
   }
 
   /** One log line per kind and interval, never one per frame or set. */

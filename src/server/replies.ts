@@ -6,6 +6,7 @@ import { encodeFrame, dataAck, requestReply, notifyReply, type CrcVariant, type 
 
 /** QnRtn codes (HJ212-2017 table 9) the gateway answers rejected requests/uploads with. */
 export const QN_RTN_FOR = {
+  refused: '2',
   password: '3',
   mn: '4',
   cn: '8',

@@ -1,10 +1,13 @@
 /**
  * MN → connection on this gateway instance. Duplicate-MN policy: a newly authenticated connection replaces the
- * old one (collectors reconnect after a network drop before the old socket times out); each replacement is counted
- * as flapping and visible in metrics and the session directory.
+ * old one (collectors reconnect after a network drop before the old socket times out). Only a replacement of a
+ * connection that is still open on the collector's side is a conflict (flapping: counted in metrics and the
+ * session directory, logged once per MN per interval). A collector that opens a new connection per frame after
+ * closing the previous one is not in conflict: its old connection has ended, however late its close is processed.
  */
 import type { ConnectionContext } from './connection-context.js';
 import type { GatewayDeps } from './gateway-deps.js';
+import type { LogSummary } from './log-summary.js';
 
 export class SessionTable {
   private readonly byMn = new Map<string, ConnectionContext>();
@@ -12,17 +15,26 @@ export class SessionTable {
   constructor(
     private readonly deps: GatewayDeps,
     private readonly instanceId: string,
+    private readonly conflicts?: LogSummary,
   ) {}
 
   bind(mn: string, ctx: ConnectionContext, now: number): void {
+    // A collector that sent its frame and closed at once (one connection per frame) holds nothing: binding it would
+    // leave a dead entry whose successor looks like a conflict.
+    if (!ctx.open) return;
     const old = this.byMn.get(mn);
     let replaced = 0;
     if (old && old !== ctx) {
-      replaced = 1;
-      this.deps.metrics.duplicateMn.inc();
-      this.deps.logger.info({ mn, old: old.id, new: ctx.id }, 'newer connection replaces older one for this MN');
-      old.device = undefined;
-      old.close('replaced by a newer connection with the same MN');
+      if (old.open) {
+        replaced = 1;
+        this.deps.metrics.duplicateMn.inc();
+        this.conflicts?.note(mn, 'replaced', () => ({ mn, old: old.id, new: ctx.id, oldRemote: old.remoteIp, newRemote: ctx.remoteIp }));
+        old.device = undefined;
+        old.close('replaced by a newer connection with the same MN');
+      } else {
+        // Ended by the collector; its socket closes on its own (and unbinds nothing, the MN is no longer its).
+        old.device = undefined;
+      }
     }
     if (ctx.device && ctx.device.mn !== mn) this.unbind(ctx);
     this.byMn.set(mn, ctx);

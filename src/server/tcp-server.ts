@@ -6,6 +6,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { encodeFrame } from '../../protocol/index.js';
 import type { DeviceCommand } from '../domain/ports.js';
 import { openConnection, type Connection } from './connection.js';
+import { Defences } from './defences.js';
 import { FrameHandler } from './frame-handler.js';
 import type { GatewayDeps, GatewayOptions } from './gateway-deps.js';
 import { SessionTable } from './session-table.js';
@@ -19,13 +20,18 @@ export interface Gateway {
 }
 
 export function createGateway(deps: GatewayDeps, opts: GatewayOptions): Gateway {
-  const sessions = new SessionTable(deps, opts.instanceId);
-  const handler = new FrameHandler(deps, opts, sessions);
+  const defences = new Defences(opts, deps.registry, deps.logger, deps.metrics, deps.clock.now());
+  const sessions = new SessionTable(deps, opts.instanceId, defences.conflicts);
+  const handler = new FrameHandler(deps, opts, sessions, defences);
   const connections = new Set<Connection>();
   const perIp = new Map<string, number>();
+  /** Sockets are paused while storage is saturated or the side-effect queues (archive) are backed up. */
+  let sinkSaturated = false;
+  let queuesBackedUp = false;
   let saturated = false;
   // Refusals by the per-IP cap since the last warning; logged at most once a minute (never one line per refusal).
   const capWarn = { refused: 0, at: -Infinity };
+  let lastPrune = 0;
 
   const server: Server = createServer({ noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 });
   server.maxConnections = opts.maxConnections;
@@ -33,6 +39,13 @@ export function createGateway(deps: GatewayDeps, opts: GatewayOptions): Gateway 
   server.on('error', (err) => deps.logger.error({ err }, 'gateway server error'));
   server.on('connection', (socket) => {
     const ip = socket.remoteAddress ?? 'unknown';
+    // Banned and locked-out addresses are refused before any byte is read (counted, logged once per interval).
+    const refused = defences.refused(ip, deps.clock.now());
+    if (refused) {
+      defences.refuse(ip, refused);
+      socket.destroy();
+      return;
+    }
     const count = (perIp.get(ip) ?? 0) + 1;
     if (count > opts.maxConnectionsPerIp) {
       deps.metrics.connectionsRejected.inc({ reason: 'per-ip' });
@@ -46,7 +59,7 @@ export function createGateway(deps: GatewayDeps, opts: GatewayOptions): Gateway 
       return;
     }
     perIp.set(ip, count);
-    const conn = openConnection(socket, deps, opts, handler, sessions);
+    const conn = openConnection(socket, deps, opts, handler, sessions, defences);
     connections.add(conn);
     deps.metrics.connections.inc();
     if (saturated) conn.setGlobalPause(true);
@@ -59,18 +72,33 @@ export function createGateway(deps: GatewayDeps, opts: GatewayOptions): Gateway 
     });
   });
 
-  const pauseAll = (paused: boolean): void => {
+  const applyPause = (): void => {
+    deps.metrics.paused.set({ reason: 'storage' }, sinkSaturated ? 1 : 0);
+    deps.metrics.paused.set({ reason: 'queues' }, queuesBackedUp ? 1 : 0);
+    const paused = sinkSaturated || queuesBackedUp;
+    if (paused === saturated) return;
     saturated = paused;
     for (const c of connections) c.setGlobalPause(paused);
   };
-  deps.sink.onDrain(() => pauseAll(false));
+  deps.sink.onDrain(() => {
+    sinkSaturated = false;
+    applyPause();
+  });
   const watch = setInterval(() => {
     deps.metrics.bufferedPoints.set(deps.sink.pending);
-    if (deps.sink.saturated && !saturated) {
+    if (deps.sink.saturated && !sinkSaturated) {
       deps.logger.warn({ pending: deps.sink.pending }, 'storage saturated: pausing collector sockets');
-      pauseAll(true);
+      sinkSaturated = true;
     }
-    handler.sweep(deps.clock.now());
+    queuesBackedUp = handler.backedUp;
+    applyPause();
+    const now = deps.clock.now();
+    handler.sweep(now);
+    defences.tick(now);
+    if (now - lastPrune >= 10_000) {
+      lastPrune = now;
+      defences.prune(now);
+    }
   }, 50);
   watch.unref();
 
@@ -102,6 +130,7 @@ export function createGateway(deps: GatewayDeps, opts: GatewayOptions): Gateway 
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...connections].map((c) => c.drained()));
       await handler.flush();
+      defences.flush();
       for (const c of connections) c.socket.end();
       for (const c of connections) c.socket.destroy();
       await closed;

@@ -27,8 +27,9 @@ async function answerData(c: Collector, req: Packet, cn: string, cp: Record<stri
 /** Answers one request from the host; unknown commands get 9011 QnRtn=2 (rejected). */
 export async function answerRequest(c: Collector, req: Packet): Promise<void> {
   if (HISTORY.has(req.cn)) return answerHistory(c, req, req.cn as HistoryCn);
-  const setter = SETTERS[req.cn];
-  const getter = GETTERS[req.cn];
+  // Own properties only: a CN such as `constructor` must not reach Object.prototype.
+  const setter = Object.hasOwn(SETTERS, req.cn) ? SETTERS[req.cn] : undefined;
+  const getter = Object.hasOwn(GETTERS, req.cn) ? GETTERS[req.cn] : undefined;
   if (!setter && !getter) return reply(c, requestReply(req, 2));
   await reply(c, requestReply(req, 1));
   let exeRtn = 1;

@@ -2,21 +2,26 @@
 import type { Device, PendingDevice } from '../domain/device.js';
 import type { DeviceRegistry } from '../domain/ports.js';
 
-/** Create an empty registry keeping at most `maxPending` (default 10 000) pending MNs, least recently seen dropped. */
+type Entry = PendingDevice & { lastSeenMs: number; activeMinutes: number; lastMinute: number };
+
+/** Eviction rank as in redis-registry.ts: distinct minutes with a valid frame (capped), then last seen. */
+const rank = (e: Entry): number => Math.min(e.activeMinutes, 500) * 1e13 + e.lastSeenMs;
+
+/** Create an empty registry keeping at most `maxPending` (default 10 000) pending MNs, lowest rank dropped. */
 export function createMemoryRegistry(options: { maxPending?: number } = {}): DeviceRegistry {
   const maxPending = options.maxPending ?? 10_000;
   const devices = new Map<string, Device>();
-  const pending = new Map<string, PendingDevice & { lastSeenMs: number }>();
+  const pending = new Map<string, Entry>();
 
   function evict(): void {
     while (pending.size > maxPending) {
-      let oldest: string | undefined;
-      let oldestMs = Infinity;
+      let lowest: string | undefined;
+      let lowestRank = Infinity;
       for (const [mn, entry] of pending) {
-        if (entry.lastSeenMs < oldestMs) [oldest, oldestMs] = [mn, entry.lastSeenMs];
+        if (rank(entry) < lowestRank) [lowest, lowestRank] = [mn, rank(entry)];
       }
-      if (oldest === undefined) return;
-      pending.delete(oldest);
+      if (lowest === undefined) return;
+      pending.delete(lowest);
     }
   }
 
@@ -32,20 +37,22 @@ export function createMemoryRegistry(options: { maxPending?: number } = {}): Dev
       devices.set(device.mn, structuredClone(device));
       pending.delete(device.mn);
     },
-    async recordPending({ mn, sourceIp, sampleFrame, at }) {
+    async recordPending({ mn, sourceIp, sampleFrame, at, frames = 1, valid = true }) {
       const iso = at.toISOString();
+      const minute = Math.floor(at.getTime() / 60_000);
       const existing = pending.get(mn);
       if (!existing) {
-        pending.set(mn, { mn, firstSeen: iso, lastSeen: iso, lastSeenMs: at.getTime(), sourceIp, frames: 1, sampleFrame });
+        pending.set(mn, { mn, firstSeen: iso, lastSeen: iso, lastSeenMs: at.getTime(), sourceIp, frames, sampleFrame, activeMinutes: valid ? 1 : 0, lastMinute: valid ? minute : -1 });
         return evict();
       }
-      existing.frames++;
+      existing.frames += frames;
+      if (valid && minute !== existing.lastMinute) Object.assign(existing, { activeMinutes: existing.activeMinutes + 1, lastMinute: minute });
       if (at.getTime() >= existing.lastSeenMs) Object.assign(existing, { lastSeen: iso, lastSeenMs: at.getTime(), sourceIp, sampleFrame });
     },
     async listPending() {
       return [...pending.values()]
         .sort((a, b) => b.lastSeenMs - a.lastSeenMs)
-        .map(({ lastSeenMs: _ms, ...entry }) => entry);
+        .map(({ lastSeenMs: _ms, activeMinutes: _a, lastMinute: _m, ...entry }) => entry);
     },
     async removePending(mn) {
       pending.delete(mn);

@@ -13,9 +13,10 @@ export interface TestCollector {
   close(): void;
 }
 
-export function connectCollector(port: number, host = '127.0.0.1'): Promise<TestCollector> {
+/** `localAddress`: the source address (any 127.x.y.z on Linux), so tests can play several remote sites. */
+export function connectCollector(port: number, host = '127.0.0.1', localAddress?: string): Promise<TestCollector> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ port, host });
+    const socket = connect({ port, host, localAddress });
     const received: Packet[] = [];
     const waiters: Array<{ pred: (p: Packet) => boolean; resolve: (p: Packet) => void }> = [];
     const framer = createFramer({

@@ -24,8 +24,8 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** `options.logger` receives the gateway's log (default: silent). */
-export async function startTestGateway(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestGateway> {
+/** `options.logger` receives the gateway's log (default: silent); `options.logLines`: the gateway logs at info level and every JSON line written is pushed there. */
+export async function startTestGateway(env: Record<string, string> = {}, options: { logger?: Logger; logLines?: string[] } = {}): Promise<TestGateway> {
   const config = loadConfig({
     HJ212_ROLES: 'gateway',
     HJ212_TCP_HOST: '127.0.0.1',
@@ -38,7 +38,9 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     ...env,
   });
   const metrics = createMetrics({ defaults: false });
-  const role = await startGatewayRole(config, options.logger ?? createLogger('silent'), metrics);
+  const lines = options.logLines;
+  const logger = options.logger ?? (lines ? createLogger('info', { write: (line: string) => void lines.push(line) }) : createLogger('silent'));
+  const role = await startGatewayRole(config, logger, metrics);
   const redis = new Redis(config.redis.url);
   const registry = createRedisRegistry({ redis, prefix: config.redis.prefix });
   const influx = createInfluxQuery({ ...config.influx, url: influxUrl() });

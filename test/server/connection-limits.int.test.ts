@@ -7,10 +7,12 @@ import t from 'tap';
 import { encodeFrame, uploadPacket } from '../../protocol/index.js';
 import { connectCollector } from '../helpers/collector.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { waitFor } from '../helpers/wait.js';
 
 const MN = '33010600000001W00000007Q';
-const upload = (qn: string, pw = '654321') =>
-  uploadPacket({ st: '32', pw, mn: MN, qn }, '2011', { dataTime: '20240315103000', factors: [{ code: 'w01001', rtd: '7.1', flag: 'N' }] });
+const MN2 = '33010600000001W00000009Q';
+const upload = (qn: string, pw = '654321', mn = MN) =>
+  uploadPacket({ st: '32', pw, mn, qn }, '2011', { dataTime: '20240315103000', factors: [{ code: 'w01001', rtd: '7.1', flag: 'N' }] });
 
 t.test('connection limits', async (t) => {
   const gw = await startTestGateway({
@@ -31,6 +33,8 @@ t.test('connection limits', async (t) => {
   });
 
   t.test('idle connection is closed; traffic keeps it open', async (t) => {
+    // The per-IP cap test's connections must be gone, or these two are refused by it.
+    await waitFor(() => gw.role.gateway.connectionCount === 0, 'previous connections closed');
     const idle = await connectCollector(gw.port);
     const busy = await connectCollector(gw.port);
     t.teardown(() => busy.close());
@@ -39,6 +43,15 @@ t.test('connection limits', async (t) => {
     t.teardown(() => clearInterval(keep));
     await idle.closed;
     t.equal(busy.socket.destroyed, false, 'a collector that keeps sending is not idle');
+    t.equal((await busy.next((r) => r.cn === '9014')).cn, '9014', 'its frames were admitted');
+  });
+
+  t.test('junk bytes do not keep a connection alive: idle means no valid frame (issue 11, finding 7)', async (t) => {
+    const c = await connectCollector(gw.port);
+    const drip = setInterval(() => c.send('x'), 100);
+    t.teardown(() => clearInterval(drip));
+    await c.closed;
+    t.pass('closed by the idle timeout although a byte arrived every 100 ms');
   });
 
   t.test('slow-loris: an unfinished frame closes the connection', async (t) => {
@@ -59,8 +72,11 @@ t.test('connection limits', async (t) => {
   });
 
   t.test('repeated password failures close the connection', async (t) => {
-    const c = await connectCollector(gw.port);
-    for (let i = 0; i < 5 && !c.socket.destroyed; i++) c.send(encodeFrame(upload(`20240315103000${300 + i}`, '000000')));
+    // From its own address and for another MN: the lockout that follows refuses that address and locks that MN for
+    // untrusted addresses (auth-lockout.int.test.ts).
+    await gw.addDevice({ mn: MN2, password: '654321' });
+    const c = await connectCollector(gw.port, '127.0.0.1', '127.0.0.5');
+    for (let i = 0; i < 5 && !c.socket.destroyed; i++) c.send(encodeFrame(upload(`20240315103000${300 + i}`, '000000', MN2)));
     await c.closed;
     t.ok(c.received.some((r) => r.cn === '9011' && r.cp.QnRtn === '3'), 'password errors answered before closing');
   });

@@ -15,7 +15,7 @@ const qn = (): string => `20240401080000${String(100 + n++)}`;
 const up = (cn = '2061', dataTime = '20240401000000', value = '1.5'): Packet =>
   uploadPacket({ st: '32', pw: PW, mn: MN, qn: qn() }, cn, { dataTime, factors: [{ code: 'w01018', avg: value, flag: 'N' }] });
 
-t.test('permanent refusal: dead-letter with the raw frame, no ack', async (t) => {
+t.test('permanent refusal: dead-letter with the raw frame, answered 9011 QnRtn 2 (not acked, not retransmitted forever)', async (t) => {
   const gw = await startMemoryGateway();
   t.teardown(() => gw.close());
   await gw.addDevice({ mn: MN, password: PW });
@@ -26,7 +26,7 @@ t.test('permanent refusal: dead-letter with the raw frame, no ack', async (t) =>
   c.send(encodeFrame(p));
   await waitFor(() => gw.deadLetters.length === 1, 'dead letter recorded');
   t.equal(Buffer.from(gw.deadLetters[0]?.raw ?? '', 'base64').toString(), Buffer.from(encodeFrame(p)).toString().replace(`PW=${PW}`, 'PW=***'), 'raw frame kept, password masked');
-  t.equal(c.received.length, 0, 'not acked');
+  t.match(await c.next((r) => r.qn === p.qn), { cn: '9011', cp: { QnRtn: '2' } }, 'refused, not acked');
   gw.sink.refuseWhen(undefined);
   const again = { ...p, qn: qn() };
   c.send(encodeFrame(again));

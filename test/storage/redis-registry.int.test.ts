@@ -127,3 +127,27 @@ t.test('a malformed stored record is an error naming the MN', async (tt) => {
   await redis.set(`${prefix}device:${MN}`, 'not json');
   tt.ok((await registry.get(MN).catch((e: unknown) => e)) instanceof DeviceRecordError);
 });
+
+t.test('10,001 spoofed unknown MNs do not evict a genuine pending device (default bound 10,000)', async (tt) => {
+  const prefix = freshPrefix();
+  const redis = new Redis(redisUrl());
+  const registry = createRedisRegistry({ redis, prefix, cache: false });
+  tt.teardown(async () => {
+    await registry.close();
+    await redis.quit();
+  });
+  const t0 = Date.UTC(2024, 0, 1, 0, 0);
+  await registry.recordPending({ mn: 'GENUINE0000000000000001', sourceIp: '10.0.0.1', sampleFrame: '##g', at: new Date(t0) });
+  await registry.recordPending({ mn: 'GENUINE0000000000000001', sourceIp: '10.0.0.1', sampleFrame: '##g', at: new Date(t0 + 60_000) });
+  for (let start = 0; start < 10_001; start += 1000) {
+    const batch = [];
+    for (let i = start; i < Math.min(10_001, start + 1000); i++) {
+      batch.push(registry.recordPending({ mn: `SPOOF${String(i).padStart(19, '0')}`, sourceIp: '203.0.113.9', sampleFrame: '##', at: new Date(t0 + 120_000 + i) }));
+    }
+    await Promise.all(batch);
+  }
+  tt.equal(await redis.zcard(`${prefix}pending`), 10_000, 'bounded at 10,000');
+  tt.equal(await redis.zcard(`${prefix}pendingRank`), 10_000, 'rank index in step');
+  tt.ok((await redis.zscore(`${prefix}pending`, 'GENUINE0000000000000001')) !== null, 'the genuine device is still pending');
+  tt.equal(await redis.exists(`${prefix}pending:SPOOF0000000000000000000`), 0, 'evicted entries leave no hash behind');
+});

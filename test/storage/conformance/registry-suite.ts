@@ -81,6 +81,30 @@ export function registrySuite(t: Tap, factory: RegistryFactory): void {
     tt.same(await registry.listPending(), []);
   });
 
+  t.test('spoofed one-off MNs evict each other, never a pending device that keeps sending valid frames', async (tt) => {
+    const registry = await open(tt, { maxPending: 50 });
+    const t0 = Date.UTC(2024, 0, 1, 0, 0);
+    // The genuine collector: valid frames in two distinct minutes; a second one seen once, with a valid frame.
+    await registry.recordPending({ mn: 'GENUINE01', sourceIp: '10.0.0.1', sampleFrame: '##g', at: new Date(t0) });
+    await registry.recordPending({ mn: 'GENUINE01', sourceIp: '10.0.0.1', sampleFrame: '##g', at: new Date(t0 + 60_000) });
+    await registry.recordPending({ mn: 'ONCE01', sourceIp: '10.0.0.2', sampleFrame: '##o', at: new Date(t0 + 60_000) });
+    // 151 spoofed MNs whose frames do not even parse (bad CRC, framing errors): they only evict each other.
+    for (let i = 0; i < 151; i++) {
+      await registry.recordPending({ mn: `JUNK${i}`, sourceIp: '203.0.113.9', sampleFrame: '##', at: new Date(t0 + 120_000 + i), valid: false });
+    }
+    let mns = (await registry.listPending()).map((p) => p.mn);
+    tt.equal(mns.length, 50, 'bounded');
+    tt.ok(mns.includes('GENUINE01') && mns.includes('ONCE01'), 'entries with a valid frame survive a flood of invalid ones');
+    // 151 spoofed MNs, each with one valid frame, newer than everything else.
+    for (let i = 0; i < 151; i++) {
+      await registry.recordPending({ mn: `SPOOF${i}`, sourceIp: '203.0.113.9', sampleFrame: '##', at: new Date(t0 + 180_000 + i) });
+    }
+    mns = (await registry.listPending()).map((p) => p.mn);
+    tt.equal(mns.length, 50, 'bounded');
+    tt.ok(mns.includes('GENUINE01'), 'the device seen in two minutes survives');
+    tt.notOk(mns.includes('ONCE01'), 'a one-off entry is evicted like the spoofed ones (oldest first)');
+  });
+
   t.test('the pending list is bounded: the least recently seen MNs are dropped', async (tt) => {
     const registry = await open(tt, { maxPending: 3 });
     for (let i = 0; i < 5; i++) {
