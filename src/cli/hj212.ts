@@ -22,6 +22,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'crc <text>: the CRC16 of a data segment in all three variants',
     load: () => import('./codec-commands.js').then((m) => m.crc),
   },
+  command: { summary: 'command <mn> <name> [args]: send a collector a command through the API and print its outcome', load: () => import('./command-command.js').then((m) => (args: string[]) => m.run(args)) },
 };
 
 function usage(): string {

@@ -14,6 +14,9 @@ import { createInfluxWriter } from '../storage/influx-writer.js';
 import { createInfluxReadings } from '../storage/influx-readings.js';
 import { createRedisAudit } from '../storage/redis-audit.js';
 import { createRedisCatalog } from '../storage/redis-catalog.js';
+import { createRedisCommandLedger } from '../storage/redis-command-ledger.js';
+import { createRedisCommandBus } from '../storage/redis-commands.js';
+import { createRedisFrameLog } from '../storage/redis-frame-log.js';
 import { createRedisRollupStore } from '../storage/redis-check-state.js';
 import { createRedisLedgerStore } from '../storage/redis-ledgers.js';
 import { createRedisRegistry } from '../storage/redis-registry.js';
@@ -60,6 +63,15 @@ export async function startApiRole(config: Config, logger: Logger, metrics: Metr
       ],
       metrics,
       ledgers,
+      // Commands are published like the worker's re-pulls; the worker follows their answers (docs/api.md "Commands").
+      commands: {
+        ledger: createRedisCommandLedger(redis, { prefix, settings: config.commands }),
+        bus: createRedisCommandBus(redis, { prefix }),
+        registry,
+        clock: systemClock,
+        settings: config.commands,
+      },
+      frames: { log: createRedisFrameLog(redis, { prefix }), scanMax: config.frameLogScanMax },
     },
     { bodyLimit: config.http.bodyLimit, timeZone: config.timeZone, logger: log },
   );

@@ -4,7 +4,7 @@
  */
 import type { ParseOk } from '../../protocol/index.js';
 import type { Device } from '../domain/device.js';
-import { verifyPassword } from '../domain/password.js';
+import { acceptsPassword } from '../domain/password.js';
 import { QN_RTN_FOR } from './replies.js';
 
 export type Admission =
@@ -27,6 +27,6 @@ export function admit(parsed: ParseOk, device: Device | undefined, verified?: { 
   if (warned('HJ_WARN_MN_LENGTH') && !device.allowMnLength) return { ok: false, verdict: 'HJ_ERR_MN', qnRtn: QN_RTN_FOR.mn, device };
   const password = packet.pw ?? '';
   const known = verified?.device === device && verified.password === password;
-  if (!known && !verifyPassword(device, password)) return { ok: false, verdict: 'bad-password', qnRtn: QN_RTN_FOR.password, device };
+  if (!known && !acceptsPassword(device, password)) return { ok: false, verdict: 'bad-password', qnRtn: QN_RTN_FOR.password, device };
   return { ok: true, device };
 }
