@@ -52,7 +52,8 @@ async function store(deps: ReverseControlDeps, device: Device, req: CommandReque
       qn: formatQn(now + bump, device.profile.timeZone),
       cp,
       requestedBy: requester,
-      createdAt: now,
+      // The QN's instant: distinct per collector, so the ledger's order is the order of issue.
+      createdAt: now + bump,
       state: 'queued',
       final: false,
       attempts: 0,
