@@ -119,6 +119,9 @@ t.test('reverse control', async (t) => {
     const history = await send(enterprise, a, { name: 'history', kind: 'hour', beginTime: begin, endTime: end });
     t.equal(history.cn, '2061');
     t.match(await outcome(history.id), { state: 'succeeded', qnRtn: '1', exeRtn: '1', requestedBy: { name: 'plant' } });
+    const hours = async (): Promise<number[]> => [...new Set((await gw.rows('hour', a)).map((r) => Number(r.time)))].sort();
+    await waitFor(async () => (await hours()).length === 2, 'the two requested hours stored');
+    t.same(await hours(), [Date.parse(begin), Date.parse(end)], 'the history uploads were stored like any upload');
     t.match(await call(enterprise, 'POST', `/collectors/${a}/commands`, { name: 'get-time' }), { status: 403, json: { code: 'APP_ERR_FORBIDDEN' } });
     t.match(await call(enterprise, 'POST', `/collectors/${b}/commands`, { name: 'history', kind: 'hour', beginTime: begin, endTime: end }), { status: 404 }, "another enterprise's collector is unknown to it");
     t.match(await call(enterprise, 'GET', `/commands/${history.id}`), { status: 200 });
@@ -202,6 +205,13 @@ t.test('reverse control', async (t) => {
     const req = await c.next((p) => p.cn === '1064' && p.qn === second.qn);
     c.send(encodeFrame(requestReply(req, 1)));
     t.match(await outcome(second.id), { state: 'timed-out', qnRtn: '1', detail: 'no 9012 within the execution time-out' });
+
+    // The data answer but no 9012: final as answered, with the answer kept.
+    const third = await send(ops, MN, { name: 'get-time' });
+    const ask = await c.next((p) => p.cn === '1011' && p.qn === third.qn);
+    c.send(encodeFrame(requestReply(ask, 1)));
+    c.send(encodeFrame(uploadPacket({ st: '32', pw: 'Pw-silent1', mn: MN, qn: ask.qn, ack: false }, '1011', { params: { SystemTime: '20240101120000' } })));
+    t.match(await outcome(third.id), { state: 'answered', final: true, qnRtn: '1', answer: { SystemTime: '20240101120000' }, detail: 'data answer received, no 9012' });
   });
 
   t.test('set-password with a scripted collector: both passwords open it while pending, then only the confirmed one', async (t) => {
