@@ -62,6 +62,10 @@ const EXPECTED = [
   'get /audit/{type}/{id}',
   'get /readings',
   'get /collectors/{mn}/latest',
+  'post /collectors/{mn}/commands',
+  'get /commands',
+  'get /commands/{id}',
+  'get /frames',
 ];
 
 t.test('served as JSON, OpenAPI 3.1 with bearer security scheme', async (tt) => {
