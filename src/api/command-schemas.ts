@@ -17,6 +17,11 @@ const bare = <N extends CommandName>(name: N) => z.object({ name: z.literal(name
 
 export const commandBody = z
   .discriminatedUnion('name', [
+    z.object({
+      name: z.literal('set-timeout'),
+      overTime: z.number().int().min(1).max(3600).describe('OverTime, seconds'),
+      reCount: z.number().int().min(0).max(99).describe('ReCount'),
+    }),
     z.object({ name: z.literal('get-time'), polId }),
     z.object({ name: z.literal('set-time'), polId, time: isoDateTime.optional().describe("time to set; default: the server's clock now") }),
     bare('get-rtd-interval'),
@@ -43,6 +48,8 @@ export function toCommandRequest(body: CommandBody, device: Device, now: number)
   const tz = device.profile.timeZone;
   const withPol = (cp: Record<string, string>, pol: string | undefined): Record<string, string> => (pol === undefined ? cp : { PolId: pol, ...cp });
   switch (body.name) {
+    case 'set-timeout':
+      return { name: body.name, cn: '1000', cp: { OverTime: String(body.overTime), ReCount: String(body.reCount) } };
     case 'get-time':
       return { name: body.name, cn: '1011', cp: withPol({}, body.polId) };
     case 'set-time':

@@ -9,6 +9,7 @@ import { defaultIo, EXIT, type CommandIo } from './command-io.js';
 
 export const USAGE = `usage: hj212 command <mn> <name> [args] [--api URL] [--token TOKEN] [--wait SECONDS]
 
+  set-timeout <overTime> <reCount>     1000: the collector's answer time-out (s) and retries
   get-time [polId]                     1011: the collector's clock (SystemTime)
   set-time [time]                      1012: set it (ISO 8601 with offset; default: now)
   get-rtd-interval                     1061
@@ -43,6 +44,8 @@ async function bodyOf(name: string, args: string[], readSecret: () => Promise<st
       return args[0] === undefined ? { name } : { name, polId: args[0] };
     case 'set-time':
       return args[0] === undefined ? { name } : { name, time: args[0] };
+    case 'set-timeout':
+      return { name, overTime: positiveInt(args[0], 'overTime'), reCount: args[1] === '0' ? 0 : positiveInt(args[1], 'reCount') };
     case 'set-rtd-interval':
       return { name, seconds: positiveInt(args[0], 'seconds') };
     case 'set-min-interval':

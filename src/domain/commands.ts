@@ -8,6 +8,8 @@ import type { Version } from '../../protocol/index.js';
 
 /** Command names of POST /collectors/:mn/commands, with their CN and the editions that define them. */
 export const COMMAND_SPECS = {
+  // 1000 sets the collector's own OverTime / ReCount (2017 and 2025; SPEC 3).
+  'set-timeout': { cn: '1000', editions: ['2017', '2025'], answers: false },
   'get-time': { cn: '1011', editions: ['2005', '2017', '2025'], answers: true },
   'set-time': { cn: '1012', editions: ['2005', '2017', '2025'], answers: false },
   'get-rtd-interval': { cn: '1061', editions: ['2005', '2017', '2025'], answers: true },

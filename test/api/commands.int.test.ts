@@ -110,6 +110,7 @@ t.test('reverse control', async (t) => {
 
   t.test('a command the collector does not support is refused (9011 QnRtn=2)', async (t) => {
     t.match(await outcome((await send(ops, b, { name: 'start-realtime' })).id), { state: 'refused', qnRtn: '2', final: true });
+    t.match(await outcome((await send(ops, b, { name: 'set-timeout', overTime: 10, reCount: 2 })).id), { state: 'refused', cn: '1000', cp: { OverTime: '10', ReCount: '2' } });
   });
 
   t.test('enterprise: history requests for its own collectors only, nothing else', async (t) => {
@@ -257,6 +258,7 @@ t.test('reverse control', async (t) => {
     const MN = 'CMDOLD00000000';
     await gw.addDevice({ mn: MN, password: 'Pw-old-1', version: '2005' });
     t.match(await call(ops, 'POST', `/collectors/${MN}/commands`, { name: 'get-min-interval' }), { status: 400, json: { code: 'APP_ERR_COMMAND_UNSUPPORTED' } });
+    t.match(await call(ops, 'POST', `/collectors/${MN}/commands`, { name: 'set-timeout', overTime: 5, reCount: 3 }), { status: 400, json: { code: 'APP_ERR_COMMAND_UNSUPPORTED' } });
     t.match(await call(ops, 'POST', `/collectors/${MN}/commands`, { name: 'set-rtd-interval', seconds: 0 }), { status: 400, json: { code: 'APP_ERR_VALIDATION' } });
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) {
