@@ -4,6 +4,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface Metrics {
   registry: Registry;
   frames: Counter<'cn' | 'verdict'>;
+  /** Operator commands (reverse control) by name and final state. */
+  commands: Counter<'name' | 'state'>;
   ackLatency: Histogram;
   batchSize: Histogram;
   batchLatency: Histogram;
@@ -41,6 +43,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     duplicateMn: new Counter({ name: 'hj212_duplicate_mn_total', help: 'Connections replaced by a newer one with the same MN (flapping)', registers }),
     jobs: new Counter({ name: 'hj212_jobs_total', help: 'Check jobs by queue and outcome', labelNames: ['queue', 'outcome'], registers }),
     queueDepth: new Gauge({ name: 'hj212_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers }),
+    commands: new Counter({ name: 'hj212_commands_total', help: 'Commands sent to collectors, by name and final state', labelNames: ['name', 'state'], registers }),
     httpRequests: new Counter({ name: 'hj212_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers }),
   };
 }

@@ -70,6 +70,8 @@ export async function startApiRole(config: Config, logger: Logger, metrics: Metr
         registry,
         clock: systemClock,
         settings: config.commands,
+        // The API finishes only commands that found their collector offline; the worker reports the rest.
+        onFinal: (e) => metrics.commands.inc({ name: e.name, state: e.state }),
       },
       frames: { log: createRedisFrameLog(redis, { prefix }), scanMax: config.frameLogScanMax },
     },

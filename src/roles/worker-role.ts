@@ -56,7 +56,17 @@ export async function startWorkerRole(config: Config, logger: Logger, metrics: M
   const state = createRedisCheckState(redis, prefix);
   const readings = createInfluxCheckReadings(createInfluxQuery(config.influx));
   const check: CheckDeps = { items, ledgers, readings, state, clock, settings };
-  const control: ReverseControlDeps = { ledger: createRedisCommandLedger(redis, { prefix, settings: config.commands }), bus: commands, registry, clock, settings: config.commands };
+  const control: ReverseControlDeps = {
+    ledger: createRedisCommandLedger(redis, { prefix, settings: config.commands }),
+    bus: commands,
+    registry,
+    clock,
+    settings: config.commands,
+    onFinal: (e) => {
+      metrics.commands.inc({ name: e.name, state: e.state });
+      log.info({ mn: e.mn, command: e.name, cn: e.cn, qn: e.qn, state: e.state, qnRtn: e.qnRtn, exeRtn: e.exeRtn, attempts: e.attempts }, 'command finished');
+    },
+  };
   // The reply reader hands answers to the re-pull logic built below with the workers' follow-up scheduler.
   let onReply: (reply: DeviceReply) => Promise<unknown> = async () => false;
 

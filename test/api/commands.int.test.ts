@@ -51,7 +51,8 @@ t.test('reverse control', async (t) => {
   });
   t.teardown(() => gw.close());
   const silent = createLogger('silent');
-  const worker = await startWorkerRole(gw.config, silent, createMetrics({ defaults: false }), { settings: { replyPollMs: 50, scanEveryMs: 3_600_000 } });
+  const workerMetrics = createMetrics({ defaults: false });
+  const worker = await startWorkerRole(gw.config, silent, workerMetrics, { settings: { replyPollMs: 50, scanEveryMs: 3_600_000 } });
   t.teardown(() => worker.close());
   const api = await startApiRole({ ...gw.config, http: { ...gw.config.http, host: '127.0.0.1', port: 0 } }, silent, createMetrics({ defaults: false }));
   t.teardown(() => api.close());
@@ -100,6 +101,7 @@ t.test('reverse control', async (t) => {
     t.match(await outcome(set.id), { state: 'succeeded', qnRtn: '1', exeRtn: '1' });
     const got = await outcome((await send(ops, b, { name: 'get-rtd-interval' })).id);
     t.match(got, { state: 'succeeded', cn: '1061', qnRtn: '1', exeRtn: '1', answer: { RtdInterval: '2' } }, 'the collector reports what was set');
+    t.match(await workerMetrics.registry.metrics(), /hj212_commands_total\{name="get-rtd-interval",state="succeeded"\} 1/);
   });
 
   t.test('set-time moves the collector clock; get-time reads it back (SystemTime)', async (t) => {

@@ -27,6 +27,8 @@ export interface ReverseControlDeps {
   registry: Pick<DeviceRegistry, 'get' | 'put'>;
   clock: Clock;
   settings: CommandSettings;
+  /** Called once when an entry reaches its final state (metrics, log). */
+  onFinal?: (entry: CommandEntry) => void;
 }
 
 /** What to send: the command, its CN and CP; `newPassword` only for set-password (sent, never stored). */
@@ -81,13 +83,19 @@ export async function issueCommand(deps: ReverseControlDeps, device: Device, req
     if (routed === 'offline') return finished(cur, 'offline', now, 'no gateway holds the collector');
     return { ...cur, state: 'sent', sentAt: now, attempts: 1, deadline: now + deps.settings.overTimeMs };
   });
-  if (after?.state === 'offline') await settlePassword(deps, after);
+  if (after?.state === 'offline') await settle(deps, after);
   return after ?? entry;
 }
 
 function finished(entry: CommandEntry, state: CommandEntry['state'], now: number, detail?: string): CommandEntry {
   const { deadline: _deadline, ...rest } = entry;
   return { ...rest, state, final: true, finishedAt: now, ...(detail === undefined ? {} : { detail }) };
+}
+
+/** An entry just became final: report it, and settle a set-password's pending password. */
+async function settle(deps: ReverseControlDeps, entry: CommandEntry): Promise<void> {
+  deps.onFinal?.(entry);
+  await settlePassword(deps, entry);
 }
 
 /** After a set-password ends: promote the pending password on success, drop it on refusal, failure or offline. */
@@ -129,7 +137,7 @@ export async function handleCommandReply(deps: ReverseControlDeps, reply: Device
     }
     return undefined;
   });
-  if (after?.final) await settlePassword(deps, after);
+  if (after?.final) await settle(deps, after);
   return true;
 }
 
@@ -167,5 +175,5 @@ async function followUp(deps: ReverseControlDeps, entry: CommandEntry, now: numb
     if (waitingFor9011) return finished(cur, 'timed-out', now, cur.attempts === 0 ? 'never sent' : `no 9011 after ${cur.attempts} send(s)`);
     return finished(cur, 'timed-out', now, 'no 9012 within the execution time-out');
   });
-  if (after?.final) await settlePassword(deps, after);
+  if (after?.final) await settle(deps, after);
 }
