@@ -186,6 +186,9 @@ t.test('reverse control', async (t) => {
     t.equal(offline.code, 1);
     t.match(JSON.parse(offline.stdout), { state: 'offline', final: true });
     t.equal((await bin([b, 'set-rtd-interval', 'many'])).code, 2, 'usage error');
+    const help = await bin(['--help']);
+    t.equal(help.code, 0);
+    t.match(help.stdout, /set-password .*stdin/);
     t.equal((await bin(['NOSUCHMN0000000000000000', 'get-time'])).code, 1, '404 from the API');
   });
 
