@@ -59,7 +59,8 @@ export async function startWorkerRole(config: Config, logger: Logger, metrics: M
   const control: ReverseControlDeps = {
     ledger: createRedisCommandLedger(redis, { prefix, settings: config.commands }),
     bus: commands,
-    registry,
+    // Uncached: a set-password's pending password must be read as the API just wrote it.
+    registry: createRedisRegistry({ redis, prefix, logger: log, cache: false }),
     clock,
     settings: config.commands,
     onFinal: (e) => {

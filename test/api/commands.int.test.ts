@@ -215,6 +215,7 @@ t.test('reverse control', async (t) => {
     // The data answer but no 9012: final as answered, with the answer kept.
     const third = await send(ops, MN, { name: 'get-time' });
     const ask = await c.next((p) => p.cn === '1011' && p.qn === third.qn);
+    t.equal(ask.st, '32', "the collector's system code, not the ST 91 of its last reply");
     c.send(encodeFrame(requestReply(ask, 1)));
     c.send(encodeFrame(uploadPacket({ st: '32', pw: 'Pw-silent1', mn: MN, qn: ask.qn, ack: false }, '1011', { params: { SystemTime: '20240101120000' } })));
     t.match(await outcome(third.id), { state: 'answered', final: true, qnRtn: '1', answer: { SystemTime: '20240101120000' }, detail: 'data answer received, no 9012' });

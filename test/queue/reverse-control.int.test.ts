@@ -91,6 +91,13 @@ t.test('set-password: never resent; on time-out the new password stays acceptabl
   t.ok(acceptsPassword(pending, 'New-pw-2', clock.ms), 'still acceptable');
   t.ok(acceptsPassword(pending, 'Old-pw-1', clock.ms), 'and so is the old one');
   t.notOk(acceptsPassword(pending, 'New-pw-2', clock.ms + 60_000), 'not after the window');
+  // The 9012 arrives after all: the new password becomes the password; the entry keeps its time-out.
+  await handleCommandReply(deps, reply(a.qn, '9012', { ExeRtn: '1' }));
+  const settled = (await deps.registry.get(MN))!;
+  t.equal(settled.pendingPassword, undefined);
+  t.ok(acceptsPassword(settled, 'New-pw-2', clock.ms + 120_000), 'the new one for good');
+  t.notOk(acceptsPassword(settled, 'Old-pw-1', clock.ms), 'the old one no more');
+  t.match(await deps.ledger.get(a.id), { state: 'timed-out' });
 });
 
 t.test('set-password to an offline collector drops the pending password at once', async (t) => {

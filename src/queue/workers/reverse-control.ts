@@ -73,17 +73,19 @@ export async function issueCommand(deps: ReverseControlDeps, device: Device, req
   if (req.newPassword !== undefined) {
     const { hash, salt } = hashPassword(req.newPassword);
     const until = deps.clock.now() + deps.settings.passwordWindowMs;
-    await deps.registry.put({ ...device, pendingPassword: { hash, salt, weak: isWeakPassword(req.newPassword), until, commandId: entry.id } });
+    const current = (await deps.registry.get(device.mn)) ?? device;
+    await deps.registry.put({ ...current, pendingPassword: { hash, salt, weak: isWeakPassword(req.newPassword), until, commandId: entry.id } });
   }
   const cp = req.newPassword === undefined ? req.cp : { ...req.cp, NewPW: req.newPassword };
   const routed = await deps.bus.send({ id: entry.id, mn: entry.mn, cn: entry.cn, qn: entry.qn, cp });
+  if (routed === 'offline') await settlePassword(deps, { ...entry, state: 'offline' });
   const now = deps.clock.now();
   const after = await deps.ledger.update(entry.id, (cur) => {
     if (cur.state !== 'queued') return { ...cur, sentAt: cur.sentAt ?? now, attempts: Math.max(cur.attempts, 1) };
     if (routed === 'offline') return finished(cur, 'offline', now, 'no gateway holds the collector');
     return { ...cur, state: 'sent', sentAt: now, attempts: 1, deadline: now + deps.settings.overTimeMs };
   });
-  if (after?.state === 'offline') await settle(deps, after);
+  if (after?.state === 'offline') deps.onFinal?.(after);
   return after ?? entry;
 }
 
@@ -92,13 +94,10 @@ function finished(entry: CommandEntry, state: CommandEntry['state'], now: number
   return { ...rest, state, final: true, finishedAt: now, ...(detail === undefined ? {} : { detail }) };
 }
 
-/** An entry just became final: report it, and settle a set-password's pending password. */
-async function settle(deps: ReverseControlDeps, entry: CommandEntry): Promise<void> {
-  deps.onFinal?.(entry);
-  await settlePassword(deps, entry);
-}
-
-/** After a set-password ends: promote the pending password on success, drop it on refusal, failure or offline. */
+/**
+ * When a set-password ends: promote the pending password on success, drop it on refusal, failure or offline. Called
+ * before the entry is marked final, so whoever sees the outcome finds the registry already settled.
+ */
 async function settlePassword(deps: ReverseControlDeps, entry: CommandEntry): Promise<void> {
   if (entry.name !== 'set-password' || entry.state === 'timed-out') return;
   const device = await deps.registry.get(entry.mn);
@@ -116,9 +115,17 @@ async function settlePassword(deps: ReverseControlDeps, entry: CommandEntry): Pr
 /** A collector's answer; false when its QN is not a command of the ledger (or the command is over). */
 export async function handleCommandReply(deps: ReverseControlDeps, reply: DeviceReply): Promise<boolean> {
   const entry = await deps.ledger.byQn(reply.mn, reply.qn);
+  if (entry?.final && entry.name === 'set-password' && entry.state === 'timed-out' && reply.cn === '9012' && reply.cp.ExeRtn === '1') {
+    // A late confirmation still settles the password (the entry keeps its time-out).
+    await settlePassword(deps, { ...entry, state: 'succeeded' });
+  }
   if (!entry || entry.final) return entry !== undefined;
   const now = deps.clock.now();
   const { execTimeoutMs } = deps.settings;
+  if (entry.name === 'set-password') {
+    const ending = reply.cn === '9012' ? (exeSucceeded(reply.cp.ExeRtn ?? '') ? 'succeeded' : 'failed') : reply.cn === '9011' && reply.cp.QnRtn !== '1' ? 'refused' : undefined;
+    if (ending) await settlePassword(deps, { ...entry, state: ending });
+  }
   const after = await deps.ledger.update(entry.id, (cur) => {
     if (cur.final) return undefined;
     if (reply.cn === '9011') {
@@ -137,7 +144,7 @@ export async function handleCommandReply(deps: ReverseControlDeps, reply: Device
     }
     return undefined;
   });
-  if (after?.final) await settle(deps, after);
+  if (after?.final) deps.onFinal?.(after);
   return true;
 }
 
@@ -175,5 +182,6 @@ async function followUp(deps: ReverseControlDeps, entry: CommandEntry, now: numb
     if (waitingFor9011) return finished(cur, 'timed-out', now, cur.attempts === 0 ? 'never sent' : `no 9011 after ${cur.attempts} send(s)`);
     return finished(cur, 'timed-out', now, 'no 9012 within the execution time-out');
   });
-  if (after?.final) await settle(deps, after);
+  // A set-password is never resent, so it cannot end offline here; a time-out leaves its pending password be.
+  if (after?.final) deps.onFinal?.(after);
 }
