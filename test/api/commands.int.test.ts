@@ -16,6 +16,7 @@ import { startWorkerRole } from '../../src/roles/worker-role.js';
 import { createFleet } from '../../src/sim/fleet.js';
 import { parseScenario } from '../../src/sim/scenario.js';
 import { createRedisAudit } from '../../src/storage/redis-audit.js';
+import { createRedisRegistry } from '../../src/storage/redis-registry.js';
 import { createRedisTokens } from '../../src/storage/redis-tokens.js';
 import { connectCollector } from '../helpers/collector.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -58,6 +59,8 @@ t.test('reverse control', async (t) => {
   t.teardown(() => api.close());
   const prefix = gw.config.redis.prefix;
   const tokens = createRedisTokens({ redis: gw.redis, prefix });
+  // Read straight from Redis: what the registry holds the moment an outcome is seen.
+  const registry = createRedisRegistry({ redis: gw.redis, prefix, cache: false });
   const ops = (await tokens.create({ name: 'ops desk', role: 'ops', main: false, createdBy: 'test' })).secret;
   const enterprise = (await tokens.create({ name: 'plant', role: 'enterprise', enterpriseId: 'e1', main: true, createdBy: 'test' })).secret;
   const base = `http://127.0.0.1:${api.port}`;
@@ -135,12 +138,12 @@ t.test('reverse control', async (t) => {
 
   t.test('set-password: the registry takes the new password when the 9012 confirms it; it is never stored or shown', async (t) => {
     const NEW = 'Zq7#wX9p';
-    const before = await gw.registry.get(a);
+    const before = await registry.get(a);
     const cmd = await send(ops, a, { name: 'set-password', password: NEW });
     t.same(cmd.cp, { NewPW: '***' });
     const done = await outcome(cmd.id);
     t.match(done, { state: 'succeeded', exeRtn: '1' });
-    const after = await gw.registry.get(a);
+    const after = await registry.get(a);
     t.ok(after && verifyPassword(after, NEW), 'the registry has the new password');
     t.notOk(after && verifyPassword(after, fleet.identities[0]!.password), 'the old one no longer opens it');
     t.equal(after?.pendingPassword, undefined);
@@ -255,7 +258,7 @@ t.test('reverse control', async (t) => {
     const second = await c.next((p) => p.cn === '1072' && p.qn === refused.qn);
     c.send(encodeFrame(requestReply(second, 2)));
     t.match(await outcome(refused.id), { state: 'refused', qnRtn: '2' });
-    await waitFor(async () => (await gw.registry.get(MN))?.pendingPassword === undefined, 'pending change dropped');
+    t.equal((await registry.get(MN))?.pendingPassword, undefined, 'pending change dropped when the refusal is seen');
     t.equal(await upload('Next-pw-4'), 'refused QnRtn=3');
     t.equal(await upload('New-pw-2'), 'stored');
   });
