@@ -35,7 +35,7 @@ export type HistoryKind = keyof typeof HISTORY_KINDS;
 /**
  * queued: stored, not yet published · sent: published to the gateway holding the collector · acknowledged: 9011
  * QnRtn=1 · answered: data answer received · refused: 9011 with another QnRtn · succeeded / failed: 9012 ExeRtn 1 /
- * other (100 "no data" counts as succeeded for history) · timed-out: no 9011 after ReCount resends, or no 9012
+ * other (100 "no data" counts as succeeded for history only) · timed-out: no 9011 after ReCount resends, or no 9012
  * within the execution time-out · offline: no gateway holds the collector.
  */
 export const COMMAND_STATES = ['queued', 'sent', 'acknowledged', 'answered', 'refused', 'succeeded', 'failed', 'timed-out', 'offline'] as const;
@@ -136,7 +136,7 @@ export const DEFAULT_COMMAND_SETTINGS: Readonly<CommandSettings> = Object.freeze
   passwordWindowMs: 3_600_000,
 });
 
-/** ExeRtn (HJ212-2017 table 10): 1 success, 100 no data (a history request that found nothing ran fine). */
-export function exeSucceeded(exeRtn: string): boolean {
-  return exeRtn === '1' || exeRtn === '100';
+/** ExeRtn (HJ212-2017 table 10): 1 success; 100 "no data" is a success for a history request only (it ran, found nothing). */
+export function exeSucceeded(exeRtn: string, name: CommandName): boolean {
+  return exeRtn === '1' || (exeRtn === '100' && name === 'history');
 }

@@ -56,6 +56,13 @@ t.test('a 9012 without a 9011 ends the command; a second 9011 changes nothing; f
   await handleCommandReply(deps, reply(b.qn, '9011', { QnRtn: '1' }));
   t.match(await deps.ledger.get(b.id), { state: 'answered', answer: { SystemTime: '20240510080000' }, final: false });
   t.equal(await handleCommandReply(deps, reply('20240510000000999', '9011', { QnRtn: '1' })), false);
+  // ExeRtn 100 (no data) is a success for history only.
+  const h = await issueCommand(deps, device, { name: 'history', cn: '2061', cp: { BeginTime: '20240509000000', EndTime: '20240509010000' } }, who);
+  await handleCommandReply(deps, reply(h.qn, '9012', { ExeRtn: '100' }));
+  t.match(await deps.ledger.get(h.id), { state: 'succeeded', exeRtn: '100' });
+  const s = await issueCommand(deps, device, { name: 'set-min-interval', cn: '1064', cp: { MinInterval: '7' } }, who);
+  await handleCommandReply(deps, reply(s.qn, '9012', { ExeRtn: '100' }));
+  t.match(await deps.ledger.get(s.id), { state: 'failed', exeRtn: '100' });
 });
 
 t.test('a collector that leaves between resends ends offline; a command never sent times out', async (t) => {

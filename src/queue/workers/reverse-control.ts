@@ -123,7 +123,7 @@ export async function handleCommandReply(deps: ReverseControlDeps, reply: Device
   const now = deps.clock.now();
   const { execTimeoutMs } = deps.settings;
   if (entry.name === 'set-password') {
-    const ending = reply.cn === '9012' ? (exeSucceeded(reply.cp.ExeRtn ?? '') ? 'succeeded' : 'failed') : reply.cn === '9011' && reply.cp.QnRtn !== '1' ? 'refused' : undefined;
+    const ending = reply.cn === '9012' ? (exeSucceeded(reply.cp.ExeRtn ?? '', entry.name) ? 'succeeded' : 'failed') : reply.cn === '9011' && reply.cp.QnRtn !== '1' ? 'refused' : undefined;
     if (ending) await settlePassword(deps, { ...entry, state: ending });
   }
   const after = await deps.ledger.update(entry.id, (cur) => {
@@ -136,7 +136,7 @@ export async function handleCommandReply(deps: ReverseControlDeps, reply: Device
     }
     if (reply.cn === '9012') {
       const exeRtn = reply.cp.ExeRtn ?? '';
-      return { ...finished(cur, exeSucceeded(exeRtn) ? 'succeeded' : 'failed', now, `9012 ExeRtn=${exeRtn}`), exeRtn };
+      return { ...finished(cur, exeSucceeded(exeRtn, cur.name) ? 'succeeded' : 'failed', now, `9012 ExeRtn=${exeRtn}`), exeRtn };
     }
     const spec = COMMAND_SPECS[cur.name];
     if (reply.cn === cur.cn && spec.answers) {
