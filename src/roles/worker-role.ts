@@ -17,6 +17,7 @@ import { startReplyReader } from '../queue/workers/reply-reader.js';
 import { startCommandSweeper } from '../queue/workers/command-sweeper.js';
 import { handleCommandReply, type ReverseControlDeps } from '../queue/workers/reverse-control.js';
 import { createRedisCommandLedger } from '../storage/redis-command-ledger.js';
+import { createRedisAudit } from '../storage/redis-audit.js';
 import { DEFAULT_CHECK_SETTINGS, type CheckSettings } from '../queue/workers/settings.js';
 import { createInfluxCheckReadings } from '../storage/influx-check-readings.js';
 import { createInfluxQuery } from '../storage/influx-query.js';
@@ -61,6 +62,7 @@ export async function startWorkerRole(config: Config, logger: Logger, metrics: M
     bus: commands,
     // Uncached: a set-password's pending password must be read as the API just wrote it.
     registry: createRedisRegistry({ redis, prefix, logger: log, cache: false }),
+    audit: createRedisAudit({ redis, prefix }),
     clock,
     settings: config.commands,
     onFinal: (e) => {

@@ -15,7 +15,9 @@
  * resend's old PW (9011 QnRtn=3).
  */
 import { formatQn } from '../../../protocol/index.js';
+import type { Actor, AuditLog } from '../../domain/catalog.js';
 import type { Clock } from '../../domain/clock.js';
+import { publicDevice } from '../../domain/device-defaults.js';
 import { COMMAND_SPECS, exeSucceeded, type CommandEntry, type CommandLedger, type CommandName, type CommandRequester, type CommandSettings } from '../../domain/commands.js';
 import type { Device } from '../../domain/device.js';
 import { hashPassword, isWeakPassword } from '../../domain/password.js';
@@ -29,6 +31,8 @@ export interface ReverseControlDeps {
   settings: CommandSettings;
   /** Called once when an entry reaches its final state (metrics, log). */
   onFinal?: (entry: CommandEntry) => void;
+  /** Where a password a set-password installed is audited (as a change by whoever asked for it). */
+  audit?: Pick<AuditLog, 'append'>;
 }
 
 /** What to send: the command, its CN and CP; `newPassword` only for set-password (sent, never stored). */
@@ -105,11 +109,15 @@ async function settlePassword(deps: ReverseControlDeps, entry: CommandEntry): Pr
   if (!device || pending?.commandId !== entry.id) return;
   const { pendingPassword: _pending, ...rest } = device;
   const updatedAt = new Date(deps.clock.now()).toISOString();
-  if (entry.state === 'succeeded') {
-    await deps.registry.put({ ...rest, passwordHash: pending.hash, passwordSalt: pending.salt, weakPassword: pending.weak, updatedAt });
-  } else {
+  if (entry.state !== 'succeeded') {
     await deps.registry.put({ ...rest, updatedAt });
+    return;
   }
+  const after = { ...rest, passwordHash: pending.hash, passwordSalt: pending.salt, weakPassword: pending.weak, updatedAt };
+  await deps.registry.put(after);
+  const { tokenId, name, role } = entry.requestedBy;
+  const actor = { tokenId, name, role } as Actor;
+  await deps.audit?.append({ at: updatedAt, actor, action: 'password', entity: { type: 'collector', id: entry.mn }, before: publicDevice(device), after: { ...publicDevice(after), command: entry.id } });
 }
 
 /** A collector's answer; false when its QN is not a command of the ledger (or the command is over). */
