@@ -149,6 +149,20 @@ export const envSchema = z.object({
   HJ212_REPULL_TIMEOUT_S: positiveInt.default(300),
   /** Automatic history requests per gap before only back-fill or explanation can settle it. */
   HJ212_REPULL_MAX_ATTEMPTS: positiveInt.default(5),
+  /** Reverse control (docs/api.md "Commands"): no 9011 this long after a command → resend, seconds (HJ212 OverTime). */
+  HJ212_COMMAND_OVERTIME_S: z.coerce.number().positive().max(3600).default(5),
+  /** Resends of a command without 9011 before it times out (HJ212 ReCount). */
+  HJ212_COMMAND_RECOUNT: z.coerce.number().int().min(0).max(10).default(3),
+  /** After 9011 QnRtn=1, no 9012 this long → timed out, seconds. */
+  HJ212_COMMAND_EXEC_TIMEOUT_S: z.coerce.number().positive().default(300),
+  /** Command ledger entries kept per collector / in all / for how long (seconds). */
+  HJ212_COMMAND_KEEP_PER_MN: positiveInt.default(200),
+  HJ212_COMMAND_KEEP_TOTAL: positiveInt.default(100_000),
+  HJ212_COMMAND_TTL_S: positiveInt.default(7 * 86_400),
+  /** A set-password's new password is accepted beside the old one this long unless its 9012 settles it, seconds. */
+  HJ212_COMMAND_PASSWORD_WINDOW_S: positiveInt.default(3600),
+  /** Frame log (GET /frames): archive entries one request examines at most before it answers with a cursor. */
+  HJ212_FRAME_LOG_SCAN_MAX: positiveInt.default(20_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -202,6 +216,10 @@ export interface Config {
   instanceId?: string;
   /** Checks pipeline settings from the environment (the rest keep their defaults, src/queue/workers/settings.ts). */
   checks: { delayMs: number; scanEveryMs: number; gapGraceMs: number; initialLookbackMs: number; constantPeriods: number; repullTimeoutMs: number; repullMaxAttempts: number };
+  /** Reverse control (src/domain/commands.ts CommandSettings). */
+  commands: { overTimeMs: number; reCount: number; execTimeoutMs: number; keepPerMn: number; keepTotal: number; ttlMs: number; passwordWindowMs: number };
+  /** Archive entries a frame-log request examines at most. */
+  frameLogScanMax: number;
 }
 
 export interface StorageLimits {
@@ -334,6 +352,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       repullTimeoutMs: e.HJ212_REPULL_TIMEOUT_S * 1000,
       repullMaxAttempts: e.HJ212_REPULL_MAX_ATTEMPTS,
     },
+    commands: {
+      overTimeMs: Math.round(e.HJ212_COMMAND_OVERTIME_S * 1000),
+      reCount: e.HJ212_COMMAND_RECOUNT,
+      execTimeoutMs: Math.round(e.HJ212_COMMAND_EXEC_TIMEOUT_S * 1000),
+      keepPerMn: e.HJ212_COMMAND_KEEP_PER_MN,
+      keepTotal: e.HJ212_COMMAND_KEEP_TOTAL,
+      ttlMs: e.HJ212_COMMAND_TTL_S * 1000,
+      passwordWindowMs: e.HJ212_COMMAND_PASSWORD_WINDOW_S * 1000,
+    },
+    frameLogScanMax: e.HJ212_FRAME_LOG_SCAN_MAX,
   });
 }
 

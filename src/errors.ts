@@ -22,6 +22,7 @@ export const APP_ERRORS = {
   APP_ERR_INVALID_MN: define('APP_ERR_INVALID_MN', 400, 'MN is not acceptable'),
   APP_ERR_UNKNOWN_FACTOR: define('APP_ERR_UNKNOWN_FACTOR', 400, 'factor code is not in the factor table'),
   APP_ERR_INVALID_RANGE: define('APP_ERR_INVALID_RANGE', 400, 'lower bound is above upper bound'),
+  APP_ERR_COMMAND_UNSUPPORTED: define('APP_ERR_COMMAND_UNSUPPORTED', 400, "command is not defined in the collector's HJ 212 edition"),
   APP_ERR_INVALID_CURSOR: define('APP_ERR_INVALID_CURSOR', 400, 'cursor is malformed or belongs to another query'),
   APP_ERR_UNAUTHENTICATED: define('APP_ERR_UNAUTHENTICATED', 401, 'missing or invalid bearer token'),
   APP_ERR_FORBIDDEN: define('APP_ERR_FORBIDDEN', 403, 'this token may not do that'),

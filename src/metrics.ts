@@ -5,6 +5,8 @@ export interface Metrics {
   registry: Registry;
   frames: Counter<'cn' | 'verdict'>;
   frameWarnings: Counter<'code'>;
+  /** Operator commands (reverse control) by name and final state. */
+  commands: Counter<'name' | 'state'>;
   ackLatency: Histogram;
   batchSize: Histogram;
   batchLatency: Histogram;
@@ -57,6 +59,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     dropped: new Counter({ name: 'hj212_dropped_total', help: 'Side effects of frames dropped at a cap, by queue', labelNames: ['queue'], registers }),
     jobs: new Counter({ name: 'hj212_jobs_total', help: 'Check jobs by queue and outcome', labelNames: ['queue', 'outcome'], registers }),
     queueDepth: new Gauge({ name: 'hj212_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers }),
+    commands: new Counter({ name: 'hj212_commands_total', help: 'Commands sent to collectors, by name and final state', labelNames: ['name', 'state'], registers }),
     httpRequests: new Counter({ name: 'hj212_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers }),
     limited: new Counter({
       name: 'hj212_storage_limited_total',

@@ -21,6 +21,8 @@ import { anomalyRoutes } from './routes/anomalies.js';
 import { auditRoutes } from './routes/audit.js';
 import { backfillRoutes } from './routes/backfills.js';
 import { collectorRoutes } from './routes/collectors.js';
+import { commandRoutes } from './routes/commands.js';
+import { frameRoutes } from './routes/frames.js';
 import { enterpriseRoutes } from './routes/enterprises.js';
 import { gapRoutes } from './routes/gaps.js';
 import { healthRoutes } from './routes/health.js';
@@ -132,5 +134,8 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   if (deps.ledgers) {
     for (const routes of [gapRoutes, anomalyRoutes, backfillRoutes, registrationRoutes, monthlyLedgerRoutes, reviewRoutes]) await zodApp.register(routes, routeOptions);
   }
+  // Reverse control and the frame log; each registers nothing when its dependency is absent.
+  await zodApp.register(commandRoutes, routeOptions);
+  await zodApp.register(frameRoutes, routeOptions);
   return app;
 }

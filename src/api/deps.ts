@@ -4,6 +4,8 @@ import type { DeviceRegistry, FactorBudget, SessionDirectory } from '../domain/p
 import type { ReadingQuery } from '../domain/readings.js';
 import type { Metrics } from '../metrics.js';
 import type { LedgerApiDeps } from './ledger-deps.js';
+import type { FrameLog } from '../domain/ports.js';
+import type { ReverseControlDeps } from '../queue/workers/reverse-control.js';
 
 /** A dependency /ready checks, e.g. `{ name: 'influxdb', check: () => influx.ping() }`. */
 export interface ReadinessProbe {
@@ -26,6 +28,10 @@ export interface ApiDeps {
   factorBudget?: Pick<FactorBudget, 'unknown'>;
   /** The checks ledgers (gaps, anomalies, back-fills, registrations, monthly ledger); their routes exist only when given. */
   ledgers?: LedgerApiDeps;
+  /** Reverse control (POST /collectors/:mn/commands, /commands); the routes exist only when given. */
+  commands?: ReverseControlDeps;
+  /** The frame log (GET /frames) and how many archive entries one request examines at most. */
+  frames?: { log: FrameLog; scanMax: number };
 }
 
 /** Options every route family can read. */

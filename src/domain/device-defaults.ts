@@ -93,11 +93,13 @@ export function newDevice(input: NewDeviceInput, now: Date = new Date()): Device
 /** Device with a new password (hash, salt and the weak flag replaced) and `updatedAt` bumped. */
 export function withPassword(device: Device, password: string, now: Date = new Date()): Device {
   const { hash, salt } = hashPassword(password);
-  return { ...device, passwordHash: hash, passwordSalt: salt, weakPassword: isWeakPassword(password), updatedAt: now.toISOString() };
+  // A password set directly replaces any change a set-password command had pending.
+  const { pendingPassword: _pending, ...rest } = device;
+  return { ...rest, passwordHash: hash, passwordSalt: salt, weakPassword: isWeakPassword(password), updatedAt: now.toISOString() };
 }
 
 /** The device as shown to operators: everything but the password hash and salt. */
-export function publicDevice(device: Device): Omit<Device, 'passwordHash' | 'passwordSalt'> {
-  const { passwordHash: _hash, passwordSalt: _salt, ...rest } = device;
+export function publicDevice(device: Device): Omit<Device, 'passwordHash' | 'passwordSalt' | 'pendingPassword'> {
+  const { passwordHash: _hash, passwordSalt: _salt, pendingPassword: _pending, ...rest } = device;
   return rest;
 }

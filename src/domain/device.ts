@@ -44,8 +44,22 @@ export interface Device {
    * their startAt (docs/ledgers.md). Absent on records bound before it existed: the items' startAt alone counts.
    */
   boundAt?: string;
+  /**
+   * A password sent to the collector with a set-password command (CN 1072) and not yet confirmed by its 9012:
+   * accepted beside the current one until `until` (epoch ms), so the collector gets in whichever it uses (SECURITY.md).
+   */
+  pendingPassword?: PendingPassword;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Hash of a password a set-password command is installing, and the command. */
+export interface PendingPassword {
+  hash: string;
+  salt: string;
+  weak: boolean;
+  until: number;
+  commandId: string;
 }
 
 /** A collector that connected with an MN nobody registered. */

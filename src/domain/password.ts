@@ -49,3 +49,13 @@ function isDigitRun(s: string, step: 1 | -1): boolean {
   }
   return true;
 }
+
+/**
+ * True when `password` opens the device: its password, or the one a set-password command is installing while that
+ * change is pending (HJ212-2017 6.5 CN 1072; the collector switches when it executes, before its 9012 arrives).
+ */
+export function acceptsPassword(device: Device, password: string, now: number = Date.now()): boolean {
+  if (verifyPassword(device, password)) return true;
+  const pending = device.pendingPassword;
+  return pending !== undefined && pending.until > now && verifyPassword({ passwordHash: pending.hash, passwordSalt: pending.salt }, password);
+}

@@ -113,6 +113,59 @@ export interface FactorBudget {
   unknown(mn: string): Promise<UnknownFactors>;
 }
 
+/** One archived frame as the frame log shows it (报文查询). */
+export interface LoggedFrame {
+  /** Position in the log (a Redis stream id); pass as `before` to page on. */
+  id: string;
+  receivedAt: number;
+  sourceIp: string;
+  mn?: string;
+  cn?: string;
+  verdict: string;
+  /** Why it was rejected, when it was. */
+  code?: string;
+  /** The frame as text with every password masked (PW=***). */
+  text: string;
+  /** Bytes received, when the archive kept only the start of the frame. */
+  size?: number;
+  /** Identical frames counted into this entry instead of archived one by one. */
+  repeats?: number;
+}
+
+export interface FrameLogQuery {
+  mn?: string;
+  /** Only frames of these MNs (an enterprise's collectors); frames without an MN are left out. */
+  mns?: ReadonlySet<string>;
+  /** A verdict, or 'rejected' for every verdict but stored, duplicate, reply and notification. */
+  verdict?: string;
+  cn?: string;
+  /** Source address (IP) the frame came from. */
+  address?: string;
+  /** receivedAt bounds, epoch ms: from inclusive, to exclusive. */
+  fromMs?: number;
+  toMs?: number;
+  limit: number;
+  /** Exclusive position: frames older than this one. */
+  before?: string;
+  /** Entries examined at most; a page cut short by it carries `next`. */
+  scanMax: number;
+}
+
+export interface FrameLogPage {
+  frames: LoggedFrame[];
+  /** Where the next page starts, when there may be more. */
+  next?: string;
+  /** receivedAt of the oldest frame still retained (the log is bounded), absent when it is empty. */
+  oldest?: number;
+  /** Entries examined for this page. */
+  scanned: number;
+}
+
+/** Read side of the frame archive: newest first, filtered, masked. */
+export interface FrameLog {
+  query(q: FrameLogQuery): Promise<FrameLogPage>;
+}
+
 /** Ingest events handed to the checks pipeline after a durable write. */
 export interface IngestEvent {
   mn: string;

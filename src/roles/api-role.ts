@@ -15,6 +15,9 @@ import { createInfluxReadings } from '../storage/influx-readings.js';
 import { createRedisAudit } from '../storage/redis-audit.js';
 import { createRedisCatalog } from '../storage/redis-catalog.js';
 import { createRedisFactorBudget } from '../storage/redis-factor-budget.js';
+import { createRedisCommandLedger } from '../storage/redis-command-ledger.js';
+import { createRedisCommandBus } from '../storage/redis-commands.js';
+import { createRedisFrameLog } from '../storage/redis-frame-log.js';
 import { createRedisRollupStore } from '../storage/redis-check-state.js';
 import { createRedisLedgerStore } from '../storage/redis-ledgers.js';
 import { createRedisRegistry } from '../storage/redis-registry.js';
@@ -65,6 +68,17 @@ export async function startApiRole(config: Config, logger: Logger, metrics: Metr
       ],
       metrics,
       ledgers,
+      // Commands are published like the worker's re-pulls; the worker follows their answers (docs/api.md "Commands").
+      commands: {
+        ledger: createRedisCommandLedger(redis, { prefix, settings: config.commands }),
+        bus: createRedisCommandBus(redis, { prefix }),
+        registry,
+        clock: systemClock,
+        settings: config.commands,
+        // The API finishes only commands that found their collector offline; the worker reports the rest.
+        onFinal: (e) => metrics.commands.inc({ name: e.name, state: e.state }),
+      },
+      frames: { log: createRedisFrameLog(redis, { prefix }), scanMax: config.frameLogScanMax },
     },
     { bodyLimit: config.http.bodyLimit, timeZone: config.timeZone, logger: log },
   );

@@ -14,6 +14,10 @@ import type { CheckDeps } from '../queue/workers/deps.js';
 import { createCatalogItemSource } from '../queue/workers/catalog-items.js';
 import { handleReply, type RepullDeps } from '../queue/workers/repull.js';
 import { startReplyReader } from '../queue/workers/reply-reader.js';
+import { startCommandSweeper } from '../queue/workers/command-sweeper.js';
+import { handleCommandReply, type ReverseControlDeps } from '../queue/workers/reverse-control.js';
+import { createRedisCommandLedger } from '../storage/redis-command-ledger.js';
+import { createRedisAudit } from '../storage/redis-audit.js';
 import { DEFAULT_CHECK_SETTINGS, type CheckSettings } from '../queue/workers/settings.js';
 import { createInfluxCheckReadings } from '../storage/influx-check-readings.js';
 import { createInfluxQuery } from '../storage/influx-query.js';
@@ -53,6 +57,19 @@ export async function startWorkerRole(config: Config, logger: Logger, metrics: M
   const state = createRedisCheckState(redis, prefix);
   const readings = createInfluxCheckReadings(createInfluxQuery(config.influx));
   const check: CheckDeps = { items, ledgers, readings, state, clock, settings };
+  const control: ReverseControlDeps = {
+    ledger: createRedisCommandLedger(redis, { prefix, settings: config.commands }),
+    bus: commands,
+    // Uncached: a set-password's pending password must be read as the API just wrote it.
+    registry: createRedisRegistry({ redis, prefix, logger: log, cache: false }),
+    audit: createRedisAudit({ redis, prefix }),
+    clock,
+    settings: config.commands,
+    onFinal: (e) => {
+      metrics.commands.inc({ name: e.name, state: e.state });
+      log.info({ mn: e.mn, command: e.name, cn: e.cn, qn: e.qn, state: e.state, qnRtn: e.qnRtn, exeRtn: e.exeRtn, attempts: e.attempts }, 'command finished');
+    },
+  };
   // The reply reader hands answers to the re-pull logic built below with the workers' follow-up scheduler.
   let onReply: (reply: DeviceReply) => Promise<unknown> = async () => false;
 
@@ -65,7 +82,8 @@ export async function startWorkerRole(config: Config, logger: Logger, metrics: M
     timeZone: config.timeZone,
     deps: (later) => {
       const repull: RepullDeps = { ledgers, tracker: createRedisRepullTracker(redis, prefix), commands, sessions, items, clock, settings, later, logger: log };
-      onReply = (reply) => handleReply(repull, reply);
+      // A reply is the re-pull's (its QN is a history request of the tracker) or else an operator command's.
+      onReply = async (reply) => (await handleReply(repull, reply)) || handleCommandReply(control, reply);
       return { check, repull, rollup: { items, ledgers, readings, rollups: createRedisRollupStore(redis, prefix), clock, settings }, followUps: later, timeZone: config.timeZone };
     },
   });
@@ -80,11 +98,18 @@ export async function startWorkerRole(config: Config, logger: Logger, metrics: M
     settings.replyPollMs,
     (err) => log.warn({ err }, 'reply reader failed; retrying'),
   );
+  const owner = `${config.instanceId ?? hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const sweeper = startCommandSweeper(
+    control,
+    { state, owner, leaseMs: Math.max(10_000, settings.replyPollMs * 20), pollMs: Math.min(settings.replyPollMs, Math.max(50, config.commands.overTimeMs / 5)) },
+    (err) => log.warn({ err }, 'command sweeper failed; retrying'),
+  );
   log.info({ scanEveryMs: settings.scanEveryMs, rollupAt: config.rollupAt }, 'checks worker started');
   return {
     workers,
     async close() {
       await replies.close();
+      await sweeper.close();
       await workers.close();
       sessions.close();
       await registry.close();

@@ -5,7 +5,7 @@
 import type { ParseOk } from '../../protocol/index.js';
 import type { Device } from '../domain/device.js';
 import { quirkRejection } from '../domain/device-quirks.js';
-import { verifyPassword } from '../domain/password.js';
+import { acceptsPassword } from '../domain/password.js';
 import { QN_RTN_FOR } from './replies.js';
 
 export type Admission =
@@ -30,6 +30,6 @@ export function admit(parsed: ParseOk, device: Device | undefined, verified?: { 
   if (quirk) return { ok: false, verdict: quirk, qnRtn: quirk === 'HJ_ERR_MN' ? QN_RTN_FOR.mn : QN_RTN_FOR.unknown, device };
   const password = packet.pw ?? '';
   const known = verified?.device === device && verified.password === password;
-  if (!known && !verifyPassword(device, password)) return { ok: false, verdict: 'bad-password', qnRtn: QN_RTN_FOR.password, device };
+  if (!known && !acceptsPassword(device, password)) return { ok: false, verdict: 'bad-password', qnRtn: QN_RTN_FOR.password, device };
   return { ok: true, device };
 }

@@ -121,7 +121,8 @@ export class FrameHandler {
     if (ctx.device?.mn !== admission.device.mn) this.sessions.bind(admission.device.mn, ctx, receivedAt);
     ctx.device = admission.device;
     ctx.lastPassword = packet.pw;
-    ctx.lastSt = packet.st;
+    // ST 91 marks the collector's replies (HJ212-2017 6.3.2); commands go out with its own system code.
+    if (packet.st !== '91') ctx.lastSt = packet.st;
     ctx.version = parsed.version;
     this.deps.sessions.touch(admission.device.mn, { lastFrameAt: receivedAt });
     await this.dispatch(parsed, ctx, raw, receivedAt);

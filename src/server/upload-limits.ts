@@ -3,7 +3,7 @@
  * - DataTime within [1 January HJ212_MIN_DATA_YEAR, now + HJ212_MAX_FUTURE_SKEW_S]: a point far in the future (or in
  *   1970) would open an InfluxDB shard of its own and pollute "latest" views; the frame is rejected (9011 QnRtn=2).
  * - At most HJ212_MAX_FACTORS_PER_FRAME readings per frame.
- * - Factor codes: those of the factor table (SPEC 7), equipment codes SB1..SB99 (HJ212-2017 6.6.3 `SBx-RS`) and the
+ * - Factor codes: those of the factor table (docs/protocol.md §7), equipment codes SB1..SB99 (HJ212-2017 6.6.3 `SBx-RS`) and the
  *   collector's monitoring items are stored; other codes (1-16 of `A-Za-z0-9_.`, else dropped at once) only within
  *   the collector's budget of HJ212_MAX_UNKNOWN_FACTORS distinct codes (FactorBudget). Readings beyond it are
  *   dropped and counted; the frame is stored with the verdict `stored-partial` and acked (its raw bytes stay in the
@@ -43,7 +43,7 @@ export interface FactorFilterResult {
   detail?: string;
 }
 
-/** ST values (SPEC 3: 2-3 alphanumerics) kept as the `st` tag per collector; others are stored with `st` empty. */
+/** ST values (docs/protocol.md §3: 2-3 alphanumerics) kept as the `st` tag per collector; others are stored with `st` empty. */
 const MAX_ST_PER_MN = 4;
 const ST_SYNTAX = /^[0-9A-Za-z]{2,3}$/;
 

@@ -30,6 +30,7 @@ const deviceSchema = z.object({
   pointId: z.string().optional(),
   enterpriseId: z.string().optional(),
   boundAt: z.string().optional(),
+  pendingPassword: z.object({ hash: z.string(), salt: z.string(), weak: z.boolean(), until: z.number(), commandId: z.string() }).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

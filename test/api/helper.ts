@@ -16,6 +16,11 @@ import { createRedisFactorBudget } from '../../src/storage/redis-factor-budget.j
 import { createRedisRegistry } from '../../src/storage/redis-registry.js';
 import { createRedisSessions } from '../../src/storage/redis-sessions.js';
 import { createRedisTokens } from '../../src/storage/redis-tokens.js';
+import { systemClock } from '../../src/domain/clock.js';
+import { DEFAULT_COMMAND_SETTINGS } from '../../src/domain/commands.js';
+import { createRedisCommandLedger } from '../../src/storage/redis-command-ledger.js';
+import { createRedisCommandBus } from '../../src/storage/redis-commands.js';
+import { createRedisFrameLog } from '../../src/storage/redis-frame-log.js';
 import { freshDatabase, freshPrefix, influxUrl, redisUrl } from '../helpers/services.js';
 
 export interface TestApi {
@@ -52,8 +57,10 @@ export async function buildTestApi(options: { authFailures?: { max: number; time
   const redis = new Redis(redisUrl());
   const influxQuery = createInfluxQuery(influx);
   const sessions = createRedisSessions(redis, { prefix, timeZone: 'Asia/Shanghai' });
+  const registry = createRedisRegistry({ redis, prefix, cache: false });
+  const settings = DEFAULT_COMMAND_SETTINGS;
   const deps: ApiDeps = {
-    registry: createRedisRegistry({ redis, prefix, cache: false }),
+    registry,
     sessions,
     catalog: createRedisCatalog({ redis, prefix }),
     tokens: createRedisTokens({ redis, prefix }),
@@ -65,6 +72,9 @@ export async function buildTestApi(options: { authFailures?: { max: number; time
       { name: 'redis', check: async () => (await redis.ping()) === 'PONG' },
     ],
     metrics: createMetrics({ defaults: false }),
+    // Reverse control and the frame log (no gateway here: commands find collectors offline).
+    commands: { ledger: createRedisCommandLedger(redis, { prefix, settings }), bus: createRedisCommandBus(redis, { prefix }), registry, clock: systemClock, settings },
+    frames: { log: createRedisFrameLog(redis, { prefix }), scanMax: 1000 },
   };
   const app = await buildApi(deps, { bodyLimit: 64 * 1024, timeZone: options.timeZone ?? 'Asia/Shanghai', authFailures: options.authFailures });
   await app.ready();

@@ -63,6 +63,10 @@ const EXPECTED = [
   'get /readings',
   'get /readings/csv',
   'get /collectors/{mn}/latest',
+  'post /collectors/{mn}/commands',
+  'get /commands',
+  'get /commands/{id}',
+  'get /frames',
 ];
 
 t.test('served as JSON, OpenAPI 3.1 with bearer security scheme', async (tt) => {

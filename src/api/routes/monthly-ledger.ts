@@ -118,7 +118,8 @@ export const monthlyLedgerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (a
         // No rollup (yet) for these rows: compute them now for the collectors the filter names, without storing;
         // more collectors than the bound are left to the workers' rollup, asked for here.
         const devices = (await deps.registry.list()).filter((d) => d.pointId !== undefined && matchesDevice(d, filter));
-        if (devices.length > (ledgers.onReadMaxCollectors ?? DEFAULT_ON_READ_MAX)) {
+        // Read from deps.ledgers at each request (ledgerDepsOf copies it once): the bound is a live setting.
+        if (devices.length > (deps.ledgers?.onReadMaxCollectors ?? DEFAULT_ON_READ_MAX)) {
           computed = 'pending';
           jobId = await ledgers.requestRollup(m);
         } else {
