@@ -17,6 +17,7 @@ import { createFleet } from '../../src/sim/fleet.js';
 import { parseScenario } from '../../src/sim/scenario.js';
 import { createRedisAudit } from '../../src/storage/redis-audit.js';
 import { createRedisRegistry } from '../../src/storage/redis-registry.js';
+import { createRedisCatalog } from '../../src/storage/redis-catalog.js';
 import { createRedisTokens } from '../../src/storage/redis-tokens.js';
 import { connectCollector } from '../helpers/collector.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -59,6 +60,9 @@ t.test('reverse control', async (t) => {
   t.teardown(() => api.close());
   const prefix = gw.config.redis.prefix;
   const tokens = createRedisTokens({ redis: gw.redis, prefix });
+  // Enterprise tokens work only while their enterprise exists and is enabled (src/api/token-guard.ts).
+  const stamp = new Date().toISOString();
+  await createRedisCatalog({ redis: gw.redis, prefix }).putEnterprise({ id: 'e1', name: 'Plant e1', enabled: true, createdAt: stamp, updatedAt: stamp });
   // Read straight from Redis: what the registry holds the moment an outcome is seen.
   const registry = createRedisRegistry({ redis: gw.redis, prefix, cache: false });
   const ops = (await tokens.create({ name: 'ops desk', role: 'ops', main: false, createdBy: 'test' })).secret;

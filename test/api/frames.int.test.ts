@@ -8,6 +8,7 @@ import { encodeFrame, uploadPacket } from '../../protocol/index.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { startApiRole } from '../../src/roles/api-role.js';
+import { createRedisCatalog } from '../../src/storage/redis-catalog.js';
 import { createRedisTokens } from '../../src/storage/redis-tokens.js';
 import { connectCollector } from '../helpers/collector.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -46,6 +47,9 @@ t.test('frame log', async (t) => {
   t.teardown(() => narrow.close());
   const prefix = gw.config.redis.prefix;
   const tokens = createRedisTokens({ redis: gw.redis, prefix });
+  // Enterprise tokens work only while their enterprise exists and is enabled (src/api/token-guard.ts).
+  const stamp = new Date().toISOString();
+  await createRedisCatalog({ redis: gw.redis, prefix }).putEnterprise({ id: 'e1', name: 'Plant e1', enabled: true, createdAt: stamp, updatedAt: stamp });
   const ops = (await tokens.create({ name: 'ops', role: 'ops', main: false, createdBy: 'test' })).secret;
   const e1 = (await tokens.create({ name: 'plant', role: 'enterprise', enterpriseId: 'e1', main: true, createdBy: 'test' })).secret;
   const regulator = (await tokens.create({ name: 'reg', role: 'regulator', main: false, createdBy: 'test' })).secret;

@@ -72,17 +72,27 @@ export interface Running {
   /** Output so far. */
   readonly stderr: string;
   done: Promise<Run>;
+  /** Ends the command (SIGTERM to its process group). */
+  kill(): void;
 }
 
 /** Runs `command` with bash in the package directory (where `npx` finds the package's own bins). */
 export function shell(command: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Running {
-  const child = spawn('bash', ['-c', command], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group, so kill() reaches npx and the node process it starts.
+  const child = spawn('bash', ['-c', command], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const state = { stderr: '' };
   child.stdout.on('data', (c: Buffer) => out.push(c));
   child.stderr.on('data', (c: Buffer) => (state.stderr += c.toString()));
   // A failure bound only: a command that hangs fails its step instead of the whole file's timeout.
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const killGroup = (signal: NodeJS.Signals): void => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const timer = setTimeout(() => killGroup('SIGKILL'), timeoutMs);
   const done = new Promise<Run>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
@@ -95,6 +105,7 @@ export function shell(command: string, env: NodeJS.ProcessEnv, timeoutMs = 120_0
       return state.stderr;
     },
     done,
+    kill: () => killGroup('SIGTERM'),
   };
 }
 

@@ -15,6 +15,8 @@
  * | `capture.bin`, `packet.json` | files the suite writes to a temp directory | file placeholders                      |
  *
  * `$TOKEN` is an environment variable, as for users: the admin token printed by `npx hj212 token create`.
+ * `HJ212_API_URL` and `HJ212_TOKEN` are exported as docs/api.md says before its `npx hj212 command` block: the API
+ * of the started system and that admin token.
  * The CLI and the system read HJ212_REDIS_URL (the test Redis, database 7, flushed first) and the default prefix.
  */
 import { execFileSync } from 'node:child_process';
@@ -49,6 +51,8 @@ t.test('documented commands against npm start', async (tt) => {
   const frame = /`(##0101QN=20160801085857223[^`]+)`/.exec(readme)?.[1] ?? '';
   writeFileSync(join(TMP, 'packet.json'), /npx hj212 encode '(\{[^']+\})'/.exec(readme)?.[1] ?? '');
   writeFileSync(join(TMP, 'capture.bin'), `${frame}\r\njunk${frame}\r\n`);
+  /** Simulators started by steps (ctx.startSim), stopped by ctx.stopSims or at the end. */
+  const sims: Running[] = [];
   /** The started system, once it is up (independent steps start before it). */
   const live: { system?: System } = {};
   const ctx: Ctx = {
@@ -70,6 +74,19 @@ t.test('documented commands against npm start', async (tt) => {
       const reply = await c.next((r) => r.qn === p.qn);
       c.close();
       return reply.cn;
+    },
+    sendRaw: async (frame, qn) => {
+      const c = await connectCollector(live.system!.gatewayPort);
+      c.send(frame);
+      const reply = await c.next((r) => r.qn === qn);
+      c.close();
+      return reply.cn;
+    },
+    startSim: (args) => {
+      sims.push(shell(`npx hj212-sim --port ${live.system!.gatewayPort} --register ${REDIS_E2E} ${args}`, ctx.env, 600_000));
+    },
+    stopSims: () => {
+      for (const s of sims.splice(0)) s.kill();
     },
     waitFor,
     // `<command>` takes every name `hj212 --help` lists (its step checks that list).
@@ -144,6 +161,7 @@ t.test('documented commands against npm start', async (tt) => {
     await tt.test(`${label} (finished)`, async (st) => step.check(await running.done, ctx, st, vars));
   }
 
+  ctx.stopSims();
   stopped = true;
   tt.equal(await started.stop(), 0, 'npm start ends cleanly on SIGTERM');
   tt.notOk(started.logs.some((l) => /654321|hj212_[A-Za-z0-9_-]{43}/.test(l)), 'no device password or token secret in the logs');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Test } from 'tap';
 import { encodeFrame } from '../../protocol/index.js';
 import { ROOT, type Run, type Running } from './doc-commands.js';
+import { MORE_STEPS } from './documented-steps-more.js';
 
 export interface Ctx {
   api: string;
@@ -20,6 +21,11 @@ export interface Ctx {
   http(path: string, init?: RequestInit, token?: string): Promise<{ status: number; text: string; json: () => unknown }>;
   /** One 2011 upload with w01001-Rtd over real TCP; resolves to the CN of the gateway's answer. */
   sendUpload(mn: string, pw: string, dataTime: string, rtd: string): Promise<string>;
+  /** Raw frame bytes over real TCP; resolves to the CN of the gateway's answer to QN `qn`. */
+  sendRaw(frame: Uint8Array, qn: string): Promise<string>;
+  /** `npx hj212-sim --port <gateway> --register <test Redis> <args>` in the background, until stopSims(). */
+  startSim(args: string): void;
+  stopSims(): void;
   waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs?: number): Promise<void>;
   state: Record<string, string>;
 }
@@ -265,9 +271,10 @@ export const STEPS: Step[] = [
     cmd: 'curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:8080/readings?mn=<MN>&kind=realtime&from=2024-01-01T00:00:00%2B08:00&format=csv"',
     async check(r, _ctx, t) {
       ok(t, r);
-      const rows = r.stdout.split('\r\n');
-      t.match(rows[0], /^time,mn,factor,st,rtd,/, 'CSV header');
-      t.match(rows[1], new RegExp(`^2024-03-15T10:30:00\\+08:00,${MN},w01001,32,7.3,`), 'the reading sent over TCP');
+      t.ok(r.stdout.startsWith('\uFEFF'), 'a UTF-8 byte order mark for Excel');
+      const rows = r.stdout.slice(1).split('\r\n');
+      t.match(rows[0], /^time,enterprise_id,enterprise,site_id,site,point_id,point,factor_name,unit,mn,factor,st,rtd,/, 'CSV header: names beside ids');
+      t.match(rows[1], new RegExp(`^2024-03-15T10:30:00\\+08:00,(?:[^,]*,){8}${MN},w01001,32,7.3,`), 'the reading sent over TCP');
     },
   },
   {
@@ -304,7 +311,7 @@ export const STEPS: Step[] = [
     async check(r, ctx, t) {
       ok(t, r);
       t.match(json(r), [{ mn: NEW_MN, sourceIp: '127.0.0.1', frames: 1 }], 'the unknown MN');
-      t.match((await ctx.http('/pending-devices')).json(), [{ mn: NEW_MN }], 'also in GET /pending-devices');
+      t.match((await ctx.http('/pending-devices')).json(), { items: [{ mn: NEW_MN }] }, 'also in GET /pending-devices');
     },
   },
   {
@@ -312,7 +319,7 @@ export const STEPS: Step[] = [
     async check(r, ctx, t) {
       ok(t, r);
       t.match(json(r), { mn: NEW_MN, enabled: true }, 'registered');
-      t.same((await ctx.http('/pending-devices')).json(), [], 'no longer pending');
+      t.equal(((await ctx.http('/pending-devices')).json() as { total: number }).total, 0, 'no longer pending');
       const again = await ctx.http(`/collectors/${NEW_MN}`);
       t.equal(again.status, 200);
       t.equal(await ctx.sendUpload(NEW_MN, '123456', '20240315110000', '7.1'), '9014', 'its frames are now acked');
@@ -382,5 +389,5 @@ export const STEPS: Step[] = [
       t.same(printed, documented, 'the values README shows');
     },
   },
+  ...MORE_STEPS,
 ];
-

@@ -116,7 +116,7 @@ t.test('MN JLYP01_AIR01_0001 (a Go client): registered with the extended alphabe
   const s = upload(stranger, 8);
   c.send(encodeFrame(s));
   t.equal((await c.next((r) => r.cn === '9011' && r.qn === s.qn)).cp.QnRtn, '4');
-  const pending = body<Array<{ mn: string }>>(await api.call(ops, { url: '/pending-devices' }));
+  const pending = body<{ items: Array<{ mn: string }> }>(await api.call(ops, { url: '/pending-devices' })).items;
   t.ok(pending.some((e) => e.mn === stranger), 'pending device');
   const plain = await api.call(ops, { method: 'POST', url: `/pending-devices/${stranger}/register`, payload: { password: PW, allowMnLength: true } });
   t.equal(plain.statusCode, 400, 'registering it needs the extended alphabet');

@@ -45,7 +45,7 @@ t.test('passwords are masked wherever frames are kept', async (t) => {
   await waitFor(async () => (await gw.redis.llen(deadKey)) > 0, 'a dead letter');
 
   const pending = await api.call(api.token.ops, { url: '/pending-devices' });
-  const sample = body<Array<{ mn: string; sampleFrame: string }>>(pending).find((p) => p.mn === STRANGER)?.sampleFrame ?? '';
+  const sample = body<{ items: Array<{ mn: string; sampleFrame: string }> }>(pending).items.find((p) => p.mn === STRANGER)?.sampleFrame ?? '';
   t.match(sample, /PW=\*\*\*;MN=/, 'pending sample shows PW=***');
   t.notMatch(sample, SECRET, 'pending sample without the password');
   t.notMatch(JSON.stringify(await gw.redis.hgetall(`${api.prefix}pending:${STRANGER}`)), SECRET, 'nor in Redis');
