@@ -96,8 +96,11 @@ export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayO
     },
   };
 
+  // Frames still being handled, not only uploads awaiting their write: frames of unknown MNs wait on the registry
+  // too, and a sender must not queue more of them than this in memory (hostile-traffic fault 5b).
+  const busy = (): boolean => Math.max(ctx.inflight, pending.size) >= opts.maxInflightPerConnection;
   const updatePause = (): void => {
-    localPause = ctx.inflight >= opts.maxInflightPerConnection;
+    localPause = busy();
     if (globalPause || localPause) socket.pause();
     else socket.resume();
   };
@@ -143,7 +146,7 @@ export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayO
       clearTimeout(partialTimer);
       partialTimer = undefined;
     }
-    if (ctx.inflight >= opts.maxInflightPerConnection) updatePause();
+    if (busy()) updatePause();
   });
   socket.on('error', (err) => log.debug({ err }, 'socket error'));
   socket.on('end', () => {
