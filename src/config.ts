@@ -121,6 +121,10 @@ export const envSchema = z.object({
     .default('03:30'),
   /** HTTP request body limit in bytes. */
   HJ212_HTTP_BODY_LIMIT: positiveInt.default(1_048_576),
+  /** Largest `limit` of a registry listing (/collectors, /status, /sites, /tokens …); the default page is 100 or this, if smaller. */
+  HJ212_API_PAGE_MAX: positiveInt.max(100_000).default(1000),
+  /** Entries one bulk explain / review call changes at most (`ids`, or the first entries a filter matches; more: `remaining`). */
+  HJ212_API_BULK_MAX: positiveInt.max(100_000).default(1000),
   /** Instance id of this gateway for command routing; defaults to hostname:pid. */
   HJ212_INSTANCE_ID: z.string().optional(),
   /** Checks pipeline (docs/ledgers.md): every collector is scanned for gaps this often, seconds. */
@@ -197,7 +201,8 @@ export interface Config {
     };
     pendingMax: number;
   };
-  http: { host: string; port: number; bodyLimit: number };
+  /** HTTP API: listen address, body limit, registry list page maximum, bulk ledger action maximum. */
+  http: { host: string; port: number; bodyLimit: number; pageMax: number; bulkMax: number };
   /** Monthly ledger rows computed on read for at most this many collectors (HJ212_LEDGER_ON_READ_MAX_COLLECTORS). */
   ledgerOnReadMaxCollectors: number;
   influx: InfluxConfig;
@@ -316,7 +321,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       },
       pendingMax: e.HJ212_PENDING_MAX,
     },
-    http: { host: e.HJ212_HTTP_HOST, port: e.HJ212_HTTP_PORT, bodyLimit: e.HJ212_HTTP_BODY_LIMIT },
+    http: { host: e.HJ212_HTTP_HOST, port: e.HJ212_HTTP_PORT, bodyLimit: e.HJ212_HTTP_BODY_LIMIT, pageMax: e.HJ212_API_PAGE_MAX, bulkMax: e.HJ212_API_BULK_MAX },
     ledgerOnReadMaxCollectors: e.HJ212_LEDGER_ON_READ_MAX_COLLECTORS,
     influx,
     redis: { url: e.HJ212_REDIS_URL, prefix: e.HJ212_REDIS_PREFIX },

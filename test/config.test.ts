@@ -53,3 +53,10 @@ t.test('checks pipeline settings: defaults and seconds from the environment', as
   t.equal(loadConfig({ HJ212_LEDGER_ON_READ_MAX_COLLECTORS: '5' }).ledgerOnReadMaxCollectors, 5);
   t.match((t.throws(() => loadConfig({ HJ212_CHECK_CONSTANT_PERIODS: '0' })) as ConfigError).message, /HJ212_CHECK_CONSTANT_PERIODS/);
 });
+
+t.test('API limits: registry list page and bulk ledger action maxima, 1000 by default', async (t) => {
+  t.match(loadConfig({}).http, { pageMax: 1000, bulkMax: 1000 });
+  t.match(loadConfig({ HJ212_API_PAGE_MAX: '50', HJ212_API_BULK_MAX: '5000' }).http, { pageMax: 50, bulkMax: 5000 });
+  const err = t.throws(() => loadConfig({ HJ212_API_PAGE_MAX: '0', HJ212_API_BULK_MAX: 'lots' })) as ConfigError;
+  t.same(err.problems.map((p) => p.split(':')[0]).sort(), ['HJ212_API_BULK_MAX', 'HJ212_API_PAGE_MAX']);
+});

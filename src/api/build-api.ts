@@ -12,6 +12,8 @@ import type { Logger } from '../log.js';
 import { registerAuth, type AuthFailureLimit } from './auth.js';
 import type { ApiDeps, RouteOptions } from './deps.js';
 import { handleError, handleNotFound } from './error-handler.js';
+import { BULK_MAX } from './ledger-bulk.js';
+import { LIST_MAX_LIMIT } from './list-page.js';
 import { createReadCache } from './read-cache.js';
 import { createTokenCache } from './token-cache.js';
 import { createTokenGuard } from './token-guard.js';
@@ -46,6 +48,10 @@ export interface ApiOptions {
   bodyLimit: number;
   /** Default zone for times in answers (HJ212_TIME_ZONE). */
   timeZone: string;
+  /** Largest `limit` of a registry listing (HJ212_API_PAGE_MAX). Default 1000. */
+  pageMax?: number;
+  /** Entries one bulk explain / review call changes at most (HJ212_API_BULK_MAX). Default 1000. */
+  bulkMax?: number;
   /** pino logger; none (silent) when absent. */
   logger?: Logger;
   /** Failed authentications allowed per client address. Default 20 a minute. */
@@ -126,7 +132,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
 
   await registerDocs(app);
   registerZoneTimes(app, options.timeZone);
-  const routeOptions: RouteOptions = { deps: cachedDeps, timeZone: options.timeZone };
+  const routeOptions: RouteOptions = { deps: cachedDeps, timeZone: options.timeZone, pageMax: options.pageMax ?? LIST_MAX_LIMIT, bulkMax: options.bulkMax ?? BULK_MAX };
   const zodApp = app.withTypeProvider<ZodTypeProvider>();
   for (const routes of [healthRoutes, metricsRoutes, tokenRoutes, enterpriseRoutes, siteRoutes, pointRoutes, itemRoutes, collectorRoutes, pendingRoutes, statusRoutes, auditRoutes, readingRoutes]) {
     await zodApp.register(routes, routeOptions);

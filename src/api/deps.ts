@@ -39,4 +39,8 @@ export interface RouteOptions {
   deps: ApiDeps;
   /** Zone readings are shown in when neither the request nor the collector says otherwise (HJ212_TIME_ZONE). */
   timeZone: string;
+  /** Largest `limit` of a registry listing (HJ212_API_PAGE_MAX). */
+  pageMax: number;
+  /** Entries one bulk explain / review call changes at most (HJ212_API_BULK_MAX). */
+  bulkMax: number;
 }

@@ -16,8 +16,11 @@ import { anomalySchema, backfillSchema, explainBody, gapSchema, listQueryOf, reg
 import { anomalyView, backfillView, gapView, registrationView } from './ledger-views.js';
 import { isoDateTime } from './schemas.js';
 
-/** Entries one bulk call changes at most; a larger filter selection reports `remaining` (call again). */
+/** Default of HJ212_API_BULK_MAX: entries one bulk call changes at most; a larger filter selection reports `remaining` (call again). */
 export const BULK_MAX = 1000;
+
+/** Entries one ledger-store listing returns at most (src/storage/ledger-query.ts MAX_LIMIT). */
+const STORE_PAGE = 1000;
 
 /** States a filter selects when it names none: the entries the action applies to. */
 const DEFAULT_STATES = {
@@ -33,24 +36,24 @@ const filterOf = (states: readonly string[], withRule: boolean) => {
   return (withRule ? base.extend({ rule: z.enum(ANOMALY_RULES).optional() }) : base).describe('the filters of the listing; an absent `state` selects the entries the action applies to');
 };
 
-const selectionFields = (states: readonly string[], withRule: boolean) => ({
-  ids: z.array(z.string().min(1).max(300)).min(1).max(BULK_MAX).optional().describe(`entry ids (at most ${BULK_MAX})`),
+const selectionFields = (states: readonly string[], withRule: boolean, bulkMax: number) => ({
+  ids: z.array(z.string().min(1).max(300)).min(1).max(bulkMax).optional().describe(`entry ids (at most ${bulkMax}, HJ212_API_BULK_MAX)`),
   filter: filterOf(states, withRule).optional(),
 });
 const oneSelection = { message: 'give exactly one of ids, filter' };
 const exactlyOne = (v: { ids?: unknown; filter?: unknown }): boolean => (v.ids === undefined) !== (v.filter === undefined);
 
-export const bulkExplainBody = (type: 'gap' | 'anomaly') =>
-  z.object({ ...selectionFields(type === 'gap' ? GAP_STATES : ANOMALY_STATES, type === 'anomaly'), ...explainBody.shape }).refine(exactlyOne, oneSelection);
-export const bulkReviewBody = (type: 'gap' | 'anomaly') =>
-  z.object({ ...selectionFields(type === 'gap' ? GAP_STATES : ANOMALY_STATES, type === 'anomaly'), ...reviewBody.shape }).refine(exactlyOne, oneSelection);
+export const bulkExplainBody = (type: 'gap' | 'anomaly', bulkMax: number) =>
+  z.object({ ...selectionFields(type === 'gap' ? GAP_STATES : ANOMALY_STATES, type === 'anomaly', bulkMax), ...explainBody.shape }).refine(exactlyOne, oneSelection);
+export const bulkReviewBody = (type: 'gap' | 'anomaly', bulkMax: number) =>
+  z.object({ ...selectionFields(type === 'gap' ? GAP_STATES : ANOMALY_STATES, type === 'anomaly', bulkMax), ...reviewBody.shape }).refine(exactlyOne, oneSelection);
 
 export const bulkResultSchema = z
   .object({
     matched: z.number().int().describe('entries selected (ids given, or entries the filter matched)'),
     succeeded: z.number().int(),
     failed: z.number().int(),
-    remaining: z.number().int().describe(`entries the filter matched beyond the first ${BULK_MAX}: call again`),
+    remaining: z.number().int().describe('entries the filter matched beyond the first HJ212_API_BULK_MAX (default 1000): call again'),
     results: z.array(
       z.object({
         id: z.string(),
@@ -67,16 +70,25 @@ type BulkResult = z.infer<typeof bulkResultSchema>;
 
 type Selection = { ids?: string[]; filter?: Omit<ListQueryInput, 'offset' | 'limit'> & { rule?: (typeof ANOMALY_RULES)[number] } };
 
-/** The ids a selection names: the given ones, or the first BULK_MAX entries its filter matches (oldest period first). */
-async function selectedIds(ledgers: LedgerRouteDeps, req: FastifyRequest, type: 'gap' | 'anomaly', action: 'explain' | 'review', sel: Selection): Promise<{ ids: string[]; matched: number }> {
+/** The ids a selection names: the given ones, or the first `bulkMax` entries its filter matches (oldest period first). */
+async function selectedIds(ledgers: LedgerRouteDeps, req: FastifyRequest, type: 'gap' | 'anomaly', action: 'explain' | 'review', sel: Selection, bulkMax: number): Promise<{ ids: string[]; matched: number }> {
   if (sel.ids) {
     const ids = [...new Set(sel.ids)];
     return { ids, matched: ids.length };
   }
   const { rule, ...filter } = sel.filter ?? {};
-  const q: ListQueryInput = { ...filter, state: filter.state ?? DEFAULT_STATES[action][type], offset: 0, limit: BULK_MAX };
-  const page = await listEntries(ledgers, req, type, q, rule === undefined ? {} : { rule });
-  return { ids: page.items.map((e) => e.id), matched: page.total };
+  const state = filter.state ?? DEFAULT_STATES[action][type];
+  // The ledger store answers at most STORE_PAGE entries a call; a larger HJ212_API_BULK_MAX takes several.
+  const ids: string[] = [];
+  let matched = 0;
+  while (ids.length < bulkMax) {
+    const q: ListQueryInput = { ...filter, state, offset: ids.length, limit: Math.min(STORE_PAGE, bulkMax - ids.length) };
+    const page = await listEntries(ledgers, req, type, q, rule === undefined ? {} : { rule });
+    matched = page.total;
+    ids.push(...page.items.map((e) => e.id));
+    if (page.items.length === 0 || ids.length >= page.total) break;
+  }
+  return { ids, matched };
 }
 
 /** Run `one` on every id; an entry's refusal becomes its result (status, code, detail), the others go on. */
@@ -98,13 +110,13 @@ async function eachEntry(req: FastifyRequest, ids: readonly string[], matched: n
   return { matched, succeeded, failed: results.length - succeeded, remaining: Math.max(0, matched - ids.length), results };
 }
 
-export async function bulkExplain(deps: ApiDeps, ledgers: LedgerRouteDeps, req: FastifyRequest, type: 'gap' | 'anomaly', body: Selection & { text: string }): Promise<BulkResult> {
-  const { ids, matched } = await selectedIds(ledgers, req, type, 'explain', body);
+export async function bulkExplain(deps: ApiDeps, ledgers: LedgerRouteDeps, req: FastifyRequest, type: 'gap' | 'anomaly', body: Selection & { text: string }, bulkMax: number): Promise<BulkResult> {
+  const { ids, matched } = await selectedIds(ledgers, req, type, 'explain', body, bulkMax);
   return eachEntry(req, ids, matched, (id) => explainEntry(deps, ledgers, req, type, id, body.text));
 }
 
-export async function bulkReview(deps: ApiDeps, ledgers: LedgerRouteDeps, req: FastifyRequest, type: 'gap' | 'anomaly', body: Selection & { decision: Review['decision'] | typeof LEGACY_REGISTRATION_ACCEPTED; comment: string }): Promise<BulkResult> {
-  const { ids, matched } = await selectedIds(ledgers, req, type, 'review', body);
+export async function bulkReview(deps: ApiDeps, ledgers: LedgerRouteDeps, req: FastifyRequest, type: 'gap' | 'anomaly', body: Selection & { decision: Review['decision'] | typeof LEGACY_REGISTRATION_ACCEPTED; comment: string }, bulkMax: number): Promise<BulkResult> {
+  const { ids, matched } = await selectedIds(ledgers, req, type, 'review', body, bulkMax);
   return eachEntry(req, ids, matched, (id) => reviewEntry(deps, ledgers, req, type, id, body));
 }
 
@@ -147,11 +159,11 @@ export async function reviewInbox(ledgers: LedgerRouteDeps, req: FastifyRequest,
   for (const type of types) {
     const states = wanted.map((s) => (s === 'awaiting' ? AWAITING[type] : s));
     const base = { type, mn: q.mn, enterpriseId, siteId: q.siteId, pointId: q.pointId, factor: q.factor, kind: q.kind, states, from, to };
-    // Listings come in pages of at most 1000; the inbox merges every matching entry before sorting by waiting time.
-    for (let offset = 0; ; offset += 1000) {
-      const page = await ledgers.ledgers.list({ ...base, offset, limit: 1000 });
+    // Listings come in pages of at most STORE_PAGE; the inbox merges every matching entry before sorting by waiting time.
+    for (let offset = 0; ; offset += STORE_PAGE) {
+      const page = await ledgers.ledgers.list({ ...base, offset, limit: STORE_PAGE });
       entries.push(...page.items);
-      if (offset + 1000 >= page.total) break;
+      if (offset + STORE_PAGE >= page.total) break;
     }
   }
   entries.sort((a, b) => a.updatedAt - b.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

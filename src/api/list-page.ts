@@ -1,23 +1,38 @@
 /**
- * Pagination of registry listings (`/collectors`, `/status`, `/pending-devices`, `/enterprises`, `/sites`): `limit` (1–1000, default 100) and
- * an opaque `cursor` holding the sort key of the previous page's last item, so a page never repeats or skips an
- * item when others are added or removed meanwhile. Answers are `{ total, limit, items, nextCursor? }`, where
- * `total` counts every item matching the filters.
+ * Pagination of registry listings (`/collectors`, `/status`, `/pending-devices`, `/enterprises`, `/sites`,
+ * `/sites/:id/points`, `/points/:id/items`, `/tokens`): `limit` (1 to HJ212_API_PAGE_MAX, default 100) and an opaque
+ * `cursor` holding the sort key of the previous page's last item, so a page never repeats or skips an item when
+ * others are added or removed meanwhile. Answers are `{ total, limit, items, nextCursor? }`, where `total` counts
+ * every item matching the filters.
  */
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 
 export const LIST_DEFAULT_LIMIT = 100;
+/** Default of HJ212_API_PAGE_MAX: the largest `limit` a listing accepts. */
 export const LIST_MAX_LIMIT = 1000;
 
-export const listPageQuery = {
-  limit: z.coerce.number().int().min(1).max(LIST_MAX_LIMIT).default(LIST_DEFAULT_LIMIT).describe(`page size, default ${LIST_DEFAULT_LIMIT}, at most ${LIST_MAX_LIMIT}`),
-  cursor: z.string().min(1).max(400).optional().describe('nextCursor of the previous page'),
-  q: z.string().min(1).max(64).optional().describe('case-insensitive substring of the MN'),
-};
+/** `q` of a listing: a case-insensitive substring of `what`. */
+const qOf = (what: string) => z.string().min(1).max(64).optional().describe(`case-insensitive substring of the ${what}`);
 
-/** The same paging for lists of named records (enterprises, sites): `q` matches the name. */
-export const namedPageQuery = { ...listPageQuery, q: z.string().min(1).max(64).optional().describe('case-insensitive substring of the name') };
+/** `limit`, `cursor` and `q` (of `what`, by default the MN) with the page maximum of this API (HJ212_API_PAGE_MAX). */
+export function listPageQuery(pageMax: number, what = 'MN') {
+  const byDefault = Math.min(LIST_DEFAULT_LIMIT, pageMax);
+  return {
+    limit: z.coerce.number().int().min(1).max(pageMax).default(byDefault).describe(`page size, default ${byDefault}, at most ${pageMax} (HJ212_API_PAGE_MAX)`),
+    cursor: z.string().min(1).max(400).optional().describe('nextCursor of the previous page'),
+    q: qOf(what),
+  };
+}
+
+/** The same paging for lists of named records (enterprises, sites, points, tokens): `q` matches the name. */
+export const namedPageQuery = (pageMax: number) => listPageQuery(pageMax, 'name');
+
+/** `enabled=true|false` of catalog listings. */
+export const enabledFilter = z.enum(['true', 'false']).optional().describe('only enabled (true) or disabled (false) records');
+
+/** Ascending creation order (ties by id): the order of catalog listings. */
+export const oldestFirst = (x: { createdAt: string; id: string }): string => `${x.createdAt}\u0000${x.id}`;
 
 export const listPageOf = <T extends z.ZodType>(item: T) =>
   z.object({

@@ -80,7 +80,7 @@ export async function startApiRole(config: Config, logger: Logger, metrics: Metr
       },
       frames: { log: createRedisFrameLog(redis, { prefix }), scanMax: config.frameLogScanMax },
     },
-    { bodyLimit: config.http.bodyLimit, timeZone: config.timeZone, logger: log },
+    { bodyLimit: config.http.bodyLimit, pageMax: config.http.pageMax, bulkMax: config.http.bulkMax, timeZone: config.timeZone, logger: log },
   );
   await app.listen({ host: config.http.host, port: config.http.port });
   const address = app.server.address();

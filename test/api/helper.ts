@@ -47,8 +47,17 @@ async function influxStatement(url: string, q: string): Promise<void> {
   await res.arrayBuffer();
 }
 
-/** Build the API for a test file. `authFailures` overrides the failed-authentication limit. */
-export async function buildTestApi(options: { authFailures?: { max: number; timeWindowMs: number }; timeZone?: string } = {}): Promise<TestApi> {
+/** Options of {@link buildTestApi}: `authFailures` overrides the failed-authentication limit, the rest the API settings. */
+export interface TestApiOptions {
+  authFailures?: { max: number; timeWindowMs: number };
+  timeZone?: string;
+  /** HJ212_API_PAGE_MAX / HJ212_API_BULK_MAX; the API's defaults when absent. */
+  pageMax?: number;
+  bulkMax?: number;
+}
+
+/** Build the API for a test file. */
+export async function buildTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const prefix = freshPrefix();
   const database = freshDatabase();
   const url = influxUrl();
@@ -76,7 +85,8 @@ export async function buildTestApi(options: { authFailures?: { max: number; time
     commands: { ledger: createRedisCommandLedger(redis, { prefix, settings }), bus: createRedisCommandBus(redis, { prefix }), registry, clock: systemClock, settings },
     frames: { log: createRedisFrameLog(redis, { prefix }), scanMax: 1000 },
   };
-  const app = await buildApi(deps, { bodyLimit: 64 * 1024, timeZone: options.timeZone ?? 'Asia/Shanghai', authFailures: options.authFailures });
+  const { pageMax, bulkMax } = options;
+  const app = await buildApi(deps, { bodyLimit: 64 * 1024, timeZone: options.timeZone ?? 'Asia/Shanghai', authFailures: options.authFailures, pageMax, bulkMax });
   await app.ready();
 
   const token = {} as Record<Exclude<Role, 'enterprise'>, string>;

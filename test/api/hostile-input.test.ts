@@ -53,8 +53,8 @@ t.test('revoking an enterprise main account stops its sub-accounts', async (tt) 
   tt.equal((await api.call(api.token.admin, { method: 'DELETE', url: `/tokens/${main.record.id}` })).statusCode, 200);
   tt.equal((await api.call(main.secret, { url: '/me' })).statusCode, 401, 'the main account is revoked');
   tt.equal((await api.call(sub.token, { url: '/me' })).statusCode, 401, 'its sub-account stops at once');
-  const listed = body<Array<{ id: string; revokedAt?: string }>>(await api.call(api.token.admin, { url: '/tokens' }));
-  tt.type(listed.find((r) => r.id === sub.record.id)?.revokedAt, 'string', 'and is revoked in the store');
+  const listed = body<{ items: Array<{ id: string; revokedAt?: string }> }>(await api.call(api.token.admin, { url: '/tokens?revoked=true' }));
+  tt.type(listed.items.find((r) => r.id === sub.record.id)?.revokedAt, 'string', 'and is revoked in the store');
   const trail = await api.call(api.token.regulator, { url: `/audit/token/${sub.record.id}` });
   tt.match(trail.body, /"revoke"/, 'the cascade is audited');
 });

@@ -43,8 +43,9 @@ export interface LedgerTestApi {
   close(): Promise<void>;
 }
 
-export async function buildLedgerApi(now: number): Promise<LedgerTestApi> {
-  const api = await buildTestApi();
+/** The ledger test API at a fixed clock; `options` are the API settings (e.g. a small `bulkMax`). */
+export async function buildLedgerApi(now: number, options: { pageMax?: number; bulkMax?: number } = {}): Promise<LedgerTestApi> {
+  const api = await buildTestApi(options);
   const catalog = createRedisCatalog({ redis: api.redis, prefix: api.prefix });
   const writer = createInfluxWriter(api.influx);
   const trigger = createRollupTrigger({ redisUrl: redisUrl(), prefix: api.prefix, now: () => now });
@@ -59,7 +60,7 @@ export async function buildLedgerApi(now: number): Promise<LedgerTestApi> {
     gapGraceMs: 0,
     requestRollup: (month) => trigger.request(month),
   };
-  const app = await buildApi({ ...api.deps, ledgers }, { bodyLimit: 64 * 1024, timeZone: 'Asia/Shanghai' });
+  const app = await buildApi({ ...api.deps, ledgers }, { bodyLimit: 64 * 1024, timeZone: 'Asia/Shanghai', ...options });
   await app.ready();
   const at = new Date(0).toISOString();
   const record = { enabled: true, createdAt: at, updatedAt: at };

@@ -70,5 +70,5 @@ t.test('a generated typed client compiles against a call of every operation and 
   const byOp = Object.fromEntries(seen.map((s) => [s.op, s.status]));
   tt.match(byOp, { 'get /health': 200, 'get /me': 200, 'post /enterprises': 201, 'get /collectors': 200, 'get /readings': 200, 'get /readings/csv': 200, 'post /gaps/explanations': 200, 'get /reviews': 200 });
   const typed = seen.find((s) => s.op.startsWith('typed '))?.op ?? '';
-  tt.match(typed, /^typed admin CLNT00000000000000000001 \d+ 2024-05-01T00:00:00\+08:00 \d+$/, 'typed answers carry the data');
+  tt.match(typed, /^typed admin portal 1 w01018 CLNT00000000000000000001 \d+ 2024-05-01T00:00:00\+08:00 \d+$/, 'typed answers carry the data');
 });

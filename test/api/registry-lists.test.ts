@@ -1,10 +1,12 @@
 /**
- * Registry listings through the API: /collectors, /status and /pending-devices paginated (limit, opaque cursor,
- * documented default and maximum) and filterable (enterprise, site, point, enabled, online, q); and the registry's
- * decoded-device cache behind them, kept fresh by the registry's pub/sub change events.
+ * Registry listings through the API: /collectors, /status, /pending-devices, /enterprises, /sites, points of a
+ * site, items of a point and /tokens paginated (limit, opaque cursor, documented default and maximum, the maximum
+ * set by HJ212_API_PAGE_MAX) and filterable (enterprise, site, point, enabled, online, role, revoked, q); and the
+ * registry's decoded-device cache behind them, kept fresh by the registry's pub/sub change events.
  */
 import { Redis } from 'ioredis';
 import t from 'tap';
+import { buildApi } from '../../src/api/build-api.js';
 import { newDevice } from '../../src/domain/device-defaults.js';
 import { createRedisRegistry } from '../../src/storage/redis-registry.js';
 import { redisUrl } from '../helpers/services.js';
@@ -26,7 +28,10 @@ const mn = (i: number): string => `LIST${String(i).padStart(20, '0')}`;
 for (let i = 0; i < 25; i++) await created('/collectors', { mn: mn(i), password: 'x1y2z3', ...(i % 5 === 0 ? { siteId: site.id } : {}) });
 await api.call(ops, { method: 'PATCH', url: `/collectors/${mn(3)}`, payload: { enabled: false } });
 type Page = { total: number; limit: number; items: Array<{ mn: string; enabled: boolean }>; nextCursor?: string };
-type Named = { total: number; items: Array<{ name: string }>; nextCursor?: string };
+type Named = { total: number; items: Array<{ id: string; name: string; createdAt: string }>; nextCursor?: string };
+/** Catalog listings are oldest first; records made in the same millisecond by id. */
+const inCreationOrder = <T extends { id: string; createdAt: string }>(xs: readonly T[]): T[] =>
+  [...xs].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 t.test('/collectors pages by MN with an opaque cursor: no repeats, no gaps, total over all pages', async (tt) => {
   const seen: string[] = [];
@@ -107,4 +112,81 @@ t.test('/enterprises and /sites page oldest first and filter by name (q) and ena
   tt.equal(q.total, 4);
   const sites = body<Named>(await api.call(regulator, { url: `/sites?enterpriseId=${acme.id}&q=plant&enabled=true` }));
   tt.same(sites.items.map((s) => s.name), ['Plant']);
+});
+
+t.test('points of a site and items of a point page oldest first and filter by enabled and q', async (tt) => {
+  const point = await created(`/sites/${site.id}/points`, { name: 'Outfall 1' });
+  for (let i = 2; i <= 4; i++) await created(`/sites/${site.id}/points`, { name: `Outfall ${i}` });
+  const stack = await created(`/sites/${site.id}/points`, { name: 'Stack' });
+  await api.call(ops, { method: 'PATCH', url: `/points/${stack.id}`, payload: { enabled: false } });
+  const first = body<Named>(await api.call(regulator, { url: `/sites/${site.id}/points?limit=2` }));
+  const rest = body<Named>(await api.call(regulator, { url: `/sites/${site.id}/points?limit=10&cursor=${first.nextCursor}` }));
+  const both = [...first.items, ...rest.items];
+  tt.same([first.total, both.map((p) => p.name).sort()], [5, ['Outfall 1', 'Outfall 2', 'Outfall 3', 'Outfall 4', 'Stack']], 'every point over two pages');
+  tt.same(both, inCreationOrder(both), 'oldest first');
+  tt.equal(rest.nextCursor, undefined);
+  tt.same(body<Named>(await api.call(regulator, { url: `/sites/${site.id}/points?enabled=false` })).items.map((p) => p.name), ['Stack']);
+  tt.same(body<Named>(await api.call(regulator, { url: `/sites/${site.id}/points?q=OUTFALL%203` })).items.map((p) => p.name), ['Outfall 3'], 'name containing q');
+
+  const hourly = [{ kind: 'hour', periodSeconds: 3600 }];
+  for (const factor of ['w01018', 'w01001', 'w21003', 'w00000']) await created(`/points/${point.id}/items`, { factor, mode: 'automatic', uploads: hourly });
+  type Items = { total: number; limit: number; items: Array<{ id: string; factor: string; createdAt: string }>; nextCursor?: string };
+  const all = body<Items>(await api.call(regulator, { url: `/points/${point.id}/items` }));
+  tt.same([all.total, all.limit, all.items.map((i) => i.factor).sort()], [4, 100, ['w00000', 'w01001', 'w01018', 'w21003']]);
+  tt.same(all.items, inCreationOrder(all.items), 'oldest first');
+  const cod = all.items.find((i) => i.factor === 'w01018');
+  await api.call(ops, { method: 'PATCH', url: `/items/${cod?.id}`, payload: { enabled: false } });
+  const p1 = body<Items>(await api.call(regulator, { url: `/points/${point.id}/items?enabled=true&limit=2` }));
+  const p2 = body<Items>(await api.call(regulator, { url: `/points/${point.id}/items?enabled=true&limit=2&cursor=${p1.nextCursor}` }));
+  tt.same([p1.total, [...p1.items, ...p2.items].map((i) => i.id), p2.nextCursor], [3, all.items.filter((i) => i !== cod).map((i) => i.id), undefined], 'the enabled items over two pages');
+  tt.same(body<Items>(await api.call(regulator, { url: `/points/${point.id}/items?q=W010` })).items.map((i) => i.factor).sort(), ['w01001', 'w01018'], 'factor code containing q');
+  tt.match(body(await api.call(regulator, { url: `/points/${point.id}/items?cursor=garbage` })), { code: 'APP_ERR_INVALID_CURSOR' });
+});
+
+t.test('/tokens pages oldest first and filters by role, revoked and name', async (tt) => {
+  const admin = api.token.admin;
+  const made: string[] = [];
+  for (const name of ['portal A', 'portal B', 'night shift']) {
+    const res = await api.call(admin, { method: 'POST', url: '/tokens', payload: { name, role: 'reader' } });
+    made.push(body<{ record: { id: string } }>(res).record.id);
+  }
+  await api.call(admin, { method: 'DELETE', url: `/tokens/${made[1]}` });
+  type Tokens = { total: number; items: Array<{ id: string; name: string; role: string; createdAt: string; revokedAt?: string }>; nextCursor?: string };
+  const everyone = body<Tokens>(await api.call(admin, { url: '/tokens' }));
+  tt.equal(everyone.total, 4 + 3, 'one per role made by the test helper, and the three new ones');
+  const p1 = body<Tokens>(await api.call(admin, { url: '/tokens?limit=4' }));
+  const p2 = body<Tokens>(await api.call(admin, { url: `/tokens?limit=4&cursor=${p1.nextCursor}` }));
+  tt.same([...p1.items, ...p2.items].map((x) => x.id), everyone.items.map((x) => x.id), 'two pages make the whole list');
+  tt.same(everyone.items, inCreationOrder(everyone.items), 'oldest first');
+  const readers = body<Tokens>(await api.call(admin, { url: '/tokens?role=reader&revoked=false' }));
+  tt.same(readers.items.map((x) => x.name).sort(), ['night shift', 'portal A', 'test reader']);
+  tt.same(body<Tokens>(await api.call(admin, { url: '/tokens?revoked=true' })).items.map((x) => x.id), [made[1]]);
+  tt.same(body<Tokens>(await api.call(admin, { url: '/tokens?q=PORTAL' })).items.map((x) => x.name).sort(), ['portal A', 'portal B']);
+  tt.match(body(await api.call(admin, { url: '/tokens?role=root' })), { code: 'APP_ERR_VALIDATION', errors: [{ path: '/role' }] });
+});
+
+t.test('HJ212_API_PAGE_MAX sets the largest page: a larger limit is refused, the default page shrinks to it', async (tt) => {
+  tt.equal((await api.call(regulator, { url: '/collectors?limit=1000' })).statusCode, 200, 'by default up to 1000');
+  // A second API over the same stores with a page maximum of 4.
+  const small = await buildApi(api.deps, { bodyLimit: 64 * 1024, timeZone: 'Asia/Shanghai', pageMax: 4 });
+  tt.teardown(() => small.close());
+  const get = async (url: string) => small.inject({ url, headers: { authorization: `Bearer ${api.token.admin}` } });
+  for (const url of ['/collectors', '/status', '/pending-devices', '/enterprises', `/sites?enterpriseId=${acme.id}`, '/tokens']) {
+    const flood = await get(`${url}${url.includes('?') ? '&' : '?'}limit=5`);
+    tt.same([flood.statusCode, body(flood).code], [400, 'APP_ERR_VALIDATION'], `${url}: limit=5`);
+    tt.match(body(flood), { errors: [{ path: '/limit', message: /4/ }] });
+    const page = body<{ limit: number; items: unknown[]; nextCursor?: string }>(await get(url));
+    tt.equal(page.limit, 4, `${url}: the default page is the maximum`);
+    tt.ok(page.items.length <= 4, `${url}: at most 4 items`);
+  }
+  const collectors = [];
+  let cursor: string | undefined;
+  do {
+    const page = body<Page>(await get(`/collectors${cursor ? `?cursor=${cursor}` : ''}`));
+    collectors.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  tt.equal(collectors.length, body<Page>(await api.call(regulator, { url: '/collectors' })).total, 'every collector reachable in pages of 4');
+  const openapi = body<{ paths: Record<string, { get: { parameters: Array<{ name: string; schema: { maximum?: number } }> } }> }>(await small.inject({ url: '/docs/json' }));
+  tt.equal(openapi.paths['/tokens']?.get.parameters.find((p) => p.name === 'limit')?.schema.maximum, 4, 'the OpenAPI document states the setting');
 });

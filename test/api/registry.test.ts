@@ -87,8 +87,8 @@ t.test('items: factor from the factor table, limits and periods checked', async 
 });
 
 t.test('a new standard is a new item once the old one ends; null clears a limit', async (tt) => {
-  const items = body<Array<{ id: string; factor: string }>>(await api.call(ops, { url: `/points/${point.id}/items` }));
-  const cod = items.find((i) => i.factor === 'w01018');
+  const items = body<{ items: Array<{ id: string; factor: string }> }>(await api.call(ops, { url: `/points/${point.id}/items?q=w01018` }));
+  const cod = items.items.find((i) => i.factor === 'w01018');
   const ended = await api.call(ops, { method: 'PATCH', url: `/items/${cod?.id}`, payload: { endAt: '2025-01-01T00:00:00+08:00', rangeLower: null } });
   tt.equal(ended.statusCode, 200);
   tt.notOk('rangeLower' in body(ended), 'cleared');
@@ -112,8 +112,10 @@ t.test('points and items are disabled, never deleted', async (tt) => {
   tt.equal((await api.call(ops, { method: 'PATCH', url: `/points/${point.id}`, payload: { enabled: false } })).statusCode, 200);
   const stillThere = body<{ enabled: boolean }>(await api.call(acmeToken.secret, { url: `/points/${point.id}` }));
   tt.equal(stillThere.enabled, false, 'the point is still readable, disabled');
-  const listed = body<Array<{ id: string; enabled: boolean }>>(await api.call(acmeToken.secret, { url: `/points/${point.id}/items` }));
-  tt.ok(listed.some((i) => i.id === item.id && !i.enabled), 'disabled items are still listed');
+  const listed = body<{ items: Array<{ id: string; enabled: boolean }> }>(await api.call(acmeToken.secret, { url: `/points/${point.id}/items` }));
+  tt.ok(listed.items.some((i) => i.id === item.id && !i.enabled), 'disabled items are still listed');
+  const disabledOnly = body<{ items: Array<{ id: string }> }>(await api.call(acmeToken.secret, { url: `/points/${point.id}/items?enabled=false` }));
+  tt.same(disabledOnly.items.map((i) => i.id), [item.id], 'enabled=false lists only the disabled item');
   tt.equal((await api.call(acmeToken.secret, { url: `/items/${item.id}` })).statusCode, 200);
 });
 

@@ -6,6 +6,7 @@
 import t from 'tap';
 import type { BackfillEntry, RegistrationEntry } from '../../src/domain/ledgers.js';
 import { newAnomaly, newGap } from '../../src/queue/workers/entries.js';
+import { buildApi } from '../../src/api/build-api.js';
 import { body } from './helper.js';
 import { D, HOUR, MN_A, MN_B, buildLedgerApi } from './ledger-helper.js';
 
@@ -46,7 +47,7 @@ t.test('bulk explain by ids: per-entry results, scope and wrong states reported,
   const both = await post(h.entA, '/gaps/explanations', { ids: [gapId(2)], filter: { mn: MN_A }, text: 'x' });
   tt.match(body(both), { code: 'APP_ERR_VALIDATION', detail: /exactly one of ids, filter/ });
   const tooMany = await post(h.entA, '/gaps/explanations', { ids: Array.from({ length: 1001 }, (_, i) => `gap:${i}`), text: 'x' });
-  tt.match(body(tooMany), { code: 'APP_ERR_VALIDATION', errors: [{ path: '/ids' }] }, 'at most 1000 ids');
+  tt.match(body(tooMany), { code: 'APP_ERR_VALIDATION', errors: [{ path: '/ids' }] }, 'at most 1000 ids by default (HJ212_API_BULK_MAX)');
 });
 
 t.test('bulk explain by filter: the explainable entries the filter matches, the enterprise scope applied', async (tt) => {
@@ -93,4 +94,22 @@ t.test('review inbox: the four ledgers, awaiting review by default, longest wait
   tt.same(own.items, [], 'an enterprise sees its own inbox');
   tt.match(body(await h.call(token.regulator, { url: '/reviews?state=closed' })), { code: 'APP_ERR_VALIDATION' });
   tt.equal((await h.call(h.entA, { url: `/reviews?mn=${MN_B}` })).statusCode, 404);
+});
+
+t.test('HJ212_API_BULK_MAX bounds one call: more ids are refused, a larger filter selection reports `remaining`', async (tt) => {
+  // A second API over the same stores with a bulk maximum of 3.
+  const small = await buildApi({ ...h.api.deps, ledgers: h.ledgers }, { bodyLimit: 64 * 1024, timeZone: 'Asia/Shanghai', bulkMax: 3 });
+  tt.teardown(() => small.close());
+  const call = (payload: object) => small.inject({ method: 'POST', url: '/gaps/explanations', payload, headers: { authorization: `Bearer ${h.entB}` } });
+  const flood = await call({ ids: [1, 2, 3, 4].map((hh) => gapId(hh, MN_B)), text: 'x' });
+  tt.equal(flood.statusCode, 400);
+  tt.match(body(flood), { code: 'APP_ERR_VALIDATION', errors: [{ path: '/ids', message: /3/ }] }, 'at most 3 ids');
+  for (let hour = 1; hour < 6; hour++) await h.ledgers.ledgers.create(newGap(itemB, cadence, D + hour * HOUR, NOW));
+  const first = body<Bulk>(await call({ filter: { mn: MN_B }, text: 'flow meter replaced' }));
+  tt.same([first.matched, first.succeeded, first.remaining], [6, 3, 3], 'the first 3 of 6 open gaps; 3 remain');
+  tt.same(first.results.map((x) => x.id), [0, 1, 2].map((hh) => gapId(hh, MN_B)), 'oldest period first');
+  const second = body<Bulk>(await call({ filter: { mn: MN_B }, text: 'flow meter replaced' }));
+  tt.same([second.matched, second.succeeded, second.remaining], [3, 3, 0], 'called again: the rest');
+  const open = body<{ total: number }>(await h.call(token.regulator, { url: `/gaps?mn=${MN_B}&state=open` }));
+  tt.equal(open.total, 0, 'every gap of the selection explained over two calls');
 });

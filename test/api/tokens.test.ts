@@ -55,8 +55,8 @@ t.test('an enterprise main account manages sub-accounts of its own enterprise on
   tt.equal((await api.call(sub.token, { method: 'POST', url: '/tokens', payload: { name: 'x' } })).statusCode, 403, 'sub-accounts cannot create');
   tt.equal((await api.call(sub.token, { url: '/tokens' })).statusCode, 403, 'sub-accounts cannot list');
 
-  const listed = body<Array<{ enterpriseId?: string }>>(await api.call(main.secret, { url: '/tokens' }));
-  tt.ok(listed.length >= 2 && listed.every((x) => x.enterpriseId === acme), 'only its enterprise');
+  const listed = body<{ total: number; items: Array<{ enterpriseId?: string }> }>(await api.call(main.secret, { url: '/tokens' }));
+  tt.ok(listed.total >= 2 && listed.items.length === listed.total && listed.items.every((x) => x.enterpriseId === acme), 'only its enterprise');
 
   tt.equal((await api.call(otherMain.secret, { method: 'DELETE', url: `/tokens/${sub.record.id}` })).statusCode, 404, 'another enterprise cannot revoke');
   tt.equal((await api.call(main.secret, { method: 'DELETE', url: `/tokens/${main.record.id}` })).statusCode, 403, 'main accounts are revoked by admins');

@@ -165,7 +165,9 @@ export const STEPS: Step[] = [
       ok(t, r);
       const { token, record } = json<{ token: string; record: { name: string } }>(r);
       t.equal(record.name, 'alice (ops lead)', 'the quoted name arrives whole');
-      t.equal((await ctx.http('/tokens', {}, token)).status, 200, 'an admin token: may list tokens');
+      const tokens = await ctx.http('/tokens?q=alice', {}, token);
+      t.equal(tokens.status, 200, 'an admin token: may list tokens');
+      t.match(tokens.json(), { total: 1, limit: 100, items: [{ name: 'alice (ops lead)', role: 'admin' }] }, 'a page of the tokens whose name contains q');
       ctx.state.aliceToken = token;
     },
   },

@@ -24,13 +24,14 @@ const patchBody = nonEmpty(
     pointId: z.string().min(1).nullable().optional().describe('null unbinds from the point (the site stays unless siteId is null too)'),
   }),
 );
-const listQuery = z.object({
-  enterpriseId: z.string().optional(),
-  siteId: z.string().optional(),
-  pointId: z.string().optional(),
-  enabled: z.enum(['true', 'false']).optional().describe('only enabled (true) or disabled (false) collectors'),
-  ...listPageQuery,
-});
+const listQuery = (pageMax: number) =>
+  z.object({
+    enterpriseId: z.string().optional(),
+    siteId: z.string().optional(),
+    pointId: z.string().optional(),
+    enabled: z.enum(['true', 'false']).optional().describe('only enabled (true) or disabled (false) collectors'),
+    ...listPageQuery(pageMax),
+  });
 
 /**
  * The site and point a PATCH asks for (null = unbind, undefined = unchanged): a point alone brings its own site; a
@@ -42,7 +43,7 @@ function bindingOf(before: Device, siteId: string | null | undefined, pointId: s
   return [siteId ?? undefined, siteId === before.siteId ? before.pointId : undefined];
 }
 
-export const collectorRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
+export const collectorRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, pageMax }) => {
   const tags = ['collectors'];
   const { registry, catalog } = deps;
 
@@ -83,7 +84,7 @@ export const collectorRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
       schema: {
         tags,
         summary: 'List collectors by MN, optionally of an enterprise, site or point, enabled or not, MN containing q; paginated',
-        querystring: listQuery,
+        querystring: listQuery(pageMax),
         response: { 200: listPageOf(collectorSchema), ...errorResponses },
       },
     },

@@ -7,7 +7,7 @@ import { AppError } from '../../errors.js';
 import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
-import { listPageOf, matchesQ, namedPageQuery, pageByKey } from '../list-page.js';
+import { enabledFilter, listPageOf, matchesQ, namedPageQuery, oldestFirst, pageByKey } from '../list-page.js';
 import { enterpriseSchema, errorResponses, idParams, nonEmpty, text } from '../schemas.js';
 
 const fields = {
@@ -21,7 +21,7 @@ const fields = {
 const createBody = z.object(fields);
 const patchBody = nonEmpty(z.object({ ...fields, name: fields.name.optional(), enabled: z.boolean().optional() }));
 
-export const enterpriseRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
+export const enterpriseRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, pageMax }) => {
   const tags = ['registry'];
   const { catalog } = deps;
 
@@ -53,7 +53,7 @@ export const enterpriseRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app,
       schema: {
         tags,
         summary: 'List enterprises, oldest first (an enterprise token sees its own); name containing q, enabled; paginated',
-        querystring: z.object({ enabled: z.enum(['true', 'false']).optional(), ...namedPageQuery }),
+        querystring: z.object({ enabled: enabledFilter, ...namedPageQuery(pageMax) }),
         response: { 200: listPageOf(enterpriseSchema), ...errorResponses },
       },
     },
@@ -63,7 +63,7 @@ export const enterpriseRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app,
       const all = (await catalog.listEnterprises()).filter(
         (e) => (token.role !== 'enterprise' || e.id === token.enterpriseId) && (enabled === undefined || String(e.enabled) === enabled) && matchesQ(e.name, q),
       );
-      return pageByKey(all, (e) => `${e.createdAt}\u0000${e.id}`, limit, cursor);
+      return pageByKey(all, oldestFirst, limit, cursor);
     },
   );
 

@@ -11,6 +11,7 @@ import { AppError } from '../../errors.js';
 import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
+import { enabledFilter, listPageOf, listPageQuery, matchesQ, oldestFirst, pageByKey } from '../list-page.js';
 import { assertKnownFactor } from '../factors.js';
 import { toCode2017 } from '../../../protocol/index.js';
 import { sameFactor } from '../../queue/workers/entries.js';
@@ -88,7 +89,7 @@ function applyPatch(before: MonitoringItem, patch: z.infer<typeof patchBody>): M
   return after as unknown as MonitoringItem;
 }
 
-export const itemRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
+export const itemRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, pageMax }) => {
   const tags = ['registry'];
   const { catalog } = deps;
 
@@ -128,12 +129,20 @@ export const itemRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
     '/points/:id/items',
     {
       config: { roles: ['admin', 'ops', 'regulator', 'enterprise'] },
-      schema: { tags, summary: 'Monitoring items of a point, disabled ones included', params: idParams, response: { 200: z.array(itemSchema), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Monitoring items of a point, oldest first, disabled ones included unless `enabled` says; factor code containing q; paginated',
+        params: idParams,
+        querystring: z.object({ enabled: enabledFilter, ...listPageQuery(pageMax, 'factor code') }),
+        response: { 200: listPageOf(itemSchema), ...errorResponses },
+      },
     },
     async (req) => {
       const point = await loadPoint(req.params.id);
       assertEnterpriseAccess(principalOf(req), point.enterpriseId, `point ${req.params.id}`);
-      return catalog.listItems(point.id);
+      const { enabled, q, limit, cursor } = req.query;
+      const items = (await catalog.listItems(point.id)).filter((i) => (enabled === undefined || String(i.enabled) === enabled) && matchesQ(i.factor, q));
+      return pageByKey(items, oldestFirst, limit, cursor);
     },
   );
 

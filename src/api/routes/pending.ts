@@ -27,7 +27,7 @@ function pendingView(p: PendingDevice): PendingDevice {
   return { ...p, sampleFrame: maskPassword(p.sampleFrame) };
 }
 
-export const pendingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
+export const pendingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, pageMax }) => {
   const tags = ['collectors'];
   const { registry, catalog } = deps;
 
@@ -38,7 +38,7 @@ export const pendingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: {
         tags,
         summary: 'Unknown MNs seen by the gateways, most recently seen first (MN containing q); paginated',
-        querystring: z.object(listPageQuery),
+        querystring: z.object(listPageQuery(pageMax)),
         response: { 200: listPageOf(pendingSchema), ...errorResponses },
       },
     },

@@ -10,6 +10,7 @@ import { AppError } from '../../errors.js';
 import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
+import { enabledFilter, listPageOf, matchesQ, namedPageQuery, oldestFirst, pageByKey } from '../list-page.js';
 import { errorResponses, idParams, nonEmpty, pointSchema, text } from '../schemas.js';
 
 const fields = {
@@ -23,7 +24,7 @@ const fields = {
 const createBody = z.object(fields);
 const patchBody = nonEmpty(z.object({ ...fields, name: fields.name.optional(), enabled: z.boolean().optional() }));
 
-export const pointRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
+export const pointRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, pageMax }) => {
   const tags = ['registry'];
   const { catalog } = deps;
 
@@ -59,12 +60,20 @@ export const pointRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
     '/sites/:id/points',
     {
       config: { roles: ['admin', 'ops', 'regulator', 'enterprise'] },
-      schema: { tags, summary: 'Monitoring points of a site, disabled ones included', params: idParams, response: { 200: z.array(pointSchema), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Monitoring points of a site, oldest first, disabled ones included unless `enabled` says; name containing q; paginated',
+        params: idParams,
+        querystring: z.object({ enabled: enabledFilter, ...namedPageQuery(pageMax) }),
+        response: { 200: listPageOf(pointSchema), ...errorResponses },
+      },
     },
     async (req) => {
       const site = await loadSite(req.params.id);
       assertEnterpriseAccess(principalOf(req), site.enterpriseId, `site ${req.params.id}`);
-      return catalog.listPoints(site.id);
+      const { enabled, q, limit, cursor } = req.query;
+      const points = (await catalog.listPoints(site.id)).filter((p) => (enabled === undefined || String(p.enabled) === enabled) && matchesQ(p.name, q));
+      return pageByKey(points, oldestFirst, limit, cursor);
     },
   );
 

@@ -11,7 +11,7 @@ import { LEDGER_ROLES } from '../ledger-handlers.js';
 import { pageOf } from '../ledger-schemas.js';
 import { errorResponses } from '../schemas.js';
 
-export const reviewRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, timeZone }) => {
+export const reviewRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, timeZone, bulkMax }) => {
   const tags = ['ledgers'];
   const ledgers = ledgerDepsOf(deps);
 
@@ -40,11 +40,11 @@ export const reviewRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
         schema: {
           tags,
           summary: `原因说明 for many ${type} entries at once: one text for the ids given or every entry the filter matches (default: explainable states)`,
-          body: bulkExplainBody(type),
+          body: bulkExplainBody(type, bulkMax),
           response: { 200: bulkResultSchema, ...errorResponses },
         },
       },
-      async (req) => bulkExplain(deps, ledgers, req, type, req.body),
+      async (req) => bulkExplain(deps, ledgers, req, type, req.body, bulkMax),
     );
 
     app.post(
@@ -54,11 +54,11 @@ export const reviewRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
         schema: {
           tags,
           summary: `Accept or reject many explained ${type} entries at once (the ids given or every entry the filter matches; default: explained)`,
-          body: bulkReviewBody(type),
+          body: bulkReviewBody(type, bulkMax),
           response: { 200: bulkResultSchema, ...errorResponses },
         },
       },
-      async (req) => bulkReview(deps, ledgers, req, type, req.body),
+      async (req) => bulkReview(deps, ledgers, req, type, req.body, bulkMax),
     );
   }
 };

@@ -7,7 +7,7 @@ import { AppError } from '../../errors.js';
 import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
-import { listPageOf, matchesQ, namedPageQuery, pageByKey } from '../list-page.js';
+import { enabledFilter, listPageOf, matchesQ, namedPageQuery, oldestFirst, pageByKey } from '../list-page.js';
 import { errorResponses, idParams, nonEmpty, siteSchema, text } from '../schemas.js';
 
 const fields = {
@@ -19,9 +19,9 @@ const fields = {
 };
 const createBody = z.object({ enterpriseId: z.string().min(1), ...fields });
 const patchBody = nonEmpty(z.object({ ...fields, name: fields.name.optional(), enabled: z.boolean().optional() }));
-const listQuery = z.object({ enterpriseId: z.string().min(1).optional(), enabled: z.enum(['true', 'false']).optional(), ...namedPageQuery });
+const listQuery = (pageMax: number) => z.object({ enterpriseId: z.string().min(1).optional(), enabled: enabledFilter, ...namedPageQuery(pageMax) });
 
-export const siteRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
+export const siteRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, pageMax }) => {
   const tags = ['registry'];
   const { catalog } = deps;
 
@@ -54,7 +54,7 @@ export const siteRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
       schema: {
         tags,
         summary: 'List sites, oldest first, optionally of one enterprise (an enterprise token sees its own); name containing q, enabled; paginated',
-        querystring: listQuery,
+        querystring: listQuery(pageMax),
         response: { 200: listPageOf(siteSchema), ...errorResponses },
       },
     },
@@ -67,7 +67,7 @@ export const siteRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
         enterpriseId = token.enterpriseId;
       }
       const sites = (await catalog.listSites(enterpriseId === undefined ? {} : { enterpriseId })).filter((x) => (enabled === undefined || String(x.enabled) === enabled) && matchesQ(x.name, q));
-      return pageByKey(sites, (x) => `${x.createdAt}\u0000${x.id}`, limit, cursor);
+      return pageByKey(sites, oldestFirst, limit, cursor);
     },
   );
 

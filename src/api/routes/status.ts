@@ -39,14 +39,15 @@ const statusSchema = z
   .meta({ id: 'CollectorStatus' });
 type Status = z.infer<typeof statusSchema>;
 
-const listQuery = z.object({
-  enterpriseId: z.string().optional(),
-  siteId: z.string().optional(),
-  pointId: z.string().optional(),
-  online: z.enum(['true', 'false']).optional().describe('only online (true) or offline (false) collectors'),
-  enabled: z.enum(['true', 'false']).optional().describe('only enabled (true) or disabled (false) collectors'),
-  ...listPageQuery,
-});
+const listQuery = (pageMax: number) =>
+  z.object({
+    enterpriseId: z.string().optional(),
+    siteId: z.string().optional(),
+    pointId: z.string().optional(),
+    online: z.enum(['true', 'false']).optional().describe('only online (true) or offline (false) collectors'),
+    enabled: z.enum(['true', 'false']).optional().describe('only enabled (true) or disabled (false) collectors'),
+    ...listPageQuery(pageMax),
+  });
 
 function statusOf(device: Device, session: SessionInfo | undefined, timeZone: string): Status {
   const time = (ms: number | undefined): string | undefined => (ms ? formatInZone(ms, timeZone) : undefined);
@@ -68,7 +69,7 @@ function statusOf(device: Device, session: SessionInfo | undefined, timeZone: st
   };
 }
 
-export const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, timeZone }) => {
+export const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, timeZone, pageMax }) => {
   const tags = ['status'];
   const { registry, sessions } = deps;
   const roles = ['admin', 'ops', 'regulator', 'enterprise', 'reader'] as const;
@@ -80,7 +81,7 @@ export const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
       schema: {
         tags,
         summary: 'Online status of the registered collectors the token may see, by MN; filters; paginated',
-        querystring: listQuery,
+        querystring: listQuery(pageMax),
         response: { 200: listPageOf(statusSchema), ...errorResponses },
       },
     },

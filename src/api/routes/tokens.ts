@@ -9,6 +9,7 @@ import { AppError } from '../../errors.js';
 import { recordChange } from '../audit-trail.js';
 import { principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
+import { listPageOf, matchesQ, namedPageQuery, oldestFirst, pageByKey } from '../list-page.js';
 import { errorResponses, idParams, roleSchema, text, tokenSchema } from '../schemas.js';
 
 const createBody = z.object({
@@ -22,7 +23,7 @@ function assertTokenManager(token: TokenRecord): void {
   if (token.role === 'enterprise' && !token.main) throw new AppError('APP_ERR_FORBIDDEN', 'only the enterprise main account manages tokens');
 }
 
-export const tokenRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
+export const tokenRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, pageMax }) => {
   const tags = ['tokens'];
 
   /** What the creator may make: admins anything, enterprise main accounts sub-accounts of their enterprise. */
@@ -74,12 +75,25 @@ export const tokenRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
     '/tokens',
     {
       config: { roles: ['admin', 'enterprise'] },
-      schema: { tags, summary: 'List tokens (enterprise main accounts: their enterprise only)', response: { 200: z.array(tokenSchema), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'List tokens, oldest first (enterprise main accounts: their enterprise only); role, revoked, name containing q; paginated',
+        querystring: z.object({
+          role: roleSchema.optional(),
+          revoked: z.enum(['true', 'false']).optional().describe('only revoked (true) or usable (false) tokens'),
+          ...namedPageQuery(pageMax),
+        }),
+        response: { 200: listPageOf(tokenSchema), ...errorResponses },
+      },
     },
     async (req) => {
       const token = principalOf(req);
       assertTokenManager(token);
-      return deps.tokens.list(token.role === 'enterprise' ? { enterpriseId: token.enterpriseId } : undefined);
+      const { role, revoked, q, limit, cursor } = req.query;
+      const tokens = (await deps.tokens.list(token.role === 'enterprise' ? { enterpriseId: token.enterpriseId } : undefined)).filter(
+        (x) => (role === undefined || x.role === role) && (revoked === undefined || String(x.revokedAt !== undefined) === revoked) && matchesQ(x.name, q),
+      );
+      return pageByKey(tokens, oldestFirst, limit, cursor);
     },
   );
 
