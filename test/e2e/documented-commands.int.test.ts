@@ -143,7 +143,8 @@ t.test('documented commands against npm start', async (tt) => {
       await tt.test(label, async (st) => {
         await step.before?.(ctx, st);
         const command = substitute(step.cmd, { ...ctx.vars, ...vars });
-        const running = early.get(keyOf(step, vars)) ?? shell(command, ctx.env);
+        // Background runs (a 60 s simulator fleet) start while the system is still busy coming up: a wider bound.
+        const running = early.get(keyOf(step, vars)) ?? shell(command, ctx.env, step.background ? 300_000 : undefined);
         if (step.background) {
           ctx.background.set(step.cmd, running);
           deferred.push({ label, step, running, vars });
