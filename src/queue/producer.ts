@@ -75,15 +75,20 @@ export function createJobProducer(opts: ProducerOptions): JobProducer & { flush(
     if (batch.size === 0) return;
     const jobs = batch;
     batch = new Map();
+    // Remembered from the start of the add (its jobs cannot start before startedAt + delay): readings of these ids
+    // made durable while the add is in flight need no add of their own either.
+    if (windowMs > 0) for (const [id, job] of jobs) remembered.set(id, { until: startedAt + windowMs, skipped: false, job });
     try {
       await queue.addBulk(
         [...jobs].map(([id, data]) => ({ name: 'check', data, opts: { jobId: id, delay: opts.delayMs ?? 0, removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } } })),
       );
-      if (windowMs > 0) for (const [id, job] of jobs) remembered.set(id, { until: startedAt + windowMs, skipped: false, job });
     } catch (err) {
       // Keep them for the next tick: the readings are durable, only the check is late.
       opts.logger.warn({ err, jobs: jobs.size }, 'enqueueing check jobs failed; will retry');
-      for (const [id, data] of jobs) batch.set(id, data);
+      for (const [id, data] of jobs) {
+        remembered.delete(id);
+        batch.set(id, data);
+      }
     }
   }
 

@@ -83,3 +83,13 @@ t.test('a window that skipped readings ends with one more add; one that skipped 
   await producer.flush();
   t.same(await addEvents(queue), { added: 2, duplicated: 1 }, 'one closing add, for the window that skipped a reading');
 });
+
+t.test('readings arriving while the add is in flight join it', async (t) => {
+  const { producer, queue } = await setup(t, 60_000);
+  producer.ingested([{ mn: MN, kind: 'realtime', timeMs: hour }]);
+  const adding = producer.flush();
+  producer.ingested([{ mn: MN, kind: 'realtime', timeMs: hour + 1_000 }]);
+  await adding;
+  await producer.flush();
+  t.same(await addEvents(queue), { added: 1, duplicated: 0 });
+});
