@@ -25,7 +25,9 @@ export interface GatewayChild {
  */
 export async function startGatewayChild(env: Record<string, string>, which: 'gateway' | 'minimal' = 'gateway'): Promise<GatewayChild> {
   const profile = process.env.HJ212_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.HJ212_BENCH_PROFILE] : [];
-  const child = spawn(process.execPath, [...profile, '--expose-gc', which === 'gateway' ? GATEWAY : MINIMAL], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  // Node flags for the gateway children only (e.g. `--max-semi-space-size=32`), to measure runtime settings.
+  const flags = (process.env.HJ212_BENCH_GATEWAY_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...profile, ...flags, '--expose-gc', which === 'gateway' ? GATEWAY : MINIMAL], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (prefix: string): Promise<string[]> => {
     for (;;) {
