@@ -6,7 +6,9 @@
  *   error, verdict `HJ_ERR_*`) at most HJ212_ARCHIVE_JUNK_RAW_BYTES; a cut entry records the full `size`.
  * - A retransmit of a stored frame (verdict `duplicate`) keeps no raw bytes: the original is archived already.
  * - The same raw bytes with the same verdict and MN again within HJ212_ARCHIVE_REPEAT_WINDOW_S are counted, and one
- *   summary entry with `repeats` is archived when the window ends.
+ *   summary entry with `repeats` is archived when the window ends. Stored frames open no window: the same bytes
+ *   again are a retransmit (verdict `duplicate`, which has its window), so a stored frame is archived at once
+ *   without hashing it or holding a window for it.
  * The archive store bounds the total (HJ212_ARCHIVE_MAX_BYTES, HJ212_ARCHIVE_MAX_FRAMES).
  */
 import { hash } from 'node:crypto';
@@ -31,6 +33,8 @@ interface Window {
 
 /** Distinct frames whose repeats are counted at once; when full, every window is closed early (summaries written). */
 const MAX_WINDOWS = 10_000;
+/** Verdicts of frames that passed the retransmit check: their repeats come back as `duplicate`. */
+const STORED = new Set(['stored', 'stored-partial']);
 /** Windows are checked for their end at most this often. */
 const SWEEP_EVERY_MS = 1000;
 
@@ -47,6 +51,7 @@ export class ArchiveRecorder {
   /** Archive one frame (or count it as a repeat). */
   record(meta: FrameMeta, raw: Uint8Array): void {
     const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    if (STORED.has(meta.verdict)) return this.push(this.entry(meta, bytes));
     const key = `${meta.verdict}\n${meta.mn ?? ''}\n${bytes.length}\n${hash('sha1', bytes, 'base64')}`;
     const open = this.windows.get(key);
     if (open && meta.receivedAt - open.at < this.limits.repeatWindowMs) {

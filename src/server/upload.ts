@@ -10,8 +10,7 @@ import { DedupeBatch } from './dedupe-batch.js';
 import { dedupeKeys } from './dedupe-keys.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { mapUpload } from './points.js';
-import { Batcher } from './batcher.js';
-import type { LatestEntry } from '../domain/ports.js';
+import { LatestCoalescer } from './latest-coalescer.js';
 import type { StorageLimits } from '../config.js';
 import { FactorGate, checkDataTime, type LimitVerdict } from './upload-limits.js';
 
@@ -25,7 +24,7 @@ export type UploadOutcome =
 
 export class UploadStore {
   private readonly inflight = new Map<string, Promise<UploadOutcome>>();
-  private readonly latest: Batcher<LatestEntry>;
+  private readonly latest: LatestCoalescer;
   private readonly dedupe: DedupeBatch;
   readonly factors: FactorGate;
 
@@ -35,7 +34,7 @@ export class UploadStore {
   ) {
     this.dedupe = new DedupeBatch(deps.dedupe, deps.logger);
     this.factors = new FactorGate(deps.factorBudget, limits, deps.metrics, deps.logger);
-    this.latest = new Batcher(
+    this.latest = new LatestCoalescer(
       (entries) => deps.latest.update(entries),
       (err) => deps.logger.warn({ err }, 'latest-value update failed'),
     );

@@ -1,10 +1,12 @@
 /** The gateway's check-job producer against real Redis/BullMQ: collapsing, deterministic ids, the check delay. */
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import t from 'tap';
 import { createLogger } from '../../src/log.js';
 import { HOUR_MS, QUEUES, checkJobId } from '../../src/queue/jobs.js';
 import { bullPrefix, createJobProducer, redisConnection } from '../../src/queue/producer.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
+import { waitFor } from '../helpers/wait.js';
 
 const MN = '88888880000001';
 const hour = Date.UTC(2024, 4, 1, 2);
@@ -45,4 +47,49 @@ t.test('delay 0 queues the job at once', async (t) => {
   producer.ingested([{ mn: MN, kind: 'minute', timeMs: hour }]);
   await producer.flush();
   t.same(await queue.getJobCounts('delayed', 'waiting'), { delayed: 0, waiting: 1 });
+});
+
+/** Adds BullMQ saw for the queue: `added` created a job, `duplicated` joined one already there. */
+async function addEvents(queue: Queue): Promise<{ added: number; duplicated: number }> {
+  const client = new Redis(redisUrl());
+  const entries = await client.xrange(`${queue.qualifiedName}:events`, '-', '+').finally(() => client.disconnect());
+  const events = entries.map(([, fields]) => fields[fields.indexOf('event') + 1]);
+  return { added: events.filter((e) => e === 'added').length, duplicated: events.filter((e) => e === 'duplicated').length };
+}
+
+t.test('a job added recently is not added again for readings within its delay', async (t) => {
+  const { producer, queue } = await setup(t, 60_000);
+  producer.ingested([{ mn: MN, kind: 'realtime', timeMs: hour + 1_000 }]);
+  await producer.flush();
+  for (let s = 2; s < 10; s++) {
+    producer.ingested([{ mn: MN, kind: 'realtime', timeMs: hour + s * 1_000 }]);
+    await producer.flush();
+  }
+  t.same(await addEvents(queue), { added: 1, duplicated: 0 }, 'one add for nine flushes of readings');
+  t.same(await queue.getJobCounts('delayed'), { delayed: 1 });
+});
+
+t.test('a window that skipped readings ends with one more add; one that skipped none does not', async (t) => {
+  // Delay 5.3 s: the remembered window (delay minus the 5 s margin) is 300 ms.
+  const { producer, queue } = await setup(t, 5_300);
+  const other = 'realtime2';
+  producer.ingested([{ mn: MN, kind: 'realtime', timeMs: hour }, { mn: MN, kind: other, timeMs: hour }]);
+  const openedAt = Date.now();
+  await producer.flush();
+  producer.ingested([{ mn: MN, kind: 'realtime', timeMs: hour + 1_000 }]);
+  await producer.flush();
+  t.same(await addEvents(queue), { added: 2, duplicated: 0 }, 'skipped within the window');
+  await waitFor(() => Date.now() > openedAt + 400, 'the window passed');
+  await producer.flush();
+  t.same(await addEvents(queue), { added: 2, duplicated: 1 }, 'one closing add, for the window that skipped a reading');
+});
+
+t.test('readings arriving while the add is in flight join it', async (t) => {
+  const { producer, queue } = await setup(t, 60_000);
+  producer.ingested([{ mn: MN, kind: 'realtime', timeMs: hour }]);
+  const adding = producer.flush();
+  producer.ingested([{ mn: MN, kind: 'realtime', timeMs: hour + 1_000 }]);
+  await adding;
+  await producer.flush();
+  t.same(await addEvents(queue), { added: 1, duplicated: 0 });
 });

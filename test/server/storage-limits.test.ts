@@ -52,7 +52,7 @@ t.test('archive recorder: masking, truncation, repeats, duplicates', async (t) =
   const metrics = createMetrics({ defaults: false });
   const rec = new ArchiveRecorder((f) => out.push(f), { maxRawBytes: 64, junkRawBytes: 16, repeatWindowMs: 1000 }, metrics);
   const frame = Buffer.from('##0040QN=1;ST=32;CN=2011;PW=secret;MN=M;CP=&&&&ABCD\r\n');
-  const meta = { receivedAt: 0, sourceIp: '1.2.3.4', mn: 'M', cn: '2011', verdict: 'stored' };
+  const meta = { receivedAt: 0, sourceIp: '1.2.3.4', mn: 'M', cn: '2011', verdict: 'bad-password' };
   rec.record(meta, frame);
   const first = Buffer.from(out[0]?.raw ?? '', 'base64').toString('latin1');
   t.match(first, /PW=\*\*\*;/, 'masked');
@@ -60,7 +60,7 @@ t.test('archive recorder: masking, truncation, repeats, duplicates', async (t) =
   for (let i = 1; i <= 5; i++) rec.record({ ...meta, receivedAt: i }, frame);
   t.equal(out.length, 1, 'repeats within the window are counted');
   rec.sweep(2000);
-  t.match(out[1], { verdict: 'stored', raw: '', repeats: 5 }, 'one summary when the window ends');
+  t.match(out[1], { verdict: 'bad-password', raw: '', repeats: 5 }, 'one summary when the window ends');
   rec.record({ ...meta, receivedAt: 3000, verdict: 'HJ_ERR_CRC' }, Buffer.alloc(100, 0x41));
   t.match(out[2], { verdict: 'HJ_ERR_CRC', size: 100 });
   t.equal(Buffer.from(out[2]?.raw ?? '', 'base64').length, 16, 'junk cut to its limit');
@@ -70,6 +70,19 @@ t.test('archive recorder: masking, truncation, repeats, duplicates', async (t) =
   t.match(out[4], { verdict: 'duplicate', raw: '', size: frame.length }, 'a retransmit keeps no raw bytes');
   rec.sweep(Number.POSITIVE_INFINITY);
   t.equal(out.length, 5, 'windows without repeats close silently');
+});
+
+t.test('archive recorder: stored frames are archived each time, without a repeat window', async (t) => {
+  const out: ArchivedFrame[] = [];
+  const rec = new ArchiveRecorder((f) => out.push(f), { maxRawBytes: 64, junkRawBytes: 16, repeatWindowMs: 1000 }, createMetrics({ defaults: false }));
+  const frame = Buffer.from('##0040QN=1;ST=32;CN=2011;PW=secret;MN=M;CP=&&&&ABCD\r\n');
+  // Stored twice: the retransmit check let it through again (its store was unavailable); both writes are archived.
+  rec.record({ receivedAt: 0, sourceIp: '1.2.3.4', mn: 'M', cn: '2011', verdict: 'stored' }, frame);
+  rec.record({ receivedAt: 1, sourceIp: '1.2.3.4', mn: 'M', cn: '2011', verdict: 'stored-partial' }, frame);
+  t.equal(out.length, 2);
+  t.ok(out.every((f) => /PW=\*\*\*;/.test(Buffer.from(f.raw, 'base64').toString('latin1'))), 'masked');
+  rec.sweep(Number.POSITIVE_INFINITY);
+  t.equal(out.length, 2, 'no window, no summary');
 });
 
 t.test('factor gate: malformed unknown codes never reach the budget', async (t) => {
