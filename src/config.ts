@@ -214,7 +214,7 @@ export interface Config {
   timeZone: string;
   rollupAt: string;
   instanceId?: string;
-  /** Checks pipeline settings from the environment (the rest keep their defaults, src/queue/workers/settings.ts). */
+  /** Checks pipeline settings from the environment (the rest keep their defaults, src/ledgers/check-settings.ts). */
   checks: { delayMs: number; scanEveryMs: number; gapGraceMs: number; initialLookbackMs: number; constantPeriods: number; repullTimeoutMs: number; repullMaxAttempts: number };
   /** Reverse control (src/domain/commands.ts CommandSettings). */
   commands: { overTimeMs: number; reCount: number; execTimeoutMs: number; keepPerMn: number; keepTotal: number; ttlMs: number; passwordWindowMs: number };

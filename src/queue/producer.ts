@@ -8,7 +8,7 @@
 import { Queue } from 'bullmq';
 import type { IngestEvent, JobProducer } from '../domain/ports.js';
 import type { Logger } from '../log.js';
-import { HOUR_MS, QUEUES, checkJobId, type CheckJob } from './jobs.js';
+import { HOUR_MS, JOB, JOB_OPTIONS, QUEUES, checkJobId, type CheckJob } from './jobs.js';
 
 export interface ProducerOptions {
   connection: { url: string };
@@ -47,7 +47,7 @@ export function createJobProducer(opts: ProducerOptions): JobProducer & { flush(
     batch = new Map();
     try {
       await queue.addBulk(
-        [...jobs].map(([id, data]) => ({ name: 'check', data, opts: { jobId: id, delay: opts.delayMs ?? 0, removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } } })),
+        [...jobs].map(([id, data]) => ({ name: JOB.check, data, opts: { ...JOB_OPTIONS.check, jobId: id, delay: opts.delayMs ?? 0 } })),
       );
     } catch (err) {
       // Keep them for the next tick: the readings are durable, only the check is late.

@@ -7,7 +7,7 @@ import { systemClock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { createRollupTrigger } from '../queue/rollup-trigger.js';
-import { createCatalogItemSource } from '../queue/workers/catalog-items.js';
+import { createCatalogItemSource } from '../ledgers/catalog-items.js';
 import { createInfluxCheckReadings } from '../storage/influx-check-readings.js';
 import { createInfluxQuery } from '../storage/influx-query.js';
 import { createInfluxWriter } from '../storage/influx-writer.js';

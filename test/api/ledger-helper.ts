@@ -12,7 +12,7 @@ import type { CheckItem } from '../../src/domain/ledgers.js';
 import { QUEUES } from '../../src/queue/jobs.js';
 import { bullPrefix, redisConnection } from '../../src/queue/producer.js';
 import { createRollupTrigger } from '../../src/queue/rollup-trigger.js';
-import { createCatalogItemSource } from '../../src/queue/workers/catalog-items.js';
+import { createCatalogItemSource } from '../../src/ledgers/catalog-items.js';
 import { createInfluxCheckReadings } from '../../src/storage/influx-check-readings.js';
 import { createInfluxQuery } from '../../src/storage/influx-query.js';
 import { createInfluxWriter } from '../../src/storage/influx-writer.js';

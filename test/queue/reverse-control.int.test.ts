@@ -9,7 +9,7 @@ import { DEFAULT_COMMAND_SETTINGS } from '../../src/domain/commands.js';
 import { newDevice } from '../../src/domain/device-defaults.js';
 import { acceptsPassword } from '../../src/domain/password.js';
 import type { DeviceCommand } from '../../src/domain/ports.js';
-import { handleCommandReply, issueCommand, sweepCommands, type ReverseControlDeps } from '../../src/queue/workers/reverse-control.js';
+import { handleCommandReply, issueCommand, sweepCommands, type ReverseControlDeps } from '../../src/commands/reverse-control.js';
 import { createMemoryRegistry } from '../../src/storage/memory-registry.js';
 import { createRedisCommandLedger } from '../../src/storage/redis-command-ledger.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';

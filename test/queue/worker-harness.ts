@@ -15,7 +15,7 @@ import { createMetrics } from '../../src/metrics.js';
 import { QUEUES } from '../../src/queue/jobs.js';
 import { bullPrefix, redisConnection } from '../../src/queue/producer.js';
 import { startWorkerRole, type WorkerRole } from '../../src/roles/worker-role.js';
-import type { CheckSettings } from '../../src/queue/workers/settings.js';
+import type { CheckSettings } from '../../src/ledgers/check-settings.js';
 import { createRedisCatalog } from '../../src/storage/redis-catalog.js';
 import { createRedisLedgerStore } from '../../src/storage/redis-ledgers.js';
 import type { TestCollector } from '../helpers/collector.js';

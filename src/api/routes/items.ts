@@ -13,7 +13,7 @@ import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
 import { assertKnownFactor } from '../factors.js';
 import { toCode2017 } from '../../../protocol/index.js';
-import { sameFactor } from '../../queue/workers/entries.js';
+import { sameFactor } from '../../ledgers/entries.js';
 import { errorResponses, idParams, isoDateTime, itemSchema, nonEmpty, text, uploadSchema } from '../schemas.js';
 
 const settable = {

@@ -3,9 +3,9 @@
  * for windows that are due, the periods without a reading (gaps). Accepted registrations suppress both.
  * Entries are created by deterministic id, so running a window twice changes nothing.
  */
-import type { Cadence, CheckItem, CheckKind, GapEntry, ReadingRow, RegistrationEntry } from '../../domain/ledgers.js';
+import type { Cadence, CheckItem, CheckKind, GapEntry, ReadingRow, RegistrationEntry } from '../domain/ledgers.js';
 import { evaluateReading, type Finding } from './anomaly-rules.js';
-import type { CheckDeps, ScanCounts } from './deps.js';
+import type { CheckDeps, ScanCounts } from './check-deps.js';
 import { covers, newAnomaly, newGap, SYSTEM_ACTOR, transition } from './entries.js';
 import { periodStartOf, periodStarts } from './periods.js';
 import { inValidity } from './validity.js';

@@ -3,7 +3,7 @@
  * later of the item's `startAt` and the collector's binding to the point (`boundAt`) until the item's `endAt`. Gap
  * detection, the anomaly rules, the monthly ledger and the first scan all use this one definition.
  */
-import type { CheckItem } from '../../domain/ledgers.js';
+import type { CheckItem } from '../domain/ledgers.js';
 
 /** True when the whole period [start, end) lies inside the item's validity window. */
 export function inValidity(item: Pick<CheckItem, 'startMs' | 'endMs'>, start: number, end: number): boolean {

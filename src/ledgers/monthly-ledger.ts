@@ -3,12 +3,12 @@
  * periods, the gaps and anomalies by state, the periods covered by accepted registrations and the rates. Computed
  * from the readings and the ledger (never incrementally), so running it twice or on demand gives the same rows.
  */
-import type { Clock } from '../../domain/clock.js';
-import type { Cadence, CheckItem, ItemSource, LedgerStore, MonthlyRow, ReadingReader, RollupStore } from '../../domain/ledgers.js';
+import type { Clock } from '../domain/clock.js';
+import type { Cadence, CheckItem, ItemSource, LedgerStore, MonthlyRow, ReadingReader, RollupStore } from '../domain/ledgers.js';
 import { covers } from './entries.js';
 import { monthRange, periodStartOf, periodStarts } from './periods.js';
-import { listAll } from './scan.js';
-import type { CheckSettings } from './settings.js';
+import { listAll } from './gap-detection.js';
+import type { CheckSettings } from './check-settings.js';
 
 export interface RollupDeps {
   items: ItemSource;

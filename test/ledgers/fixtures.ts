@@ -1,8 +1,8 @@
 /** Builders shared by the checks tests: items, readings, a settable clock and in-memory check dependencies. */
 import type { Clock } from '../../src/domain/clock.js';
 import type { CheckItem, ItemSource, ReadingRow } from '../../src/domain/ledgers.js';
-import type { CheckDeps } from '../../src/queue/workers/deps.js';
-import { DEFAULT_CHECK_SETTINGS, type CheckSettings } from '../../src/queue/workers/settings.js';
+import type { CheckDeps } from '../../src/ledgers/check-deps.js';
+import { DEFAULT_CHECK_SETTINGS, type CheckSettings } from '../../src/ledgers/check-settings.js';
 import { createMemoryCheckState, createMemoryLedgerStore, createMemoryReadings, type MemoryReadings } from '../../src/storage/memory-ledgers.js';
 
 export const TZ = 'Asia/Shanghai';

@@ -1,7 +1,7 @@
 /** What the check workers are built from: ports only (storage, catalog, clock) plus settings. */
-import type { Clock } from '../../domain/clock.js';
-import type { CheckState, ItemSource, LedgerStore, ReadingReader } from '../../domain/ledgers.js';
-import type { CheckSettings } from './settings.js';
+import type { Clock } from '../domain/clock.js';
+import type { CheckState, ItemSource, LedgerStore, ReadingReader } from '../domain/ledgers.js';
+import type { CheckSettings } from './check-settings.js';
 
 export interface CheckDeps {
   items: ItemSource;

@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { ReadingRow } from '../../src/domain/ledgers.js';
-import { evaluateReading, type RuleInput } from '../../src/queue/workers/anomaly-rules.js';
-import { DEFAULT_CHECK_SETTINGS } from '../../src/queue/workers/settings.js';
+import { evaluateReading, type RuleInput } from '../../src/ledgers/anomaly-rules.js';
+import { DEFAULT_CHECK_SETTINGS } from '../../src/ledgers/check-settings.js';
 import { HOUR, MINUTE, T0, item, row } from './fixtures.js';
 
 function input(r: ReadingRow, over: Partial<RuleInput> = {}): RuleInput {

@@ -1,9 +1,9 @@
 import t from 'tap';
 import { LedgerError, type ActorRef, type AnomalyEntry, type BackfillEntry, type GapEntry, type RegistrationEntry } from '../../src/domain/ledgers.js';
-import { submitBackfill, type BackfillDeps } from '../../src/queue/workers/backfill.js';
-import { explain, review } from '../../src/queue/workers/ledger-actions.js';
-import { register } from '../../src/queue/workers/registrations.js';
-import { detectDue, runCheck } from '../../src/queue/workers/scan.js';
+import { submitBackfill, type BackfillDeps } from '../../src/ledgers/backfills.js';
+import { explain, review } from '../../src/ledgers/explain-review.js';
+import { register } from '../../src/ledgers/registrations.js';
+import { detectDue, runCheck } from '../../src/ledgers/gap-detection.js';
 import { createMemorySink } from '../../src/storage/memory-sink.js';
 import { HOUR, MINUTE, T0, item, memoryCheckDeps, row } from './fixtures.js';
 

@@ -3,7 +3,7 @@
  * day data is the START of the interval, local time). Periods divide a local day, so they are aligned on local
  * midnight; zones with daylight saving are treated with the offset at each instant (China has none).
  */
-import { formatDataTime, zoneOffset } from '../../../protocol/index.js';
+import { formatDataTime, zoneOffset } from '../../protocol/index.js';
 
 /** Start of the period of length `periodMs` containing `ms`, aligned on local midnight. */
 export function periodStartOf(ms: number, periodMs: number, timeZone: string): number {

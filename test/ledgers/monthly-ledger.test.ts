@@ -1,10 +1,10 @@
 import t from 'tap';
 import type { ActorRef } from '../../src/domain/ledgers.js';
-import { submitBackfill } from '../../src/queue/workers/backfill.js';
-import { explain, review } from '../../src/queue/workers/ledger-actions.js';
-import { monthlyCsv, rollupMonth } from '../../src/queue/workers/monthly-rollup.js';
-import { register } from '../../src/queue/workers/registrations.js';
-import { detectDue } from '../../src/queue/workers/scan.js';
+import { submitBackfill } from '../../src/ledgers/backfills.js';
+import { explain, review } from '../../src/ledgers/explain-review.js';
+import { monthlyCsv, rollupMonth } from '../../src/ledgers/monthly-ledger.js';
+import { register } from '../../src/ledgers/registrations.js';
+import { detectDue } from '../../src/ledgers/gap-detection.js';
 import { createMemoryRollupStore } from '../../src/storage/memory-ledgers.js';
 import { HOUR, MINUTE, T0, item, memoryCheckDeps, row } from './fixtures.js';
 

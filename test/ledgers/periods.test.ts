@@ -1,5 +1,5 @@
 import t from 'tap';
-import { contiguousRuns, monthOf, monthRange, periodStartOf, periodStarts, previousMonth } from '../../src/queue/workers/periods.js';
+import { contiguousRuns, monthOf, monthRange, periodStartOf, periodStarts, previousMonth } from '../../src/ledgers/periods.js';
 import { DAY, HOUR, MINUTE, T0, TZ } from './fixtures.js';
 
 t.test('periods are aligned on local midnight', async (t) => {

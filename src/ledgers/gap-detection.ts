@@ -4,12 +4,21 @@
  * periods without readings as gaps; verification closes active gaps whose data has arrived since (history
  * re-pulls, late or out-of-order uploads). All of it is idempotent.
  */
-import type { Cadence, CheckItem, CheckKind, GapEntry, LedgerEntry, LedgerQuery, LedgerStore, RegistrationEntry } from '../../domain/ledgers.js';
-import { HOUR_MS, type CheckJob } from '../jobs.js';
-import { addCounts, emptyCounts, type CheckDeps, type ScanCounts } from './deps.js';
+import type { Cadence, CheckItem, CheckKind, GapEntry, LedgerEntry, LedgerQuery, LedgerStore, RegistrationEntry } from '../domain/ledgers.js';
+import { addCounts, emptyCounts, type CheckDeps, type ScanCounts } from './check-deps.js';
 import { closeFilledGaps, contextPeriods, judgeGapsOnly, judgeWindow, SUB_KIND, type KindData } from './item-window.js';
 import { periodStartOf } from './periods.js';
 import { clipToValidity } from './validity.js';
+
+export const HOUR_MS = 3_600_000;
+
+/** New readings of one collector and data kind stored in one hour (the gateway's `check` job). */
+export interface HourCheck {
+  mn: string;
+  kind: string;
+  /** Start of the hour (epoch ms UTC). */
+  hourMs: number;
+}
 
 interface Target {
   item: CheckItem;
@@ -71,7 +80,7 @@ async function enabledItems(deps: CheckDeps, mn: string): Promise<CheckItem[]> {
 }
 
 /** The gateway's check job: judge the periods of `kind` inside the hour and close the gaps they fill. */
-export async function runCheck(deps: CheckDeps, job: CheckJob): Promise<ScanCounts> {
+export async function runCheck(deps: CheckDeps, job: HourCheck): Promise<ScanCounts> {
   const items = await enabledItems(deps, job.mn);
   const targets: Target[] = items.flatMap((item) =>
     item.cadences

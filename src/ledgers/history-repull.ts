@@ -5,14 +5,14 @@
  * Every attempt is recorded on the gaps it covers; refusals, failures and time-outs retry with backoff; the gaps
  * are closed by the scan that finds the uploaded readings, never by the 9012 alone.
  */
-import type { Clock } from '../../domain/clock.js';
-import { HISTORY_CN, type CheckKind, type GapEntry, type ItemSource, type LedgerStore, type RepullAttempt, type RepullRequest, type RepullTracker } from '../../domain/ledgers.js';
-import type { CommandBus, DeviceReply, SessionDirectory } from '../../domain/ports.js';
-import type { Logger } from '../../log.js';
+import type { Clock } from '../domain/clock.js';
+import { HISTORY_CN, type CheckKind, type GapEntry, type ItemSource, type LedgerStore, type RepullAttempt, type RepullRequest, type RepullTracker } from '../domain/ledgers.js';
+import type { CommandBus, DeviceReply, SessionDirectory } from '../domain/ports.js';
+import type { Logger } from '../log.js';
 import { SYSTEM_ACTOR, transition } from './entries.js';
-import { formatDataTime, formatQn } from '../../../protocol/index.js';
+import { formatDataTime, formatQn } from '../../protocol/index.js';
 import { contiguousRuns } from './periods.js';
-import { backoffMs, type CheckSettings } from './settings.js';
+import { backoffMs, type CheckSettings } from './check-settings.js';
 
 /** Delayed follow-ups of a request (BullMQ delayed jobs in the worker role). */
 export interface RepullScheduler {

@@ -1,6 +1,6 @@
 /** Building ledger entries: deterministic ids, state transitions with their audit trail, registration coverage. */
-import { toCode2017 } from '../../../protocol/index.js';
-import type { ActorRef, AnomalyEntry, AnomalyRule, Cadence, CheckItem, CheckKind, EntryBase, Evidence, GapEntry, LedgerEntry, RegistrationEntry } from '../../domain/ledgers.js';
+import { toCode2017 } from '../../protocol/index.js';
+import type { ActorRef, AnomalyEntry, AnomalyRule, Cadence, CheckItem, CheckKind, EntryBase, Evidence, GapEntry, LedgerEntry, RegistrationEntry } from '../domain/ledgers.js';
 
 /** The worker's own actions are recorded as this actor. */
 export const SYSTEM_ACTOR: ActorRef = Object.freeze({ tokenId: 'system', name: 'checks worker', role: 'system' });

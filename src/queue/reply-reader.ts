@@ -3,8 +3,8 @@
  * Several workers may run: one holds a lease and reads; the cursor is stored in Redis after each batch, so a
  * restart resumes where the last reader stopped (a reply handled twice changes nothing: the request's state moved on).
  */
-import type { CheckState } from '../../domain/ledgers.js';
-import type { DeviceReply } from '../../domain/ports.js';
+import type { CheckState } from '../domain/ledgers.js';
+import type { DeviceReply } from '../domain/ports.js';
 
 /** The gateway's reply stream (src/storage/redis-commands.ts `readReplies`). */
 export interface ReplySource {

@@ -3,8 +3,8 @@
  * explanations, back-fills and registrations. Every change is a compare-and-set update that appends to the entry's
  * history, so an entry's trail shows who did what and when.
  */
-import { LedgerError, type ActorRef, type AnomalyEntry, type GapEntry, type LedgerEntry, type RegistrationEntry, type Review } from '../../domain/ledgers.js';
-import { undoBackfill, type BackfillDeps } from './backfill.js';
+import { LedgerError, type ActorRef, type AnomalyEntry, type GapEntry, type LedgerEntry, type RegistrationEntry, type Review } from '../domain/ledgers.js';
+import { undoBackfill, type BackfillDeps } from './backfills.js';
 import { transition } from './entries.js';
 import { applyRegistration } from './registrations.js';
 

@@ -5,17 +5,17 @@
  * reading is refused, so are values outside the item's measuring range (量程). The values go through the same anomaly
  * rules as collector data. The ledger keeps who, when and why; a regulator accepts or rejects it.
  */
-import type { Clock } from '../../domain/clock.js';
-import { LedgerError, type ActorRef, type BackfillEntry, type CheckItem, type CheckKind, type GapEntry, type ItemSource, type LedgerStore, type Limits, type ReadingReader, type ReadingRow } from '../../domain/ledgers.js';
-import type { Point } from '../../domain/point.js';
-import type { ReadingSink } from '../../domain/ports.js';
-import type { NumericField } from '../../domain/readings.js';
+import type { Clock } from '../domain/clock.js';
+import { LedgerError, type ActorRef, type BackfillEntry, type CheckItem, type CheckKind, type GapEntry, type ItemSource, type LedgerStore, type Limits, type ReadingReader, type ReadingRow } from '../domain/ledgers.js';
+import type { Point } from '../domain/point.js';
+import type { ReadingSink } from '../domain/ports.js';
+import type { NumericField } from '../domain/readings.js';
 import { backfillId, gapId, SYSTEM_ACTOR, transition } from './entries.js';
 import { evaluateReading, type RuleInput } from './anomaly-rules.js';
 import { recordFindings } from './item-window.js';
 import { periodStartOf } from './periods.js';
-import { listAll } from './scan.js';
-import { DEFAULT_CHECK_SETTINGS } from './settings.js';
+import { listAll } from './gap-detection.js';
+import { DEFAULT_CHECK_SETTINGS } from './check-settings.js';
 import { inValidity } from './validity.js';
 
 export interface BackfillDeps {

@@ -2,15 +2,14 @@
  * Job processors: a job's name and payload → the checks logic. Payloads are validated with zod; a bad payload
  * throws a ZodError, which the runner turns into an unrecoverable failure (retrying cannot fix it).
  */
-import { checkJobSchema } from '../jobs.js';
-import { JOB, repullJobSchema, repullTimeoutJobSchema, rescanJobSchema, rollupJobSchema, scanJobSchema } from '../ledger-jobs.js';
-import type { CheckDeps, ScanCounts } from './deps.js';
-import { rollupMonth, type RollupDeps } from './monthly-rollup.js';
-import { monthOf, previousMonth } from './periods.js';
-import { handleTimeout, requestHistory, settleRequest, type RepullDeps, type RepullScheduler } from './repull.js';
-import { detectDue, runCheck, scanCollector, verifyGaps } from './scan.js';
+import { checkJobSchema, JOB, repullJobSchema, repullTimeoutJobSchema, rescanJobSchema, rollupJobSchema, scanJobSchema } from './jobs.js';
+import type { CheckDeps, ScanCounts } from '../ledgers/check-deps.js';
+import { rollupMonth, type RollupDeps } from '../ledgers/monthly-ledger.js';
+import { monthOf, previousMonth } from '../ledgers/periods.js';
+import { handleTimeout, requestHistory, settleRequest, type RepullDeps, type RepullScheduler } from '../ledgers/history-repull.js';
+import { detectDue, runCheck, scanCollector, verifyGaps } from '../ledgers/gap-detection.js';
 
-/** Follow-up jobs a processor may enqueue (deterministic ids, see ledger-jobs.ts). */
+/** Follow-up jobs a processor may enqueue (deterministic ids, see jobs.ts). */
 export interface FollowUps extends RepullScheduler {
   scan(mn: string, slot: number): Promise<void>;
 }

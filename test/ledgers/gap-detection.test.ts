@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { AnomalyEntry, GapEntry, RegistrationEntry } from '../../src/domain/ledgers.js';
-import { SYSTEM_ACTOR } from '../../src/queue/workers/entries.js';
-import { detectDue, runCheck, scanCollector } from '../../src/queue/workers/scan.js';
+import { SYSTEM_ACTOR } from '../../src/ledgers/entries.js';
+import { detectDue, runCheck, scanCollector } from '../../src/ledgers/gap-detection.js';
 import { DAY, HOUR, MINUTE, T0, item, memoryCheckDeps, row, type MemoryCheckDeps } from './fixtures.js';
 
 async function gaps(deps: MemoryCheckDeps): Promise<GapEntry[]> {

@@ -2,7 +2,7 @@
  * The worker loop that resends and times out reverse-control commands (reverse-control.ts `sweepCommands`). Several
  * workers may run: one holds the `commands` lease and sweeps, so a command is resent by one process only.
  */
-import type { CheckState } from '../../domain/ledgers.js';
+import type { CheckState } from '../domain/ledgers.js';
 import { sweepCommands, type ReverseControlDeps } from './reverse-control.js';
 
 const LEASE = 'commands';

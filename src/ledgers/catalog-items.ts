@@ -2,10 +2,10 @@
  * ItemSource over the catalog: a collector's items are the monitoring items of the point its Device is bound to
  * (catalog.ts: `DeviceRegistry.get(mn).pointId` → `CatalogStore.listItems`), in the collector's time zone.
  */
-import type { CatalogStore, MonitoringItem } from '../../domain/catalog.js';
-import type { CheckItem, ItemSource } from '../../domain/ledgers.js';
-import type { Device } from '../../domain/device.js';
-import type { DeviceRegistry } from '../../domain/ports.js';
+import type { CatalogStore, MonitoringItem } from '../domain/catalog.js';
+import type { CheckItem, ItemSource } from '../domain/ledgers.js';
+import type { Device } from '../domain/device.js';
+import type { DeviceRegistry } from '../domain/ports.js';
 
 /**
  * Factors whose values may be negative: temperatures and flue-gas pressures (factor table,

@@ -14,14 +14,14 @@
  * until HJ212_COMMAND_PASSWORD_WINDOW_S ends. It is never resent: a collector that switched already would refuse the
  * resend's old PW (9011 QnRtn=3).
  */
-import { formatQn } from '../../../protocol/index.js';
-import type { Actor, AuditLog } from '../../domain/catalog.js';
-import type { Clock } from '../../domain/clock.js';
-import { publicDevice } from '../../domain/device-defaults.js';
-import { COMMAND_SPECS, exeSucceeded, type CommandEntry, type CommandLedger, type CommandName, type CommandRequester, type CommandSettings } from '../../domain/commands.js';
-import type { Device } from '../../domain/device.js';
-import { hashPassword, isWeakPassword } from '../../domain/password.js';
-import type { CommandBus, DeviceRegistry, DeviceReply } from '../../domain/ports.js';
+import { formatQn } from '../../protocol/index.js';
+import type { Actor, AuditLog } from '../domain/catalog.js';
+import type { Clock } from '../domain/clock.js';
+import { publicDevice } from '../domain/device-defaults.js';
+import { COMMAND_SPECS, exeSucceeded, type CommandEntry, type CommandLedger, type CommandName, type CommandRequester, type CommandSettings } from '../domain/commands.js';
+import type { Device } from '../domain/device.js';
+import { hashPassword, isWeakPassword } from '../domain/password.js';
+import type { CommandBus, DeviceRegistry, DeviceReply } from '../domain/ports.js';
 
 export interface ReverseControlDeps {
   ledger: CommandLedger;

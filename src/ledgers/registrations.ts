@@ -3,9 +3,9 @@
  * reason; a regulator accepts or rejects it. Once accepted, the period's gaps and anomalies that nobody has settled
  * become covered-by-registration, and scans create no new ones inside it (see covers() in entries.ts).
  */
-import { LedgerError, type ActorRef, type AnomalyEntry, type GapEntry, type LedgerStore, type RegistrationEntry, type RegistrationReason } from '../../domain/ledgers.js';
+import { LedgerError, type ActorRef, type AnomalyEntry, type GapEntry, type LedgerStore, type RegistrationEntry, type RegistrationReason } from '../domain/ledgers.js';
 import { covers, registrationId, transition } from './entries.js';
-import { listAll } from './scan.js';
+import { listAll } from './gap-detection.js';
 
 /** What an enterprise registers. */
 export interface RegistrationInput {
