@@ -6,7 +6,7 @@
 import type { CheckState } from '../domain/ledgers.js';
 import type { DeviceReply } from '../domain/ports.js';
 
-/** The gateway's reply stream (src/storage/redis-commands.ts `readReplies`). */
+/** The gateway's reply stream (src/storage/redis/command-bus.ts `readReplies`). */
 export interface ReplySource {
   readReplies(afterId: string, count: number): Promise<Array<{ id: string; reply: DeviceReply }>>;
 }

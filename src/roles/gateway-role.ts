@@ -7,15 +7,15 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { createJobProducer } from '../queue/producer.js';
 import { createGateway, type Gateway } from '../server/tcp-server.js';
-import { createInfluxWriter } from '../storage/influx-writer.js';
-import { createRedisCommandBus } from '../storage/redis-commands.js';
-import { createRedisArchive } from '../storage/redis-archive.js';
-import { createRedisCatalog } from '../storage/redis-catalog.js';
-import { createRedisDeadLetters } from '../storage/redis-dead-letters.js';
-import { createRedisFactorBudget } from '../storage/redis-factor-budget.js';
-import { createRedisRegistry } from '../storage/redis-registry.js';
-import { createRedisSessions } from '../storage/redis-sessions.js';
-import { createRedisDedupe, createRedisLatest } from '../storage/redis-stores.js';
+import { createInfluxWriter } from '../storage/influx/writer.js';
+import { createRedisCommandBus } from '../storage/redis/command-bus.js';
+import { createRedisArchive } from '../storage/redis/archive.js';
+import { createRedisCatalog } from '../storage/redis/catalog.js';
+import { createRedisDeadLetters } from '../storage/redis/dead-letters.js';
+import { createRedisFactorBudget } from '../storage/redis/factor-budget.js';
+import { createRedisRegistry } from '../storage/redis/registry.js';
+import { createRedisSessions } from '../storage/redis/sessions.js';
+import { createRedisDedupe, createRedisLatest } from '../storage/redis/stores.js';
 
 export interface GatewayRole {
   gateway: Gateway;

@@ -16,17 +16,17 @@ import { handleReply, type RepullDeps } from '../ledgers/history-repull.js';
 import { startReplyReader } from '../queue/reply-reader.js';
 import { startCommandSweeper } from '../commands/command-sweeper.js';
 import { handleCommandReply, type ReverseControlDeps } from '../commands/reverse-control.js';
-import { createRedisCommandLedger } from '../storage/redis-command-ledger.js';
-import { createRedisAudit } from '../storage/redis-audit.js';
+import { createRedisCommandLedger } from '../storage/redis/command-ledger.js';
+import { createRedisAudit } from '../storage/redis/audit.js';
 import { DEFAULT_CHECK_SETTINGS, type CheckSettings } from '../ledgers/check-settings.js';
-import { createInfluxCheckReadings } from '../storage/influx-check-readings.js';
-import { createInfluxQuery } from '../storage/influx-query.js';
-import { createRedisCatalog } from '../storage/redis-catalog.js';
-import { createRedisCheckState, createRedisRepullTracker, createRedisRollupStore } from '../storage/redis-check-state.js';
-import { createRedisCommandBus } from '../storage/redis-commands.js';
-import { createRedisLedgerStore } from '../storage/redis-ledgers.js';
-import { createRedisRegistry } from '../storage/redis-registry.js';
-import { createRedisSessions } from '../storage/redis-sessions.js';
+import { createInfluxCheckReadings } from '../storage/influx/check-readings.js';
+import { createInfluxQuery } from '../storage/influx/query.js';
+import { createRedisCatalog } from '../storage/redis/catalog.js';
+import { createRedisCheckState, createRedisRepullTracker, createRedisRollupStore } from '../storage/redis/check-state.js';
+import { createRedisCommandBus } from '../storage/redis/command-bus.js';
+import { createRedisLedgerStore } from '../storage/redis/ledgers.js';
+import { createRedisRegistry } from '../storage/redis/registry.js';
+import { createRedisSessions } from '../storage/redis/sessions.js';
 
 /** Test and tuning hooks; production passes none. */
 export interface WorkerRoleOverrides {

@@ -8,7 +8,7 @@ import { encodeFrame, uploadPacket } from '../../protocol/index.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { startApiRole } from '../../src/roles/api-role.js';
-import { createRedisTokens } from '../../src/storage/redis-tokens.js';
+import { createRedisTokens } from '../../src/storage/redis/tokens.js';
 import { connectCollector } from '../helpers/collector.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { waitFor } from '../helpers/wait.js';

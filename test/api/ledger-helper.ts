@@ -13,12 +13,12 @@ import { QUEUES } from '../../src/queue/jobs.js';
 import { bullPrefix, redisConnection } from '../../src/queue/producer.js';
 import { createRollupTrigger } from '../../src/queue/rollup-trigger.js';
 import { createCatalogItemSource } from '../../src/ledgers/catalog-items.js';
-import { createInfluxCheckReadings } from '../../src/storage/influx-check-readings.js';
-import { createInfluxQuery } from '../../src/storage/influx-query.js';
-import { createInfluxWriter } from '../../src/storage/influx-writer.js';
-import { createRedisCatalog } from '../../src/storage/redis-catalog.js';
-import { createRedisRollupStore } from '../../src/storage/redis-check-state.js';
-import { createRedisLedgerStore } from '../../src/storage/redis-ledgers.js';
+import { createInfluxCheckReadings } from '../../src/storage/influx/check-readings.js';
+import { createInfluxQuery } from '../../src/storage/influx/query.js';
+import { createInfluxWriter } from '../../src/storage/influx/writer.js';
+import { createRedisCatalog } from '../../src/storage/redis/catalog.js';
+import { createRedisRollupStore } from '../../src/storage/redis/check-state.js';
+import { createRedisLedgerStore } from '../../src/storage/redis/ledgers.js';
 import { redisUrl } from '../helpers/services.js';
 import { buildTestApi, type TestApi } from './helper.js';
 

@@ -4,7 +4,7 @@ import { submitBackfill, type BackfillDeps } from '../../src/ledgers/backfills.j
 import { explain, review } from '../../src/ledgers/explain-review.js';
 import { register } from '../../src/ledgers/registrations.js';
 import { detectDue, runCheck } from '../../src/ledgers/gap-detection.js';
-import { createMemorySink } from '../../src/storage/memory-sink.js';
+import { createMemorySink } from '../fakes/memory-sink.js';
 import { HOUR, MINUTE, T0, item, memoryCheckDeps, row } from './fixtures.js';
 
 const enterprise: ActorRef = { tokenId: 'tok-e', name: 'plant operator', role: 'enterprise' };

@@ -3,7 +3,7 @@ import type { Clock } from '../../src/domain/clock.js';
 import type { CheckItem, ItemSource, ReadingRow } from '../../src/domain/ledgers.js';
 import type { CheckDeps } from '../../src/ledgers/check-deps.js';
 import { DEFAULT_CHECK_SETTINGS, type CheckSettings } from '../../src/ledgers/check-settings.js';
-import { createMemoryCheckState, createMemoryLedgerStore, createMemoryReadings, type MemoryReadings } from '../../src/storage/memory-ledgers.js';
+import { createMemoryCheckState, createMemoryLedgerStore, createMemoryReadings, type MemoryReadings } from '../fakes/memory-ledgers.js';
 
 export const TZ = 'Asia/Shanghai';
 export const MINUTE = 60_000;

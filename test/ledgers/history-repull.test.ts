@@ -3,7 +3,7 @@ import type { GapEntry } from '../../src/domain/ledgers.js';
 import type { DeviceCommand } from '../../src/domain/ports.js';
 import { handleReply, handleTimeout, requestHistory, settleRequest, type RepullDeps } from '../../src/ledgers/history-repull.js';
 import { detectDue, verifyGaps } from '../../src/ledgers/gap-detection.js';
-import { createMemoryRepullTracker } from '../../src/storage/memory-ledgers.js';
+import { createMemoryRepullTracker } from '../fakes/memory-ledgers.js';
 import { HOUR, MINUTE, T0, item, memoryCheckDeps, row, type MemoryCheckDeps } from './fixtures.js';
 
 interface Harness {

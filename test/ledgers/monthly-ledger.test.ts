@@ -5,7 +5,7 @@ import { explain, review } from '../../src/ledgers/explain-review.js';
 import { monthlyCsv, rollupMonth } from '../../src/ledgers/monthly-ledger.js';
 import { register } from '../../src/ledgers/registrations.js';
 import { detectDue } from '../../src/ledgers/gap-detection.js';
-import { createMemoryRollupStore } from '../../src/storage/memory-ledgers.js';
+import { createMemoryRollupStore } from '../fakes/memory-ledgers.js';
 import { HOUR, MINUTE, T0, item, memoryCheckDeps, row } from './fixtures.js';
 
 const who: ActorRef = { tokenId: 't', name: 'n', role: 'enterprise' };

@@ -2,9 +2,9 @@
 import t from 'tap';
 import type { InfluxConfig } from '../../src/config.js';
 import { manualPoint } from '../../src/ledgers/backfills.js';
-import { createInfluxCheckReadings } from '../../src/storage/influx-check-readings.js';
-import { createInfluxQuery, quoteIdent } from '../../src/storage/influx-query.js';
-import { createInfluxWriter } from '../../src/storage/influx-writer.js';
+import { createInfluxCheckReadings } from '../../src/storage/influx/check-readings.js';
+import { createInfluxQuery, quoteIdent } from '../../src/storage/influx/query.js';
+import { createInfluxWriter } from '../../src/storage/influx/writer.js';
 import { freshDatabase, influxUrl } from '../helpers/services.js';
 import { HOUR, T0 } from '../ledgers/fixtures.js';
 

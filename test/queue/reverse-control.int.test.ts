@@ -10,8 +10,8 @@ import { newDevice } from '../../src/domain/device-defaults.js';
 import { acceptsPassword } from '../../src/domain/password.js';
 import type { DeviceCommand } from '../../src/domain/ports.js';
 import { handleCommandReply, issueCommand, sweepCommands, type ReverseControlDeps } from '../../src/commands/reverse-control.js';
-import { createMemoryRegistry } from '../../src/storage/memory-registry.js';
-import { createRedisCommandLedger } from '../../src/storage/redis-command-ledger.js';
+import { createMemoryRegistry } from '../fakes/memory-registry.js';
+import { createRedisCommandLedger } from '../../src/storage/redis/command-ledger.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 
 const redis = new Redis(redisUrl());

@@ -74,7 +74,7 @@ t.test('archive recorder: masking, truncation, repeats, duplicates', async (t) =
 
 t.test('factor gate: malformed unknown codes never reach the budget', async (t) => {
   const { FactorGate } = await import('../../src/server/upload-limits.js');
-  const { createMemoryFactorBudget } = await import('../../src/storage/memory-stores.js');
+  const { createMemoryFactorBudget } = await import('../fakes/memory-stores.js');
   const { newDevice } = await import('../../src/domain/device-defaults.js');
   const { createLogger } = await import('../../src/log.js');
   const { defaultLimits } = await import('../../src/config.js');

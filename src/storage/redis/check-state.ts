@@ -8,9 +8,9 @@
  *   `ledger:monthly:<YYYY-MM>`  hash of monthly rows (field `<mn>|<itemId>|<factor>|<kind>`)
  */
 import type { Redis } from 'ioredis';
-import type { CheckState, MonthlyRow, RepullTracker, RollupStore } from '../domain/ledgers.js';
-import { compareRows, rollupField } from './ledger-query.js';
-import { defineScript, execAll, runScript } from './redis-util.js';
+import type { CheckState, MonthlyRow, RepullTracker, RollupStore } from '../../domain/ledgers.js';
+import { compareRows, rollupField } from '../ledger-query.js';
+import { defineScript, execAll, runScript } from './util.js';
 
 const REQUEST_TTL_S = 7 * 24 * 3600;
 

@@ -6,8 +6,8 @@
  * Records are written only by this store from validated input, so they are decoded without a schema.
  */
 import type { Redis } from 'ioredis';
-import type { CatalogRecord, CatalogStore, Enterprise, MonitoringItem, MonitoringPoint, Site } from '../domain/catalog.js';
-import { execAll } from './redis-util.js';
+import type { CatalogRecord, CatalogStore, Enterprise, MonitoringItem, MonitoringPoint, Site } from '../../domain/catalog.js';
+import { execAll } from './util.js';
 
 interface Table<T extends CatalogRecord> {
   get(id: string): Promise<T | undefined>;

@@ -2,9 +2,9 @@
  * In-memory ledger ports for unit tests, with the Redis versions' semantics: idempotent creation by id,
  * compare-and-set updates, one outstanding history request per collector, forward-only watermarks.
  */
-import { systemClock, type Clock } from '../domain/clock.js';
-import type { CheckKind, CheckState, LedgerEntry, LedgerStore, MonthlyRow, ReadingReader, ReadingRow, RepullRequest, RepullTracker, RollupStore } from '../domain/ledgers.js';
-import { ACTIVE_GAP_STATES, compareRows, matchesQuery, paginate, rollupField, upgradeEntry } from './ledger-query.js';
+import { systemClock, type Clock } from '../../src/domain/clock.js';
+import type { CheckKind, CheckState, LedgerEntry, LedgerStore, MonthlyRow, ReadingReader, ReadingRow, RepullRequest, RepullTracker, RollupStore } from '../../src/domain/ledgers.js';
+import { ACTIVE_GAP_STATES, compareRows, matchesQuery, paginate, rollupField, upgradeEntry } from '../../src/storage/ledger-query.js';
 
 /** Entries are kept as JSON so callers never share objects with the store. */
 export function createMemoryLedgerStore(): LedgerStore {

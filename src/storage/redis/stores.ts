@@ -3,12 +3,12 @@
  *   `dedupe:<MN>`    sorted set: ids of frames already stored (retransmits are re-acked, not re-written), scored
  *                    by expiry; at most HJ212_DEDUPE_MAX_PER_DEVICE per collector
  *   `latest:<MN>`    hash: JSON [kind, factor] → "<timeMs>|<LatestEntry JSON>"
- *   (the raw frame archive `frames` is in redis-archive.ts)
+ *   (the raw frame archive `frames` is in archive.ts)
  * Each takes a connection owned by the caller (the gateway shares one, with auto-pipelining).
  */
 import type { Redis } from 'ioredis';
-import type { DedupeStore, LatestEntry, LatestStore } from '../domain/ports.js';
-import { defineScript, runScript } from './redis-util.js';
+import type { DedupeStore, LatestEntry, LatestStore } from '../../domain/ports.js';
+import { defineScript, runScript } from './util.js';
 
 // Per owner (collector) one sorted set `dedupe:<owner>`: member = the key's id, score = its expiry (epoch ms).
 // KEYS: the set of each key; ARGV[1] now, then the ids. Returns 1 per id still remembered, else 0.

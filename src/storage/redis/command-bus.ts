@@ -4,7 +4,7 @@
  * answers go to the stream `${prefix}replies`, read by the worker.
  */
 import type { Redis } from 'ioredis';
-import type { CommandBus, DeviceCommand, DeviceReply } from '../domain/ports.js';
+import type { CommandBus, DeviceCommand, DeviceReply } from '../../domain/ports.js';
 
 /** A command as published, or undefined when the message is not one (junk on the channel must not crash a gateway). */
 export function decodeCommand(message: string): DeviceCommand | undefined {

@@ -3,8 +3,8 @@
  * write it, and a malformed record must surface as an error naming the MN, not as `undefined.profile` later.
  */
 import { z } from 'zod';
-import { isLengthPolicy, type LengthPolicy } from '../../protocol/index.js';
-import type { Device } from '../domain/device.js';
+import { isLengthPolicy, type LengthPolicy } from '../../../protocol/index.js';
+import type { Device } from '../../domain/device.js';
 
 const profileSchema = z.object({
   crcVariants: z.array(z.enum(['hj212', 'modbus', 'modbus-swapped'])),

@@ -5,8 +5,8 @@
  * been missed meanwhile.
  */
 import type { Redis } from 'ioredis';
-import type { Device } from '../domain/device.js';
-import type { Logger } from '../log.js';
+import type { Device } from '../../domain/device.js';
+import type { Logger } from '../../log.js';
 
 /** Cache of MN → device (or "known absent"), invalidated over pub/sub. */
 export interface DeviceCache {

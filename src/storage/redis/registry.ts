@@ -8,12 +8,12 @@
  *   `registry`      pub/sub channel: the MN whose record changed (every gateway drops its cached copy)
  */
 import { Redis } from 'ioredis';
-import type { Device, PendingDevice } from '../domain/device.js';
-import type { DeviceRegistry } from '../domain/ports.js';
-import type { Logger } from '../log.js';
+import type { Device, PendingDevice } from '../../domain/device.js';
+import type { DeviceRegistry } from '../../domain/ports.js';
+import type { Logger } from '../../log.js';
 import { decodeDevice, encodeDevice } from './device-record.js';
-import { createDeviceCache, type DeviceCache } from './redis-device-cache.js';
-import { defineScript, execAll, runScript } from './redis-util.js';
+import { createDeviceCache, type DeviceCache } from './device-cache.js';
+import { defineScript, execAll, runScript } from './util.js';
 
 /** Options of {@link createRedisRegistry}. */
 export interface RedisRegistryOptions {
@@ -103,7 +103,7 @@ function toPending(fields: Record<string, string>): PendingDevice | undefined {
 }
 
 /**
- * Create the Redis registry. `get` is cached in-process (see redis-device-cache.ts); `put` on any process reaches
+ * Create the Redis registry. `get` is cached in-process (see device-cache.ts); `put` on any process reaches
  * every gateway's cache through the `registry` channel, so changes apply without restart. Registering a device
  * removes it from the pending list.
  */

@@ -2,10 +2,10 @@
  * InfluxDB 1.x write path over raw HTTP: `POST /write?db=&rp=&precision=ms` (1.6 has no /api/v2/write, so the
  * official 2.x client cannot talk to it) and `CREATE DATABASE` through `/query`.
  */
-import type { InfluxConfig } from '../config.js';
-import { classifyWriteStatus, errorMessageOf, InfluxWriteError } from './influx-errors.js';
-import { authHeaders, describeNetworkError, endpoint, postText, type HttpAnswer } from './influx-http.js';
-import type { WriteTransport } from './influx-write-transport.js';
+import type { InfluxConfig } from '../../config.js';
+import { classifyWriteStatus, errorMessageOf, InfluxWriteError } from './errors.js';
+import { authHeaders, describeNetworkError, endpoint, postText, type HttpAnswer } from './http.js';
+import type { WriteTransport } from './write-transport.js';
 
 type V1Config = Extract<InfluxConfig, { kind: 'v1' }>;
 

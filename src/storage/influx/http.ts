@@ -1,5 +1,5 @@
 /** The few HTTP helpers the 1.x write path and the InfluxQL query client share (Node 20 `fetch`). */
-import type { InfluxConfig } from '../config.js';
+import type { InfluxConfig } from '../../config.js';
 
 /** Status and text of an HTTP answer. */
 export interface HttpAnswer {

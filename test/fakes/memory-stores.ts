@@ -1,6 +1,6 @@
 /** In-memory DedupeStore, LatestStore, FrameArchive and FactorBudget for unit tests, with the Redis versions' semantics. */
-import { systemClock, type Clock } from '../domain/clock.js';
-import type { ArchivedFrame, DedupeStore, FactorBudget, FrameArchive, LatestEntry, LatestStore } from '../domain/ports.js';
+import { systemClock, type Clock } from '../../src/domain/clock.js';
+import type { ArchivedFrame, DedupeStore, FactorBudget, FrameArchive, LatestEntry, LatestStore } from '../../src/domain/ports.js';
 
 /** Keys expire `ttlSeconds` after they were remembered, by the injected clock. */
 export function createMemoryDedupe(options: { ttlSeconds: number; clock?: Clock }): DedupeStore {

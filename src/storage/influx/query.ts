@@ -2,9 +2,9 @@
  * InfluxQL reads over HTTP `/query?db=..&epoch=ms`. InfluxDB 1.x answers it natively; 2.x/3.x answer the same
  * endpoint when the bucket has a DBRP mapping, with `Authorization: Token`. Times come back as epoch milliseconds.
  */
-import type { InfluxConfig } from '../config.js';
-import { errorMessageOf, InfluxQueryError } from './influx-errors.js';
-import { authHeaders, describeNetworkError, endpoint, type HttpAnswer } from './influx-http.js';
+import type { InfluxConfig } from '../../config.js';
+import { errorMessageOf, InfluxQueryError } from './errors.js';
+import { authHeaders, describeNetworkError, endpoint, type HttpAnswer } from './http.js';
 import { createKeepAlivePost } from './keep-alive-post.js';
 
 /** One series of a query result, as InfluxDB returns it (`time` is the first column, epoch ms). */

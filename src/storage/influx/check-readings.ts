@@ -2,9 +2,9 @@
  * ReadingReader of the checks pipeline over InfluxQL: the readings the gateway wrote (src/server/points.ts schema: one measurement per data
  * kind, tags mn / factor / st, numeric and string fields) plus manual back-fills (tag source=manual, flag S).
  */
-import type { CheckKind, ReadingReader, ReadingRow } from '../domain/ledgers.js';
-import { NUMERIC_FIELDS } from '../domain/readings.js';
-import { quoteIdent, quoteString, type InfluxQuery, type Series } from './influx-query.js';
+import type { CheckKind, ReadingReader, ReadingRow } from '../../domain/ledgers.js';
+import { NUMERIC_FIELDS } from '../../domain/readings.js';
+import { quoteIdent, quoteString, type InfluxQuery, type Series } from './query.js';
 
 /** Tag value of manual back-fill points (tag key `source`). */
 export const MANUAL_SOURCE = 'manual';

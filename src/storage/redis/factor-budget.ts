@@ -7,9 +7,9 @@
  * bounded by the registry and their size by the cap (HJ212_MAX_UNKNOWN_FACTORS).
  */
 import type { Redis } from 'ioredis';
-import type { CatalogStore } from '../domain/catalog.js';
-import type { FactorBudget } from '../domain/ports.js';
-import { defineScript, runScript } from './redis-util.js';
+import type { CatalogStore } from '../../domain/catalog.js';
+import type { FactorBudget } from '../../domain/ports.js';
+import { defineScript, runScript } from './util.js';
 
 // KEYS[1] the admitted set; ARGV[1] the cap, then the codes. Check and add in one step, so two gateways admitting
 // codes of one collector at once never exceed the cap together.

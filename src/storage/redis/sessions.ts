@@ -4,8 +4,8 @@
  * touch() is batched: one script call per second instead of one round trip per frame.
  */
 import type { Redis } from 'ioredis';
-import type { SessionDirectory, SessionInfo } from '../domain/ports.js';
-import { defineScript, runScript } from './redis-util.js';
+import type { SessionDirectory, SessionInfo } from '../../domain/ports.js';
+import { defineScript, runScript } from './util.js';
 
 const COUNTERS = ['framesToday', 'rejectionsToday', 'replaced'] as const;
 

@@ -1,10 +1,10 @@
 /** In-memory DeviceRegistry for unit tests; records are copied in and out as Redis would serialize them. */
-import type { Device, PendingDevice } from '../domain/device.js';
-import type { DeviceRegistry } from '../domain/ports.js';
+import type { Device, PendingDevice } from '../../src/domain/device.js';
+import type { DeviceRegistry } from '../../src/domain/ports.js';
 
 type Entry = PendingDevice & { lastSeenMs: number; activeMinutes: number; lastMinute: number };
 
-/** Eviction rank as in redis-registry.ts: distinct minutes with a valid frame (capped), then last seen. */
+/** Eviction rank as in src/storage/redis/registry.ts: distinct minutes with a valid frame (capped), then last seen. */
 const rank = (e: Entry): number => Math.min(e.activeMinutes, 500) * 1e13 + e.lastSeenMs;
 
 /** Create an empty registry keeping at most `maxPending` (default 10 000) pending MNs, lowest rank dropped. */

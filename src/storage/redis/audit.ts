@@ -5,8 +5,8 @@
  * Each stream entry has one field `e` holding the entry's JSON (without its id, which is the stream id).
  */
 import type { Redis } from 'ioredis';
-import type { AuditEntry, AuditLog } from '../domain/catalog.js';
-import { execAll } from './redis-util.js';
+import type { AuditEntry, AuditLog } from '../../domain/catalog.js';
+import { execAll } from './util.js';
 
 type StreamEntry = [id: string, fields: string[]];
 

@@ -8,8 +8,8 @@
  * Index entries older than the TTL are dropped when a command is created; an id whose entry expired is skipped.
  */
 import type { Redis } from 'ioredis';
-import type { CommandEntry, CommandLedger, CommandSettings } from '../domain/commands.js';
-import { defineScript, runScript } from './redis-util.js';
+import type { CommandEntry, CommandLedger, CommandSettings } from '../../domain/commands.js';
+import { defineScript, runScript } from './util.js';
 
 // KEYS: entry, qn, per-MN index, all index, due. ARGV: id, JSON, ttl ms, createdAt, deadline ('' none), keepPerMn,
 // keepTotal, entry key prefix. Evicted entries are deleted with their index and due members.

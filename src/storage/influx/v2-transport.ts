@@ -1,13 +1,13 @@
 /**
  * InfluxDB 2.x/3.x write path (`/api/v2/write`, org + bucket + token) through @influxdata/influxdb-client.
  * Only the client's transport is used, not its WriteApi: the WriteApi batches, retries and drops points on its own
- * schedule, while durability here is acknowledged to collectors, so batching and retry stay in influx-writer.ts.
+ * schedule, while durability here is acknowledged to collectors, so batching and retry stay in writer.ts.
  */
 import { HttpError, InfluxDB, RequestTimedOutError } from '@influxdata/influxdb-client';
-import type { InfluxConfig } from '../config.js';
-import { classifyWriteStatus, errorMessageOf, InfluxWriteError } from './influx-errors.js';
-import { describeNetworkError } from './influx-http.js';
-import type { WriteTransport } from './influx-write-transport.js';
+import type { InfluxConfig } from '../../config.js';
+import { classifyWriteStatus, errorMessageOf, InfluxWriteError } from './errors.js';
+import { describeNetworkError } from './http.js';
+import type { WriteTransport } from './write-transport.js';
 
 type V2Config = Extract<InfluxConfig, { kind: 'v2' }>;
 

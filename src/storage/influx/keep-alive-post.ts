@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { HttpAnswer } from './influx-http.js';
+import type { HttpAnswer } from './http.js';
 
 /** A POST function bound to one server's connection pool. */
 export type KeepAlivePost = (url: string, body: string, headers: Record<string, string>, timeoutMs: number) => Promise<HttpAnswer>;

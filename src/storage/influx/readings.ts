@@ -2,8 +2,8 @@
  * ReadingQuery over InfluxQL (`/query`, which InfluxDB 1.x, 2.x with a DBRP mapping and 3.x all answer). Every user
  * value goes into the statement through quoteString / quoteIdent; numbers are integers produced by this module.
  */
-import { DATA_KINDS, NUMERIC_FIELDS, TEXT_FIELDS, compareReadings, type DataKind, type NumericField, type Reading, type ReadingFilter, type ReadingQuery, type TextField } from '../domain/readings.js';
-import { quoteIdent, quoteString, type InfluxQuery, type Series } from './influx-query.js';
+import { DATA_KINDS, NUMERIC_FIELDS, TEXT_FIELDS, compareReadings, type DataKind, type NumericField, type Reading, type ReadingFilter, type ReadingQuery, type TextField } from '../../domain/readings.js';
+import { quoteIdent, quoteString, type InfluxQuery, type Series } from './query.js';
 
 /** Value columns selected, in output order; `invalid` is the boolean the gateway sets for non-numeric values. */
 const VALUE_COLUMNS = [...NUMERIC_FIELDS, ...TEXT_FIELDS, 'invalid', 'rejected'];

@@ -5,7 +5,7 @@
  * string field values escape double quote and backslash. Numbers are always written as floats (no `i` suffix),
  * so a field never flips between integer and float and hits a "field type conflict".
  */
-import type { Point } from '../domain/point.js';
+import type { Point } from '../../domain/point.js';
 
 /** A point that line protocol cannot represent (the whole write call should be rejected as permanent). */
 export class LineProtocolError extends Error {

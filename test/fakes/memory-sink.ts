@@ -2,8 +2,8 @@
  * In-memory ReadingSink for unit tests of the gateway and workers: stores points in an array and lets the test
  * simulate an unreachable InfluxDB (writes stay pending, as the real writer keeps retrying) and permanent refusals.
  */
-import { SinkError, type ReadingSink } from '../domain/ports.js';
-import type { Point } from '../domain/point.js';
+import { SinkError, type ReadingSink } from '../../src/domain/ports.js';
+import type { Point } from '../../src/domain/point.js';
 
 /** The fake's controls on top of the ReadingSink port. */
 export interface MemorySink extends ReadingSink {

@@ -1,6 +1,6 @@
 /** Frames whose readings InfluxDB refused permanently, with the raw bytes, in the capped list `${prefix}dead-letters`. */
 import type { Redis } from 'ioredis';
-import type { DeadLetterStore } from '../domain/ports.js';
+import type { DeadLetterStore } from '../../domain/ports.js';
 
 export function createRedisDeadLetters(redis: Redis, opts: { prefix: string; max?: number }): DeadLetterStore {
   const key = `${opts.prefix}dead-letters`;

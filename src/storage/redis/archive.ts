@@ -5,8 +5,8 @@
  * overhead, a few dozen bytes, comes on top). What one entry holds is bounded by the gateway (src/server/archive-recorder.ts).
  */
 import type { Redis } from 'ioredis';
-import type { ArchivedFrame, FrameArchive } from '../domain/ports.js';
-import { defineScript, runScript } from './redis-util.js';
+import type { ArchivedFrame, FrameArchive } from '../../domain/ports.js';
+import { defineScript, runScript } from './util.js';
 
 const OPTIONAL_FIELDS = ['mn', 'cn', 'code'] as const;
 const NUMBER_FIELDS = ['size', 'repeats'] as const;

@@ -7,9 +7,9 @@
  * indexes atomically, so retries, concurrent workers and restarts can never produce a second entry or a stale index.
  */
 import type { Redis } from 'ioredis';
-import type { LedgerEntry, LedgerStore } from '../domain/ledgers.js';
-import { indexNameFor, indexNamesOf, matchesQuery, paginate, upgradeEntry } from './ledger-query.js';
-import { defineScript, runScript } from './redis-util.js';
+import type { LedgerEntry, LedgerStore } from '../../domain/ledgers.js';
+import { indexNameFor, indexNamesOf, matchesQuery, paginate, upgradeEntry } from '../ledger-query.js';
+import { defineScript, runScript } from './util.js';
 
 // KEYS[1] entry; KEYS[2 .. 1+ARGV[4]] indexes to add the id to; the remaining KEYS indexes to remove it from.
 // ARGV: expected version ('' = create), JSON, id, number of add-indexes, score. Returns 1 stored, 0 exists,

@@ -7,8 +7,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { TokenRecord, TokenStore } from '../domain/catalog.js';
-import { defineScript, execAll, runScript } from './redis-util.js';
+import type { TokenRecord, TokenStore } from '../../domain/catalog.js';
+import { defineScript, execAll, runScript } from './util.js';
 
 /** Recognisable prefix, so secret scanners and people can tell what leaked. */
 const TOKEN_PREFIX = 'hj212_';

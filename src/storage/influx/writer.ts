@@ -4,14 +4,14 @@
  * buffered call. Each call's promise settles with the batch that carried its points, so a collector is acked only
  * once InfluxDB has answered 2xx. One batch is in flight at a time; the next one fills up meanwhile.
  */
-import type { InfluxConfig } from '../config.js';
-import { SinkError, type ReadingSink } from '../domain/ports.js';
-import type { Point } from '../domain/point.js';
-import type { Logger } from '../log.js';
-import { InfluxWriteError } from './influx-errors.js';
-import { createInfluxV1Transport } from './influx-v1-transport.js';
-import { createInfluxV2Transport } from './influx-v2-transport.js';
-import type { WriteTransport } from './influx-write-transport.js';
+import type { InfluxConfig } from '../../config.js';
+import { SinkError, type ReadingSink } from '../../domain/ports.js';
+import type { Point } from '../../domain/point.js';
+import type { Logger } from '../../log.js';
+import { InfluxWriteError } from './errors.js';
+import { createInfluxV1Transport } from './v1-transport.js';
+import { createInfluxV2Transport } from './v2-transport.js';
+import type { WriteTransport } from './write-transport.js';
 import { LineProtocolError, toLines } from './line-protocol.js';
 
 /** Told about every HTTP write attempt (for metrics: batch size and latency). */
