@@ -1,7 +1,8 @@
 /**
  * Tuning of the checks pipeline. The knobs operators set are environment variables (src/config.ts `checks`, the
- * README's configuration table) and are given to the worker role from there; the rest are code defaults below.
+ * README's configuration table); the rest are src/config.ts `TUNING.checks`. Every default is in src/config.ts.
  */
+import { DEFAULT_CONFIG, TUNING } from '../config.js';
 
 /** Every knob of the checks, gap scans, history re-pulls and rollups. */
 export interface CheckSettings {
@@ -41,22 +42,16 @@ export interface CheckSettings {
   concurrency: number;
 }
 
-/** Code defaults of every knob except the look-back, which only the configuration sets. */
+const { gapGraceMs, constantPeriods, scanEveryMs, repullTimeoutMs, repullMaxAttempts } = DEFAULT_CONFIG.checks;
+
+/** The defaults of every knob except the look-back (src/config.ts), for code that runs without a loaded config. */
 export const DEFAULT_CHECK_SETTINGS: Readonly<Omit<CheckSettings, 'initialLookbackMs'>> = Object.freeze({
-  gapGraceMs: 20 * 60_000,
-  constantPeriods: 6,
-  averageTolerance: 0.05,
-  couTolerance: 0.05,
-  minCoverage: 0.75,
-  scanEveryMs: 10 * 60_000,
-  repullTimeoutMs: 5 * 60_000,
-  repullMaxAttempts: 5,
-  repullBackoffMs: 10 * 60_000,
-  repullMaxPeriods: 24,
-  rescanDelayMs: 5_000,
-  replyPollMs: 500,
-  metricsEveryMs: 15_000,
-  concurrency: 4,
+  ...TUNING.checks,
+  gapGraceMs,
+  constantPeriods,
+  scanEveryMs,
+  repullTimeoutMs,
+  repullMaxAttempts,
 });
 
 const DAY_MS = 86_400_000;

@@ -1,7 +1,7 @@
 /** Composition of the gateway role: real Redis / InfluxDB / BullMQ adapters handed to the TCP gateway. */
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import { TUNING, type Config } from '../config.js';
 import { systemClock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -73,9 +73,9 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
       idleTimeoutMs: config.tcp.idleTimeoutMs,
       partialFrameTimeoutMs: config.tcp.partialFrameTimeoutMs,
       maxDataLength: config.tcp.maxDataLength,
-      maxFrameCeiling: 9999,
+      maxFrameCeiling: TUNING.gateway.maxFrameCeiling,
       subpacketTimeoutMs: config.tcp.subpacketTimeoutMs,
-      maxInflightPerConnection: 256,
+      maxInflightPerConnection: TUNING.gateway.maxInflightPerConnection,
       maxAuthFailuresPerMinute: config.tcp.maxAuthFailuresPerMinute,
       limits: config.storageLimits,
       archive: config.archive,

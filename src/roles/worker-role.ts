@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import { TUNING, type Config } from '../config.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -18,7 +18,7 @@ import { startCommandSweeper } from '../commands/command-sweeper.js';
 import { handleCommandReply, type ReverseControlDeps } from '../commands/reverse-control.js';
 import { createRedisCommandLedger } from '../storage/redis/command-ledger.js';
 import { createRedisAudit } from '../storage/redis/audit.js';
-import { DEFAULT_CHECK_SETTINGS, type CheckSettings } from '../ledgers/check-settings.js';
+import type { CheckSettings } from '../ledgers/check-settings.js';
 import { createInfluxCheckReadings } from '../storage/influx/check-readings.js';
 import { createInfluxQuery } from '../storage/influx/query.js';
 import { createRedisCatalog } from '../storage/redis/catalog.js';
@@ -47,7 +47,7 @@ export async function startWorkerRole(config: Config, logger: Logger, metrics: M
   // restart fault scenario); commands fail meanwhile and are handled where they are issued.
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const prefix = config.redis.prefix;
-  const settings: CheckSettings = { ...DEFAULT_CHECK_SETTINGS, ...config.checks, ...overrides.settings };
+  const settings: CheckSettings = { ...TUNING.checks, ...config.checks, ...overrides.settings };
   const clock = overrides.clock ?? systemClock;
   const registry = createRedisRegistry({ redis, prefix, logger: log });
   const sessions = createRedisSessions(redis, { prefix, timeZone: config.timeZone });

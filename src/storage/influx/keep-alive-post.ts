@@ -1,8 +1,7 @@
 /**
- * POST over node:http(s) with a keep-alive agent, for the InfluxQL read path. With 20 concurrent queries of one day
- * of hourly data, Node's `fetch` reached ~210 answers/s where this reached ~520/s on the same machine and InfluxDB
- * (benchmarks/api.bench.ts, uncached rows): fetch's per-request Request/Response/AbortSignal objects cost more CPU
- * than InfluxDB's own work for such small answers.
+ * POST over node:http(s) with a keep-alive agent, for the InfluxQL read path. Not `fetch`: its per-request
+ * Request/Response/AbortSignal objects cost more CPU than InfluxDB's own work for such small answers (measurements
+ * in benchmarks/README.md).
  */
 import http from 'node:http';
 import https from 'node:https';

@@ -8,6 +8,7 @@
  *   `registry`      pub/sub channel: the MN whose record changed (every gateway drops its cached copy)
  */
 import { Redis } from 'ioredis';
+import { DEFAULT_CONFIG } from '../../config.js';
 import type { Device, PendingDevice } from '../../domain/device.js';
 import type { DeviceRegistry } from '../../domain/ports.js';
 import type { Logger } from '../../log.js';
@@ -111,7 +112,7 @@ export function createRedisRegistry(options: RedisRegistryOptions): DeviceRegist
   const owned = typeof options.redis === 'string';
   const redis = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
   const keys = registryKeys(options.prefix);
-  const maxPending = options.maxPending ?? 10_000;
+  const maxPending = options.maxPending ?? DEFAULT_CONFIG.tcp.pendingMax;
   const log = options.logger?.child({ component: 'registry' });
   const cache: DeviceCache | undefined = options.cache === false ? undefined : createDeviceCache(redis, keys.channel, log);
 

@@ -18,8 +18,8 @@ end
 return 0`;
 
 // KEYS[1] the set of known MNs, then one status hash per MN; ARGV[1] the day, then per MN its frame, rejection and
-// replacement counts, last frame and last ack time ('' = unchanged) and the MN. One command per flush: the pipeline
-// of three commands per MN it replaces was 2.7 % of the gateway's CPU with 5,000 collectors.
+// replacement counts, last frame and last ack time ('' = unchanged) and the MN. One command per flush rather than three
+// per MN: with thousands of collectors the per-MN commands would cost the gateway measurable CPU.
 const APPLY_TOUCHES = defineScript(`
 local day = ARGV[1]
 local a = 2

@@ -7,6 +7,7 @@
  * Each takes a connection owned by the caller (the gateway shares one, with auto-pipelining).
  */
 import type { Redis } from 'ioredis';
+import { DEFAULT_CONFIG } from '../../config.js';
 import type { DedupeStore, LatestEntry, LatestStore } from '../../domain/ports.js';
 import { defineScript, runScript } from './util.js';
 
@@ -51,7 +52,7 @@ const SCRIPT_CHUNK = 2000;
  * (HJ212_DEDUPE_MAX_PER_DEVICE), the soonest-expiring go first. `now` is the clock (tests pass their own).
  */
 export function createRedisDedupe(redis: Redis, options: { prefix: string; ttlSeconds: number; maxPerOwner?: number; now?: () => number }): DedupeStore {
-  const { prefix, ttlSeconds, maxPerOwner = 100_000, now = Date.now } = options;
+  const { prefix, ttlSeconds, maxPerOwner = DEFAULT_CONFIG.dedupeMaxPerDevice, now = Date.now } = options;
   const split = (key: string): [string, string] => {
     const bar = key.lastIndexOf('|');
     return bar < 0 ? [`${prefix}dedupe:`, key] : [`${prefix}dedupe:${key.slice(0, bar)}`, key.slice(bar + 1)];
@@ -122,10 +123,10 @@ function compareEntries(a: LatestEntry, b: LatestEntry): number {
 
 /** Latest value per MN + kind + factor; never moves backwards in time, whatever order updates arrive in. */
 export function createRedisLatest(redis: Redis, options: { prefix: string; maxFields?: number }): LatestStore {
-  const { prefix, maxFields = 4096 } = options;
+  const { prefix, maxFields = DEFAULT_CONFIG.storageLimits.maxLatestFields } = options;
   const keyOf = (mn: string): string => `${prefix}latest:${mn}`;
   // Hash field per kind + factor: a few dozen distinct values, kept instead of stringified per entry (building the
-  // arguments was the largest self time of the gateway's own Redis code in the ingest benchmark).
+  // arguments is on the per-frame path).
   const fields = new Map<string, string>();
   const fieldOf = (e: LatestEntry): string => {
     const id = `${e.kind}\n${e.factor}`;
