@@ -12,9 +12,9 @@
 import { randomBytes } from 'node:crypto';
 import type { InfluxConfig } from '../src/config.js';
 import type { Point } from '../src/domain/point.js';
-import { createInfluxQuery, quoteIdent } from '../src/storage/influx-query.js';
-import { createInfluxWriter } from '../src/storage/influx-writer.js';
-import { toLines } from '../src/storage/line-protocol.js';
+import { createInfluxQuery, quoteIdent } from '../src/storage/influx/query.js';
+import { createInfluxWriter } from '../src/storage/influx/writer.js';
+import { toLines } from '../src/storage/influx/line-protocol.js';
 
 const url = process.env.HJ212_INFLUX_URL ?? 'http://127.0.0.1:8086';
 const total = Number(process.argv[2] ?? 200_000);

@@ -14,7 +14,7 @@ import { createIdentities } from '../src/sim/identity.js';
 import { noFaults } from '../src/sim/faults.js';
 import { createPacketBuilder } from '../src/sim/packets.js';
 import { mapUpload } from '../src/server/points.js';
-import { toLines } from '../src/storage/line-protocol.js';
+import { toLines } from '../src/storage/influx/line-protocol.js';
 import { startGatewayChild, runSim } from './children/spawn.js';
 import { writeResults } from './lib/report.js';
 

@@ -1,22 +1,25 @@
 // Import boundaries and circular dependencies (docs/architecture.md §3, "Dependencies point one way").
-// main -> server | api | queue | storage | cli -> domain -> protocol; config, log, errors are leaves.
+// main -> roles -> server | api | queue | storage | cli; api, queue -> ledgers | commands -> domain -> protocol;
+// config, log, errors are leaves. server never reaches storage, queue or api (it is handed ports).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const roots = ['protocol', 'src'];
 
-/** Which top-level areas an area must never import. */
+/** Which top-level areas an area must never import. protocol/ imports nothing outside itself (checked below). */
 const forbidden = {
-  protocol: ['src'],
-  'src/domain': ['src/server', 'src/storage', 'src/queue', 'src/api', 'src/cli', 'src/main'],
-  'src/server': ['src/storage', 'src/queue', 'src/api', 'src/cli'],
-  'src/storage': ['src/server', 'src/queue', 'src/api', 'src/cli'],
-  'src/queue': ['src/server', 'src/api', 'src/cli'],
-  'src/api': ['src/server', 'src/cli'],
-  'src/config': ['src/server', 'src/storage', 'src/queue', 'src/api', 'src/cli', 'src/domain'],
-  'src/log': ['src/server', 'src/storage', 'src/queue', 'src/api', 'src/cli', 'src/domain'],
-  'src/errors': ['src/server', 'src/storage', 'src/queue', 'src/api', 'src/cli', 'src/domain'],
+  protocol: [],
+  'src/domain': ['src/server', 'src/storage', 'src/queue', 'src/ledgers', 'src/commands', 'src/api', 'src/cli', 'src/roles', 'src/main'],
+  'src/ledgers': ['src/server', 'src/storage', 'src/queue', 'src/commands', 'src/api', 'src/cli', 'src/roles', 'src/main'],
+  'src/commands': ['src/server', 'src/storage', 'src/queue', 'src/ledgers', 'src/api', 'src/cli', 'src/roles', 'src/main'],
+  'src/server': ['src/storage', 'src/queue', 'src/ledgers', 'src/commands', 'src/api', 'src/cli', 'src/roles', 'src/main'],
+  'src/storage': ['src/server', 'src/queue', 'src/ledgers', 'src/commands', 'src/api', 'src/cli', 'src/roles', 'src/main'],
+  'src/queue': ['src/server', 'src/storage', 'src/api', 'src/cli', 'src/roles', 'src/main'],
+  'src/api': ['src/server', 'src/queue', 'src/cli', 'src/roles', 'src/main'],
+  'src/config': ['src/server', 'src/storage', 'src/queue', 'src/ledgers', 'src/commands', 'src/api', 'src/cli', 'src/domain'],
+  'src/log': ['src/server', 'src/storage', 'src/queue', 'src/ledgers', 'src/commands', 'src/api', 'src/cli', 'src/domain'],
+  'src/errors': ['src/server', 'src/storage', 'src/queue', 'src/ledgers', 'src/commands', 'src/api', 'src/cli', 'src/domain'],
 };
 
 function walk(dir, out = []) {
@@ -54,6 +57,7 @@ for (const file of files) {
     }
     if (!spec.startsWith('.')) continue;
     const target = relative(root, resolve(dirname(file), spec)).replace(/\.js$/, '.ts');
+    if (rel.startsWith('protocol/') && !target.startsWith('protocol/')) problems.push(`${rel}: protocol/ must import nothing outside itself, imports ${target}`);
     if (runtime) deps.push(target);
     const area = areaOf(rel);
     for (const bad of forbidden[area] ?? []) {

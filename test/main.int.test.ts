@@ -9,7 +9,7 @@ import t from 'tap';
 import { Redis } from 'ioredis';
 import { encodeFrame, uploadPacket } from '../protocol/index.js';
 import { newDevice } from '../src/domain/device-defaults.js';
-import { createRedisRegistry } from '../src/storage/redis-registry.js';
+import { createRedisRegistry } from '../src/storage/redis/registry.js';
 import { connectCollector } from './helpers/collector.js';
 import { freshDatabase, freshPrefix, influxUrl, redisUrl } from './helpers/services.js';
 

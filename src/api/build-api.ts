@@ -8,6 +8,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { TUNING } from '../config.js';
 import type { Logger } from '../log.js';
 import { registerAuth, type AuthFailureLimit } from './auth.js';
 import type { ApiDeps, RouteOptions } from './deps.js';
@@ -54,11 +55,11 @@ export interface ApiOptions {
   bulkMax?: number;
   /** pino logger; none (silent) when absent. */
   logger?: Logger;
-  /** Failed authentications allowed per client address. Default 20 a minute. */
+  /** Failed authentications allowed per client address. Default src/config.ts `TUNING.api.authFailures`. */
   authFailures?: AuthFailureLimit;
-  /** Identical reading queries within this many ms share one InfluxDB query (src/api/read-cache.ts). Default 1000; 0 disables. */
+  /** Identical reading queries within this many ms share one InfluxDB query (src/api/read-cache.ts). Default `TUNING.api.readCacheMs`; 0 disables. */
   readCacheMs?: number;
-  /** Verified tokens are trusted this long without a Redis lookup (src/api/token-cache.ts). Default 5000; 0 disables. */
+  /** Verified tokens are trusted this long without a Redis lookup (src/api/token-cache.ts). Default `TUNING.api.tokenCacheMs`; 0 disables. */
   tokenCacheMs?: number;
 }
 
@@ -94,11 +95,9 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
     // pino's Logger is a FastifyBaseLogger; the cast keeps the instance's logger type the default one.
     loggerInstance: options.logger as FastifyBaseLogger | undefined,
     bodyLimit: options.bodyLimit,
-    // Bounds how long a slow client can hold a connection with an unfinished request.
-    requestTimeout: 30_000,
+    requestTimeout: TUNING.api.requestTimeoutMs,
     return503OnClosing: true,
-    // Ledger ids name collector, factor, kind and period (a registration: enterprise, site, point, item, period).
-    routerOptions: { maxParamLength: 300 },
+    routerOptions: { maxParamLength: TUNING.api.maxParamLength },
     // Errors the router raises before any route runs (bad URL encoding, over-long path parameter) get the same
     // problem documents as everything else.
     frameworkErrors: handleError,
@@ -108,7 +107,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
 
-  const tokens = createTokenCache(createTokenGuard(deps.tokens, deps.catalog), { ttlMs: options.tokenCacheMs ?? 5_000 });
+  const tokens = createTokenCache(createTokenGuard(deps.tokens, deps.catalog), { ttlMs: options.tokenCacheMs ?? TUNING.api.tokenCacheMs });
   const cachedDeps: ApiDeps = {
     ...deps,
     tokens,
@@ -120,10 +119,10 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
         if (!enterprise.enabled) tokens.forgetEnterprise(enterprise.id);
       },
     },
-    readings: createReadCache(deps.readings, { ttlMs: options.readCacheMs ?? 1_000 }),
+    readings: createReadCache(deps.readings, { ttlMs: options.readCacheMs ?? TUNING.api.readCacheMs }),
   };
   await app.register(rateLimit, { global: false });
-  registerAuth(app, cachedDeps.tokens, { docsPrefix: DOCS_PREFIX, failures: options.authFailures ?? { max: 20, timeWindowMs: 60_000 } });
+  registerAuth(app, cachedDeps.tokens, { docsPrefix: DOCS_PREFIX, failures: options.authFailures ?? TUNING.api.authFailures });
   // After registerAuth's hook (which marks the docs routes public): operationId and per-status problem responses.
   app.addHook('onRoute', (route) => shapeOperation(route, route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)));
   app.addHook('onResponse', async (req, reply) => {

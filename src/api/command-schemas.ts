@@ -7,7 +7,7 @@ import { formatDataTime } from '../../protocol/index.js';
 import { COMMAND_SPECS, COMMAND_STATES, HISTORY_KINDS, type CommandEntry, type CommandName } from '../domain/commands.js';
 import type { Device } from '../domain/device.js';
 import { AppError } from '../errors.js';
-import type { CommandRequest } from '../queue/workers/reverse-control.js';
+import type { CommandRequest } from '../commands/reverse-control.js';
 import { passwordSchema } from './collector-input.js';
 import { isoDateTime } from './schemas.js';
 import { formatInZone } from './time.js';

@@ -5,7 +5,7 @@ import type { ReadingQuery } from '../domain/readings.js';
 import type { Metrics } from '../metrics.js';
 import type { LedgerApiDeps } from './ledger-deps.js';
 import type { FrameLog } from '../domain/ports.js';
-import type { ReverseControlDeps } from '../queue/workers/reverse-control.js';
+import type { ReverseControlDeps } from '../commands/reverse-control.js';
 
 /** A dependency /ready checks, e.g. `{ name: 'influxdb', check: () => influx.ping() }`. */
 export interface ReadinessProbe {

@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { APP_ERRORS, AppError, type AppErrorCode } from '../errors.js';
-import { InfluxQueryError } from '../storage/influx-errors.js';
+import { InfluxQueryError } from '../storage/influx/errors.js';
 
 /** One field problem of a 400 APP_ERR_VALIDATION answer. */
 export interface FieldProblem {

@@ -8,7 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import type { TokenRecord } from '../domain/catalog.js';
 import { LedgerError, type ActorRef, type LedgerEntry, type LedgerErrorCode } from '../domain/ledgers.js';
 import { AppError, type AppErrorCode } from '../errors.js';
-import { OutOfRangeError } from '../queue/workers/backfill.js';
+import { OutOfRangeError } from '../ledgers/backfills.js';
 import { assertEnterpriseAccess, principalOf } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import type { LedgerApiDeps } from './ledger-deps.js';

@@ -5,7 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import { LEGACY_REGISTRATION_ACCEPTED, type LedgerEntry, type LedgerPage, type LedgerQuery, type LedgerType, type Review } from '../domain/ledgers.js';
 import { AppError } from '../errors.js';
-import { explain, review } from '../queue/workers/ledger-actions.js';
+import { explain, review } from '../ledgers/explain-review.js';
 import { recordChange } from './audit-trail.js';
 import { principalOf } from './auth.js';
 import type { ApiDeps } from './deps.js';

@@ -1,8 +1,8 @@
 /**
  * A micro-cache in front of the ReadingQuery: identical queries arriving within `ttlMs` of each other share one
  * InfluxDB query and its answer (single flight while it runs, then the answer until `ttlMs` after it started).
- * Portals poll the same series and latest values from many screens at once; InfluxDB answered the one-day series
- * query at ~1,700/s on the benchmark machine when hit directly, so without sharing the API could never serve more.
+ * Portals poll the same series and latest values from many screens at once, and InfluxDB, not the API, bounds how
+ * many such queries are answered per second, so identical ones share one (measurements in benchmarks/README.md).
  * A reading written less than `ttlMs` ago may therefore show up `ttlMs` later (docs/api.md says so).
  *
  * Bounded: answers with more than `maxRows` readings (CSV pages, large exports) are not kept, and at most

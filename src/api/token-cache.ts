@@ -1,7 +1,6 @@
 /**
  * A short-lived cache of successful token verifications, so an authenticated request costs no Redis round trip
- * while its token was seen within `ttlMs` (the lookup was one EVALSHA per request, about a fifth of the socket
- * writes in the series benchmark profile). Failures are never cached: a new token works at once, and every failed
+ * while its token was seen within `ttlMs` (the lookup is one EVALSHA, which every request would otherwise pay). Failures are never cached: a new token works at once, and every failed
  * attempt still reaches the store and the failure rate limit.
  *
  * Revocation: through this store (DELETE /tokens/:id) it applies at once, to the token and to the sub-accounts it

@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../config.js';
 import type { Device } from '../domain/device.js';
 import { newDevice, publicDevice, validateMn } from '../domain/device-defaults.js';
 import type { DeviceRegistry } from '../domain/ports.js';
-import { createRedisRegistry } from '../storage/redis-registry.js';
+import { createRedisRegistry } from '../storage/redis/registry.js';
 import { applyOptions, parseDeviceArgs, USAGE, type DeviceArgs } from './device-options.js';
 import { DEVICE_FLAGS, inFlagWords } from './cli-wording.js';
 import { defaultIo, EXIT, type CommandIo } from './command-io.js';

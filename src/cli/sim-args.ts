@@ -1,6 +1,7 @@
 /** Command-line flags of hj212-sim → a scenario object (flags override a --scenario file's values). */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { DEFAULT_CONFIG } from '../config.js';
 import { FAULT_NAMES } from '../sim/faults.js';
 import { readScenarioFile } from '../sim/scenario.js';
 
@@ -134,5 +135,5 @@ export async function parseSimArgs(argv: string[]): Promise<{ scenario: Record<s
     });
   }
   if (v.overwrite && !v.register) throw new Error('--overwrite needs --register');
-  return { scenario: s, extras: { json: v.json ?? false, help: v.help ?? false, register: v.register, redisPrefix: v['redis-prefix'] ?? 'hj212:', overwrite: v.overwrite ?? false } };
+  return { scenario: s, extras: { json: v.json ?? false, help: v.help ?? false, register: v.register, redisPrefix: v['redis-prefix'] ?? DEFAULT_CONFIG.redis.prefix, overwrite: v.overwrite ?? false } };
 }

@@ -11,8 +11,8 @@ import type { Actor } from '../domain/catalog.js';
 import { newDevice, publicDevice } from '../domain/device-defaults.js';
 import type { Device } from '../domain/device.js';
 import type { CollectorIdentity } from '../sim/identity.js';
-import { createRedisAudit } from '../storage/redis-audit.js';
-import { createRedisRegistry } from '../storage/redis-registry.js';
+import { createRedisAudit } from '../storage/redis/audit.js';
+import { createRedisRegistry } from '../storage/redis/registry.js';
 
 /** Registrations in flight at once; ioredis pipelines them into few round trips. */
 const BATCH = 500;

@@ -9,9 +9,9 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../config.js';
 import { ROLES, type Actor, type AuditLog, type CatalogStore, type Role, type TokenStore } from '../domain/catalog.js';
-import { createRedisAudit } from '../storage/redis-audit.js';
-import { createRedisCatalog } from '../storage/redis-catalog.js';
-import { createRedisTokens } from '../storage/redis-tokens.js';
+import { createRedisAudit } from '../storage/redis/audit.js';
+import { createRedisCatalog } from '../storage/redis/catalog.js';
+import { createRedisTokens } from '../storage/redis/tokens.js';
 import { defaultIo, EXIT, type CommandIo } from './command-io.js';
 
 export const USAGE = `usage:

@@ -126,16 +126,6 @@ export interface CommandSettings {
   passwordWindowMs: number;
 }
 
-export const DEFAULT_COMMAND_SETTINGS: Readonly<CommandSettings> = Object.freeze({
-  overTimeMs: 5_000,
-  reCount: 3,
-  execTimeoutMs: 300_000,
-  keepPerMn: 200,
-  keepTotal: 100_000,
-  ttlMs: 7 * 86_400_000,
-  passwordWindowMs: 3_600_000,
-});
-
 /** ExeRtn (HJ212-2017 table 10): 1 success; 100 "no data" is a success for a history request only (it ran, found nothing). */
 export function exeSucceeded(exeRtn: string, name: CommandName): boolean {
   return exeRtn === '1' || (exeRtn === '100' && name === 'history');

@@ -1,8 +1,8 @@
 /**
  * Ledgers of the checks pipeline (gaps, anomalies, manual back-fills, abnormal-operation registrations, monthly
  * operation ledger) and the ports the worker and the API use to keep them. Types and ports only; the logic lives in
- * src/queue/workers, the Redis implementations in src/storage/redis-ledgers.ts, in-memory fakes in
- * src/storage/memory-ledgers.ts.
+ * src/ledgers/, the Redis implementations in src/storage/redis/ledgers.ts, in-memory fakes in
+ * test/fakes/memory-ledgers.ts.
  */
 import type { NumericField, ValueKind } from './readings.js';
 

@@ -4,26 +4,39 @@
  * deterministic ids. Job outcomes and queue depths go to the metrics. Several processes may run this at once:
  * schedulers are upserted by id, jobs are idempotent.
  */
-import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { ZodError } from 'zod';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { QUEUES } from './jobs.js';
-import { dailyCron, JOB, repullJobId, repullTimeoutJobId, rescanJobId, scanJobId, SCHEDULERS } from './ledger-jobs.js';
+import { dailyCron, JOB, JOB_OPTIONS, QUEUES, repullJobId, repullTimeoutJobId, rescanJobId, scanJobId, SCHEDULERS } from './jobs.js';
 import { bullPrefix, redisConnection } from './producer.js';
-import { processChecksJob, processRepullJob, processRollupJob, type FollowUps, type ProcessorDeps } from './workers/processors.js';
+import { processChecksJob, processRepullJob, processRollupJob, type FollowUps, type ProcessorDeps } from './processors.js';
 
-export interface CheckWorkersOptions {
+export interface CheckQueuesOptions {
   redisUrl: string;
   /** Deployment prefix (HJ212_REDIS_PREFIX); queues live under `${prefix}bull`. */
+  prefix: string;
+  logger: Logger;
+  /** Clock of the delayed follow-ups (the workers' clock). */
+  now: () => number;
+}
+
+/** The three queues and the follow-up scheduler over them: built first, so the processors' deps can use it. */
+export interface CheckQueues {
+  queues: Record<keyof typeof QUEUES, Queue>;
+  followUps: FollowUps;
+}
+
+export interface CheckWorkersOptions {
+  queues: CheckQueues;
+  redisUrl: string;
   prefix: string;
   logger: Logger;
   metrics: Metrics;
   /** HH:MM local (HJ212_ROLLUP_AT) and zone (HJ212_TIME_ZONE) of the daily rollup. */
   rollupAt: string;
   timeZone: string;
-  /** The processors' dependencies, given the follow-up scheduler built here. */
-  deps(followUps: FollowUps): ProcessorDeps;
+  deps: ProcessorDeps;
 }
 
 export interface CheckWorkers {
@@ -33,44 +46,49 @@ export interface CheckWorkers {
   close(): Promise<void>;
 }
 
-/** Completed jobs are removed (so a deterministic id can be used again), failed ones kept for inspection. */
-const JOB_OPTS: JobsOptions = { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } };
-
 function followUpsOf(checks: Queue, repull: Queue, now: () => number): FollowUps {
   return {
     async timeout(mn, qn, delayMs) {
-      await repull.add(JOB.repullTimeout, { mn, qn }, { ...JOB_OPTS, jobId: repullTimeoutJobId(mn, qn), delay: delayMs });
+      await repull.add(JOB.repullTimeout, { mn, qn }, { ...JOB_OPTIONS.followUp, jobId: repullTimeoutJobId(mn, qn), delay: delayMs });
     },
     async retry(mn, delayMs) {
       if (delayMs <= 0) {
-        await repull.add(JOB.repull, { mn }, { ...JOB_OPTS, jobId: repullJobId(mn) });
+        await repull.add(JOB.repull, { mn }, { ...JOB_OPTIONS.followUp, jobId: repullJobId(mn) });
         return;
       }
       // Rounded to the second so retries asked for by several gaps collapse into one job.
       const notBefore = Math.ceil((now() + delayMs) / 1000) * 1000;
-      await repull.add(JOB.repull, { mn }, { ...JOB_OPTS, jobId: repullJobId(mn, notBefore), delay: notBefore - now() });
+      await repull.add(JOB.repull, { mn }, { ...JOB_OPTIONS.followUp, jobId: repullJobId(mn, notBefore), delay: notBefore - now() });
     },
     async rescan(mn, qn, delayMs) {
-      await checks.add(JOB.rescan, { mn, qn }, { ...JOB_OPTS, jobId: rescanJobId(mn, qn), delay: delayMs });
+      await checks.add(JOB.rescan, { mn, qn }, { ...JOB_OPTIONS.followUp, jobId: rescanJobId(mn, qn), delay: delayMs });
     },
     async scan(mn, slot) {
-      await checks.add(JOB.scan, { mn, slot }, { ...JOB_OPTS, jobId: scanJobId(mn, slot) });
+      await checks.add(JOB.scan, { mn, slot }, { ...JOB_OPTIONS.followUp, jobId: scanJobId(mn, slot) });
     },
   };
 }
 
-/** Start the queues, schedulers and workers. */
-export async function startCheckWorkers(opts: CheckWorkersOptions): Promise<CheckWorkers> {
+/** The queues of the pipeline and the follow-up scheduler that adds jobs to them. */
+export function createCheckQueues(opts: CheckQueuesOptions): CheckQueues {
   const connection = redisConnection(opts.redisUrl);
   const prefix = bullPrefix(opts.prefix);
   const queue = (name: string): Queue => new Queue(name, { connection, prefix });
   const queues = { checks: queue(QUEUES.checks), repull: queue(QUEUES.repull), rollup: queue(QUEUES.rollup) };
   for (const q of Object.values(queues)) q.on('error', (err) => opts.logger.warn({ err, queue: q.name }, 'queue error'));
-  const deps = opts.deps(followUpsOf(queues.checks, queues.repull, () => deps.check.clock.now()));
+  return { queues, followUps: followUpsOf(queues.checks, queues.repull, opts.now) };
+}
+
+/** Start the schedulers and workers on queues built by createCheckQueues; `close()` closes both. */
+export async function startCheckWorkers(opts: CheckWorkersOptions): Promise<CheckWorkers> {
+  const connection = redisConnection(opts.redisUrl);
+  const prefix = bullPrefix(opts.prefix);
+  const { queues } = opts.queues;
+  const { deps } = opts;
   const { settings } = deps.check;
 
-  await queues.checks.upsertJobScheduler(SCHEDULERS.scanAll, { every: settings.scanEveryMs }, { name: JOB.scanAll, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
-  await queues.rollup.upsertJobScheduler(SCHEDULERS.rollupDaily, { pattern: dailyCron(opts.rollupAt), tz: opts.timeZone }, { name: JOB.rollup, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
+  await queues.checks.upsertJobScheduler(SCHEDULERS.scanAll, { every: settings.scanEveryMs }, { name: JOB.scanAll, data: {}, opts: JOB_OPTIONS.scheduled });
+  await queues.rollup.upsertJobScheduler(SCHEDULERS.rollupDaily, { pattern: dailyCron(opts.rollupAt), tz: opts.timeZone }, { name: JOB.rollup, data: {}, opts: JOB_OPTIONS.scheduled });
 
   const processors: Record<keyof typeof QUEUES, (job: Job) => Promise<unknown>> = {
     checks: (job) => processChecksJob(deps, job.name, job.data),

@@ -1,10 +1,9 @@
 /**
  * On-demand monthly rollups from processes that do not run the workers (the API): a job on queue `rollup` with
- * the id `rollup-<month>-<second>`, so repeated requests within a second collapse into one job (ledger-jobs.ts).
+ * the id `rollup-<month>-<second>`, so repeated requests within a second collapse into one job (jobs.ts).
  */
 import { Queue } from 'bullmq';
-import { QUEUES } from './jobs.js';
-import { JOB, rollupJobSchema } from './ledger-jobs.js';
+import { JOB, JOB_OPTIONS, QUEUES, rollupJobId, rollupJobSchema } from './jobs.js';
 import { bullPrefix, redisConnection } from './producer.js';
 
 export interface RollupTrigger {
@@ -13,8 +12,6 @@ export interface RollupTrigger {
   close(): Promise<void>;
 }
 
-export const rollupJobId = (month: string, atMs: number): string => `rollup-${month}-${Math.floor(atMs / 1000)}`;
-
 export function createRollupTrigger(opts: { redisUrl: string; prefix: string; now?: () => number }): RollupTrigger {
   const queue = new Queue(QUEUES.rollup, { connection: redisConnection(opts.redisUrl), prefix: bullPrefix(opts.prefix) });
   const now = opts.now ?? Date.now;
@@ -22,7 +19,7 @@ export function createRollupTrigger(opts: { redisUrl: string; prefix: string; no
     async request(month) {
       const data = rollupJobSchema.parse({ month });
       const jobId = rollupJobId(month, now());
-      await queue.add(JOB.rollup, data, { jobId, removeOnComplete: true, removeOnFail: 1000, attempts: 3, backoff: { type: 'exponential', delay: 1000 } });
+      await queue.add(JOB.rollup, data, { ...JOB_OPTIONS.rollupOnDemand, jobId });
       return jobId;
     },
     close: () => queue.close(),

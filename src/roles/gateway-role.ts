@@ -1,21 +1,21 @@
 /** Composition of the gateway role: real Redis / InfluxDB / BullMQ adapters handed to the TCP gateway. */
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import { TUNING, type Config } from '../config.js';
 import { systemClock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { createJobProducer } from '../queue/producer.js';
 import { createGateway, type Gateway } from '../server/tcp-server.js';
-import { createInfluxWriter } from '../storage/influx-writer.js';
-import { createRedisCommandBus } from '../storage/redis-commands.js';
-import { createRedisArchive } from '../storage/redis-archive.js';
-import { createRedisCatalog } from '../storage/redis-catalog.js';
-import { createRedisDeadLetters } from '../storage/redis-dead-letters.js';
-import { createRedisFactorBudget } from '../storage/redis-factor-budget.js';
-import { createRedisRegistry } from '../storage/redis-registry.js';
-import { createRedisSessions } from '../storage/redis-sessions.js';
-import { createRedisDedupe, createRedisLatest } from '../storage/redis-stores.js';
+import { createInfluxWriter } from '../storage/influx/writer.js';
+import { createRedisCommandBus } from '../storage/redis/command-bus.js';
+import { createRedisArchive } from '../storage/redis/archive.js';
+import { createRedisCatalog } from '../storage/redis/catalog.js';
+import { createRedisDeadLetters } from '../storage/redis/dead-letters.js';
+import { createRedisFactorBudget } from '../storage/redis/factor-budget.js';
+import { createRedisRegistry } from '../storage/redis/registry.js';
+import { createRedisSessions } from '../storage/redis/sessions.js';
+import { createRedisDedupe, createRedisLatest } from '../storage/redis/stores.js';
 
 export interface GatewayRole {
   gateway: Gateway;
@@ -73,9 +73,9 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
       idleTimeoutMs: config.tcp.idleTimeoutMs,
       partialFrameTimeoutMs: config.tcp.partialFrameTimeoutMs,
       maxDataLength: config.tcp.maxDataLength,
-      maxFrameCeiling: 9999,
+      maxFrameCeiling: TUNING.gateway.maxFrameCeiling,
       subpacketTimeoutMs: config.tcp.subpacketTimeoutMs,
-      maxInflightPerConnection: 256,
+      maxInflightPerConnection: TUNING.gateway.maxInflightPerConnection,
       maxAuthFailuresPerMinute: config.tcp.maxAuthFailuresPerMinute,
       limits: config.storageLimits,
       archive: config.archive,

@@ -4,29 +4,29 @@
  */
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import { TUNING, type Config } from '../config.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { DeviceReply } from '../domain/ports.js';
-import { startCheckWorkers, type CheckWorkers } from '../queue/check-workers.js';
-import type { CheckDeps } from '../queue/workers/deps.js';
-import { createCatalogItemSource } from '../queue/workers/catalog-items.js';
-import { handleReply, type RepullDeps } from '../queue/workers/repull.js';
-import { startReplyReader } from '../queue/workers/reply-reader.js';
-import { startCommandSweeper } from '../queue/workers/command-sweeper.js';
-import { handleCommandReply, type ReverseControlDeps } from '../queue/workers/reverse-control.js';
-import { createRedisCommandLedger } from '../storage/redis-command-ledger.js';
-import { createRedisAudit } from '../storage/redis-audit.js';
-import { DEFAULT_CHECK_SETTINGS, type CheckSettings } from '../queue/workers/settings.js';
-import { createInfluxCheckReadings } from '../storage/influx-check-readings.js';
-import { createInfluxQuery } from '../storage/influx-query.js';
-import { createRedisCatalog } from '../storage/redis-catalog.js';
-import { createRedisCheckState, createRedisRepullTracker, createRedisRollupStore } from '../storage/redis-check-state.js';
-import { createRedisCommandBus } from '../storage/redis-commands.js';
-import { createRedisLedgerStore } from '../storage/redis-ledgers.js';
-import { createRedisRegistry } from '../storage/redis-registry.js';
-import { createRedisSessions } from '../storage/redis-sessions.js';
+import { createCheckQueues, startCheckWorkers, type CheckWorkers } from '../queue/check-workers.js';
+import type { CheckDeps } from '../ledgers/check-deps.js';
+import { createCatalogItemSource } from '../ledgers/catalog-items.js';
+import { handleReply, type RepullDeps } from '../ledgers/history-repull.js';
+import { startReplyReader } from '../queue/reply-reader.js';
+import { startCommandSweeper } from '../commands/command-sweeper.js';
+import { handleCommandReply, type ReverseControlDeps } from '../commands/reverse-control.js';
+import { createRedisCommandLedger } from '../storage/redis/command-ledger.js';
+import { createRedisAudit } from '../storage/redis/audit.js';
+import type { CheckSettings } from '../ledgers/check-settings.js';
+import { createInfluxCheckReadings } from '../storage/influx/check-readings.js';
+import { createInfluxQuery } from '../storage/influx/query.js';
+import { createRedisCatalog } from '../storage/redis/catalog.js';
+import { createRedisCheckState, createRedisRepullTracker, createRedisRollupStore } from '../storage/redis/check-state.js';
+import { createRedisCommandBus } from '../storage/redis/command-bus.js';
+import { createRedisLedgerStore } from '../storage/redis/ledgers.js';
+import { createRedisRegistry } from '../storage/redis/registry.js';
+import { createRedisSessions } from '../storage/redis/sessions.js';
 
 /** Test and tuning hooks; production passes none. */
 export interface WorkerRoleOverrides {
@@ -47,7 +47,7 @@ export async function startWorkerRole(config: Config, logger: Logger, metrics: M
   // restart fault scenario); commands fail meanwhile and are handled where they are issued.
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const prefix = config.redis.prefix;
-  const settings: CheckSettings = { ...DEFAULT_CHECK_SETTINGS, ...config.checks, ...overrides.settings };
+  const settings: CheckSettings = { ...TUNING.checks, ...config.checks, ...overrides.settings };
   const clock = overrides.clock ?? systemClock;
   const registry = createRedisRegistry({ redis, prefix, logger: log });
   const sessions = createRedisSessions(redis, { prefix, timeZone: config.timeZone });
@@ -70,28 +70,25 @@ export async function startWorkerRole(config: Config, logger: Logger, metrics: M
       log.info({ mn: e.mn, command: e.name, cn: e.cn, qn: e.qn, state: e.state, qnRtn: e.qnRtn, exeRtn: e.exeRtn, attempts: e.attempts }, 'command finished');
     },
   };
-  // The reply reader hands answers to the re-pull logic built below with the workers' follow-up scheduler.
-  let onReply: (reply: DeviceReply) => Promise<unknown> = async () => false;
-
+  const checkQueues = createCheckQueues({ redisUrl: config.redis.url, prefix, logger: log, now: () => clock.now() });
+  const repull: RepullDeps = { ledgers, tracker: createRedisRepullTracker(redis, prefix), commands, sessions, items, clock, settings, later: checkQueues.followUps, logger: log };
   const workers = await startCheckWorkers({
+    queues: checkQueues,
     redisUrl: config.redis.url,
     prefix,
     logger: log,
     metrics,
     rollupAt: config.rollupAt,
     timeZone: config.timeZone,
-    deps: (later) => {
-      const repull: RepullDeps = { ledgers, tracker: createRedisRepullTracker(redis, prefix), commands, sessions, items, clock, settings, later, logger: log };
-      // A reply is the re-pull's (its QN is a history request of the tracker) or else an operator command's.
-      onReply = async (reply) => (await handleReply(repull, reply)) || handleCommandReply(control, reply);
-      return { check, repull, rollup: { items, ledgers, readings, rollups: createRedisRollupStore(redis, prefix), clock, settings }, followUps: later, timeZone: config.timeZone };
-    },
+    deps: { check, repull, rollup: { items, ledgers, readings, rollups: createRedisRollupStore(redis, prefix), clock, settings }, followUps: checkQueues.followUps, timeZone: config.timeZone },
   });
+  // A reply is the re-pull's (its QN is a history request of the tracker) or else an operator command's.
+  const onReply = async (reply: DeviceReply): Promise<boolean> => (await handleReply(repull, reply)) || handleCommandReply(control, reply);
   const replies = startReplyReader(
     {
       source: commands,
       state,
-      onReply: (reply) => onReply(reply),
+      onReply,
       owner: `${config.instanceId ?? hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
       leaseMs: Math.max(10_000, settings.replyPollMs * 20),
     },

@@ -2,7 +2,7 @@
  * Bounded recording of unknown MNs as pending devices. Each MN is written at most once per `intervalMs` (frames
  * in between are added to the next write's count), and at most `maxPerInterval` writes happen per interval in
  * total: a sender cycling through random MNs costs a bounded number of Redis writes, and the registry itself keeps
- * a bounded number of entries, evicting the least established first (see redis-registry.ts).
+ * a bounded number of entries, evicting the least established first (see src/storage/redis/registry.ts).
  */
 import type { DeviceRegistry } from '../domain/ports.js';
 import type { Logger } from '../log.js';

@@ -1,8 +1,8 @@
 /** Collectors through the DeviceRegistry: MN rules, binding, password rotation, pending register, online status. */
 import t from 'tap';
 import { verifyPassword } from '../../src/domain/password.js';
-import { createRedisRegistry } from '../../src/storage/redis-registry.js';
-import { createRedisSessions } from '../../src/storage/redis-sessions.js';
+import { createRedisRegistry } from '../../src/storage/redis/registry.js';
+import { createRedisSessions } from '../../src/storage/redis/sessions.js';
 import { body, buildTestApi } from './helper.js';
 
 const api = await buildTestApi();

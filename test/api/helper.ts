@@ -5,22 +5,21 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
 import { buildApi, type ApiDeps } from '../../src/api/build-api.js';
-import type { InfluxConfig } from '../../src/config.js';
 import type { Role, TokenRecord } from '../../src/domain/catalog.js';
 import { createMetrics } from '../../src/metrics.js';
-import { createInfluxQuery } from '../../src/storage/influx-query.js';
-import { createInfluxReadings } from '../../src/storage/influx-readings.js';
-import { createRedisAudit } from '../../src/storage/redis-audit.js';
-import { createRedisCatalog } from '../../src/storage/redis-catalog.js';
-import { createRedisFactorBudget } from '../../src/storage/redis-factor-budget.js';
-import { createRedisRegistry } from '../../src/storage/redis-registry.js';
-import { createRedisSessions } from '../../src/storage/redis-sessions.js';
-import { createRedisTokens } from '../../src/storage/redis-tokens.js';
+import { createInfluxQuery } from '../../src/storage/influx/query.js';
+import { createInfluxReadings } from '../../src/storage/influx/readings.js';
+import { createRedisAudit } from '../../src/storage/redis/audit.js';
+import { createRedisCatalog } from '../../src/storage/redis/catalog.js';
+import { createRedisFactorBudget } from '../../src/storage/redis/factor-budget.js';
+import { createRedisRegistry } from '../../src/storage/redis/registry.js';
+import { createRedisSessions } from '../../src/storage/redis/sessions.js';
+import { createRedisTokens } from '../../src/storage/redis/tokens.js';
 import { systemClock } from '../../src/domain/clock.js';
-import { DEFAULT_COMMAND_SETTINGS } from '../../src/domain/commands.js';
-import { createRedisCommandLedger } from '../../src/storage/redis-command-ledger.js';
-import { createRedisCommandBus } from '../../src/storage/redis-commands.js';
-import { createRedisFrameLog } from '../../src/storage/redis-frame-log.js';
+import { DEFAULT_CONFIG, type InfluxConfig } from '../../src/config.js';
+import { createRedisCommandLedger } from '../../src/storage/redis/command-ledger.js';
+import { createRedisCommandBus } from '../../src/storage/redis/command-bus.js';
+import { createRedisFrameLog } from '../../src/storage/redis/frame-log.js';
 import { freshDatabase, freshPrefix, influxUrl, redisUrl } from '../helpers/services.js';
 
 export interface TestApi {
@@ -67,7 +66,7 @@ export async function buildTestApi(options: TestApiOptions = {}): Promise<TestAp
   const influxQuery = createInfluxQuery(influx);
   const sessions = createRedisSessions(redis, { prefix, timeZone: 'Asia/Shanghai' });
   const registry = createRedisRegistry({ redis, prefix, cache: false });
-  const settings = DEFAULT_COMMAND_SETTINGS;
+  const settings = DEFAULT_CONFIG.commands;
   const deps: ApiDeps = {
     registry,
     sessions,

@@ -4,8 +4,8 @@
  * as JSON and CSV; the on-demand rollup job.
  */
 import t from 'tap';
-import { newGap } from '../../src/queue/workers/entries.js';
-import { rollupMonth } from '../../src/queue/workers/monthly-rollup.js';
+import { newGap } from '../../src/ledgers/entries.js';
+import { rollupMonth } from '../../src/ledgers/monthly-ledger.js';
 import { body } from './helper.js';
 import { D, HOUR, MN_A, MN_B, buildLedgerApi } from './ledger-helper.js';
 

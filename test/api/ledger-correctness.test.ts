@@ -5,9 +5,9 @@
  * vocabulary, and the binding time of a collector.
  */
 import t from 'tap';
-import { newGap } from '../../src/queue/workers/entries.js';
-import { rollupMonth } from '../../src/queue/workers/monthly-rollup.js';
-import { createRedisCatalog } from '../../src/storage/redis-catalog.js';
+import { newGap } from '../../src/ledgers/entries.js';
+import { rollupMonth } from '../../src/ledgers/monthly-ledger.js';
+import { createRedisCatalog } from '../../src/storage/redis/catalog.js';
 import { body } from './helper.js';
 import { D, HOUR, MN_A, MN_B, buildLedgerApi } from './ledger-helper.js';
 

@@ -4,7 +4,7 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import t from 'tap';
-import { newAnomaly, newGap } from '../../src/queue/workers/entries.js';
+import { newAnomaly, newGap } from '../../src/ledgers/entries.js';
 import { body } from './helper.js';
 import { D, HOUR, MN_A, MN_B, buildLedgerApi } from './ledger-helper.js';
 

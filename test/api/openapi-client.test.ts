@@ -10,7 +10,7 @@ import { createConfig, lintFromString } from '@redocly/openapi-core';
 import openapiTS, { astToString } from 'openapi-typescript';
 import t from 'tap';
 import ts from 'typescript';
-import { newAnomaly, newGap } from '../../src/queue/workers/entries.js';
+import { newAnomaly, newGap } from '../../src/ledgers/entries.js';
 import { D, HOUR, MN_A, buildLedgerApi } from './ledger-helper.js';
 
 const NOW = D + 30 * HOUR;

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { buildApi } from '../../src/api/build-api.js';
 import { createMetrics } from '../../src/metrics.js';
-import { createInfluxQuery } from '../../src/storage/influx-query.js';
-import { createInfluxReadings } from '../../src/storage/influx-readings.js';
+import { createInfluxQuery } from '../../src/storage/influx/query.js';
+import { createInfluxReadings } from '../../src/storage/influx/readings.js';
 import { body, buildTestApi } from './helper.js';
 
 const api = await buildTestApi();

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import t from 'tap';
 import { buildApi } from '../../src/api/build-api.js';
 import { newDevice } from '../../src/domain/device-defaults.js';
-import { createRedisRegistry } from '../../src/storage/redis-registry.js';
+import { createRedisRegistry } from '../../src/storage/redis/registry.js';
 import { redisUrl } from '../helpers/services.js';
 import { waitFor } from '../helpers/wait.js';
 import { body, buildTestApi } from './helper.js';

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import type { BackfillEntry, RegistrationEntry } from '../../src/domain/ledgers.js';
-import { newAnomaly, newGap } from '../../src/queue/workers/entries.js';
+import { newAnomaly, newGap } from '../../src/ledgers/entries.js';
 import { buildApi } from '../../src/api/build-api.js';
 import { body } from './helper.js';
 import { D, HOUR, MN_A, MN_B, buildLedgerApi } from './ledger-helper.js';

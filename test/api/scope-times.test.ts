@@ -4,7 +4,7 @@
  * devices and ledgers in the platform zone's offset; a `+` sent unencoded gets an error saying to use %2B).
  */
 import t from 'tap';
-import { newGap } from '../../src/queue/workers/entries.js';
+import { newGap } from '../../src/ledgers/entries.js';
 import { body } from './helper.js';
 import { D, HOUR, MN_A, MN_B, buildLedgerApi } from './ledger-helper.js';
 

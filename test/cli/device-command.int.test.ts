@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { verifyPassword } from '../../src/domain/password.js';
-import { createRedisRegistry } from '../../src/storage/redis-registry.js';
+import { createRedisRegistry } from '../../src/storage/redis/registry.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/device-command-main.js', import.meta.url));

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import t from 'tap';
-import { createRedisRegistry } from '../../src/storage/redis-registry.js';
+import { createRedisRegistry } from '../../src/storage/redis/registry.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/device-command-main.js', import.meta.url));

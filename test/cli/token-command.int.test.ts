@@ -3,9 +3,9 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import t from 'tap';
-import { createRedisAudit } from '../../src/storage/redis-audit.js';
-import { createRedisCatalog } from '../../src/storage/redis-catalog.js';
-import { createRedisTokens } from '../../src/storage/redis-tokens.js';
+import { createRedisAudit } from '../../src/storage/redis/audit.js';
+import { createRedisCatalog } from '../../src/storage/redis/catalog.js';
+import { createRedisTokens } from '../../src/storage/redis/tokens.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/token-command-main.js', import.meta.url));

@@ -8,7 +8,7 @@
  */
 import t, { type Test } from 'tap';
 import { FLAG_BITS, formatDataTime, formatQn, type Packet } from '../../protocol/index.js';
-import { createRedisRegistry } from '../../src/storage/redis-registry.js';
+import { createRedisRegistry } from '../../src/storage/redis/registry.js';
 import { PREFIX, startFaultStack } from './lib/fault-stack.js';
 import { reportHostile } from './lib/fault-report.js';
 import { floodFrames, mnOf, packetFrame, rawFrame, repliesText, runAttack, sources, type AttackTally } from './lib/hostile-attack.js';

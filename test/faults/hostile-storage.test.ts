@@ -8,7 +8,7 @@
 import t from 'tap';
 import { encodeFrame, type Packet } from '../../protocol/index.js';
 import { newDevice } from '../../src/domain/device-defaults.js';
-import { createRedisRegistry } from '../../src/storage/redis-registry.js';
+import { createRedisRegistry } from '../../src/storage/redis/registry.js';
 import { connectCollector } from '../helpers/collector.js';
 import { PREFIX, startFaultStack } from './lib/fault-stack.js';
 import { reportFault } from './lib/fault-report.js';

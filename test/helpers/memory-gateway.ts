@@ -7,9 +7,9 @@ import type { DeviceRegistry } from '../../src/domain/ports.js';
 import { newDevice, type NewDeviceInput } from '../../src/domain/device-defaults.js';
 import { createGateway, type Gateway } from '../../src/server/tcp-server.js';
 import type { GatewayOptions } from '../../src/server/gateway-deps.js';
-import { createMemoryRegistry } from '../../src/storage/memory-registry.js';
-import { createMemorySink, type MemorySink } from '../../src/storage/memory-sink.js';
-import { createMemoryArchive, createMemoryDedupe, createMemoryLatest, createMemoryFactorBudget } from '../../src/storage/memory-stores.js';
+import { createMemoryRegistry } from '../fakes/memory-registry.js';
+import { createMemorySink, type MemorySink } from '../fakes/memory-sink.js';
+import { createMemoryArchive, createMemoryDedupe, createMemoryLatest, createMemoryFactorBudget } from '../fakes/memory-stores.js';
 
 export interface MemoryGateway {
   gateway: Gateway;

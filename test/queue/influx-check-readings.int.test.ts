@@ -1,12 +1,12 @@
 /** The checks' reading reader against the local influxd: collector and manual points as the gateway and back-fill write them. */
 import t from 'tap';
 import type { InfluxConfig } from '../../src/config.js';
-import { manualPoint } from '../../src/queue/workers/backfill.js';
-import { createInfluxCheckReadings } from '../../src/storage/influx-check-readings.js';
-import { createInfluxQuery, quoteIdent } from '../../src/storage/influx-query.js';
-import { createInfluxWriter } from '../../src/storage/influx-writer.js';
+import { manualPoint } from '../../src/ledgers/backfills.js';
+import { createInfluxCheckReadings } from '../../src/storage/influx/check-readings.js';
+import { createInfluxQuery, quoteIdent } from '../../src/storage/influx/query.js';
+import { createInfluxWriter } from '../../src/storage/influx/writer.js';
 import { freshDatabase, influxUrl } from '../helpers/services.js';
-import { HOUR, T0 } from './fixtures.js';
+import { HOUR, T0 } from '../ledgers/fixtures.js';
 
 const database = freshDatabase();
 const config: InfluxConfig = { kind: 'v1', url: influxUrl(), database, batchSize: 100, flushMs: 5, maxPending: 10_000 };

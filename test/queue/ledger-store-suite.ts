@@ -1,9 +1,9 @@
 /** LedgerStore, RepullTracker, CheckState and RollupStore conformance, run against the in-memory and the Redis versions. */
 import type { CheckState, GapEntry, LedgerStore, MonthlyRow, RepullRequest, RepullTracker, RollupStore } from '../../src/domain/ledgers.js';
-import { newAnomaly, newGap, SYSTEM_ACTOR, transition } from '../../src/queue/workers/entries.js';
+import { newAnomaly, newGap, SYSTEM_ACTOR, transition } from '../../src/ledgers/entries.js';
 import type { Tap } from '../storage/conformance/tap-types.js';
 import { waitFor } from '../helpers/wait.js';
-import { HOUR, T0, item } from './fixtures.js';
+import { HOUR, T0, item } from '../ledgers/fixtures.js';
 
 export interface LedgerFactories {
   ledgers(): Promise<LedgerStore>;

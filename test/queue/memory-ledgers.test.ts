@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createMemoryCheckState, createMemoryLedgerStore, createMemoryRepullTracker, createMemoryRollupStore } from '../../src/storage/memory-ledgers.js';
+import { createMemoryCheckState, createMemoryLedgerStore, createMemoryRepullTracker, createMemoryRollupStore } from '../fakes/memory-ledgers.js';
 import { ledgerStoresSuite } from './ledger-store-suite.js';
 
 t.test('memory ledger ports', async (tt) =>

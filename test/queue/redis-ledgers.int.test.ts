@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import t from 'tap';
-import { createRedisCheckState, createRedisRepullTracker, createRedisRollupStore } from '../../src/storage/redis-check-state.js';
-import { createRedisLedgerStore } from '../../src/storage/redis-ledgers.js';
+import { createRedisCheckState, createRedisRepullTracker, createRedisRollupStore } from '../../src/storage/redis/check-state.js';
+import { createRedisLedgerStore } from '../../src/storage/redis/ledgers.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 import { ledgerStoresSuite } from './ledger-store-suite.js';
 

@@ -5,13 +5,13 @@
  */
 import { Redis } from 'ioredis';
 import t from 'tap';
-import { DEFAULT_COMMAND_SETTINGS } from '../../src/domain/commands.js';
+import { DEFAULT_CONFIG } from '../../src/config.js';
 import { newDevice } from '../../src/domain/device-defaults.js';
 import { acceptsPassword } from '../../src/domain/password.js';
 import type { DeviceCommand } from '../../src/domain/ports.js';
-import { handleCommandReply, issueCommand, sweepCommands, type ReverseControlDeps } from '../../src/queue/workers/reverse-control.js';
-import { createMemoryRegistry } from '../../src/storage/memory-registry.js';
-import { createRedisCommandLedger } from '../../src/storage/redis-command-ledger.js';
+import { handleCommandReply, issueCommand, sweepCommands, type ReverseControlDeps } from '../../src/commands/reverse-control.js';
+import { createMemoryRegistry } from '../fakes/memory-registry.js';
+import { createRedisCommandLedger } from '../../src/storage/redis/command-ledger.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 
 const redis = new Redis(redisUrl());
@@ -25,7 +25,7 @@ async function setup(): Promise<{ deps: ReverseControlDeps; sent: DeviceCommand[
   const clock = { ms: Date.parse('2024-05-10T00:00:00Z') };
   const registry = createMemoryRegistry();
   await registry.put(newDevice({ mn: MN, password: 'Old-pw-1', allowMnLength: true }));
-  const settings = { ...DEFAULT_COMMAND_SETTINGS, overTimeMs: 1000, reCount: 2, execTimeoutMs: 10_000, passwordWindowMs: 60_000 };
+  const settings = { ...DEFAULT_CONFIG.commands, overTimeMs: 1000, reCount: 2, execTimeoutMs: 10_000, passwordWindowMs: 60_000 };
   const deps: ReverseControlDeps = {
     ledger: createRedisCommandLedger(redis, { prefix: freshPrefix(), settings }),
     bus: {

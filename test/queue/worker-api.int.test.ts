@@ -9,7 +9,7 @@ import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { startApiRole } from '../../src/roles/api-role.js';
-import { createRedisTokens } from '../../src/storage/redis-tokens.js';
+import { createRedisTokens } from '../../src/storage/redis/tokens.js';
 import { connectCollector } from '../helpers/collector.js';
 import { waitFor } from '../helpers/wait.js';
 import { HOUR, startHarness, uploadHours } from './worker-harness.js';

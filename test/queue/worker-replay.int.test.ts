@@ -7,9 +7,8 @@
 import t from 'tap';
 import { parseDataTime } from '../../protocol/index.js';
 import type { GapEntry, MonthlyRow } from '../../src/domain/ledgers.js';
-import { checkJobId } from '../../src/queue/jobs.js';
-import { JOB, scanJobId } from '../../src/queue/ledger-jobs.js';
-import { createRedisRollupStore } from '../../src/storage/redis-check-state.js';
+import { checkJobId, JOB, scanJobId } from '../../src/queue/jobs.js';
+import { createRedisRollupStore } from '../../src/storage/redis/check-state.js';
 import { connectCollector } from '../helpers/collector.js';
 import { waitFor } from '../helpers/wait.js';
 import { HOUR, TZ, answerHistory, entriesOf, hoursOf, startHarness, uploadHours } from './worker-harness.js';

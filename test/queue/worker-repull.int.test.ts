@@ -7,8 +7,8 @@
 import t from 'tap';
 import type { ActorRef, AnomalyEntry, GapEntry } from '../../src/domain/ledgers.js';
 import { checkJobId } from '../../src/queue/jobs.js';
-import { explain, review } from '../../src/queue/workers/ledger-actions.js';
-import { register } from '../../src/queue/workers/registrations.js';
+import { explain, review } from '../../src/ledgers/explain-review.js';
+import { register } from '../../src/ledgers/registrations.js';
 import { connectCollector } from '../helpers/collector.js';
 import { waitFor } from '../helpers/wait.js';
 import { HOUR, answerHistory, entriesOf, hoursOf, startHarness, uploadHours } from './worker-harness.js';

@@ -1,6 +1,6 @@
 /**
  * History re-pulls reach the collector through whichever gateway instance holds its connection: the worker looks
- * the instance up in Redis and publishes there (src/storage/redis-commands.ts); no in-process call is involved.
+ * the instance up in Redis and publishes there (src/storage/redis/command-bus.ts); no in-process call is involved.
  * Two gateway instances share Redis and InfluxDB; the collector is connected to the second one.
  */
 import t from 'tap';

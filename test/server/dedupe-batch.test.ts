@@ -9,7 +9,7 @@ import type { DedupeStore } from '../../src/domain/ports.js';
 import { createLogger } from '../../src/log.js';
 import { admit } from '../../src/server/authenticate.js';
 import { DedupeBatch } from '../../src/server/dedupe-batch.js';
-import { createMemoryDedupe } from '../../src/storage/memory-stores.js';
+import { createMemoryDedupe } from '../fakes/memory-stores.js';
 
 const logger = createLogger('silent');
 

@@ -7,7 +7,7 @@ import { createLogger } from '../../src/log.js';
 import { CappedBatcher } from '../../src/server/capped-batcher.js';
 import { LogSummary } from '../../src/server/log-summary.js';
 import { PendingRecorder } from '../../src/server/pending-recorder.js';
-import { createMemoryRegistry } from '../../src/storage/memory-registry.js';
+import { createMemoryRegistry } from '../fakes/memory-registry.js';
 
 t.test('log summary: 100,000 events from 5,000 keys make a bounded number of lines with the counts', async (t) => {
   const lines: string[] = [];

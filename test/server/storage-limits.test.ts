@@ -87,7 +87,7 @@ t.test('archive recorder: stored frames are archived each time, without a repeat
 
 t.test('factor gate: malformed unknown codes never reach the budget', async (t) => {
   const { FactorGate } = await import('../../src/server/upload-limits.js');
-  const { createMemoryFactorBudget } = await import('../../src/storage/memory-stores.js');
+  const { createMemoryFactorBudget } = await import('../fakes/memory-stores.js');
   const { newDevice } = await import('../../src/domain/device-defaults.js');
   const { createLogger } = await import('../../src/log.js');
   const { defaultLimits } = await import('../../src/config.js');

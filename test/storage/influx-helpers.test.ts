@@ -1,8 +1,8 @@
 /** Pure helpers of the InfluxDB adapters: failure classification, error text, quoting, URLs, auth. */
 import t from 'tap';
-import { classifyWriteStatus, errorMessageOf } from '../../src/storage/influx-errors.js';
-import { authHeaders, endpoint } from '../../src/storage/influx-http.js';
-import { quoteIdent, quoteString } from '../../src/storage/influx-query.js';
+import { classifyWriteStatus, errorMessageOf } from '../../src/storage/influx/errors.js';
+import { authHeaders, endpoint } from '../../src/storage/influx/http.js';
+import { quoteIdent, quoteString } from '../../src/storage/influx/query.js';
 
 const limits = { batchSize: 1, flushMs: 1, maxPending: 1 };
 

@@ -2,8 +2,8 @@
 import { createServer } from 'node:net';
 import t from 'tap';
 import type { InfluxConfig } from '../../src/config.js';
-import { InfluxQueryError } from '../../src/storage/influx-errors.js';
-import { createInfluxQuery, quoteIdent, quoteString } from '../../src/storage/influx-query.js';
+import { InfluxQueryError } from '../../src/storage/influx/errors.js';
+import { createInfluxQuery, quoteIdent, quoteString } from '../../src/storage/influx/query.js';
 import { freshDatabase, influxUrl } from '../helpers/services.js';
 
 const database = freshDatabase();

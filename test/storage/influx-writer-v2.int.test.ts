@@ -7,7 +7,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import t from 'tap';
 import type { InfluxConfig } from '../../src/config.js';
-import { createInfluxWriter, type WriterObserver } from '../../src/storage/influx-writer.js';
+import { createInfluxWriter, type WriterObserver } from '../../src/storage/influx/writer.js';
 import { influxUrl, vmUrl } from '../helpers/services.js';
 import { sinkSuite } from './conformance/sink-suite.js';
 

@@ -2,8 +2,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
-import { describeNetworkError } from '../../src/storage/influx-http.js';
-import { createKeepAlivePost } from '../../src/storage/keep-alive-post.js';
+import { describeNetworkError } from '../../src/storage/influx/http.js';
+import { createKeepAlivePost } from '../../src/storage/influx/keep-alive-post.js';
 
 const sockets = new Set<unknown>();
 const server = http.createServer((req, res) => {

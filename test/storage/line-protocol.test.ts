@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import t from 'tap';
 import type { Point } from '../../src/domain/point.js';
-import { LineProtocolError, toLine, toLines } from '../../src/storage/line-protocol.js';
+import { LineProtocolError, toLine, toLines } from '../../src/storage/influx/line-protocol.js';
 
 const p = (over: Partial<Point>): Point => ({ measurement: 'minute', tags: {}, fields: { avg: 1.5 }, timeMs: 1_700_000_000_000, ...over });
 

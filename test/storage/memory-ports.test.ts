@@ -1,9 +1,9 @@
 /** The port conformance suites against the in-memory implementations, plus the fakes' own controls. */
 import t from 'tap';
 import { SinkError } from '../../src/domain/ports.js';
-import { createMemoryRegistry } from '../../src/storage/memory-registry.js';
-import { createMemorySink } from '../../src/storage/memory-sink.js';
-import { createMemoryArchive, createMemoryDedupe, createMemoryLatest } from '../../src/storage/memory-stores.js';
+import { createMemoryRegistry } from '../fakes/memory-registry.js';
+import { createMemorySink } from '../fakes/memory-sink.js';
+import { createMemoryArchive, createMemoryDedupe, createMemoryLatest } from '../fakes/memory-stores.js';
 import { registrySuite } from './conformance/registry-suite.js';
 import { sinkSuite } from './conformance/sink-suite.js';
 import { storesSuite } from './conformance/stores-suite.js';

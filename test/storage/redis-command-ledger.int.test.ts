@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import t from 'tap';
 import type { CommandEntry } from '../../src/domain/commands.js';
-import { createRedisCommandLedger } from '../../src/storage/redis-command-ledger.js';
+import { createRedisCommandLedger } from '../../src/storage/redis/command-ledger.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 
 const redis = new Redis(redisUrl());

@@ -3,7 +3,7 @@ import { EventEmitter, once } from 'node:events';
 import { Redis } from 'ioredis';
 import t from 'tap';
 import type { DeviceCommand } from '../../src/domain/ports.js';
-import { createRedisCommandBus, decodeCommand } from '../../src/storage/redis-commands.js';
+import { createRedisCommandBus, decodeCommand } from '../../src/storage/redis/command-bus.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 
 const redis = new Redis(redisUrl());

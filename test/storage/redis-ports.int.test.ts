@@ -1,10 +1,10 @@
 /** The port conformance suites against the Redis implementations (fresh key prefix per suite run). */
 import { Redis } from 'ioredis';
 import t from 'tap';
-import { createRedisRegistry } from '../../src/storage/redis-registry.js';
-import { createRedisArchive } from '../../src/storage/redis-archive.js';
-import { createRedisDeadLetters } from '../../src/storage/redis-dead-letters.js';
-import { createRedisDedupe, createRedisLatest } from '../../src/storage/redis-stores.js';
+import { createRedisRegistry } from '../../src/storage/redis/registry.js';
+import { createRedisArchive } from '../../src/storage/redis/archive.js';
+import { createRedisDeadLetters } from '../../src/storage/redis/dead-letters.js';
+import { createRedisDedupe, createRedisLatest } from '../../src/storage/redis/stores.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 import { registrySuite } from './conformance/registry-suite.js';
 import { storesSuite } from './conformance/stores-suite.js';

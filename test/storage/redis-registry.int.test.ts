@@ -2,8 +2,8 @@
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { newDevice } from '../../src/domain/device-defaults.js';
-import { DeviceRecordError } from '../../src/storage/device-record.js';
-import { createRedisRegistry } from '../../src/storage/redis-registry.js';
+import { DeviceRecordError } from '../../src/storage/redis/device-record.js';
+import { createRedisRegistry } from '../../src/storage/redis/registry.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 
 const MN = '88888880000001';

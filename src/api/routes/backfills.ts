@@ -9,7 +9,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BACKFILL_STATES } from '../../domain/ledgers.js';
 import { AppError } from '../../errors.js';
-import { submitBackfills } from '../../queue/workers/backfill.js';
+import { submitBackfills } from '../../ledgers/backfills.js';
 import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';

@@ -1,7 +1,7 @@
 /**
  * Reverse control (HJ212-2017 6.5): an operator sends a collector a command through the gateway holding it and
  * follows its ledger entry (9011 QnRtn, data answer, 9012 ExeRtn, resends, time-out, offline). The flow itself is in
- * src/queue/workers/reverse-control.ts; see docs/api.md "Commands".
+ * src/commands/reverse-control.ts; see docs/api.md "Commands".
  */
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { COMMAND_SPECS, COMMAND_STATES } from '../../domain/commands.js';
 import type { Device } from '../../domain/device.js';
 import { AppError } from '../../errors.js';
-import { issueCommand } from '../../queue/workers/reverse-control.js';
+import { issueCommand } from '../../commands/reverse-control.js';
 import { recordChange } from '../audit-trail.js';
 import { isEnterpriseScoped, principalOf } from '../auth.js';
 import { commandBody, commandSchema, commandView, toCommandRequest } from '../command-schemas.js';

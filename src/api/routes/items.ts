@@ -14,7 +14,7 @@ import type { RouteOptions } from '../deps.js';
 import { enabledFilter, listPageOf, listPageQuery, matchesQ, oldestFirst, pageByKey } from '../list-page.js';
 import { assertKnownFactor } from '../factors.js';
 import { toCode2017 } from '../../../protocol/index.js';
-import { sameFactor } from '../../queue/workers/entries.js';
+import { sameFactor } from '../../ledgers/entries.js';
 import { errorResponses, idParams, isoDateTime, itemSchema, nonEmpty, text, uploadSchema } from '../schemas.js';
 
 const settable = {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { MonthlyRow } from '../../domain/ledgers.js';
 import { VALUE_KINDS } from '../../domain/readings.js';
 import type { Device } from '../../domain/device.js';
-import { computeMonth, monthlyCsv } from '../../queue/workers/monthly-rollup.js';
+import { computeMonth, monthlyCsv } from '../../ledgers/monthly-ledger.js';
 import { compareRows } from '../../storage/ledger-query.js';
 import { principalOf } from '../auth.js';
 import { excelMonthlyCsv } from '../csv-export.js';

@@ -98,9 +98,9 @@ function toJson(reading: Reading, timeZone: string): z.infer<typeof readingSchem
 
 /**
  * JSON text of a reading in a zone, remembered per reading object: answers shared by the read cache hand the same
- * objects to every request, so a page polled by many portals is converted once. Converting and checking readings
- * took ~35 % of the API's CPU in the series benchmark (benchmarks/api.bench.ts profile) before this and before
- * skipping the zod response check for these two routes (the schemas still document the answers).
+ * objects to every request, so a page polled by many portals is converted once. Converting and checking readings is
+ * the largest part of answering a series request, which is also why these two routes skip the zod response check
+ * (the schemas still document the answers; measurements in benchmarks/README.md).
  */
 const readingTexts = new WeakMap<Reading, { zone: string; json: string }>();
 function readingsJson(readings: readonly Reading[], zone: string): string {

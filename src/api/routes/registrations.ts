@@ -6,8 +6,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { LEGACY_REGISTRATION_ACCEPTED, REGISTRATION_STATES } from '../../domain/ledgers.js';
 import { AppError } from '../../errors.js';
-import { sameFactor } from '../../queue/workers/entries.js';
-import { register } from '../../queue/workers/registrations.js';
+import { sameFactor } from '../../ledgers/entries.js';
+import { register } from '../../ledgers/registrations.js';
 import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { TokenRecord } from '../../domain/catalog.js';

@@ -5,7 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { newDevice } from '../../../src/domain/device-defaults.js';
-import { createRedisRegistry } from '../../../src/storage/redis-registry.js';
+import { createRedisRegistry } from '../../../src/storage/redis/registry.js';
 import { freePort, startPrivateServices, type PrivateServices } from './private-services.js';
 import { PASSWORD } from './readings-load.js';
 import { startRole, type RoleProcess } from './role-process.js';

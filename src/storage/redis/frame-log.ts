@@ -1,0 +1,91 @@
+/**
+ * The frame log (报文查询): the read side of the gateway's raw archive, the Redis stream `${prefix}frames` (see
+ * stores.ts / the archive writer). Stream ids are the time Redis added the entry, a little after `receivedAt`
+ * (the gateway batches archive writes), so time bounds become id bounds with {@link ID_SLACK_MS} of slack and are
+ * then applied to `receivedAt` exactly. There is no per-MN index: filters are applied while walking back from the
+ * newest entry, at most `scanMax` entries per request (HJ212_FRAME_LOG_SCAN_MAX); a page cut short says where to
+ * continue. Passwords are masked again on read, whatever the writer did.
+ */
+import type { Redis } from 'ioredis';
+import type { FrameLog, LoggedFrame } from '../../domain/ports.js';
+
+/** How much later than `receivedAt` an entry may have been added to the stream (archive batching). */
+const ID_SLACK_MS = 60_000;
+/** Entries read per round trip. */
+const CHUNK = 500;
+/** Verdicts of frames that were taken (everything else is a rejection). */
+const ACCEPTED = new Set(['stored', 'duplicate', 'reply', 'notification']);
+
+// `PW=` (header), `NewPW=` (CN 1072) and 2025's `NewSK=` (CN 1014), at the start or after a separator, any case.
+const SECRET = /(^|[^A-Za-z0-9])((?:new)?pw=|newsk=)[^;,&\r\n]*/gi;
+
+/** `text` with every password or secret key value replaced by `***`. */
+export function maskSecrets(text: string): string {
+  return text.replace(SECRET, '$1$2***');
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+function toFrame(id: string, flat: string[]): LoggedFrame {
+  const f = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i] as string, flat[i + 1] as string);
+  const frame: LoggedFrame = {
+    id,
+    receivedAt: Number(f.get('receivedAt') ?? id.split('-')[0]),
+    sourceIp: f.get('sourceIp') ?? '',
+    verdict: f.get('verdict') ?? '',
+    text: maskSecrets(utf8.decode(Buffer.from(f.get('raw') ?? '', 'base64'))),
+  };
+  for (const name of ['mn', 'cn', 'code'] as const) {
+    const v = f.get(name);
+    if (v !== undefined && v !== '') frame[name] = v;
+  }
+  for (const name of ['size', 'repeats'] as const) {
+    const v = f.get(name);
+    if (v !== undefined && Number.isFinite(Number(v))) frame[name] = Number(v);
+  }
+  return frame;
+}
+
+export function createRedisFrameLog(redis: Redis, options: { prefix: string }): FrameLog {
+  const key = `${options.prefix}frames`;
+  return {
+    async query(q) {
+      const matches = (f: LoggedFrame): boolean =>
+        (q.fromMs === undefined || f.receivedAt >= q.fromMs) &&
+        (q.toMs === undefined || f.receivedAt < q.toMs) &&
+        (q.mn === undefined || f.mn === q.mn) &&
+        (q.mns === undefined || (f.mn !== undefined && q.mns.has(f.mn))) &&
+        (q.cn === undefined || f.cn === q.cn) &&
+        (q.address === undefined || f.sourceIp === q.address) &&
+        (q.verdict === undefined || (q.verdict === 'rejected' ? !ACCEPTED.has(f.verdict) : f.verdict === q.verdict));
+      const frames: LoggedFrame[] = [];
+      const start = q.fromMs === undefined ? '-' : String(q.fromMs);
+      let end = q.before !== undefined ? `(${q.before}` : q.toMs !== undefined ? String(q.toMs + ID_SLACK_MS) : '+';
+      let scanned = 0;
+      let next: string | undefined;
+      while (scanned < q.scanMax) {
+        const batch = await redis.xrevrange(key, end, start, 'COUNT', Math.min(CHUNK, q.scanMax - scanned));
+        if (batch.length === 0) break;
+        let stop = false;
+        for (const [id, fields] of batch) {
+          scanned++;
+          const frame = toFrame(id, fields);
+          if (matches(frame)) frames.push(frame);
+          if (frames.length >= q.limit) {
+            next = id;
+            stop = true;
+            break;
+          }
+        }
+        const lastId = batch[batch.length - 1]?.[0] as string;
+        if (stop) break;
+        end = `(${lastId}`;
+        if (scanned >= q.scanMax) next = lastId;
+      }
+      const [first] = await redis.xrange(key, '-', '+', 'COUNT', 1);
+      const oldest = first ? toFrame(first[0], first[1]).receivedAt : undefined;
+      return { frames, next, oldest, scanned };
+    },
+  };
+}
