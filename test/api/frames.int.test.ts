@@ -122,6 +122,9 @@ t.test('frame log', async (t) => {
     t.same((await get(ops, `/frames?from=${encodeURIComponent(after)}`)).json.frames, []);
     t.equal((await get(ops, `/frames?to=${encodeURIComponent(after)}`)).json.frames.length, 5);
     t.match(await get(ops, `/frames?from=${encodeURIComponent(after)}&to=${encodeURIComponent(after)}`), { status: 400, json: { code: 'APP_ERR_INVALID_RANGE' } });
+    // Times before the epoch are valid ISO 8601 (found by the API fuzz test: 1970-01-01T00:00:00+08:00 was a 500).
+    t.equal((await get(ops, `/frames?from=${encodeURIComponent('1970-01-01T00:00:00+08:00')}`)).json.frames.length, 5, 'from before 1970: everything');
+    t.same((await get(ops, `/frames?to=${encodeURIComponent('1970-01-01T00:00:00+08:00')}`)).json.frames, [], 'to before 1970: nothing');
   });
 
   t.test('pages follow the cursor; the scan budget cuts a page short and says where to go on', async (t) => {

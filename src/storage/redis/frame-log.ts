@@ -60,8 +60,9 @@ export function createRedisFrameLog(redis: Redis, options: { prefix: string }): 
         (q.address === undefined || f.sourceIp === q.address) &&
         (q.verdict === undefined || (q.verdict === 'rejected' ? !ACCEPTED.has(f.verdict) : f.verdict === q.verdict));
       const frames: LoggedFrame[] = [];
-      const start = q.fromMs === undefined ? '-' : String(q.fromMs);
-      let end = q.before !== undefined ? `(${q.before}` : q.toMs !== undefined ? String(q.toMs + ID_SLACK_MS) : '+';
+      // Stream ids are epoch ms >= 0: a time before 1970 (valid ISO 8601, e.g. 1970-01-01T00:00+08:00) is clamped.
+      const start = q.fromMs === undefined ? '-' : String(Math.max(0, q.fromMs));
+      let end = q.before !== undefined ? `(${q.before}` : q.toMs !== undefined ? String(Math.max(0, q.toMs + ID_SLACK_MS)) : '+';
       let scanned = 0;
       let next: string | undefined;
       while (scanned < q.scanMax) {
