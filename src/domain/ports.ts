@@ -1,6 +1,6 @@
 /**
  * Ports: what the gateway, API and worker need from storage and queues. Each has a real implementation
- * in src/storage or src/queue and an in-memory one for unit tests (src/storage/memory-*.ts).
+ * in src/storage or src/queue and an in-memory one for unit tests (test/fakes/memory-*.ts).
  */
 import type { Device, PendingDevice } from './device.js';
 import type { Point } from './point.js';
