@@ -230,21 +230,7 @@ export interface Config {
     maxDataLength: number;
     subpacketTimeoutMs: number;
     /** Hostile-traffic limits (src/server/defences.ts). */
-    limits: {
-      maxErrorsPerConnection: number;
-      errorWindowMs: number;
-      maxErrorsPerAddress: number;
-      banBaseMs: number;
-      banMaxMs: number;
-      authLockoutBaseMs: number;
-      authLockoutMaxMs: number;
-      authTrustMs: number;
-      maxTrackedKeys: number;
-      logSummaryMs: number;
-      archiveQueueMaxBytes: number;
-      pendingRecordIntervalMs: number;
-      pendingRecordsPerInterval: number;
-    };
+    limits: DefenceLimits;
     pendingMax: number;
   };
   /** HTTP API: listen address, body limit, registry list page maximum, bulk ledger action maximum. */
@@ -271,6 +257,33 @@ export interface Config {
   commands: { overTimeMs: number; reCount: number; execTimeoutMs: number; keepPerMn: number; keepTotal: number; ttlMs: number; passwordWindowMs: number };
   /** Archive entries a frame-log request examines at most. */
   frameLogScanMax: number;
+}
+
+/** Limits on what one connection or source address can make the gateway do (SECURITY.md, "Hostile traffic"). */
+export interface DefenceLimits {
+  /** Framing errors + rejected frames one connection may cause per window before it is closed and its address banned. */
+  maxErrorsPerConnection: number;
+  errorWindowMs: number;
+  /** The same, summed over all connections of one source address (a flood split over many short connections). */
+  maxErrorsPerAddress: number;
+  /** First ban of an address; each further ban doubles, up to `banMaxMs`. 0 disables bans. */
+  banBaseMs: number;
+  banMaxMs: number;
+  /** First password lockout; each further one doubles, up to `authLockoutMaxMs`. */
+  authLockoutBaseMs: number;
+  authLockoutMaxMs: number;
+  /** An address that logged in as an MN stays trusted for it this long (an MN lockout does not apply to it). */
+  authTrustMs: number;
+  /** Keys (addresses, MNs, address+MN pairs) each defence table holds. */
+  maxTrackedKeys: number;
+  /** Summary log lines: at most one per connection / address / MN per interval. */
+  logSummaryMs: number;
+  /** Bytes of raw frames queued for the archive; beyond it entries are dropped and counted. */
+  archiveQueueMaxBytes: number;
+  /** A pending (unknown) MN is written at most once per interval ... */
+  pendingRecordIntervalMs: number;
+  /** ... and at most this many pending-device writes happen per interval in total. */
+  pendingRecordsPerInterval: number;
 }
 
 export interface StorageLimits {
@@ -418,7 +431,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 
 /** The storage and archive limits with every HJ212_* default (for gateways built without a Config, e.g. in tests). */
 export function defaultLimits(): Pick<Config, 'storageLimits' | 'archive'> {
-  const { storageLimits, archive } = loadConfig({});
+  const { storageLimits, archive } = DEFAULT_CONFIG;
   return { storageLimits, archive };
 }
 

@@ -8,25 +8,13 @@ import type { Metrics } from '../metrics.js';
 import type { DeviceRegistry } from '../domain/ports.js';
 import { AuthLockout } from './auth-lockout.js';
 import { Backoff, WindowCounter } from './backoff.js';
+import { DEFAULT_CONFIG } from '../config.js';
 import type { DefenceLimits, GatewayOptions } from './gateway-deps.js';
 import { LogSummary } from './log-summary.js';
 import { PendingRecorder } from './pending-recorder.js';
 
-export const DEFAULT_LIMITS: DefenceLimits = {
-  maxErrorsPerConnection: 100,
-  errorWindowMs: 60_000,
-  maxErrorsPerAddress: 1_000,
-  banBaseMs: 30_000,
-  banMaxMs: 3_600_000,
-  authLockoutBaseMs: 60_000,
-  authLockoutMaxMs: 3_600_000,
-  authTrustMs: 24 * 3_600_000,
-  maxTrackedKeys: 100_000,
-  logSummaryMs: 10_000,
-  archiveQueueMaxBytes: 16 * 1024 * 1024,
-  pendingRecordIntervalMs: 10_000,
-  pendingRecordsPerInterval: 1_000,
-};
+/** Every HJ212_* default (src/config.ts), for gateways built without a Config (tests). */
+export const DEFAULT_LIMITS: DefenceLimits = DEFAULT_CONFIG.tcp.limits;
 
 export class Defences {
   readonly limits: DefenceLimits;

@@ -12,7 +12,9 @@ import type {
   ReadingSink,
   SessionDirectory,
 } from '../domain/ports.js';
-import type { StorageLimits } from '../config.js';
+import type { DefenceLimits, StorageLimits } from '../config.js';
+
+export type { DefenceLimits } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 
@@ -57,31 +59,4 @@ export interface GatewayOptions {
   archive?: { maxRawBytes: number; junkRawBytes: number; repeatWindowMs: number };
   /** Hostile-traffic limits (defences.ts); each defaults to the value documented in README's settings table. */
   defences?: Partial<DefenceLimits>;
-}
-
-/** Limits on what one connection or source address can make the gateway do (SECURITY.md, "Hostile traffic"). */
-export interface DefenceLimits {
-  /** Framing errors + rejected frames one connection may cause per window before it is closed and its address banned. */
-  maxErrorsPerConnection: number;
-  errorWindowMs: number;
-  /** The same, summed over all connections of one source address (a flood split over many short connections). */
-  maxErrorsPerAddress: number;
-  /** First ban of an address; each further ban doubles, up to `banMaxMs`. 0 disables bans. */
-  banBaseMs: number;
-  banMaxMs: number;
-  /** First password lockout; each further one doubles, up to `authLockoutMaxMs`. */
-  authLockoutBaseMs: number;
-  authLockoutMaxMs: number;
-  /** An address that logged in as an MN stays trusted for it this long (an MN lockout does not apply to it). */
-  authTrustMs: number;
-  /** Keys (addresses, MNs, address+MN pairs) each defence table holds. */
-  maxTrackedKeys: number;
-  /** Summary log lines: at most one per connection / address / MN per interval. */
-  logSummaryMs: number;
-  /** Bytes of raw frames queued for the archive; beyond it entries are dropped and counted. */
-  archiveQueueMaxBytes: number;
-  /** A pending (unknown) MN is written at most once per interval ... */
-  pendingRecordIntervalMs: number;
-  /** ... and at most this many pending-device writes happen per interval in total. */
-  pendingRecordsPerInterval: number;
 }
