@@ -1,28 +1,10 @@
 /**
  * Readings as the portals see them, and the ReadingQuery port the API reads them through. The InfluxDB schema they
- * come from is written by the gateway (src/server/points.ts): one measurement per data kind, tags `mn`, `factor`,
- * `st`, numeric value fields, string flag fields, the verbatim group in `raw`, and `invalid` when a value was not a
- * number.
+ * are stored in (measurements, tags, fields) is src/domain/reading-schema.ts.
  */
 
-/**
- * Data kinds (= InfluxDB measurements) that can be read back. HJ212-2017 table 5: 2011 realtime, 2051 minute,
- * 2061 hour, 2031 day, 2041 runtime, 2021 status; HJ212-2025: 2111 five_minute.
- */
-export const DATA_KINDS = ['realtime', 'minute', 'hour', 'day', 'five_minute', 'runtime', 'status'] as const;
-export type DataKind = (typeof DATA_KINDS)[number];
-
-/** Kinds that carry pollutant values (the ones a monitoring item uploads). */
-export const VALUE_KINDS = ['realtime', 'minute', 'hour', 'day', 'five_minute'] as const satisfies readonly DataKind[];
-export type ValueKind = (typeof VALUE_KINDS)[number];
-
-/** Numeric fields, named as stored (HJ212-2017 6.6.3 table 7 suffixes in snake case). */
-export const NUMERIC_FIELDS = ['rtd', 'min', 'avg', 'max', 'zs_rtd', 'zs_min', 'zs_avg', 'zs_max', 'cou', 'rs', 'rt'] as const;
-export type NumericField = (typeof NUMERIC_FIELDS)[number];
-
-/** Text fields: data flag, extended flag, sample time, info and the verbatim `Key=value,...` group. */
-export const TEXT_FIELDS = ['flag', 'eflag', 'sample_time', 'info', 'raw'] as const;
-export type TextField = (typeof TEXT_FIELDS)[number];
+export { DATA_KINDS, NUMERIC_FIELDS, TEXT_FIELDS, VALUE_KINDS, type DataKind, type NumericField, type TextField, type ValueKind } from './reading-schema.js';
+import type { DataKind, NumericField, TextField } from './reading-schema.js';
 
 /** Who a reading comes from. */
 export const READING_SOURCES = ['collector', 'manual'] as const;

@@ -9,7 +9,7 @@ import type { Clock } from '../domain/clock.js';
 import { LedgerError, type ActorRef, type BackfillEntry, type CheckItem, type CheckKind, type GapEntry, type ItemSource, type LedgerStore, type Limits, type ReadingReader, type ReadingRow } from '../domain/ledgers.js';
 import type { Point } from '../domain/point.js';
 import type { ReadingSink } from '../domain/ports.js';
-import type { NumericField } from '../domain/readings.js';
+import { MANUAL_SOURCE, RAW_FIELD, REJECTED_FIELD, TAG, WIRE_SUFFIX, type NumericField } from '../domain/reading-schema.js';
 import { backfillId, gapId, SYSTEM_ACTOR, transition } from './entries.js';
 import { evaluateReading, type RuleInput } from './anomaly-rules.js';
 import { recordFindings } from './item-window.js';
@@ -58,13 +58,6 @@ export class OutOfRangeError extends LedgerError {
   }
 }
 
-/** Tag marking manual points (the gateway's points have no `source` tag). */
-export const MANUAL_TAG = { source: 'manual' } as const;
-
-/** Wire suffixes of the numeric fields, for the verbatim `raw` group (src/server/points.ts keeps the same). */
-const WIRE: Readonly<Record<NumericField, string>> = {
-  rtd: 'Rtd', min: 'Min', avg: 'Avg', max: 'Max', zs_rtd: 'ZsRtd', zs_min: 'ZsMin', zs_avg: 'ZsAvg', zs_max: 'ZsMax', cou: 'Cou', rs: 'RS', rt: 'RT',
-};
 
 /** The InfluxDB point of a back-fill; `rejected` re-writes the same point (same series and time) marked rejected. */
 export function manualPoint(entry: Pick<BackfillEntry, 'mn' | 'factor' | 'kind' | 'periodStart' | 'values'>, rejected = false): Point {
@@ -72,14 +65,14 @@ export function manualPoint(entry: Pick<BackfillEntry, 'mn' | 'factor' | 'kind' 
   const raw: string[] = [];
   for (const [field, value] of Object.entries(entry.values) as Array<[NumericField, number]>) {
     fields[field] = value;
-    raw.push(`${WIRE[field]}=${value}`);
+    raw.push(`${WIRE_SUFFIX[field]}=${value}`);
   }
   fields.flag = 'S';
-  fields.raw = [...raw, 'Flag=S'].join(',');
+  fields[RAW_FIELD] = [...raw, 'Flag=S'].join(',');
   // Always written: a back-fill entered again after a rejection re-writes the same point, and InfluxDB keeps any
   // field the new write leaves out, so `rejected` must be set back to false explicitly.
-  fields.rejected = rejected;
-  return { measurement: entry.kind, tags: { mn: entry.mn, factor: entry.factor, ...MANUAL_TAG }, fields, timeMs: entry.periodStart };
+  fields[REJECTED_FIELD] = rejected;
+  return { measurement: entry.kind, tags: { [TAG.mn]: entry.mn, [TAG.factor]: entry.factor, [TAG.source]: MANUAL_SOURCE }, fields, timeMs: entry.periodStart };
 }
 
 interface Checked extends FactorValues {

@@ -1,51 +1,20 @@
 /**
- * Maps a parsed upload to InfluxDB points (schema in README "InfluxDB schema"): one measurement per data kind,
+ * Maps a parsed upload to InfluxDB points (schema in src/domain/reading-schema.ts): one measurement per data kind,
  * tags mn / factor / st, numeric fields for values, string fields for flags and the verbatim group.
  *
- * Field names and types are fixed here, never taken from the wire: a CP key becomes a field only through the suffix
- * tables below, numeric fields are always floats and only hold values that are numbers, and parameters without a
+ * Field names and types are fixed, never taken from the wire: a CP key becomes a field only through the schema's
+ * suffix tables, numeric fields are always floats and only hold values that are numbers, and parameters without a
  * factor suffix (`BeginTime=…`, or hostile `avg=x`) go verbatim into the one string field `params`. So no collector
  * can create a field of another type under a name other collectors' readings use (a "field type conflict" would make
  * InfluxDB refuse every later reading of that measurement in the shard, issue 11 finding 2).
  */
 import { isNumber, type CpData, type FactorReading, type Packet } from '../../protocol/index.js';
 import type { Point } from '../domain/point.js';
+import { MEASUREMENT_BY_CN, NUMERIC_FIELD_OF_CP as NUMERIC_FIELDS, STRING_FIELD_OF_CP as STRING_FIELDS } from '../domain/reading-schema.js';
 import type { IngestEvent, LatestEntry } from '../domain/ports.js';
 
-/** Data kind (= measurement) per upload CN. HJ212-2017 table 5, HJ212-2025 additions (2111, 9015). */
-export const KIND_BY_CN: Readonly<Record<string, string>> = {
-  '2011': 'realtime',
-  '2051': 'minute',
-  '2061': 'hour',
-  '2031': 'day',
-  '2041': 'runtime',
-  '2021': 'status',
-  '2081': 'restart',
-  '2111': 'five_minute',
-  '9015': 'heartbeat',
-};
-
-/** CP suffix → numeric field name. HJ212-2017 6.6.3 table 7. */
-const NUMERIC_FIELDS: ReadonlyArray<readonly [keyof FactorReading, string]> = [
-  ['rtd', 'rtd'],
-  ['min', 'min'],
-  ['avg', 'avg'],
-  ['max', 'max'],
-  ['zsRtd', 'zs_rtd'],
-  ['zsMin', 'zs_min'],
-  ['zsAvg', 'zs_avg'],
-  ['zsMax', 'zs_max'],
-  ['cou', 'cou'],
-  ['rs', 'rs'],
-  ['rt', 'rt'],
-];
-
-const STRING_FIELDS: ReadonlyArray<readonly [keyof FactorReading, string]> = [
-  ['flag', 'flag'],
-  ['eflag', 'eflag'],
-  ['sampleTime', 'sample_time'],
-  ['info', 'info'],
-];
+/** Data kind (= measurement) per upload CN (schema in src/domain/reading-schema.ts). */
+export const KIND_BY_CN = MEASUREMENT_BY_CN;
 
 /** Every CP suffix the latest-value entry keeps, numeric then string. */
 const ALL_FIELDS = [...NUMERIC_FIELDS, ...STRING_FIELDS];

@@ -1,5 +1,5 @@
 /**
- * The 2.x write path (@influxdata/influxdb-client transport, `/api/v2/write`) against VictoriaMetrics, which speaks
+ * The 2.x write path (`/api/v2/write` through the one InfluxDB HTTP client) against VictoriaMetrics, which speaks
  * it and stores numeric fields as `<measurement>_<field>` series. Data is read back through VM's export API.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,43 +1,22 @@
 /**
- * ReadingReader of the checks pipeline over InfluxQL: the readings the gateway wrote (src/server/points.ts schema: one measurement per data
- * kind, tags mn / factor / st, numeric and string fields) plus manual back-fills (tag source=manual, flag S).
+ * ReadingReader of the checks pipeline over InfluxQL: the readings the gateway wrote plus manual back-fills (tag
+ * source=manual, flag S), schema in src/domain/reading-schema.ts.
  */
 import type { CheckKind, ReadingReader, ReadingRow } from '../../domain/ledgers.js';
-import { NUMERIC_FIELDS } from '../../domain/readings.js';
 import { quoteIdent, quoteString, type InfluxQuery, type Series } from './query.js';
-
-/** Tag value of manual back-fill points (tag key `source`). */
-export const MANUAL_SOURCE = 'manual';
+import { storedReadings } from './reading-rows.js';
 
 function rowsOf(series: Series): ReadingRow[] {
-  const col = new Map(series.columns.map((c, i) => [c, i]));
-  const rows: ReadingRow[] = [];
-  for (const v of series.values) {
-    const at = (name: string): unknown => {
-      const i = col.get(name);
-      return i === undefined ? undefined : v[i];
-    };
-    const factor = at('factor') ?? series.tags?.factor;
-    if (typeof factor !== 'string' || factor === '') continue;
-    const values: ReadingRow['values'] = {};
-    for (const f of NUMERIC_FIELDS) {
-      const n = at(f);
-      if (typeof n === 'number') values[f] = n;
-    }
-    const flag = at('flag');
-    const eflag = at('eflag');
-    rows.push({
-      factor,
-      timeMs: Number(at('time')),
-      manual: (at('source') ?? series.tags?.source) === MANUAL_SOURCE,
-      values,
-      flag: typeof flag === 'string' ? flag : undefined,
-      eflag: typeof eflag === 'string' ? eflag : undefined,
-      invalid: at('invalid') === true,
-      rejected: at('rejected') === true,
-    });
-  }
-  return rows;
+  return storedReadings(series).map((r) => ({
+    factor: r.factor,
+    timeMs: r.timeMs,
+    manual: r.manual,
+    values: r.numeric,
+    flag: r.text.flag,
+    eflag: r.text.eflag,
+    invalid: r.invalid,
+    rejected: r.rejected,
+  }));
 }
 
 /** Reader over an InfluxQL client; a database or measurement that does not exist yet reads as empty. */

@@ -1,4 +1,11 @@
-/** The few HTTP helpers the 1.x write path and the InfluxQL query client share (Node 20 `fetch`). */
+/**
+ * The one HTTP client of the InfluxDB adapters: 1.x and 2.x writes, InfluxQL queries and /ping all go through
+ * node:http(s) with a keep-alive agent. Not `fetch`: its per-request Request/Response/AbortSignal objects cost more
+ * CPU than InfluxDB's own work for small answers (measurements in benchmarks/README.md); not the official 2.x client:
+ * 1.6 has no /api/v2/write, and one stack means one set of timeouts, errors and pooled connections.
+ */
+import http from 'node:http';
+import https from 'node:https';
 import type { InfluxConfig } from '../../config.js';
 
 /** Status and text of an HTTP answer. */
@@ -7,14 +14,46 @@ export interface HttpAnswer {
   body: string;
 }
 
-/**
- * POST a body (text, or UTF-8 bytes) and read the whole answer. Rejects (with fetch's own error) only when there is no answer:
- * connection refused or reset, DNS, or the `timeoutMs` deadline.
- */
-export async function postText(url: string, body: string | Buffer, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
-  const res = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(timeoutMs) });
-  // Always read the body: an unread body keeps the pooled keep-alive connection busy.
-  return { status: res.status, body: await res.text() };
+/** Requests bound to one connection pool. Both reject (with node's own error) only when there is no answer. */
+export interface InfluxHttp {
+  /** POST a body (text, or UTF-8 bytes) and read the whole answer within `timeoutMs`. */
+  post(url: string, body: string | Buffer, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer>;
+  /** GET and read the whole answer within `timeoutMs`. */
+  get(url: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer>;
+}
+
+/** Error of a request that got no answer within its deadline (named like fetch's, for describeNetworkError). */
+class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+/** Create a client with its own agents; idle pooled sockets do not keep the process alive (the agent unrefs them). */
+export function createInfluxHttp(options: { maxSockets?: number } = {}): InfluxHttp {
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64 };
+  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+
+  function request(method: 'GET' | 'POST', url: string, body: string | Buffer | undefined, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
+    return new Promise<HttpAnswer>((resolve, reject) => {
+      const target = new URL(url);
+      const secure = target.protocol === 'https:';
+      const allHeaders = body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+      const req = (secure ? https : http).request(target, { method, agent: secure ? agents.https : agents.http, headers: allHeaders }, (res) => {
+        // Always read the body: an unread body keeps the pooled keep-alive connection busy.
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.setTimeout(timeoutMs, () => req.destroy(new TimeoutError(`no answer within ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  return {
+    post: (url, body, headers, timeoutMs) => request('POST', url, body, headers, timeoutMs),
+    get: (url, headers, timeoutMs) => request('GET', url, undefined, headers, timeoutMs),
+  };
 }
 
 /**

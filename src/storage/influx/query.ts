@@ -4,8 +4,7 @@
  */
 import type { InfluxConfig } from '../../config.js';
 import { errorMessageOf, InfluxQueryError } from './errors.js';
-import { authHeaders, describeNetworkError, endpoint, type HttpAnswer } from './http.js';
-import { createKeepAlivePost } from './keep-alive-post.js';
+import { authHeaders, createInfluxHttp, describeNetworkError, endpoint, type HttpAnswer } from './http.js';
 
 /** One series of a query result, as InfluxDB returns it (`time` is the first column, epoch ms). */
 export interface Series {
@@ -75,14 +74,14 @@ export function createInfluxQuery(config: InfluxConfig, options: { timeoutMs?: n
   // No gzip: InfluxDB sits next to the API, where inflating answers costs the API more CPU than the bandwidth it
   // saves is worth (and InfluxDB pays for compressing them).
   const headers = { ...auth, 'content-type': 'application/x-www-form-urlencoded', 'accept-encoding': 'identity' };
-  const postText = createKeepAlivePost();
+  const client = createInfluxHttp();
 
   return {
     async query(influxql) {
       let answer: HttpAnswer;
       try {
         // POST: every statement kind is allowed and long WHERE clauses do not hit URL length limits.
-        answer = await postText(queryUrl, new URLSearchParams({ q: influxql }).toString(), headers, timeoutMs);
+        answer = await client.post(queryUrl, new URLSearchParams({ q: influxql }).toString(), headers, timeoutMs);
       } catch (err) {
         throw new InfluxQueryError(`no answer from InfluxDB: ${describeNetworkError(err)}`, undefined, { cause: err });
       }
@@ -90,9 +89,8 @@ export function createInfluxQuery(config: InfluxConfig, options: { timeoutMs?: n
     },
     async ping() {
       try {
-        const res = await fetch(pingUrl, { headers: auth, signal: AbortSignal.timeout(timeoutMs) });
-        await res.arrayBuffer();
-        return res.ok;
+        const answer = await client.get(pingUrl, auth, timeoutMs);
+        return answer.status >= 200 && answer.status < 300;
       } catch {
         return false;
       }

@@ -2,19 +2,17 @@
  * ReadingQuery over InfluxQL (`/query`, which InfluxDB 1.x, 2.x with a DBRP mapping and 3.x all answer). Every user
  * value goes into the statement through quoteString / quoteIdent; numbers are integers produced by this module.
  */
-import { DATA_KINDS, NUMERIC_FIELDS, TEXT_FIELDS, compareReadings, type DataKind, type NumericField, type Reading, type ReadingFilter, type ReadingQuery, type TextField } from '../../domain/readings.js';
+import { DATA_KINDS, INVALID_FIELD, MANUAL_SOURCE, NUMERIC_FIELDS, REJECTED_FIELD, TAG, TEXT_FIELDS, type DataKind } from '../../domain/reading-schema.js';
+import { compareReadings, type Reading, type ReadingFilter, type ReadingQuery } from '../../domain/readings.js';
 import { quoteIdent, quoteString, type InfluxQuery, type Series } from './query.js';
+import { storedReadings } from './reading-rows.js';
 
 /** Value columns selected, in output order; `invalid` is the boolean the gateway sets for non-numeric values. */
-const VALUE_COLUMNS = [...NUMERIC_FIELDS, ...TEXT_FIELDS, 'invalid', 'rejected'];
+const VALUE_COLUMNS = [...NUMERIC_FIELDS, ...TEXT_FIELDS, INVALID_FIELD, REJECTED_FIELD];
 const SELECT_VALUES = VALUE_COLUMNS.map(quoteIdent).join(', ');
-const NUMERIC = new Set<string>(NUMERIC_FIELDS);
-const TEXT = new Set<string>(TEXT_FIELDS);
 const KINDS = new Set<string>(DATA_KINDS);
-/** Tag value of back-fills (tag key `source`); collector points have no `source` tag. */
-const MANUAL = 'manual';
 /** Collector points, and manual points not rejected (a manual point always has the boolean field `rejected`). */
-const NOT_REJECTED = `(${quoteIdent('source')} != ${quoteString(MANUAL)} OR ${quoteIdent('rejected')} = false)`;
+const NOT_REJECTED = `(${quoteIdent(TAG.source)} != ${quoteString(MANUAL_SOURCE)} OR ${quoteIdent(REJECTED_FIELD)} = false)`;
 
 /** `("tag" = 'a' OR "tag" = 'b')`. */
 function anyOf(tag: string, values: readonly string[]): string {
@@ -48,28 +46,14 @@ export function buildLatestStatement(mn: string, kinds: readonly DataKind[]): st
   return `SELECT "st", "source", ${SELECT_VALUES} FROM ${from} WHERE "mn" = ${quoteString(mn)} AND "factor" != '' AND ${NOT_REJECTED} GROUP BY "factor" ORDER BY time DESC LIMIT 1`;
 }
 
-/** Readings of one series; tag values come from the row's columns or, with GROUP BY, from the series' tags. */
-function toReadings(series: Series, fallback: Record<string, unknown>): Reading[] {
+/** Readings of one series (of a readable data kind). */
+function toReadings(series: Series, fallback: Record<string, string>): Reading[] {
+  if (!KINDS.has(series.name)) return [];
   const kind = series.name as DataKind;
-  if (!KINDS.has(kind)) return [];
-  const { columns } = series;
-  return series.values.flatMap((row) => {
-    const tags: Record<string, unknown> = { ...fallback, ...series.tags };
-    const reading: Reading = { kind, timeMs: row[0] as number, mn: '', factor: '', invalid: false, source: 'collector', rejected: false };
-    columns.forEach((column, i) => {
-      const value = row[i];
-      if (value === null || value === undefined || i === 0) return;
-      if (column === 'mn' || column === 'factor' || column === 'st' || column === 'source') tags[column] = value;
-      else if (column === 'invalid') reading.invalid = value === true;
-      else if (column === 'rejected') reading.rejected = value === true;
-      else if (NUMERIC.has(column) && typeof value === 'number') reading[column as NumericField] = value;
-      else if (TEXT.has(column) && typeof value === 'string') reading[column as TextField] = value;
-    });
-    reading.mn = String(tags.mn ?? '');
-    reading.factor = String(tags.factor ?? '');
-    if (typeof tags.st === 'string' && tags.st !== '') reading.st = tags.st;
-    if (tags.source === MANUAL) reading.source = 'manual';
-    return reading.factor === '' ? [] : [reading];
+  return storedReadings(series, fallback).map((r) => {
+    const reading: Reading = { kind, timeMs: r.timeMs, mn: r.mn, factor: r.factor, invalid: r.invalid, source: r.manual ? 'manual' : 'collector', rejected: r.rejected, ...r.numeric, ...r.text };
+    if (r.st !== undefined) reading.st = r.st;
+    return reading;
   });
 }
 

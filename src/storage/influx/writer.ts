@@ -9,9 +9,7 @@ import { SinkError, type ReadingSink } from '../../domain/ports.js';
 import type { Point } from '../../domain/point.js';
 import type { Logger } from '../../log.js';
 import { InfluxWriteError } from './errors.js';
-import { createInfluxV1Transport } from './v1-transport.js';
-import { createInfluxV2Transport } from './v2-transport.js';
-import type { WriteTransport } from './write-transport.js';
+import { createWriteTransport, type WriteTransport } from './write-transport.js';
 import { LineProtocolError, toLines } from './line-protocol.js';
 
 /** Told about every HTTP write attempt (for metrics: batch size and latency). */
@@ -52,10 +50,6 @@ function joinBodies(calls: readonly Call[]): Buffer {
     parts.push(call.body);
   }
   return Buffer.concat(parts);
-}
-
-function transportFor(config: InfluxConfig, timeoutMs: number): WriteTransport {
-  return config.kind === 'v1' ? createInfluxV1Transport(config, timeoutMs) : createInfluxV2Transport(config, timeoutMs);
 }
 
 function asWriteError(err: unknown): InfluxWriteError {
@@ -263,9 +257,9 @@ export class GroupCommitWriter implements ReadingSink {
 }
 
 /**
- * The InfluxDB sink for the configured family (v1: raw `/write`; v2: the @influxdata/influxdb-client transport),
+ * The InfluxDB sink for the configured family (v1: `/write`; v2: `/api/v2/write`, both through the one HTTP client in http.ts),
  * batching by `batchSize` / `flushMs` and saturating above `maxPending`; see {@link GroupCommitWriter}.
  */
 export function createInfluxWriter(config: InfluxConfig, options: InfluxWriterOptions = {}): ReadingSink {
-  return new GroupCommitWriter(transportFor(config, options.timeoutMs ?? 10_000), config, options);
+  return new GroupCommitWriter(createWriteTransport(config, options.timeoutMs ?? 10_000), config, options);
 }
