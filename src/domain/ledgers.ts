@@ -1,22 +1,25 @@
 /**
  * Ledgers of the checks pipeline (gaps, anomalies, manual back-fills, abnormal-operation registrations, monthly
- * operation ledger) and the ports the worker and the API use to keep them. Types and ports only; the logic lives in
- * src/ledgers/, the Redis implementations in src/storage/redis/ledgers.ts, in-memory fakes in
- * test/fakes/memory-ledgers.ts.
+ * operation ledger) and the ports the worker and the API use to keep them. Types and ports only: each ledger's
+ * states and moves are in src/domain/ledger/ (gap.ts, anomaly.ts, backfill.ts, registration.ts, entry.ts for what
+ * they share), the logic in src/ledgers/, the Redis implementations in src/storage/redis/ledgers.ts, in-memory fakes
+ * in test/fakes/memory-ledgers.ts.
  */
-import type { NumericField, ValueKind } from './readings.js';
+import type { NumericField } from './reading-schema.js';
+import type { AnomalyEntry, AnomalyRule } from './ledger/anomaly.js';
+import type { BackfillEntry } from './ledger/backfill.js';
+import type { CheckKind, Limits } from './ledger/entry.js';
+import type { GapEntry } from './ledger/gap.js';
+import type { RegistrationEntry } from './ledger/registration.js';
 
-/** Data kinds (InfluxDB measurements) whose periods the checks expect: the catalog's upload kinds. */
-export type CheckKind = ValueKind;
+export * from './ledger/entry.js';
+export * from './ledger/gap.js';
+export * from './ledger/anomaly.js';
+export * from './ledger/backfill.js';
+export * from './ledger/registration.js';
 
 /** History request CN per data kind (HJ212-2017 CN table: 2051 minute, 2061 hour, 2031 day). Realtime has none. */
 export const HISTORY_CN: Readonly<Partial<Record<CheckKind, string>>> = { minute: '2051', hour: '2061', day: '2031' };
-
-/** Lower and/or upper bound; either may be absent. */
-export interface Limits {
-  lower?: number;
-  upper?: number;
-}
 
 /** One expected upload cadence of a monitoring item: e.g. `{ kind: 'hour', periodMs: 3_600_000 }`. */
 export interface Cadence {
@@ -81,150 +84,6 @@ export interface ReadingRow {
 export interface ReadingReader {
   /** Readings of one collector and data kind with fromMs <= time < toMs, oldest first; all factors unless given. */
   read(mn: string, kind: CheckKind, fromMs: number, toMs: number, factor?: string): Promise<ReadingRow[]>;
-}
-
-/** Who did something: the API token (id, name, role) or the worker itself (`system`). */
-export interface ActorRef {
-  tokenId: string;
-  name: string;
-  role: string;
-}
-
-/** A state change on a ledger entry (the entry's own audit trail). */
-export interface StateChange {
-  at: number;
-  by: ActorRef;
-  from: string;
-  to: string;
-  note?: string;
-}
-
-/** An enterprise's 原因说明 (explanation) of a gap or an anomaly. */
-export interface Explanation {
-  text: string;
-  by: ActorRef;
-  at: number;
-}
-
-/** A regulator's decision. */
-export interface Review {
-  decision: 'accepted' | 'rejected';
-  comment: string;
-  by: ActorRef;
-  at: number;
-}
-
-export const GAP_STATES = ['open', 'repull-requested', 'filled-by-collector', 'back-filled', 'explained', 'waived', 'covered-by-registration'] as const;
-export type GapState = (typeof GAP_STATES)[number];
-export const ANOMALY_STATES = ['open', 'explained', 'accepted', 'rejected', 'covered-by-registration'] as const;
-export type AnomalyState = (typeof ANOMALY_STATES)[number];
-export const BACKFILL_STATES = ['submitted', 'accepted', 'rejected'] as const;
-export type BackfillState = (typeof BACKFILL_STATES)[number];
-/** One review vocabulary for every ledger: a regulator's decision is `accepted` or `rejected`. */
-export const REVIEW_DECISIONS = ['accepted', 'rejected'] as const;
-export const REGISTRATION_STATES = ['pending', 'accepted', 'rejected'] as const;
-/** Stored by versions before the one review vocabulary; read as `accepted`, and accepted as input with that meaning. */
-export const LEGACY_REGISTRATION_ACCEPTED = 'approved';
-export type RegistrationState = (typeof REGISTRATION_STATES)[number];
-
-export const ANOMALY_RULES = ['over-standard', 'out-of-range', 'flag', 'eflag', 'constant', 'negative', 'impossible', 'hour-vs-minute', 'cou-sum'] as const;
-export type AnomalyRule = (typeof ANOMALY_RULES)[number];
-
-/** 不正常运行登记 reasons: production stopped (停产), maintenance, confidential (not published), other (with text). */
-export const REGISTRATION_REASONS = ['production-stopped', 'maintenance', 'confidential', 'other'] as const;
-export type RegistrationReason = (typeof REGISTRATION_REASONS)[number];
-
-/** Fields every ledger entry has. Periods are [periodStart, periodEnd) in epoch ms. */
-export interface EntryBase {
-  id: string;
-  /** Incremented on every update (compare-and-set). */
-  version: number;
-  enterpriseId: string;
-  siteId: string;
-  pointId?: string;
-  mn?: string;
-  factor?: string;
-  kind?: CheckKind;
-  periodStart: number;
-  periodEnd: number;
-  createdAt: number;
-  updatedAt: number;
-  history: StateChange[];
-}
-
-/** One history re-pull attempt for a gap (HJ212-2017 6.4 request: 9011 QnRtn, data, 9012 ExeRtn). */
-export interface RepullAttempt {
-  qn: string;
-  cn: string;
-  beginMs: number;
-  endMs: number;
-  at: number;
-  outcome: 'sent' | 'offline' | 'acknowledged' | 'refused' | 'done' | 'failed' | 'no-data' | 'timed-out';
-  qnRtn?: string;
-  exeRtn?: string;
-  finishedAt?: number;
-}
-
-/** A period without a collector reading. */
-export interface GapEntry extends EntryBase {
-  type: 'gap';
-  state: GapState;
-  mn: string;
-  factor: string;
-  kind: CheckKind;
-  attempts: RepullAttempt[];
-  /** No automatic re-pull before this time (backoff). */
-  nextAttemptAt?: number;
-  explanation?: Explanation;
-  review?: Review;
-  backfillId?: string;
-  registrationId?: string;
-}
-
-/** Values, limits and period that made a reading anomalous. */
-export interface Evidence {
-  values: Record<string, number | string>;
-  limits?: Limits;
-  /** Consecutive periods (constant values) or compared sub-periods (hour vs minute, Cou sums). */
-  periods?: number;
-  detail: string;
-}
-
-export interface AnomalyEntry extends EntryBase {
-  type: 'anomaly';
-  state: AnomalyState;
-  mn: string;
-  factor: string;
-  kind: CheckKind;
-  rule: AnomalyRule;
-  evidence: Evidence;
-  explanation?: Explanation;
-  review?: Review;
-  registrationId?: string;
-}
-
-/** A value entered by hand (数据录入) for one period, stored in InfluxDB with flag S and tag source=manual. */
-export interface BackfillEntry extends EntryBase {
-  type: 'backfill';
-  state: BackfillState;
-  mn: string;
-  factor: string;
-  kind: CheckKind;
-  values: Partial<Record<NumericField, number>>;
-  reason: string;
-  by: ActorRef;
-  gapId?: string;
-  review?: Review;
-}
-
-/** 不正常运行登记: a period in which a site / point / item did not operate normally. */
-export interface RegistrationEntry extends EntryBase {
-  type: 'registration';
-  state: RegistrationState;
-  reason: RegistrationReason;
-  reasonText?: string;
-  by: ActorRef;
-  review?: Review;
 }
 
 export type LedgerEntry = GapEntry | AnomalyEntry | BackfillEntry | RegistrationEntry;

@@ -6,7 +6,7 @@
  * rules as collector data. The ledger keeps who, when and why; a regulator accepts or rejects it.
  */
 import type { Clock } from '../domain/clock.js';
-import { LedgerError, type ActorRef, type BackfillEntry, type CheckItem, type CheckKind, type GapEntry, type ItemSource, type LedgerStore, type Limits, type ReadingReader, type ReadingRow } from '../domain/ledgers.js';
+import { BACKFILL_RESUBMITTABLE, GAP_MOVES_FROM, LedgerError, type ActorRef, type BackfillEntry, type CheckItem, type CheckKind, type GapEntry, type ItemSource, type LedgerStore, type Limits, type ReadingReader, type ReadingRow } from '../domain/ledgers.js';
 import type { Point } from '../domain/point.js';
 import type { ReadingSink } from '../domain/ports.js';
 import { MANUAL_SOURCE, RAW_FIELD, REJECTED_FIELD, TAG, WIRE_SUFFIX, type NumericField } from '../domain/reading-schema.js';
@@ -132,7 +132,7 @@ async function checkAll(deps: BackfillDeps, input: BackfillInput, paths: readonl
     const collector = existing.some((r) => !r.manual && r.factor === c.factor && r.timeMs < input.periodStart + c.periodMs);
     if (collector) throw new LedgerError('conflict', `the collector has a reading of ${c.factor} for this period; manual values never replace collector data`);
     const entry = await deps.ledgers.get(backfillId(input.mn, c.factor, input.kind, input.periodStart));
-    if (entry && entry.state !== 'rejected') throw new LedgerError('conflict', `period already back-filled (${entry.id})`);
+    if (entry && entry.state !== BACKFILL_RESUBMITTABLE) throw new LedgerError('conflict', `period already back-filled (${entry.id})`);
   }
   return checked;
 }
@@ -152,7 +152,7 @@ async function reserve(deps: BackfillDeps, input: BackfillInput, c: Checked, by:
   const stored = (await deps.ledgers.create(fresh))
     ? fresh
     : await deps.ledgers.update<BackfillEntry>(id, (cur) =>
-        cur.state === 'rejected' ? { ...transition(cur, 'submitted', by, now, input.reason), values: c.values, reason: input.reason, by, review: undefined, gapId: fresh.gapId } : undefined,
+        cur.state === BACKFILL_RESUBMITTABLE ? { ...transition(cur, 'submitted', by, now, input.reason), values: c.values, reason: input.reason, by, review: undefined, gapId: fresh.gapId } : undefined,
       );
   if (!stored) throw new LedgerError('conflict', `period already back-filled (${id})`);
   return { entry: stored, gap: gap ? gid : undefined };
@@ -198,7 +198,7 @@ export async function submitBackfills(deps: BackfillDeps, input: BackfillInput, 
   for (const r of reserved) {
     if (!r.gap) continue;
     await deps.ledgers.update<GapEntry>(r.gap, (cur) =>
-      ['open', 'repull-requested', 'explained'].includes(cur.state) ? { ...transition(cur, 'back-filled', by, now, input.reason), backfillId: r.entry.id, nextAttemptAt: undefined } : undefined,
+      GAP_MOVES_FROM['back-filled'].has(cur.state) ? { ...transition(cur, 'back-filled', by, now, input.reason), backfillId: r.entry.id, nextAttemptAt: undefined } : undefined,
     );
   }
   for (const [i, c] of checked.entries()) await judgeManual(deps, c, (reserved[i] as { entry: BackfillEntry }).entry);

@@ -3,7 +3,7 @@
  * explanations, back-fills and registrations. Every change is a compare-and-set update that appends to the entry's
  * history, so an entry's trail shows who did what and when.
  */
-import { LedgerError, type ActorRef, type AnomalyEntry, type GapEntry, type LedgerEntry, type RegistrationEntry, type Review } from '../domain/ledgers.js';
+import { ANOMALY_MOVES_FROM, ANOMALY_REVIEW, BACKFILL_REVIEW, GAP_MOVES_FROM, GAP_REVIEW, LedgerError, REGISTRATION_REVIEW, type ActorRef, type AnomalyEntry, type GapEntry, type LedgerEntry, type RegistrationEntry, type Review, type ReviewMove } from '../domain/ledgers.js';
 import { undoBackfill, type BackfillDeps } from './backfills.js';
 import { transition } from './entries.js';
 import { applyRegistration } from './registrations.js';
@@ -11,16 +11,16 @@ import { applyRegistration } from './registrations.js';
 export type ActionDeps = Pick<BackfillDeps, 'ledgers' | 'sink' | 'clock'>;
 
 const EXPLAINABLE: Readonly<Record<'gap' | 'anomaly', ReadonlySet<string>>> = {
-  gap: new Set(['open', 'repull-requested']),
-  anomaly: new Set(['open', 'rejected']),
+  gap: GAP_MOVES_FROM.explained,
+  anomaly: ANOMALY_MOVES_FROM.explained,
 };
 
 /** The state a review moves an entry to, by type and decision. */
-const REVIEWED: Readonly<Record<LedgerEntry['type'], { from: string; accepted: string; rejected: string }>> = {
-  gap: { from: 'explained', accepted: 'waived', rejected: 'open' },
-  anomaly: { from: 'explained', accepted: 'accepted', rejected: 'rejected' },
-  backfill: { from: 'submitted', accepted: 'accepted', rejected: 'rejected' },
-  registration: { from: 'pending', accepted: 'accepted', rejected: 'rejected' },
+const REVIEWED: Readonly<Record<LedgerEntry['type'], ReviewMove<string>>> = {
+  gap: GAP_REVIEW,
+  anomaly: ANOMALY_REVIEW,
+  backfill: BACKFILL_REVIEW,
+  registration: REGISTRATION_REVIEW,
 };
 
 async function mustGet(deps: ActionDeps, id: string): Promise<LedgerEntry> {

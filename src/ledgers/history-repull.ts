@@ -6,7 +6,7 @@
  * are closed by the scan that finds the uploaded readings, never by the 9012 alone.
  */
 import type { Clock } from '../domain/clock.js';
-import { HISTORY_CN, type CheckKind, type GapEntry, type ItemSource, type LedgerStore, type RepullAttempt, type RepullRequest, type RepullTracker } from '../domain/ledgers.js';
+import { GAP_MOVES_FROM, HISTORY_CN, type CheckKind, type GapEntry, type ItemSource, type LedgerStore, type RepullAttempt, type RepullRequest, type RepullTracker } from '../domain/ledgers.js';
 import type { CommandBus, DeviceReply, SessionDirectory } from '../domain/ports.js';
 import type { Logger } from '../log.js';
 import { SYSTEM_ACTOR, transition } from './entries.js';
@@ -124,7 +124,7 @@ export async function requestHistory(deps: RepullDeps, mn: string): Promise<Repu
   const attempt: RepullAttempt = { qn: request.qn, cn, beginMs: range.beginMs, endMs: range.endMs, at: now, outcome: 'sent' };
   for (const gap of range.gaps) {
     await deps.ledgers.update<GapEntry>(gap.id, (cur) =>
-      cur.state === 'open' ? { ...transition(cur, 'repull-requested', SYSTEM_ACTOR, now, `CN ${cn} QN ${request.qn}`), attempts: [...cur.attempts, attempt], nextAttemptAt: undefined } : undefined,
+      GAP_MOVES_FROM['repull-requested'].has(cur.state) ? { ...transition(cur, 'repull-requested', SYSTEM_ACTOR, now, `CN ${cn} QN ${request.qn}`), attempts: [...cur.attempts, attempt], nextAttemptAt: undefined } : undefined,
     );
   }
   await deps.later.timeout(mn, request.qn, deps.settings.repullTimeoutMs);

@@ -3,7 +3,7 @@
  * for windows that are due, the periods without a reading (gaps). Accepted registrations suppress both.
  * Entries are created by deterministic id, so running a window twice changes nothing.
  */
-import type { Cadence, CheckItem, CheckKind, GapEntry, ReadingRow, RegistrationEntry } from '../domain/ledgers.js';
+import { GAP_MOVES_FROM, type Cadence, type CheckItem, type CheckKind, type GapEntry, type ReadingRow, type RegistrationEntry } from '../domain/ledgers.js';
 import { evaluateReading, type Finding } from './anomaly-rules.js';
 import type { CheckDeps, ScanCounts } from './check-deps.js';
 import { covers, newAnomaly, newGap, SYSTEM_ACTOR, transition } from './entries.js';
@@ -112,7 +112,7 @@ export async function closeFilledGaps(deps: CheckDeps, gaps: readonly GapEntry[]
     const filled = rows.some((r) => !r.manual && r.factor === gap.factor && r.timeMs >= gap.periodStart && r.timeMs < gap.periodEnd);
     if (!filled) continue;
     const updated = await deps.ledgers.update<GapEntry>(gap.id, (cur) =>
-      cur.state === 'open' || cur.state === 'repull-requested' ? { ...transition(cur, 'filled-by-collector', SYSTEM_ACTOR, now, note), nextAttemptAt: undefined } : undefined,
+      GAP_MOVES_FROM['filled-by-collector'].has(cur.state) ? { ...transition(cur, 'filled-by-collector', SYSTEM_ACTOR, now, note), nextAttemptAt: undefined } : undefined,
     );
     if (updated) closed++;
   }

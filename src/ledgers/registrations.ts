@@ -3,7 +3,7 @@
  * reason; a regulator accepts or rejects it. Once accepted, the period's gaps and anomalies that nobody has settled
  * become covered-by-registration, and scans create no new ones inside it (see covers() in entries.ts).
  */
-import { LedgerError, type ActorRef, type AnomalyEntry, type GapEntry, type LedgerStore, type RegistrationEntry, type RegistrationReason } from '../domain/ledgers.js';
+import { ANOMALY_MOVES_FROM, GAP_MOVES_FROM, LedgerError, type ActorRef, type AnomalyEntry, type GapEntry, type LedgerStore, type RegistrationEntry, type RegistrationReason } from '../domain/ledgers.js';
 import { covers, registrationId, transition } from './entries.js';
 import { listAll } from './gap-detection.js';
 
@@ -47,8 +47,8 @@ export async function register(ledgers: LedgerStore, input: RegistrationInput, b
   return entry;
 }
 
-const COVERABLE_GAP: ReadonlySet<string> = new Set(['open', 'repull-requested', 'explained']);
-const COVERABLE_ANOMALY: ReadonlySet<string> = new Set(['open', 'explained', 'rejected']);
+const COVERABLE_GAP: ReadonlySet<string> = GAP_MOVES_FROM['covered-by-registration'];
+const COVERABLE_ANOMALY: ReadonlySet<string> = ANOMALY_MOVES_FROM['covered-by-registration'];
 
 /** Mark the unsettled gaps and anomalies inside an accepted registration as covered by it; returns how many. */
 export async function applyRegistration(ledgers: LedgerStore, reg: RegistrationEntry, by: ActorRef, now: number): Promise<number> {

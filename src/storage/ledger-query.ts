@@ -1,5 +1,5 @@
 /** Ledger filtering and index keys shared by the Redis and the in-memory ledger stores (same semantics in both). */
-import { LEGACY_REGISTRATION_ACCEPTED, type LedgerEntry, type LedgerPage, type LedgerQuery, type MonthlyRow } from '../domain/ledgers.js';
+import { GAP_AWAITING_DATA, LEGACY_REGISTRATION_ACCEPTED, type LedgerEntry, type LedgerPage, type LedgerQuery, type MonthlyRow } from '../domain/ledgers.js';
 
 /** An entry as read: registrations stored as `approved` (before the one review vocabulary) read as `accepted`. */
 export function upgradeEntry<T extends LedgerEntry>(entry: T): T {
@@ -8,7 +8,7 @@ export function upgradeEntry<T extends LedgerEntry>(entry: T): T {
 }
 
 /** Gap states in which the collector's data is still awaited (the collector's active-gap index). */
-export const ACTIVE_GAP_STATES: ReadonlySet<string> = new Set(['open', 'repull-requested']);
+export const ACTIVE_GAP_STATES: ReadonlySet<string> = GAP_AWAITING_DATA;
 
 /** Default and largest page size of a listing. */
 export const DEFAULT_LIMIT = 50;
