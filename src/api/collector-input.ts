@@ -10,6 +10,7 @@ import { CRC_VARIANTS, MN_CHARSETS, TEXT_ENCODINGS, VERSIONS, isLengthPolicy, ne
 import type { Device } from '../domain/device.js';
 import { AppError } from '../errors.js';
 import { isTimeZone } from './time.js';
+import { notFound } from './not-found.js';
 
 /**
  * Device access password (HJ212 `PW`): printable ASCII without the frame's separators `;` `,` `&` `=`, which would
@@ -91,13 +92,13 @@ export type Binding = Pick<Device, 'siteId' | 'pointId' | 'enterpriseId'>;
 export async function resolveBinding(catalog: CatalogStore, siteId: string | undefined, pointId: string | undefined): Promise<Binding> {
   if (pointId !== undefined) {
     const point = await catalog.getPoint(pointId);
-    if (!point) throw new AppError('APP_ERR_NOT_FOUND', `point ${pointId}`);
+    if (!point) throw notFound(`point ${pointId}`);
     if (siteId !== undefined && siteId !== point.siteId) throw new AppError('APP_ERR_BAD_REQUEST', `point ${pointId} is not at site ${siteId}`);
     return { siteId: point.siteId, pointId, enterpriseId: point.enterpriseId };
   }
   if (siteId !== undefined) {
     const site = await catalog.getSite(siteId);
-    if (!site) throw new AppError('APP_ERR_NOT_FOUND', `site ${siteId}`);
+    if (!site) throw notFound(`site ${siteId}`);
     return { siteId, enterpriseId: site.enterpriseId };
   }
   return {};

@@ -12,6 +12,7 @@ import { OutOfRangeError } from '../ledgers/backfills.js';
 import { assertEnterpriseAccess, principalOf } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import type { LedgerApiDeps } from './ledger-deps.js';
+import { notFound } from './not-found.js';
 
 const CODES: Readonly<Record<LedgerErrorCode, AppErrorCode>> = {
   'not-found': 'APP_ERR_NOT_FOUND',
@@ -70,7 +71,7 @@ export async function assertFilterScope(directory: LedgerRouteDeps['directory'] 
 /** Load an entry of the given type the token may see; 404 for unknown ids and for entries of another type. */
 export async function loadEntry<T extends LedgerEntry['type']>(ledgers: LedgerApiDeps, req: FastifyRequest, type: T, id: string): Promise<Extract<LedgerEntry, { type: T }>> {
   const entry = await ledgers.ledgers.get(id);
-  if (!entry || entry.type !== type) throw new AppError('APP_ERR_NOT_FOUND', `${type} ${id}`);
+  if (!entry || entry.type !== type) throw notFound(`${type} ${id}`);
   assertEnterpriseAccess(principalOf(req), entry.enterpriseId, `${type} ${id}`);
   return entry as Extract<LedgerEntry, { type: T }>;
 }

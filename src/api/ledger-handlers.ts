@@ -12,13 +12,6 @@ import type { ApiDeps } from './deps.js';
 import type { LedgerApiDeps } from './ledger-deps.js';
 import { assertFilterScope, ledgerAction, ledgerActorOf, loadEntry, scopedEnterprise, type LedgerRouteDeps } from './ledger-access.js';
 
-/** Roles of the ledger routes (issue 5): everyone reads (an enterprise its own), enterprises act, regulators review. */
-export const LEDGER_ROLES = {
-  read: ['admin', 'ops', 'regulator', 'enterprise', 'reader'],
-  act: ['admin', 'enterprise'],
-  review: ['admin', 'regulator'],
-} as const;
-
 /** Query string of a listing as parsed by listQueryOf. */
 export interface ListQueryInput {
   mn?: string;

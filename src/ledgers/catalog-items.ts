@@ -56,12 +56,12 @@ export function createCatalogItemSource(registry: Pick<DeviceRegistry, 'get' | '
       return (await catalog.listItems(device.pointId)).map((item) => toCheckItem(device, item));
     },
     async collectors() {
-      const out: string[] = [];
-      for (const device of await registry.list()) {
-        if (!device.enabled || !device.pointId) continue;
-        if ((await catalog.listItems(device.pointId)).some((i) => i.enabled)) out.push(device.mn);
-      }
-      return out;
+      const bound = (await registry.list()).filter((d) => d.enabled && d.pointId);
+      // One catalog read per point (collectors often share one), all at once, not one per collector in turn.
+      const pointIds = [...new Set(bound.map((d) => d.pointId as string))];
+      const active = await Promise.all(pointIds.map(async (id) => (await catalog.listItems(id)).some((i) => i.enabled)));
+      const withItems = new Set(pointIds.filter((_, i) => active[i]));
+      return bound.filter((d) => withItems.has(d.pointId as string)).map((d) => d.mn);
     },
   };
 }

@@ -2,9 +2,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AUDIT_ENTITY_TYPES } from '../../domain/catalog.js';
-import { AppError } from '../../errors.js';
 import type { RouteOptions } from '../deps.js';
 import { auditEntrySchema, errorResponses } from '../schemas.js';
+import { OVERSEERS } from '../role-sets.js';
+import { notFound } from '../not-found.js';
 
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -24,7 +25,7 @@ function nextBefore(entries: ReadonlyArray<{ id: string }>, limit: number): stri
 
 export const auditRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
   const tags = ['audit'];
-  const roles = ['admin', 'ops', 'regulator'] as const;
+  const roles = OVERSEERS;
 
   app.get(
     '/audit',
@@ -46,7 +47,7 @@ export const auditRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
     },
     async (req) => {
       const entries = await deps.audit.list({ entity: req.params, ...req.query });
-      if (entries.length === 0 && req.query.before === undefined) throw new AppError('APP_ERR_NOT_FOUND', `no audit trail for ${req.params.type} ${req.params.id}`);
+      if (entries.length === 0 && req.query.before === undefined) throw notFound(`no audit trail for ${req.params.type} ${req.params.id}`);
       return { entries, nextBefore: nextBefore(entries, req.query.limit) };
     },
   );

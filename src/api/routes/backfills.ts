@@ -8,16 +8,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BACKFILL_STATES } from '../../domain/ledgers.js';
-import { AppError } from '../../errors.js';
 import { submitBackfills } from '../../ledgers/backfills.js';
 import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
 import { ledgerAction, ledgerActorOf, ledgerDepsOf, loadEntry } from '../ledger-access.js';
-import { LEDGER_ROLES, listEntries, reviewEntry } from '../ledger-handlers.js';
+import { listEntries, reviewEntry } from '../ledger-handlers.js';
 import { backfillBatchSchema, backfillBody, backfillSchema, entryParams, listQueryOf, pageOf, reviewBody } from '../ledger-schemas.js';
 import { backfillView } from '../ledger-views.js';
 import { errorResponses } from '../schemas.js';
+import { ENTERPRISE_ACTORS, EVERYONE, REVIEWERS } from '../role-sets.js';
+import { notFound } from '../not-found.js';
 
 export const backfillRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, timeZone }) => {
   const tags = ['ledgers'];
@@ -26,7 +27,7 @@ export const backfillRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
   app.get(
     '/backfills',
     {
-      config: { roles: LEDGER_ROLES.read },
+      config: { roles: EVERYONE },
       schema: { tags, summary: 'Manual back-fills by collector, site, point, item, state and period', querystring: listQueryOf(BACKFILL_STATES), response: { 200: pageOf(backfillSchema), ...errorResponses } },
     },
     async (req) => {
@@ -37,14 +38,14 @@ export const backfillRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
 
   app.get(
     '/backfills/:id',
-    { config: { roles: LEDGER_ROLES.read }, schema: { tags, summary: 'One back-fill: values, who, when, why, review', params: entryParams, response: { 200: backfillSchema, ...errorResponses } } },
+    { config: { roles: EVERYONE }, schema: { tags, summary: 'One back-fill: values, who, when, why, review', params: entryParams, response: { 200: backfillSchema, ...errorResponses } } },
     async (req) => backfillView(await loadEntry(ledgers, req, 'backfill', req.params.id), timeZone),
   );
 
   app.post(
     '/backfills',
     {
-      config: { roles: LEDGER_ROLES.act },
+      config: { roles: ENTERPRISE_ACTORS },
       schema: {
         tags,
         summary: '数据录入: enter the values of a missing period of your collector, one factor (factor + values) or several (factors)',
@@ -55,7 +56,7 @@ export const backfillRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     async (req, reply) => {
       const { periodStart, factor, values, factors, ...input } = req.body;
       const device = await deps.registry.get(input.mn);
-      if (!device) throw new AppError('APP_ERR_NOT_FOUND', `collector ${input.mn}`);
+      if (!device) throw notFound(`collector ${input.mn}`);
       assertEnterpriseAccess(principalOf(req), device.enterpriseId, `collector ${input.mn}`);
       const single = factors === undefined;
       const list = factors ?? [{ factor: factor ?? '', values: values ?? {} }];
@@ -70,7 +71,7 @@ export const backfillRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
   app.post(
     '/backfills/:id/review',
     {
-      config: { roles: LEDGER_ROLES.review },
+      config: { roles: REVIEWERS },
       schema: { tags, summary: 'Accept or reject a back-fill (rejected values are marked rejected; the gap opens again)', params: entryParams, body: reviewBody, response: { 200: backfillSchema, ...errorResponses } },
     },
     async (req) => backfillView(await reviewEntry(deps, ledgers, req, 'backfill', req.params.id, req.body), timeZone),

@@ -7,12 +7,14 @@ import { z } from 'zod';
 import { publicDevice, withPassword } from '../../domain/device-defaults.js';
 import type { Device } from '../../domain/device.js';
 import { AppError } from '../../errors.js';
-import { recordChange } from '../audit-trail.js';
-import { assertEnterpriseAccess, principalOf } from '../auth.js';
+import { principalOf } from '../auth.js';
 import { buildDevice, collectorSchema, passwordSchema, profileInput, registerBody, resolveBinding, versionSchema, withBinding } from '../collector-input.js';
 import type { RouteOptions } from '../deps.js';
-import { listPageOf, listPageQuery, matchesQ, pageByKey } from '../list-page.js';
+import { listPageOf, listPageQuery, pageByKey } from '../list-page.js';
 import { errorResponses, mnParams, nonEmpty } from '../schemas.js';
+import { registryRecords } from '../registry-crud.js';
+import { visibleDevices } from '../device-filter.js';
+import { OPERATORS, REGISTRY_READERS } from '../role-sets.js';
 
 const createBody = registerBody.extend({ mn: z.string().min(1).max(64) });
 const patchBody = nonEmpty(
@@ -47,11 +49,7 @@ export const collectorRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
   const tags = ['collectors'];
   const { registry, catalog } = deps;
 
-  async function load(mn: string): Promise<Device> {
-    const device = await registry.get(mn);
-    if (!device) throw new AppError('APP_ERR_NOT_FOUND', `collector ${mn}`);
-    return device;
-  }
+  const collectors = registryRecords<Device>(deps, { type: 'collector', get: (mn) => registry.get(mn), put: (d) => registry.put(d), enterpriseOf: (d) => d.enterpriseId, idOf: (d) => d.mn, view: publicDevice });
 
   /** Apply a PATCH body: scalar fields, a partial profile, and a re-checked binding when either id is present. */
   async function patched(before: Device, body: z.infer<typeof patchBody>): Promise<Device> {
@@ -64,23 +62,21 @@ export const collectorRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
   app.post(
     '/collectors',
     {
-      config: { roles: ['admin', 'ops'] },
+      config: { roles: OPERATORS },
       schema: { tags, summary: 'Register a collector (MN unique)', body: createBody, response: { 201: collectorSchema, ...errorResponses } },
     },
     async (req, reply) => {
       const { mn, ...rest } = req.body;
       const device = await buildDevice(catalog, mn, rest);
       if (await registry.get(mn)) throw new AppError('APP_ERR_CONFLICT', `collector ${mn} exists`);
-      await registry.put(device);
-      await recordChange(deps, req, { action: 'create', entity: { type: 'collector', id: mn }, after: publicDevice(device) });
-      return reply.code(201).send(publicDevice(device));
+      return reply.code(201).send(publicDevice(await collectors.create(req, device)));
     },
   );
 
   app.get(
     '/collectors',
     {
-      config: { roles: ['admin', 'ops', 'regulator', 'enterprise'] },
+      config: { roles: REGISTRY_READERS },
       schema: {
         tags,
         summary: 'List collectors by MN, optionally of an enterprise, site or point, enabled or not, MN containing q; paginated',
@@ -89,21 +85,8 @@ export const collectorRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
       },
     },
     async (req) => {
-      const token = principalOf(req);
-      const { siteId, pointId, enabled, q, limit, cursor } = req.query;
-      let enterpriseId = req.query.enterpriseId;
-      if (token.role === 'enterprise') {
-        assertEnterpriseAccess(token, enterpriseId ?? token.enterpriseId, `enterprise ${enterpriseId}`);
-        enterpriseId = token.enterpriseId;
-      }
-      const devices = (await registry.list()).filter(
-        (d) =>
-          (enterpriseId === undefined || d.enterpriseId === enterpriseId) &&
-          (siteId === undefined || d.siteId === siteId) &&
-          (pointId === undefined || d.pointId === pointId) &&
-          (enabled === undefined || String(d.enabled) === enabled) &&
-          matchesQ(d.mn, q),
-      );
+      const { limit, cursor } = req.query;
+      const devices = await visibleDevices(registry, principalOf(req), req.query);
       const page = pageByKey(devices, (d) => d.mn, limit, cursor);
       return { ...page, items: page.items.map(publicDevice) };
     },
@@ -112,35 +95,28 @@ export const collectorRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
   app.get(
     '/collectors/:mn',
     {
-      config: { roles: ['admin', 'ops', 'regulator', 'enterprise'] },
+      config: { roles: REGISTRY_READERS },
       schema: { tags, summary: 'One collector', params: mnParams, response: { 200: collectorSchema, ...errorResponses } },
     },
-    async (req) => {
-      const device = await load(req.params.mn);
-      assertEnterpriseAccess(principalOf(req), device.enterpriseId, `collector ${req.params.mn}`);
-      return publicDevice(device);
-    },
+    async (req) => publicDevice(await collectors.loadVisible(req, req.params.mn)),
   );
 
   app.patch(
     '/collectors/:mn',
     {
-      config: { roles: ['admin', 'ops'] },
+      config: { roles: OPERATORS },
       schema: { tags, summary: 'Change version, profile, enabled or binding', params: mnParams, body: patchBody, response: { 200: collectorSchema, ...errorResponses } },
     },
     async (req) => {
-      const before = await load(req.params.mn);
-      const after = await patched(before, req.body);
-      await registry.put(after);
-      await recordChange(deps, req, { action: 'update', entity: { type: 'collector', id: after.mn }, before: publicDevice(before), after: publicDevice(after) });
-      return publicDevice(after);
+      const before = await collectors.load(req.params.mn);
+      return publicDevice(await collectors.update(req, before, await patched(before, req.body)));
     },
   );
 
   app.put(
     '/collectors/:mn/password',
     {
-      config: { roles: ['admin', 'ops'] },
+      config: { roles: OPERATORS },
       schema: {
         tags,
         summary: 'Set or rotate the access password (PW); the gateway uses it from the next frame',
@@ -150,11 +126,8 @@ export const collectorRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
       },
     },
     async (req) => {
-      const before = await load(req.params.mn);
-      const after = withPassword(before, req.body.password);
-      await registry.put(after);
-      await recordChange(deps, req, { action: 'password', entity: { type: 'collector', id: after.mn }, before: publicDevice(before), after: publicDevice(after) });
-      return publicDevice(after);
+      const before = await collectors.load(req.params.mn);
+      return publicDevice(await collectors.update(req, before, withPassword(before, req.body.password), 'password'));
     },
   );
 };

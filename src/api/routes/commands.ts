@@ -15,6 +15,8 @@ import { isEnterpriseScoped, principalOf } from '../auth.js';
 import { commandBody, commandSchema, commandView, toCommandRequest } from '../command-schemas.js';
 import type { RouteOptions } from '../deps.js';
 import { errorResponses, idParams, mnParams } from '../schemas.js';
+import { DEVICE_OPERATORS } from '../role-sets.js';
+import { notFound } from '../not-found.js';
 
 const listQuery = z.object({
   mn: z.string().min(1).max(64).optional(),
@@ -47,14 +49,14 @@ export const commandRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   async function visible(req: FastifyRequest, mn: string): Promise<Device> {
     const device = await deps.registry.get(mn);
     const token = principalOf(req);
-    if (!device || (isEnterpriseScoped(token) && device.enterpriseId !== token.enterpriseId)) throw new AppError('APP_ERR_NOT_FOUND', `collector ${mn}`);
+    if (!device || (isEnterpriseScoped(token) && device.enterpriseId !== token.enterpriseId)) throw notFound(`collector ${mn}`);
     return device;
   }
 
   app.post(
     '/collectors/:mn/commands',
     {
-      config: { roles: ['admin', 'ops', 'enterprise'] },
+      config: { roles: DEVICE_OPERATORS },
       schema: {
         tags,
         summary: 'Send a command to the collector (enterprise tokens: history requests of their own collectors only)',
@@ -84,7 +86,7 @@ export const commandRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   app.get(
     '/commands',
     {
-      config: { roles: ['admin', 'ops', 'enterprise'] },
+      config: { roles: DEVICE_OPERATORS },
       schema: { tags, summary: 'Commands, newest first, of one collector or all (enterprise tokens: their collectors)', querystring: listQuery, response: { 200: pageSchema, ...errorResponses } },
     },
     async (req) => {
@@ -101,12 +103,12 @@ export const commandRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   app.get(
     '/commands/:id',
     {
-      config: { roles: ['admin', 'ops', 'enterprise'] },
+      config: { roles: DEVICE_OPERATORS },
       schema: { tags, summary: 'One command and its outcome so far', params: idParams, response: { 200: commandSchema, ...errorResponses } },
     },
     async (req) => {
       const entry = await control.ledger.get(req.params.id);
-      if (!entry) throw new AppError('APP_ERR_NOT_FOUND', `command ${req.params.id}`);
+      if (!entry) throw notFound(`command ${req.params.id}`);
       await visible(req, entry.mn);
       return commandView(entry, timeZone);
     },

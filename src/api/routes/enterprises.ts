@@ -1,14 +1,13 @@
 /** Enterprises (排污单位): created and changed by ops/admin, read by regulators and by the enterprise itself. */
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Enterprise } from '../../domain/catalog.js';
-import { AppError } from '../../errors.js';
-import { recordChange } from '../audit-trail.js';
-import { assertEnterpriseAccess, principalOf } from '../auth.js';
+import { principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
 import { enabledFilter, listPageOf, matchesQ, namedPageQuery, oldestFirst, pageByKey } from '../list-page.js';
 import { enterpriseSchema, errorResponses, idParams, nonEmpty, text } from '../schemas.js';
+import { newRecord, patchedRecord, registryRecords } from '../registry-crud.js';
+import { OPERATORS, REGISTRY_READERS } from '../role-sets.js';
 
 const fields = {
   name: text(200),
@@ -25,31 +24,27 @@ export const enterpriseRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app,
   const tags = ['registry'];
   const { catalog } = deps;
 
-  async function load(id: string): Promise<Enterprise> {
-    const enterprise = await catalog.getEnterprise(id);
-    if (!enterprise) throw new AppError('APP_ERR_NOT_FOUND', `enterprise ${id}`);
-    return enterprise;
-  }
+  const enterprises = registryRecords<Enterprise>(deps, {
+    type: 'enterprise',
+    get: (id) => catalog.getEnterprise(id),
+    put: (e) => catalog.putEnterprise(e),
+    enterpriseOf: (e) => e.id,
+    idOf: (e) => e.id,
+  });
 
   app.post(
     '/enterprises',
     {
-      config: { roles: ['admin', 'ops'] },
+      config: { roles: OPERATORS },
       schema: { tags, summary: 'Create an enterprise', body: createBody, response: { 201: enterpriseSchema, ...errorResponses } },
     },
-    async (req, reply) => {
-      const now = new Date().toISOString();
-      const enterprise: Enterprise = { id: randomUUID(), ...req.body, enabled: true, createdAt: now, updatedAt: now };
-      await catalog.putEnterprise(enterprise);
-      await recordChange(deps, req, { action: 'create', entity: { type: 'enterprise', id: enterprise.id }, after: enterprise });
-      return reply.code(201).send(enterprise);
-    },
+    async (req, reply) => reply.code(201).send(await enterprises.create(req, newRecord(req.body))),
   );
 
   app.get(
     '/enterprises',
     {
-      config: { roles: ['admin', 'ops', 'regulator', 'enterprise'] },
+      config: { roles: REGISTRY_READERS },
       schema: {
         tags,
         summary: 'List enterprises, oldest first (an enterprise token sees its own); name containing q, enabled; paginated',
@@ -70,28 +65,21 @@ export const enterpriseRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app,
   app.get(
     '/enterprises/:id',
     {
-      config: { roles: ['admin', 'ops', 'regulator', 'enterprise'] },
+      config: { roles: REGISTRY_READERS },
       schema: { tags, summary: 'One enterprise', params: idParams, response: { 200: enterpriseSchema, ...errorResponses } },
     },
-    async (req) => {
-      const enterprise = await load(req.params.id);
-      assertEnterpriseAccess(principalOf(req), enterprise.id, `enterprise ${req.params.id}`);
-      return enterprise;
-    },
+    async (req) => enterprises.loadVisible(req, req.params.id),
   );
 
   app.patch(
     '/enterprises/:id',
     {
-      config: { roles: ['admin', 'ops'] },
+      config: { roles: OPERATORS },
       schema: { tags, summary: 'Change or disable an enterprise', params: idParams, body: patchBody, response: { 200: enterpriseSchema, ...errorResponses } },
     },
     async (req) => {
-      const before = await load(req.params.id);
-      const after: Enterprise = { ...before, ...req.body, updatedAt: new Date().toISOString() };
-      await catalog.putEnterprise(after);
-      await recordChange(deps, req, { action: 'update', entity: { type: 'enterprise', id: after.id }, before, after });
-      return after;
+      const before = await enterprises.load(req.params.id);
+      return enterprises.update(req, before, patchedRecord(before, req.body));
     },
   );
 };

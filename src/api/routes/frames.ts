@@ -10,6 +10,8 @@ import { isEnterpriseScoped, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
 import { errorResponses, isoDateTime } from '../schemas.js';
 import { formatInZone } from '../time.js';
+import { DEVICE_OPERATORS } from '../role-sets.js';
+import { notFound } from '../not-found.js';
 
 const query = z.object({
   mn: z.string().min(1).max(64).optional(),
@@ -51,7 +53,7 @@ export const frameRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
   app.get(
     '/frames',
     {
-      config: { roles: ['admin', 'ops', 'enterprise'] },
+      config: { roles: DEVICE_OPERATORS },
       schema: { tags: ['frames'], summary: 'Frames the gateways received, newest first (enterprise tokens: their collectors)', querystring: query, response: { 200: pageSchema, ...errorResponses } },
     },
     async (req) => {
@@ -63,7 +65,7 @@ export const frameRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
       let mns: Set<string> | undefined;
       if (isEnterpriseScoped(token)) {
         mns = new Set((await deps.registry.list()).filter((d) => d.enterpriseId === token.enterpriseId).map((d) => d.mn));
-        if (mn !== undefined && !mns.has(mn)) throw new AppError('APP_ERR_NOT_FOUND', `collector ${mn}`);
+        if (mn !== undefined && !mns.has(mn)) throw notFound(`collector ${mn}`);
       }
       const page = await frames.log.query({ mn, mns, verdict, cn, address, fromMs, toMs, limit, before: cursor, scanMax: frames.scanMax });
       return {

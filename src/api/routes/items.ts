@@ -3,19 +3,18 @@
  * disabled, never deleted. The factor of an item never changes; a new standard is a new item whose period starts
  * where the old one's ends, so past readings keep being judged by the limits in force at their time.
  */
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { MonitoringItem, MonitoringPoint } from '../../domain/catalog.js';
 import { AppError } from '../../errors.js';
-import { recordChange } from '../audit-trail.js';
-import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
 import { enabledFilter, listPageOf, listPageQuery, matchesQ, oldestFirst, pageByKey } from '../list-page.js';
 import { assertKnownFactor } from '../factors.js';
 import { toCode2017 } from '../../../protocol/index.js';
 import { sameFactor } from '../../ledgers/entries.js';
 import { errorResponses, idParams, isoDateTime, itemSchema, nonEmpty, text, uploadSchema } from '../schemas.js';
+import { newRecord, registryRecords } from '../registry-crud.js';
+import { OPERATORS, REGISTRY_READERS } from '../role-sets.js';
 
 const settable = {
   mode: z.enum(['automatic', 'manual']),
@@ -93,42 +92,30 @@ export const itemRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
   const tags = ['registry'];
   const { catalog } = deps;
 
-  async function loadPoint(id: string): Promise<MonitoringPoint> {
-    const point = await catalog.getPoint(id);
-    if (!point) throw new AppError('APP_ERR_NOT_FOUND', `point ${id}`);
-    return point;
-  }
-
-  async function load(id: string): Promise<MonitoringItem> {
-    const item = await catalog.getItem(id);
-    if (!item) throw new AppError('APP_ERR_NOT_FOUND', `item ${id}`);
-    return item;
-  }
+  const points = registryRecords<MonitoringPoint>(deps, { type: 'point', get: (id) => catalog.getPoint(id), put: (p) => catalog.putPoint(p), enterpriseOf: (p) => p.enterpriseId, idOf: (p) => p.id });
+  const items = registryRecords<MonitoringItem>(deps, { type: 'item', get: (id) => catalog.getItem(id), put: (i) => catalog.putItem(i), enterpriseOf: (i) => i.enterpriseId, idOf: (i) => i.id });
 
   app.post(
     '/points/:id/items',
     {
-      config: { roles: ['admin', 'ops'] },
+      config: { roles: OPERATORS },
       schema: { tags, summary: 'Add a monitoring item (factor) to a point', params: idParams, body: createBody, response: { 201: itemSchema, ...errorResponses } },
     },
     async (req, reply) => {
-      const point = await loadPoint(req.params.id);
+      const point = await points.load(req.params.id);
       assertKnownFactor(req.body.factor);
-      const now = new Date().toISOString();
       const { enterpriseId, siteId } = point;
-      const item: MonitoringItem = { id: randomUUID(), enterpriseId, siteId, pointId: point.id, ...req.body, enabled: true, createdAt: now, updatedAt: now };
+      const item: MonitoringItem = newRecord({ enterpriseId, siteId, pointId: point.id, ...req.body });
       checkItem(item);
       assertNoOverlap(item, await catalog.listItems(point.id));
-      await catalog.putItem(item);
-      await recordChange(deps, req, { action: 'create', entity: { type: 'item', id: item.id }, after: item });
-      return reply.code(201).send(item);
+      return reply.code(201).send(await items.create(req, item));
     },
   );
 
   app.get(
     '/points/:id/items',
     {
-      config: { roles: ['admin', 'ops', 'regulator', 'enterprise'] },
+      config: { roles: REGISTRY_READERS },
       schema: {
         tags,
         summary: 'Monitoring items of a point, oldest first, disabled ones included unless `enabled` says; factor code containing q; paginated',
@@ -138,41 +125,34 @@ export const itemRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
       },
     },
     async (req) => {
-      const point = await loadPoint(req.params.id);
-      assertEnterpriseAccess(principalOf(req), point.enterpriseId, `point ${req.params.id}`);
+      const point = await points.loadVisible(req, req.params.id);
       const { enabled, q, limit, cursor } = req.query;
-      const items = (await catalog.listItems(point.id)).filter((i) => (enabled === undefined || String(i.enabled) === enabled) && matchesQ(i.factor, q));
-      return pageByKey(items, oldestFirst, limit, cursor);
+      const listed = (await catalog.listItems(point.id)).filter((i) => (enabled === undefined || String(i.enabled) === enabled) && matchesQ(i.factor, q));
+      return pageByKey(listed, oldestFirst, limit, cursor);
     },
   );
 
   app.get(
     '/items/:id',
     {
-      config: { roles: ['admin', 'ops', 'regulator', 'enterprise'] },
+      config: { roles: REGISTRY_READERS },
       schema: { tags, summary: 'One monitoring item', params: idParams, response: { 200: itemSchema, ...errorResponses } },
     },
-    async (req) => {
-      const item = await load(req.params.id);
-      assertEnterpriseAccess(principalOf(req), item.enterpriseId, `item ${req.params.id}`);
-      return item;
-    },
+    async (req) => items.loadVisible(req, req.params.id),
   );
 
   app.patch(
     '/items/:id',
     {
-      config: { roles: ['admin', 'ops'] },
+      config: { roles: OPERATORS },
       schema: { tags, summary: 'Change limits, period or mode; disable or re-enable (null clears a field)', params: idParams, body: patchBody, response: { 200: itemSchema, ...errorResponses } },
     },
     async (req) => {
-      const before = await load(req.params.id);
+      const before = await items.load(req.params.id);
       const after = applyPatch(before, req.body);
       checkItem(after);
       assertNoOverlap(after, await catalog.listItems(after.pointId));
-      await catalog.putItem(after);
-      await recordChange(deps, req, { action: 'update', entity: { type: 'item', id: after.id }, before, after });
-      return after;
+      return items.update(req, before, after);
     },
   );
 };

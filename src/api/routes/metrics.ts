@@ -3,13 +3,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteOptions } from '../deps.js';
 import { errorResponses } from '../schemas.js';
+import { OPERATORS } from '../role-sets.js';
 
 export const metricsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
   const { registry } = deps.metrics;
   app.get(
     '/metrics',
     {
-      config: { roles: ['admin', 'ops'] },
+      config: { roles: OPERATORS },
       schema: {
         tags: ['operations'],
         summary: 'Prometheus metrics (text exposition format)',

@@ -15,9 +15,9 @@ import { principalOf } from '../auth.js';
 import { excelMonthlyCsv } from '../csv-export.js';
 import type { RouteOptions } from '../deps.js';
 import { ledgerDepsOf, scopedEnterprise } from '../ledger-access.js';
-import { LEDGER_ROLES } from '../ledger-handlers.js';
 import { errorResponses } from '../schemas.js';
 import { formatInZone } from '../time.js';
+import { EVERYONE, OVERSEERS } from '../role-sets.js';
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
 const count = z.number().int();
@@ -82,7 +82,7 @@ export const monthlyLedgerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (a
   app.get(
     '/monthly-ledger',
     {
-      config: { roles: LEDGER_ROLES.read },
+      config: { roles: EVERYONE },
       schema: {
         tags,
         summary: '运行台账 of a month per site / point / item / kind, as JSON or CSV',
@@ -144,7 +144,7 @@ export const monthlyLedgerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (a
   app.post(
     '/monthly-ledger/rollup',
     {
-      config: { roles: ['admin', 'ops', 'regulator'] },
+      config: { roles: OVERSEERS },
       schema: {
         tags,
         summary: 'Recompute a month now (a rollup job for the workers; repeated requests within a second are one job)',

@@ -10,6 +10,8 @@ import { buildDevice, collectorSchema, registerBody } from '../collector-input.j
 import type { RouteOptions } from '../deps.js';
 import { listPageOf, listPageQuery, matchesQ, pageByKey } from '../list-page.js';
 import { errorResponses, mnParams } from '../schemas.js';
+import { OPERATORS } from '../role-sets.js';
+import { notFound } from '../not-found.js';
 
 const pendingSchema = z
   .object({
@@ -34,7 +36,7 @@ export const pendingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   app.get(
     '/pending-devices',
     {
-      config: { roles: ['admin', 'ops'] },
+      config: { roles: OPERATORS },
       schema: {
         tags,
         summary: 'Unknown MNs seen by the gateways, most recently seen first (MN containing q); paginated',
@@ -54,7 +56,7 @@ export const pendingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   app.post(
     '/pending-devices/:mn/register',
     {
-      config: { roles: ['admin', 'ops'] },
+      config: { roles: OPERATORS },
       schema: {
         tags,
         summary: 'Register a pending MN as a collector; it leaves the pending list',
@@ -66,7 +68,7 @@ export const pendingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     async (req, reply) => {
       const { mn } = req.params;
       const pending = (await registry.listPending()).find((p) => p.mn === mn);
-      if (!pending) throw new AppError('APP_ERR_NOT_FOUND', `no pending device ${mn}`);
+      if (!pending) throw notFound(`no pending device ${mn}`);
       if (await registry.get(mn)) throw new AppError('APP_ERR_CONFLICT', `collector ${mn} exists`);
       const device = await buildDevice(catalog, mn, req.body);
       // put() also removes the MN from the pending list, in the same transaction.

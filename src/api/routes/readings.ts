@@ -16,6 +16,9 @@ import { decodeCursor, encodeCursor, positionAfter } from '../cursor.js';
 import type { RouteOptions } from '../deps.js';
 import { errorResponses, isoDateTime, mnParams, mnString } from '../schemas.js';
 import { formatInZone, isTimeZone } from '../time.js';
+import { matchingDevices } from '../device-filter.js';
+import { EVERYONE } from '../role-sets.js';
+import { notFound } from '../not-found.js';
 
 /** Rows per InfluxDB query while streaming CSV: large enough to amortise the round trip, small enough to bound memory. */
 const CSV_PAGE = 5_000;
@@ -124,7 +127,7 @@ function sendJson(reply: FastifyReply, answer: Record<string, string | undefined
 export const readingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, timeZone: defaultZone }) => {
   const tags = ['readings'];
   const { registry, catalog, readings } = deps;
-  const roles = ['admin', 'ops', 'regulator', 'enterprise', 'reader'] as const;
+  const roles = EVERYONE;
 
   /** The collectors a request reads and the zone to show them in, after checking the token may see them. */
   async function resolveTarget(token: TokenRecord, q: { mn?: string; siteId?: string; pointId?: string; tz?: string }): Promise<{ mns: string[]; zone: string }> {
@@ -134,9 +137,9 @@ export const readingRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       return { mns: [q.mn], zone: q.tz ?? device?.profile.timeZone ?? defaultZone };
     }
     const holder = q.siteId !== undefined ? await catalog.getSite(q.siteId) : await catalog.getPoint(q.pointId ?? '');
-    if (!holder) throw new AppError('APP_ERR_NOT_FOUND', q.siteId !== undefined ? `site ${q.siteId}` : `point ${q.pointId}`);
+    if (!holder) throw notFound(q.siteId !== undefined ? `site ${q.siteId}` : `point ${q.pointId}`);
     assertEnterpriseAccess(token, holder.enterpriseId, q.siteId !== undefined ? `site ${q.siteId}` : `point ${q.pointId}`);
-    const devices = (await registry.list()).filter((d) => (q.siteId !== undefined ? d.siteId === q.siteId : d.pointId === q.pointId));
+    const devices = await matchingDevices(registry, q.siteId !== undefined ? { siteId: q.siteId } : { pointId: q.pointId });
     return { mns: devices.map((d) => d.mn), zone: q.tz ?? defaultZone };
   }
 

@@ -13,24 +13,26 @@ import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { TokenRecord } from '../../domain/catalog.js';
 import type { ApiDeps, RouteOptions } from '../deps.js';
 import { ledgerAction, ledgerActorOf, ledgerDepsOf, loadEntry } from '../ledger-access.js';
-import { LEDGER_ROLES, listEntries, reviewEntry } from '../ledger-handlers.js';
+import { listEntries, reviewEntry } from '../ledger-handlers.js';
 import { entryParams, listQueryOf, pageOf, registrationBody, registrationSchema, reviewBody } from '../ledger-schemas.js';
 import { registrationView } from '../ledger-views.js';
 import { errorResponses } from '../schemas.js';
+import { ENTERPRISE_ACTORS, EVERYONE, REVIEWERS } from '../role-sets.js';
+import { notFound } from '../not-found.js';
 
 /** The enterprise of the registered site, after checking that the point is at the site and the item at the point. */
 async function enterpriseOfScope(deps: ApiDeps, token: TokenRecord, scope: { siteId: string; pointId?: string; factor?: string }): Promise<string> {
   const site = await deps.catalog.getSite(scope.siteId);
-  if (!site) throw new AppError('APP_ERR_NOT_FOUND', `site ${scope.siteId}`);
+  if (!site) throw notFound(`site ${scope.siteId}`);
   // Checked before the point and item, so nothing about another enterprise's site shows through.
   assertEnterpriseAccess(token, site.enterpriseId, `site ${scope.siteId}`);
   if (scope.pointId !== undefined) {
     const point = await deps.catalog.getPoint(scope.pointId);
-    if (!point) throw new AppError('APP_ERR_NOT_FOUND', `point ${scope.pointId}`);
+    if (!point) throw notFound(`point ${scope.pointId}`);
     if (point.siteId !== site.id) throw new AppError('APP_ERR_BAD_REQUEST', `point ${point.id} is not at site ${site.id}`);
     const { factor } = scope;
     if (factor !== undefined && !(await deps.catalog.listItems(point.id)).some((i) => sameFactor(i.factor, factor))) {
-      throw new AppError('APP_ERR_NOT_FOUND', `point ${point.id} has no item ${factor}`);
+      throw notFound(`point ${point.id} has no item ${factor}`);
     }
   }
   return site.enterpriseId;
@@ -43,7 +45,7 @@ export const registrationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
   app.get(
     '/registrations',
     {
-      config: { roles: LEDGER_ROLES.read },
+      config: { roles: EVERYONE },
       schema: { tags, summary: 'Abnormal-operation registrations by site, point, item, state and period', querystring: listQueryOf([...REGISTRATION_STATES, LEGACY_REGISTRATION_ACCEPTED]), response: { 200: pageOf(registrationSchema), ...errorResponses } },
     },
     async (req) => {
@@ -54,14 +56,14 @@ export const registrationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
 
   app.get(
     '/registrations/:id',
-    { config: { roles: LEDGER_ROLES.read }, schema: { tags, summary: 'One registration', params: entryParams, response: { 200: registrationSchema, ...errorResponses } } },
+    { config: { roles: EVERYONE }, schema: { tags, summary: 'One registration', params: entryParams, response: { 200: registrationSchema, ...errorResponses } } },
     async (req) => registrationView(await loadEntry(ledgers, req, 'registration', req.params.id), timeZone),
   );
 
   app.post(
     '/registrations',
     {
-      config: { roles: LEDGER_ROLES.act },
+      config: { roles: ENTERPRISE_ACTORS },
       schema: { tags, summary: '不正常运行登记: register a period of abnormal operation of your site, point or item', body: registrationBody, response: { 201: registrationSchema, ...errorResponses } },
     },
     async (req, reply) => {
@@ -79,7 +81,7 @@ export const registrationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
   app.post(
     '/registrations/:id/review',
     {
-      config: { roles: LEDGER_ROLES.review },
+      config: { roles: REVIEWERS },
       schema: { tags, summary: 'Accept (covers the period) or reject a registration', params: entryParams, body: reviewBody, response: { 200: registrationSchema, ...errorResponses } },
     },
     async (req) => registrationView(await reviewEntry(deps, ledgers, req, 'registration', req.params.id, req.body), timeZone),

@@ -7,9 +7,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteOptions } from '../deps.js';
 import { ledgerDepsOf } from '../ledger-access.js';
 import { bulkExplain, bulkExplainBody, bulkResultSchema, bulkReview, bulkReviewBody, inboxItemSchema, inboxQuery, reviewInbox } from '../ledger-bulk.js';
-import { LEDGER_ROLES } from '../ledger-handlers.js';
 import { pageOf } from '../ledger-schemas.js';
 import { errorResponses } from '../schemas.js';
+import { ENTERPRISE_ACTORS, EVERYONE, REVIEWERS } from '../role-sets.js';
 
 export const reviewRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, timeZone, bulkMax }) => {
   const tags = ['ledgers'];
@@ -18,7 +18,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
   app.get(
     '/reviews',
     {
-      config: { roles: LEDGER_ROLES.read },
+      config: { roles: EVERYONE },
       schema: {
         tags,
         summary: 'Review inbox: gaps, anomalies, back-fills and registrations by state (default: awaiting review), longest waiting first',
@@ -36,7 +36,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
     app.post(
       `${path}/explanations`,
       {
-        config: { roles: LEDGER_ROLES.act },
+        config: { roles: ENTERPRISE_ACTORS },
         schema: {
           tags,
           summary: `原因说明 for many ${type} entries at once: one text for the ids given or every entry the filter matches (default: explainable states)`,
@@ -50,7 +50,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
     app.post(
       `${path}/reviews`,
       {
-        config: { roles: LEDGER_ROLES.review },
+        config: { roles: REVIEWERS },
         schema: {
           tags,
           summary: `Accept or reject many explained ${type} entries at once (the ids given or every entry the filter matches; default: explained)`,

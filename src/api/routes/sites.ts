@@ -1,14 +1,14 @@
 /** Sites of an enterprise. A site never moves to another enterprise (its history would change owner). */
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Site } from '../../domain/catalog.js';
-import { AppError } from '../../errors.js';
-import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
 import { enabledFilter, listPageOf, matchesQ, namedPageQuery, oldestFirst, pageByKey } from '../list-page.js';
 import { errorResponses, idParams, nonEmpty, siteSchema, text } from '../schemas.js';
+import { found } from '../not-found.js';
+import { newRecord, patchedRecord, registryRecords } from '../registry-crud.js';
+import { OPERATORS, REGISTRY_READERS } from '../role-sets.js';
 
 const fields = {
   name: text(200),
@@ -25,32 +25,24 @@ export const siteRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
   const tags = ['registry'];
   const { catalog } = deps;
 
-  async function load(id: string): Promise<Site> {
-    const site = await catalog.getSite(id);
-    if (!site) throw new AppError('APP_ERR_NOT_FOUND', `site ${id}`);
-    return site;
-  }
+  const sites = registryRecords<Site>(deps, { type: 'site', get: (id) => catalog.getSite(id), put: (s) => catalog.putSite(s), enterpriseOf: (s) => s.enterpriseId, idOf: (s) => s.id });
 
   app.post(
     '/sites',
     {
-      config: { roles: ['admin', 'ops'] },
+      config: { roles: OPERATORS },
       schema: { tags, summary: 'Create a site of an enterprise', body: createBody, response: { 201: siteSchema, ...errorResponses } },
     },
     async (req, reply) => {
-      if (!(await catalog.getEnterprise(req.body.enterpriseId))) throw new AppError('APP_ERR_NOT_FOUND', `enterprise ${req.body.enterpriseId}`);
-      const now = new Date().toISOString();
-      const site: Site = { id: randomUUID(), ...req.body, enabled: true, createdAt: now, updatedAt: now };
-      await catalog.putSite(site);
-      await recordChange(deps, req, { action: 'create', entity: { type: 'site', id: site.id }, after: site });
-      return reply.code(201).send(site);
+      found(await catalog.getEnterprise(req.body.enterpriseId), `enterprise ${req.body.enterpriseId}`);
+      return reply.code(201).send(await sites.create(req, newRecord(req.body)));
     },
   );
 
   app.get(
     '/sites',
     {
-      config: { roles: ['admin', 'ops', 'regulator', 'enterprise'] },
+      config: { roles: REGISTRY_READERS },
       schema: {
         tags,
         summary: 'List sites, oldest first, optionally of one enterprise (an enterprise token sees its own); name containing q, enabled; paginated',
@@ -66,36 +58,29 @@ export const siteRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
         assertEnterpriseAccess(token, enterpriseId ?? token.enterpriseId, `enterprise ${enterpriseId}`);
         enterpriseId = token.enterpriseId;
       }
-      const sites = (await catalog.listSites(enterpriseId === undefined ? {} : { enterpriseId })).filter((x) => (enabled === undefined || String(x.enabled) === enabled) && matchesQ(x.name, q));
-      return pageByKey(sites, oldestFirst, limit, cursor);
+      const listed = (await catalog.listSites(enterpriseId === undefined ? {} : { enterpriseId })).filter((x) => (enabled === undefined || String(x.enabled) === enabled) && matchesQ(x.name, q));
+      return pageByKey(listed, oldestFirst, limit, cursor);
     },
   );
 
   app.get(
     '/sites/:id',
     {
-      config: { roles: ['admin', 'ops', 'regulator', 'enterprise'] },
+      config: { roles: REGISTRY_READERS },
       schema: { tags, summary: 'One site', params: idParams, response: { 200: siteSchema, ...errorResponses } },
     },
-    async (req) => {
-      const site = await load(req.params.id);
-      assertEnterpriseAccess(principalOf(req), site.enterpriseId, `site ${req.params.id}`);
-      return site;
-    },
+    async (req) => sites.loadVisible(req, req.params.id),
   );
 
   app.patch(
     '/sites/:id',
     {
-      config: { roles: ['admin', 'ops'] },
+      config: { roles: OPERATORS },
       schema: { tags, summary: 'Change or disable a site', params: idParams, body: patchBody, response: { 200: siteSchema, ...errorResponses } },
     },
     async (req) => {
-      const before = await load(req.params.id);
-      const after: Site = { ...before, ...req.body, updatedAt: new Date().toISOString() };
-      await catalog.putSite(after);
-      await recordChange(deps, req, { action: 'update', entity: { type: 'site', id: after.id }, before, after });
-      return after;
+      const before = await sites.load(req.params.id);
+      return sites.update(req, before, patchedRecord(before, req.body));
     },
   );
 };

@@ -6,12 +6,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Device } from '../../domain/device.js';
 import type { SessionInfo } from '../../domain/ports.js';
-import { AppError } from '../../errors.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
-import { listPageOf, listPageQuery, matchesQ, pageByKey } from '../list-page.js';
+import { listPageOf, listPageQuery, pageByKey } from '../list-page.js';
 import { errorResponses, mnParams } from '../schemas.js';
 import { formatInZone } from '../time.js';
+import { visibleDevices } from '../device-filter.js';
+import { EVERYONE } from '../role-sets.js';
+import { found } from '../not-found.js';
 
 const statusSchema = z
   .object({
@@ -72,7 +74,7 @@ function statusOf(device: Device, session: SessionInfo | undefined, timeZone: st
 export const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, timeZone, pageMax }) => {
   const tags = ['status'];
   const { registry, sessions } = deps;
-  const roles = ['admin', 'ops', 'regulator', 'enterprise', 'reader'] as const;
+  const roles = EVERYONE;
 
   app.get(
     '/status',
@@ -86,21 +88,8 @@ export const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
       },
     },
     async (req) => {
-      const token = principalOf(req);
-      let { enterpriseId } = req.query;
-      if (token.role === 'enterprise') {
-        assertEnterpriseAccess(token, enterpriseId ?? token.enterpriseId, `enterprise ${enterpriseId}`);
-        enterpriseId = token.enterpriseId;
-      }
-      const { siteId, pointId, online, enabled, q, limit, cursor } = req.query;
-      const devices = (await registry.list()).filter(
-        (d) =>
-          (enterpriseId === undefined || d.enterpriseId === enterpriseId) &&
-          (siteId === undefined || d.siteId === siteId) &&
-          (pointId === undefined || d.pointId === pointId) &&
-          (enabled === undefined || String(d.enabled) === enabled) &&
-          matchesQ(d.mn, q),
-      );
+      const { online, limit, cursor } = req.query;
+      const devices = await visibleDevices(registry, principalOf(req), req.query);
       // The online filter needs every selected collector's session, so sessions are read before paging.
       const byMn = new Map<string, SessionInfo>((await sessions.list()).map((x) => [x.mn, x]));
       const statuses = devices.map((d) => statusOf(d, byMn.get(d.mn), d.profile.timeZone || timeZone)).filter((x) => online === undefined || String(x.online) === online);
@@ -115,8 +104,7 @@ export const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
       schema: { tags, summary: 'Online status of one collector', params: mnParams, response: { 200: statusSchema, ...errorResponses } },
     },
     async (req) => {
-      const device = await registry.get(req.params.mn);
-      if (!device) throw new AppError('APP_ERR_NOT_FOUND', `collector ${req.params.mn}`);
+      const device = found(await registry.get(req.params.mn), `collector ${req.params.mn}`);
       assertEnterpriseAccess(principalOf(req), device.enterpriseId, `collector ${req.params.mn}`);
       const [session, unknownFactors] = await Promise.all([sessions.get(device.mn), deps.factorBudget?.unknown(device.mn)]);
       return { ...statusOf(device, session, device.profile.timeZone || timeZone), unknownFactors };

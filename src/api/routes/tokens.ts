@@ -11,6 +11,8 @@ import { principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
 import { listPageOf, matchesQ, namedPageQuery, oldestFirst, pageByKey } from '../list-page.js';
 import { errorResponses, idParams, roleSchema, text, tokenSchema } from '../schemas.js';
+import { EVERYONE, ENTERPRISE_ACTORS } from '../role-sets.js';
+import { notFound } from '../not-found.js';
 
 const createBody = z.object({
   name: text(100),
@@ -30,7 +32,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
   async function newTokenFor(creator: TokenRecord, body: z.infer<typeof createBody>): Promise<NewToken> {
     if (creator.role === 'enterprise') {
       if (body.role !== 'enterprise' || body.main === true) throw new AppError('APP_ERR_FORBIDDEN', 'enterprise accounts create enterprise sub-accounts only');
-      if (body.enterpriseId !== undefined && body.enterpriseId !== creator.enterpriseId) throw new AppError('APP_ERR_NOT_FOUND', `enterprise ${body.enterpriseId}`);
+      if (body.enterpriseId !== undefined && body.enterpriseId !== creator.enterpriseId) throw notFound(`enterprise ${body.enterpriseId}`);
       return { name: body.name, role: 'enterprise', enterpriseId: creator.enterpriseId, main: false, createdBy: creator.id };
     }
     if (body.role !== 'enterprise') {
@@ -38,14 +40,14 @@ export const tokenRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
       return { name: body.name, role: body.role, main: false, createdBy: creator.id };
     }
     if (body.enterpriseId === undefined) throw new AppError('APP_ERR_BAD_REQUEST', 'enterprise tokens need an enterpriseId');
-    if (!(await deps.catalog.getEnterprise(body.enterpriseId))) throw new AppError('APP_ERR_NOT_FOUND', `enterprise ${body.enterpriseId}`);
+    if (!(await deps.catalog.getEnterprise(body.enterpriseId))) throw notFound(`enterprise ${body.enterpriseId}`);
     return { name: body.name, role: 'enterprise', enterpriseId: body.enterpriseId, main: body.main ?? true, createdBy: creator.id };
   }
 
   app.get(
     '/me',
     {
-      config: { roles: ['admin', 'ops', 'enterprise', 'regulator', 'reader'] },
+      config: { roles: EVERYONE },
       schema: { tags, summary: 'The token making the request', response: { 200: tokenSchema, ...errorResponses } },
     },
     async (req) => principalOf(req),
@@ -54,7 +56,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
   app.post(
     '/tokens',
     {
-      config: { roles: ['admin', 'enterprise'] },
+      config: { roles: ENTERPRISE_ACTORS },
       schema: {
         tags,
         summary: 'Create a token (the secret is shown once)',
@@ -74,7 +76,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
   app.get(
     '/tokens',
     {
-      config: { roles: ['admin', 'enterprise'] },
+      config: { roles: ENTERPRISE_ACTORS },
       schema: {
         tags,
         summary: 'List tokens, oldest first (enterprise main accounts: their enterprise only); role, revoked, name containing q; paginated',
@@ -100,7 +102,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
   app.delete(
     '/tokens/:id',
     {
-      config: { roles: ['admin', 'enterprise'] },
+      config: { roles: ENTERPRISE_ACTORS },
       schema: { tags, summary: 'Revoke a token', params: idParams, response: { 200: tokenSchema, ...errorResponses } },
     },
     async (req) => {
@@ -108,7 +110,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
       assertTokenManager(token);
       const target = await deps.tokens.get(req.params.id);
       // Another enterprise's token answers like an unknown one (docs/api.md "Enterprise scope").
-      if (!target || (token.role === 'enterprise' && target.enterpriseId !== token.enterpriseId)) throw new AppError('APP_ERR_NOT_FOUND', `token ${req.params.id}`);
+      if (!target || (token.role === 'enterprise' && target.enterpriseId !== token.enterpriseId)) throw notFound(`token ${req.params.id}`);
       if (token.role === 'enterprise' && target.main) {
         throw new AppError('APP_ERR_FORBIDDEN', 'enterprise accounts revoke their own sub-accounts only');
       }
