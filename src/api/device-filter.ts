@@ -23,7 +23,7 @@ export interface DeviceFilter {
  * Registered collectors matching the filter, by MN, that the token may see: an enterprise token sees its own
  * enterprise only, and asking for another answers 404 `enterprise <id>` (like an unknown one).
  */
-export async function visibleDevices(registry: Pick<DeviceRegistry, 'list'>, token: TokenRecord, filter: DeviceFilter): Promise<Device[]> {
+export async function visibleDevices(registry: Pick<DeviceRegistry, 'find'>, token: TokenRecord, filter: DeviceFilter): Promise<Device[]> {
   let { enterpriseId } = filter;
   if (token.role === 'enterprise') {
     assertEnterpriseAccess(token, enterpriseId ?? token.enterpriseId, `enterprise ${enterpriseId}`);
@@ -33,14 +33,14 @@ export async function visibleDevices(registry: Pick<DeviceRegistry, 'list'>, tok
 }
 
 /** Registered collectors matching the filter, by MN, whoever asks (the caller has checked the scope). */
-export async function matchingDevices(registry: Pick<DeviceRegistry, 'list'>, filter: DeviceFilter): Promise<Device[]> {
+export async function matchingDevices(registry: Pick<DeviceRegistry, 'find'>, filter: DeviceFilter): Promise<Device[]> {
   const { enterpriseId, siteId, pointId, enabled, q } = filter;
-  return (await registry.list()).filter(
-    (d) =>
-      (enterpriseId === undefined || d.enterpriseId === enterpriseId) &&
-      (siteId === undefined || d.siteId === siteId) &&
-      (pointId === undefined || d.pointId === pointId) &&
-      (enabled === undefined || String(d.enabled) === enabled) &&
-      matchesQ(d.mn, q),
-  );
+  const bound = await registry.find({ enterpriseId, siteId, pointId });
+  return bound.filter((d) => (enabled === undefined || String(d.enabled) === enabled) && matchesQ(d.mn, q));
+}
+
+/** MNs of the collectors of the token's enterprise (for filtering logs an enterprise token reads). */
+export async function enterpriseMns(registry: Pick<DeviceRegistry, 'find'>, token: TokenRecord): Promise<Set<string>> {
+  const devices = await registry.find({ enterpriseId: token.enterpriseId });
+  return new Set(devices.filter((d) => d.enterpriseId === token.enterpriseId).map((d) => d.mn));
 }

@@ -33,10 +33,20 @@ export interface ReadingSink {
   close(): Promise<void>;
 }
 
+/** Which collectors to look up by binding; absent fields select all. */
+export interface DeviceLookup {
+  enterpriseId?: string;
+  siteId?: string;
+  pointId?: string;
+}
+
 /** Registry of collectors, plus the list of unknown MNs seen by gateways. */
 export interface DeviceRegistry {
   get(mn: string): Promise<Device | undefined>;
+  /** Every registered collector, by MN. */
   list(): Promise<Device[]>;
+  /** The collectors of an enterprise, site and/or point, by MN (what API listings and reads by site look up). */
+  find(lookup: DeviceLookup): Promise<Device[]>;
   /** Insert or replace; notifies every gateway (changes apply without restart). */
   put(device: Device): Promise<void>;
   /**

@@ -1,6 +1,7 @@
 /** In-memory DeviceRegistry for unit tests; records are copied in and out as Redis would serialize them. */
 import type { Device, PendingDevice } from '../../src/domain/device.js';
 import type { DeviceRegistry } from '../../src/domain/ports.js';
+import { matchesLookup } from '../../src/storage/redis/device-index.js';
 
 type Entry = PendingDevice & { lastSeenMs: number; activeMinutes: number; lastMinute: number };
 
@@ -32,6 +33,13 @@ export function createMemoryRegistry(options: { maxPending?: number } = {}): Dev
     },
     async list() {
       return [...devices.keys()].sort().map((mn) => structuredClone(devices.get(mn) as Device));
+    },
+    async find(lookup) {
+      return [...devices.keys()]
+        .sort()
+        .map((mn) => devices.get(mn) as Device)
+        .filter((d) => matchesLookup(d, lookup))
+        .map((d) => structuredClone(d));
     },
     async put(device) {
       devices.set(device.mn, structuredClone(device));

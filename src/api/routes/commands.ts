@@ -17,6 +17,7 @@ import type { RouteOptions } from '../deps.js';
 import { errorResponses, idParams, mnParams } from '../schemas.js';
 import { DEVICE_OPERATORS } from '../role-sets.js';
 import { notFound } from '../not-found.js';
+import { enterpriseMns } from '../device-filter.js';
 
 const listQuery = z.object({
   mn: z.string().min(1).max(64).optional(),
@@ -93,7 +94,7 @@ export const commandRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       const token = principalOf(req);
       const { mn, state, limit, cursor } = req.query;
       if (mn !== undefined) await visible(req, mn);
-      const mns = isEnterpriseScoped(token) ? new Set((await deps.registry.list()).filter((d) => d.enterpriseId === token.enterpriseId).map((d) => d.mn)) : undefined;
+      const mns = isEnterpriseScoped(token) ? await enterpriseMns(deps.registry, token) : undefined;
       const entries = await control.ledger.list({ mn, mns, state, limit, before: cursor === undefined ? undefined : decodeCursor(cursor) });
       const last = entries[entries.length - 1];
       return { commands: entries.map((e) => commandView(e, timeZone)), nextCursor: entries.length === limit && last ? encodeCursor(last.createdAt, last.id) : undefined };

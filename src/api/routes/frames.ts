@@ -12,6 +12,7 @@ import { errorResponses, isoDateTime } from '../schemas.js';
 import { formatInZone } from '../time.js';
 import { DEVICE_OPERATORS } from '../role-sets.js';
 import { notFound } from '../not-found.js';
+import { enterpriseMns } from '../device-filter.js';
 
 const query = z.object({
   mn: z.string().min(1).max(64).optional(),
@@ -64,7 +65,7 @@ export const frameRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
       if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) throw new AppError('APP_ERR_INVALID_RANGE', '`from` must be before `to`');
       let mns: Set<string> | undefined;
       if (isEnterpriseScoped(token)) {
-        mns = new Set((await deps.registry.list()).filter((d) => d.enterpriseId === token.enterpriseId).map((d) => d.mn));
+        mns = await enterpriseMns(deps.registry, token);
         if (mn !== undefined && !mns.has(mn)) throw notFound(`collector ${mn}`);
       }
       const page = await frames.log.query({ mn, mns, verdict, cn, address, fromMs, toMs, limit, before: cursor, scanMax: frames.scanMax });

@@ -17,6 +17,11 @@ export interface DeviceCache {
    * cached unless an invalidation raced it. So a registry listing decodes only what changed since the last one.
    */
   loadMany(mns: readonly string[], fetchMany: (missing: string[]) => Promise<Array<Device | undefined>>): Promise<Array<Device | undefined>>;
+  /**
+   * The whole registry as `build` makes it (listing and index), kept until the next invalidation: every `put`
+   * publishes, so while the subscription is live no device was added or changed since it was built.
+   */
+  whole<T>(build: () => Promise<T>): Promise<T>;
   /** Drop one MN locally (the publisher also hears its own message; this covers the window before it arrives). */
   invalidate(mn: string): void;
   close(): Promise<void>;
@@ -36,6 +41,8 @@ export function createDeviceCache(redis: Redis, channel: string, log?: Logger): 
   let lost = false;
   // Bumped on every invalidation: a fetch that started before one must not store what it read.
   let epoch = 0;
+  let wholeAt = -1;
+  let wholeValue: unknown;
 
   function clear(): void {
     entries.clear();
@@ -129,6 +136,13 @@ export function createDeviceCache(redis: Redis, channel: string, log?: Logger): 
         if (keep) store(missing[j] ?? '', device);
       });
       return out;
+    },
+    async whole<T>(build: () => Promise<T>): Promise<T> {
+      if (live && wholeAt === epoch) return wholeValue as T;
+      const startEpoch = epoch;
+      const value = await build();
+      if (live && epoch === startEpoch) [wholeAt, wholeValue] = [epoch, value];
+      return value;
     },
     invalidate,
     async close() {

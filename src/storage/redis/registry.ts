@@ -13,6 +13,7 @@ import type { Device, PendingDevice } from '../../domain/device.js';
 import type { DeviceRegistry } from '../../domain/ports.js';
 import type { Logger } from '../../log.js';
 import { decodeDevice, encodeDevice } from './device-record.js';
+import { indexDevices, lookUp, type DeviceIndex } from './device-index.js';
 import { createDeviceCache, type DeviceCache } from './device-cache.js';
 import { defineScript, execAll, runScript } from './util.js';
 
@@ -121,21 +122,33 @@ export function createRedisRegistry(options: RedisRegistryOptions): DeviceRegist
     return json === null ? undefined : decodeDevice(mn, json);
   }
 
+  async function readAll(): Promise<Device[]> {
+    const mns = (await redis.smembers(keys.devices)).sort();
+    if (mns.length === 0) return [];
+    const fetchMany = async (some: string[]): Promise<Array<Device | undefined>> => {
+      const records = await redis.mget(some.map(keys.device));
+      return records.map((json, i) => (json === null ? undefined : decodeDevice(some[i] ?? '', json)));
+    };
+    // With the cache, only records changed since the last listing are read and decoded.
+    const devices = cache ? await cache.loadMany(mns, fetchMany) : await fetchMany(mns);
+    return devices.filter((d): d is Device => d !== undefined);
+  }
+
+  /** Every device, indexed; with the cache, read again only after a device changed (API listings, /readings by site). */
+  function indexed(): Promise<DeviceIndex> {
+    const build = async (): Promise<DeviceIndex> => indexDevices(await readAll());
+    return cache ? cache.whole(build) : build();
+  }
+
   return {
     get(mn) {
       return cache ? cache.load(mn, () => fetchDevice(mn)) : fetchDevice(mn);
     },
     async list() {
-      const mns = (await redis.smembers(keys.devices)).sort();
-      if (mns.length === 0) return [];
-      const fetchMany = async (some: string[]): Promise<Array<Device | undefined>> => {
-        const records = await redis.mget(some.map(keys.device));
-        return records.map((json, i) => (json === null ? undefined : decodeDevice(some[i] ?? '', json)));
-      };
-      // With the cache, only records changed since the last listing are read and decoded (API listings, /readings
-      // by site or point, /status ran a full read and zod decode of every device per request before).
-      const devices = cache ? await cache.loadMany(mns, fetchMany) : await fetchMany(mns);
-      return devices.filter((d): d is Device => d !== undefined);
+      return [...(await indexed()).all];
+    },
+    async find(lookup) {
+      return lookUp(await indexed(), lookup);
     },
     async put(device) {
       const multi = redis

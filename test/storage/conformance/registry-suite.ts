@@ -39,6 +39,24 @@ export function registrySuite(t: Tap, factory: RegistryFactory): void {
     tt.same((await registry.list()).map((d) => d.mn), [MN_B, MN_A]);
   });
 
+  t.test('find looks collectors up by enterprise, site and point, by MN, and follows a rebinding at once', async (tt) => {
+    const registry = await open(tt);
+    const MN_C = '88888880000003';
+    const bound = (mn: string, enterpriseId: string, siteId: string, pointId?: string) => ({ ...newDevice({ mn, password: 'pw-x-123' }), enterpriseId, siteId, pointId });
+    await registry.put(bound(MN_A, 'e1', 's1', 'p1'));
+    await registry.put(bound(MN_B, 'e1', 's2'));
+    await registry.put(newDevice({ mn: MN_C, password: 'pw-c-123' }));
+    const mns = async (lookup: Parameters<DeviceRegistry['find']>[0]): Promise<string[]> => (await registry.find(lookup)).map((d) => d.mn);
+    tt.same(await mns({ enterpriseId: 'e1' }), [MN_B, MN_A]);
+    tt.same(await mns({ siteId: 's1' }), [MN_A]);
+    tt.same(await mns({ pointId: 'p1' }), [MN_A]);
+    tt.same(await mns({ enterpriseId: 'e2', siteId: 's1' }), []);
+    tt.same(await mns({}), [MN_B, MN_A, MN_C]);
+    await registry.put(bound(MN_C, 'e1', 's1', 'p1'));
+    tt.same(await mns({ pointId: 'p1' }), [MN_A, MN_C], 'the rebinding shows in the next lookup');
+    tt.same((await registry.list()).map((d) => d.mn), [MN_B, MN_A, MN_C]);
+  });
+
   t.test('mutating a returned device (a copy, or refused when frozen) does not change the registry', async (tt) => {
     const registry = await open(tt);
     await registry.put(newDevice({ mn: MN_A, password: 'pw-a-123' }));
