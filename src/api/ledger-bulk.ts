@@ -6,15 +6,13 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ANOMALY_RULES, ANOMALY_STATES, BACKFILL_STATES, GAP_STATES, LEGACY_REGISTRATION_ACCEPTED, REGISTRATION_STATES, type LedgerEntry, type LedgerType, type Review } from '../domain/ledgers.js';
-import { VALUE_KINDS } from '../domain/readings.js';
 import { AppError } from '../errors.js';
 import { principalOf } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { assertFilterScope, scopedEnterprise, type LedgerRouteDeps } from './ledger-access.js';
 import { explainEntry, listEntries, reviewEntry, type ListQueryInput } from './ledger-handlers.js';
-import { anomalySchema, backfillSchema, explainBody, gapSchema, listQueryOf, registrationSchema, reviewBody } from './ledger-schemas.js';
+import { anomalySchema, backfillSchema, entryScopeFields, explainBody, gapSchema, listQueryOf, periodPageFields, registrationSchema, reviewBody } from './ledger-schemas.js';
 import { anomalyView, backfillView, gapView, registrationView } from './ledger-views.js';
-import { isoDateTime } from './schemas.js';
 
 /** Default of HJ212_API_BULK_MAX: entries one bulk call changes at most; a larger filter selection reports `remaining` (call again). */
 export const BULK_MAX = 1000;
@@ -131,16 +129,8 @@ const commaList = (values: readonly string[], what: string) =>
 export const inboxQuery = z.object({
   state: commaList(ALL_STATES, 'states').describe(`comma-separated; default \`awaiting\` = ${Object.entries(AWAITING).map(([t, s]) => `${s} ${t}s`).join(', ')}`),
   type: commaList(TYPES, 'types').describe('comma-separated entry types; default all four'),
-  mn: z.string().min(1).max(64).optional(),
-  enterpriseId: z.string().min(1).max(64).optional().describe('an enterprise token always sees its own'),
-  siteId: z.string().min(1).max(64).optional(),
-  pointId: z.string().min(1).max(64).optional(),
-  factor: z.string().min(1).max(16).optional(),
-  kind: z.enum(VALUE_KINDS).optional(),
-  from: isoDateTime.optional().describe('periods ending after this'),
-  to: isoDateTime.optional().describe('periods starting before this'),
-  offset: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  ...entryScopeFields,
+  ...periodPageFields,
 });
 
 export const inboxItemSchema = z.discriminatedUnion('type', [gapSchema, anomalySchema, backfillSchema, registrationSchema]);

@@ -89,21 +89,27 @@ const stateList = (states: readonly string[]) =>
     .optional()
     .describe(`comma-separated: ${states.join(', ')}`);
 
+/** Which entries a ledger listing (or the review inbox) selects: collector, enterprise, site, point, item, kind. */
+export const entryScopeFields = {
+  mn: z.string().min(1).max(64).optional(),
+  enterpriseId: z.string().min(1).max(64).optional().describe('an enterprise token always sees its own'),
+  siteId: z.string().min(1).max(64).optional(),
+  pointId: z.string().min(1).max(64).optional(),
+  factor: z.string().min(1).max(16).optional(),
+  kind: z.enum(VALUE_KINDS).optional(),
+};
+
+/** The period (entries overlapping [from, to)) and the page of a ledger listing. */
+export const periodPageFields = {
+  from: isoDateTime.optional().describe('periods ending after this'),
+  to: isoDateTime.optional().describe('periods starting before this'),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+};
+
 /** Filters of every ledger listing; the period filter keeps entries overlapping [from, to). */
 export function listQueryOf(states: readonly string[]) {
-  return z.object({
-    mn: z.string().min(1).max(64).optional(),
-    enterpriseId: z.string().min(1).max(64).optional().describe('an enterprise token always sees its own'),
-    siteId: z.string().min(1).max(64).optional(),
-    pointId: z.string().min(1).max(64).optional(),
-    factor: z.string().min(1).max(16).optional(),
-    kind: z.enum(VALUE_KINDS).optional(),
-    state: stateList(states),
-    from: isoDateTime.optional().describe('periods ending after this'),
-    to: isoDateTime.optional().describe('periods starting before this'),
-    offset: z.coerce.number().int().min(0).default(0),
-    limit: z.coerce.number().int().min(1).max(1000).default(50),
-  });
+  return z.object({ ...entryScopeFields, state: stateList(states), ...periodPageFields });
 }
 
 export const explainBody = z.object({ text: text(2000).describe('原因说明') });

@@ -3,6 +3,7 @@
  * workers may run: one holds the `commands` lease and sweeps, so a command is resent by one process only.
  */
 import type { CheckState } from '../domain/ledgers.js';
+import { startLeasedLoop } from '../domain/leased-loop.js';
 import { sweepCommands, type ReverseControlDeps } from './reverse-control.js';
 
 const LEASE = 'commands';
@@ -14,33 +15,8 @@ export interface CommandSweeperOptions {
   pollMs: number;
 }
 
-/** Sweep every `pollMs` while holding the lease; errors are reported and the loop goes on. */
+/** Sweep every `pollMs` while holding the lease (again at once after 100 commands); errors are reported and the loop goes on. */
 export function startCommandSweeper(deps: ReverseControlDeps, opts: CommandSweeperOptions, onError: (err: unknown) => void): { close(): Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const tick = (): void => {
-    running = (async () => {
-      if (!(await opts.state.lease(LEASE, opts.owner, opts.leaseMs))) return 0;
-      return sweepCommands(deps);
-    })().then(
-      (n) => schedule(n >= 100 ? 0 : opts.pollMs),
-      (err: unknown) => {
-        onError(err);
-        schedule(opts.pollMs);
-      },
-    );
-  };
-  const schedule = (ms: number): void => {
-    if (!stopped) timer = setTimeout(tick, ms);
-  };
-  schedule(0);
-  return {
-    async close() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      await opts.state.release(LEASE, opts.owner);
-    },
-  };
+  const sweep = async (): Promise<number> => ((await opts.state.lease(LEASE, opts.owner, opts.leaseMs)) ? sweepCommands(deps) : 0);
+  return startLeasedLoop({ state: opts.state, lease: LEASE, owner: opts.owner, pollMs: opts.pollMs, fullBatch: 100 }, sweep, onError);
 }

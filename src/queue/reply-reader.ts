@@ -5,6 +5,7 @@
  */
 import type { CheckState } from '../domain/ledgers.js';
 import type { DeviceReply } from '../domain/ports.js';
+import { startLeasedLoop } from '../domain/leased-loop.js';
 
 /** The gateway's reply stream (src/storage/redis/command-bus.ts `readReplies`). */
 export interface ReplySource {
@@ -38,28 +39,5 @@ export async function pumpReplies(deps: ReplyReaderDeps): Promise<number> {
  * goes on. `close()` stops it after the batch in progress and gives the lease up.
  */
 export function startReplyReader(deps: ReplyReaderDeps, pollMs: number, onError: (err: unknown) => void): { close(): Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const tick = (): void => {
-    running = pumpReplies(deps).then(
-      (n) => schedule(n >= (deps.batch ?? 100) ? 0 : pollMs),
-      (err: unknown) => {
-        onError(err);
-        schedule(pollMs);
-      },
-    );
-  };
-  const schedule = (ms: number): void => {
-    if (!stopped) timer = setTimeout(tick, ms);
-  };
-  schedule(0);
-  return {
-    async close() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      await deps.state.release(CURSOR, deps.owner);
-    },
-  };
+  return startLeasedLoop({ state: deps.state, lease: CURSOR, owner: deps.owner, pollMs, fullBatch: deps.batch ?? 100 }, () => pumpReplies(deps), onError);
 }

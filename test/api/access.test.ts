@@ -11,11 +11,7 @@ const api = await buildTestApi();
 t.teardown(() => api.close());
 const ops = api.token.ops;
 
-async function created(url: string, payload: Record<string, unknown>): Promise<{ id: string }> {
-  const res = await api.call(ops, { method: 'POST', url, payload });
-  if (res.statusCode !== 201) throw new Error(`${url}: ${res.body}`);
-  return body<{ id: string }>(res);
-}
+const created = (url: string, payload: Record<string, unknown>) => api.create(url, payload);
 const MINE = '010000A8900016F000169DC0';
 const THEIRS = '010000A8900016F000169DC1';
 const acme = await created('/enterprises', { name: 'ACME' });

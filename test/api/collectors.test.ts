@@ -16,11 +16,7 @@ const ops = api.token.ops;
 const MN = '010000A8900016F000169DC0';
 const MN14 = '88888880000001';
 
-async function created(url: string, payload: Record<string, unknown>): Promise<{ id: string }> {
-  const res = await api.call(ops, { method: 'POST', url, payload });
-  if (res.statusCode !== 201) throw new Error(`${url}: ${res.body}`);
-  return body<{ id: string }>(res);
-}
+const created = (url: string, payload: Record<string, unknown>) => api.create(url, payload);
 const acme = await created('/enterprises', { name: 'ACME' });
 const other = await created('/enterprises', { name: 'Other' });
 const site = await created('/sites', { enterpriseId: acme.id, name: 'Plant' });

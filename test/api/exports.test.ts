@@ -8,16 +8,11 @@ import { body, buildTestApi } from './helper.js';
 
 const api = await buildTestApi();
 t.teardown(() => api.close());
-const ops = api.token.ops;
 const MN = '010000A8900016F000169EX0';
 const T0 = Date.parse('2024-05-01T00:00:00+08:00');
 const HOUR = 3_600_000;
 
-async function created(url: string, payload: Record<string, unknown>): Promise<{ id: string }> {
-  const res = await api.call(ops, { method: 'POST', url, payload });
-  if (res.statusCode !== 201) throw new Error(`${url}: ${res.body}`);
-  return body<{ id: string }>(res);
-}
+const created = (url: string, payload: Record<string, unknown>) => api.create(url, payload);
 const ent = await created('/enterprises', { name: '江苏某化工有限公司, 南厂' });
 const site = await created('/sites', { enterpriseId: ent.id, name: '南京工厂' });
 const point = await created(`/sites/${site.id}/points`, { name: '总排口' });

@@ -39,11 +39,7 @@ interface Document {
 const doc = body<Document>(await full.call(undefined, { url: '/docs/json' }));
 
 // Real records, so schema-shaped requests also reach the handlers' deeper branches.
-async function created(url: string, payload: Record<string, unknown>): Promise<Record<string, string>> {
-  const res = await api.call(api.token.ops, { method: 'POST', url, payload });
-  if (res.statusCode !== 201) throw new Error(`${url}: ${res.body}`);
-  return body<Record<string, string>>(res);
-}
+const created = (url: string, payload: Record<string, unknown>) => api.create<Record<string, string>>(url, payload);
 const MN = '010000A8900016F000169DC0';
 const enterprise = await created('/enterprises', { name: 'Fuzz Co' });
 const site = await created('/sites', { enterpriseId: enterprise.id ?? '', name: 'Plant' });

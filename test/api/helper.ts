@@ -33,6 +33,8 @@ export interface TestApi {
   token: Record<Exclude<Role, 'enterprise'>, string>;
   /** Call the API with a token secret (or none). */
   call(secret: string | undefined, opts: InjectOptions): Promise<LightMyRequestResponse>;
+  /** POST `payload` to `url` as the ops token (or `secret`) and return the created record; throws unless 201. */
+  create<T = { id: string }>(url: string, payload: Record<string, unknown>, secret?: string): Promise<T>;
   /** A new enterprise token of that enterprise. */
   enterpriseToken(enterpriseId: string, main?: boolean): Promise<{ secret: string; record: TokenRecord }>;
   /** Write InfluxDB line protocol (ms precision) straight into the test database. */
@@ -92,6 +94,7 @@ export async function buildTestApi(options: TestApiOptions = {}): Promise<TestAp
   for (const role of ['admin', 'ops', 'regulator', 'reader'] as const) {
     token[role] = (await deps.tokens.create({ name: `test ${role}`, role, main: false, createdBy: 'test' })).secret;
   }
+  const call: TestApi['call'] = (secret, opts) => app.inject({ ...opts, headers: { ...opts.headers, ...(secret === undefined ? {} : { authorization: `Bearer ${secret}` }) } });
   return {
     app,
     deps,
@@ -100,7 +103,12 @@ export async function buildTestApi(options: TestApiOptions = {}): Promise<TestAp
     database,
     influx,
     token,
-    call: (secret, opts) => app.inject({ ...opts, headers: { ...opts.headers, ...(secret === undefined ? {} : { authorization: `Bearer ${secret}` }) } }),
+    call,
+    async create<T>(url: string, payload: Record<string, unknown>, secret = token.ops) {
+      const res = await call(secret, { method: 'POST', url, payload });
+      if (res.statusCode !== 201) throw new Error(`${url}: ${res.body}`);
+      return res.json<T>();
+    },
     enterpriseToken: (enterpriseId, main = true) => deps.tokens.create({ name: `enterprise ${enterpriseId}`, role: 'enterprise', enterpriseId, main, createdBy: 'test' }),
     async writeLines(lines) {
       const res = await fetch(`${url}/write?db=${database}&precision=ms`, { method: 'POST', body: lines.join('\n') });

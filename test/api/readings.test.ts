@@ -11,11 +11,7 @@ const HOUR = 3_600_000;
 /** 2024-05-01T00:00:00+08:00 */
 const T0 = Date.parse('2024-05-01T00:00:00+08:00');
 
-async function created(url: string, payload: Record<string, unknown>): Promise<{ id: string }> {
-  const res = await api.call(ops, { method: 'POST', url, payload });
-  if (res.statusCode !== 201) throw new Error(`${url}: ${res.body}`);
-  return body<{ id: string }>(res);
-}
+const created = (url: string, payload: Record<string, unknown>) => api.create(url, payload);
 const acme = await created('/enterprises', { name: 'ACME' });
 const other = await created('/enterprises', { name: 'Other' });
 const site = await created('/sites', { enterpriseId: acme.id, name: 'Plant' });

@@ -17,11 +17,7 @@ const api = await buildTestApi();
 t.teardown(() => api.close());
 const { ops, regulator } = api.token;
 
-async function created(url: string, payload: Record<string, unknown>): Promise<{ id: string }> {
-  const res = await api.call(ops, { method: 'POST', url, payload });
-  if (res.statusCode !== 201) throw new Error(`${url}: ${res.body}`);
-  return body<{ id: string }>(res);
-}
+const created = (url: string, payload: Record<string, unknown>) => api.create(url, payload);
 const acme = await created('/enterprises', { name: 'ACME' });
 const site = await created('/sites', { enterpriseId: acme.id, name: 'Plant' });
 const mn = (i: number): string => `LIST${String(i).padStart(20, '0')}`;

@@ -1,10 +1,10 @@
 /** `hj212 device` as a child process against real Redis (fresh prefix), checked through the registry. */
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { verifyPassword } from '../../src/domain/password.js';
 import { createRedisRegistry } from '../../src/storage/redis/registry.js';
+import { runScript, type ChildResult } from '../helpers/child.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/device-command-main.js', import.meta.url));
@@ -18,19 +18,7 @@ t.teardown(async () => {
   await redis.quit();
 });
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function device(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { env: { ...process.env, HJ212_REDIS_URL: redisUrl(), HJ212_REDIS_PREFIX: prefix, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
-    });
-  });
-}
+const device = (args: string[], env: Record<string, string> = {}): Promise<ChildResult> => runScript(MAIN, args, { HJ212_REDIS_URL: redisUrl(), HJ212_REDIS_PREFIX: prefix, ...env });
 
 function assertNoSecrets(tt: Tap, text: string): void {
   tt.notMatch(text, /passwordHash|passwordSalt|[0-9a-f]{64}/, 'no hash or salt printed');

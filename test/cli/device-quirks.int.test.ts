@@ -1,9 +1,9 @@
 /** `hj212 device add|set --length-policy … --mn-charset …` as a child process against real Redis (fresh prefix). */
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { createRedisRegistry } from '../../src/storage/redis/registry.js';
+import { runScript, type ChildResult } from '../helpers/child.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/device-command-main.js', import.meta.url));
@@ -15,13 +15,7 @@ t.teardown(async () => {
   await redis.quit();
 });
 
-function device(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { env: { ...process.env, HJ212_REDIS_URL: redisUrl(), HJ212_REDIS_PREFIX: prefix } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
-    });
-  });
-}
+const device = (args: string[]): Promise<ChildResult> => runScript(MAIN, args, { HJ212_REDIS_URL: redisUrl(), HJ212_REDIS_PREFIX: prefix });
 
 t.test('--mn-charset extended registers JLYP01_AIR01_0001; nothing else is let in', async (tt) => {
   const go = 'JLYP01_AIR01_0001';

@@ -5,14 +5,9 @@
  * shows it all.
  */
 import t from 'tap';
-import type { Config } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { createMetrics } from '../../src/metrics.js';
-import { startApiRole } from '../../src/roles/api-role.js';
-import { createRedisTokens } from '../../src/storage/redis/tokens.js';
 import { connectCollector } from '../helpers/collector.js';
 import { waitFor } from '../helpers/wait.js';
-import { HOUR, startHarness, uploadHours } from './worker-harness.js';
+import { HOUR, startHarness, startHarnessApi, uploadHours } from './worker-harness.js';
 
 const D = Date.parse('2024-05-10T00:00:00+08:00');
 const MN = 'W0000000000000000000API1';
@@ -22,20 +17,9 @@ t.test('gaps found by the worker are explained, reviewed and back-filled through
   t.teardown(() => h.close());
   await h.addCollector(MN, { startAt: new Date(D).toISOString() });
   const prefix = h.gw.config.redis.prefix;
-  const config: Config = { ...h.gw.config, http: { ...h.gw.config.http, host: '127.0.0.1', port: 0 } };
-  const api = await startApiRole(config, createLogger('silent'), createMetrics({ defaults: false }));
+  const api = await startHarnessApi(h, MN);
   t.teardown(() => api.close());
-  const tokens = createRedisTokens({ redis: h.gw.redis, prefix });
-  const enterprise = (await tokens.create({ name: 'operator', role: 'enterprise', enterpriseId: `ent-${MN}`, main: true, createdBy: 'test' })).secret;
-  const regulator = (await tokens.create({ name: 'inspector', role: 'regulator', main: false, createdBy: 'test' })).secret;
-  const call = async (secret: string, method: string, path: string, payload?: object): Promise<{ status: number; json: Record<string, unknown> }> => {
-    const res = await fetch(`http://127.0.0.1:${api.port}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${secret}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
-      body: payload ? JSON.stringify(payload) : undefined,
-    });
-    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-  };
+  const { call, enterprise, regulator } = api;
 
   // Hours 3 and 4 never come; the collector goes offline, so no re-pull is attempted.
   const c = await connectCollector(h.gw.port);

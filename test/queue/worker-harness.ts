@@ -10,14 +10,17 @@ import { newDevice } from '../../src/domain/device-defaults.js';
 import type { MonitoringItem } from '../../src/domain/catalog.js';
 import type { Device } from '../../src/domain/device.js';
 import type { LedgerEntry, LedgerStore } from '../../src/domain/ledgers.js';
+import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { QUEUES } from '../../src/queue/jobs.js';
 import { bullPrefix, redisConnection } from '../../src/queue/producer.js';
+import { startApiRole } from '../../src/roles/api-role.js';
 import { startWorkerRole, type WorkerRole } from '../../src/roles/worker-role.js';
 import type { CheckSettings } from '../../src/ledgers/check-settings.js';
 import { createRedisCatalog } from '../../src/storage/redis/catalog.js';
 import { createRedisLedgerStore } from '../../src/storage/redis/ledgers.js';
+import { createRedisTokens } from '../../src/storage/redis/tokens.js';
 import type { TestCollector } from '../helpers/collector.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { waitFor } from '../helpers/wait.js';
@@ -139,4 +142,35 @@ export async function entriesOf(ledgers: LedgerStore, type: LedgerEntry['type'],
 /** Hours since `base` of entries' periods. */
 export function hoursOf(entries: ReadonlyArray<{ periodStart: number }>, base: number): number[] {
   return entries.map((e) => (e.periodStart - base) / HOUR);
+}
+
+/** The production API role beside a harness, with an enterprise token (of `ent-<mn>`) and a regulator token. */
+export interface HarnessApi {
+  /** Call the API over HTTP with a token secret; the JSON answer and status. */
+  call(secret: string, method: string, path: string, payload?: object): Promise<{ status: number; json: Record<string, unknown> }>;
+  enterprise: string;
+  regulator: string;
+  close(): Promise<void>;
+}
+
+/** Start the API role on the harness's Redis prefix and InfluxDB database, on an ephemeral port. */
+export async function startHarnessApi(h: Harness, mn: string): Promise<HarnessApi> {
+  const config: Config = { ...h.gw.config, http: { ...h.gw.config.http, host: '127.0.0.1', port: 0 } };
+  const api = await startApiRole(config, createLogger('silent'), createMetrics({ defaults: false }));
+  const tokens = createRedisTokens({ redis: h.gw.redis, prefix: h.gw.config.redis.prefix });
+  const enterprise = (await tokens.create({ name: 'operator', role: 'enterprise', enterpriseId: `ent-${mn}`, main: true, createdBy: 'test' })).secret;
+  const regulator = (await tokens.create({ name: 'inspector', role: 'regulator', main: false, createdBy: 'test' })).secret;
+  return {
+    enterprise,
+    regulator,
+    async call(secret, method, path, payload) {
+      const res = await fetch(`http://127.0.0.1:${api.port}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${secret}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
+        body: payload ? JSON.stringify(payload) : undefined,
+      });
+      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    },
+    close: () => api.close(),
+  };
 }

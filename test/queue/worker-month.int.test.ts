@@ -7,15 +7,10 @@
  * rollup and again from the rollup.
  */
 import t from 'tap';
-import type { Config } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { createMetrics } from '../../src/metrics.js';
 import { checkJobId } from '../../src/queue/jobs.js';
-import { startApiRole } from '../../src/roles/api-role.js';
-import { createRedisTokens } from '../../src/storage/redis/tokens.js';
 import { connectCollector } from '../helpers/collector.js';
 import { waitFor } from '../helpers/wait.js';
-import { HOUR, startHarness, uploadHours } from './worker-harness.js';
+import { HOUR, startHarness, startHarnessApi, uploadHours } from './worker-harness.js';
 
 const MN = 'W0000000000000000000MON1';
 /** Bound to its point on 2024-05-20 at 14:00 local: May expects 10 + 11 × 24 = 274 hours from then. */
@@ -57,20 +52,9 @@ t.test('a month of a collector bound mid-month: every number of its monthly ledg
   await h.startWorker();
   await h.checksDone([...before, ...month].map((r) => checkJobId({ mn: MN, kind: 'hour', hourMs: Math.floor(r.ms / HOUR) * HOUR })));
 
-  const config: Config = { ...h.gw.config, http: { ...h.gw.config.http, host: '127.0.0.1', port: 0 } };
-  const api = await startApiRole(config, createLogger('silent'), createMetrics({ defaults: false }));
+  const api = await startHarnessApi(h, MN);
   t.teardown(() => api.close());
-  const tokens = createRedisTokens({ redis: h.gw.redis, prefix });
-  const enterprise = (await tokens.create({ name: 'operator', role: 'enterprise', enterpriseId: `ent-${MN}`, main: true, createdBy: 'test' })).secret;
-  const regulator = (await tokens.create({ name: 'inspector', role: 'regulator', main: false, createdBy: 'test' })).secret;
-  const call = async (secret: string, method: string, path: string, payload?: object): Promise<{ status: number; json: Record<string, unknown> }> => {
-    const res = await fetch(`http://127.0.0.1:${api.port}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${secret}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
-      body: payload ? JSON.stringify(payload) : undefined,
-    });
-    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-  };
+  const { call, enterprise, regulator } = api;
   type Entry = { id: string; state: string; periodStart: string; rule?: string; attempts?: Array<{ outcome: string }> };
   const list = async (path: string): Promise<Entry[]> => ((await call(regulator, 'GET', path)).json as { items: Entry[] }).items;
   const hourOf = (e: Entry): number => (Date.parse(e.periodStart) - BOUND) / HOUR;

@@ -1,21 +1,12 @@
 /** hj212-sim as a child process: a short bounded run against the real gateway, its JSON summary, its refusals. */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { runScript, type ChildResult } from '../helpers/child.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/hj212-sim.js', import.meta.url));
 
-function sim(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const sim = (args: string[]): Promise<ChildResult> => runScript(CLI, args);
 
 t.test('registers its fleet, runs a bounded virtual-time run, prints a JSON summary', async (tt) => {
   const gw = await startTestGateway({ HJ212_INFLUX_FLUSH_MS: '10' });

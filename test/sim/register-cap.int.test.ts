@@ -3,7 +3,6 @@
  * --overwrite (and audits what it writes); a fleet larger than the gateway's per-IP cap is reported short, counts
  * the refusals as errors, exits 1 and does exit; the gateway warns once about the cap.
  */
-import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -15,21 +14,13 @@ import { startGatewayRole } from '../../src/roles/gateway-role.js';
 import { createRedisAudit } from '../../src/storage/redis/audit.js';
 import { createRedisRegistry } from '../../src/storage/redis/registry.js';
 import { newDevice } from '../../src/domain/device-defaults.js';
+import { runScript, type ChildResult } from '../helpers/child.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { freshDatabase, freshPrefix, influxUrl, redisUrl } from '../helpers/services.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/hj212-sim.js', import.meta.url));
 
-function sim(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const sim = (args: string[]): Promise<ChildResult> => runScript(CLI, args);
 
 t.test('--register keeps existing devices unless --overwrite, and audits every device it writes', async (tt) => {
   const gw = await startTestGateway({ HJ212_INFLUX_FLUSH_MS: '10' });

@@ -12,35 +12,20 @@ import { submitBackfills } from '../../ledgers/backfills.js';
 import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
-import { ledgerAction, ledgerActorOf, ledgerDepsOf, loadEntry } from '../ledger-access.js';
-import { listEntries, reviewEntry } from '../ledger-handlers.js';
-import { backfillBatchSchema, backfillBody, backfillSchema, entryParams, listQueryOf, pageOf, reviewBody } from '../ledger-schemas.js';
+import { ledgerAction, ledgerActorOf, ledgerDepsOf } from '../ledger-access.js';
+import { backfillBatchSchema, backfillBody, backfillSchema, listQueryOf } from '../ledger-schemas.js';
 import { backfillView } from '../ledger-views.js';
 import { errorResponses } from '../schemas.js';
-import { ENTERPRISE_ACTORS, EVERYONE, REVIEWERS } from '../role-sets.js';
+import { ledgerRoutes } from '../ledger-routes.js';
+import { ENTERPRISE_ACTORS } from '../role-sets.js';
 import { notFound } from '../not-found.js';
 
 export const backfillRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, timeZone }) => {
   const tags = ['ledgers'];
   const ledgers = ledgerDepsOf(deps);
 
-  app.get(
-    '/backfills',
-    {
-      config: { roles: EVERYONE },
-      schema: { tags, summary: 'Manual back-fills by collector, site, point, item, state and period', querystring: listQueryOf(BACKFILL_STATES), response: { 200: pageOf(backfillSchema), ...errorResponses } },
-    },
-    async (req) => {
-      const page = await listEntries(ledgers, req, 'backfill', req.query);
-      return { ...page, items: page.items.map((e) => backfillView(e, timeZone)) };
-    },
-  );
-
-  app.get(
-    '/backfills/:id',
-    { config: { roles: EVERYONE }, schema: { tags, summary: 'One back-fill: values, who, when, why, review', params: entryParams, response: { 200: backfillSchema, ...errorResponses } } },
-    async (req) => backfillView(await loadEntry(ledgers, req, 'backfill', req.params.id), timeZone),
-  );
+  const backfills = ledgerRoutes(app, deps, timeZone, { type: 'backfill', path: '/backfills', schema: backfillSchema, listQuery: listQueryOf(BACKFILL_STATES), view: backfillView });
+  backfills.read({ list: 'Manual back-fills by collector, site, point, item, state and period', one: 'One back-fill: values, who, when, why, review' });
 
   app.post(
     '/backfills',
@@ -68,12 +53,5 @@ export const backfillRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     },
   );
 
-  app.post(
-    '/backfills/:id/review',
-    {
-      config: { roles: REVIEWERS },
-      schema: { tags, summary: 'Accept or reject a back-fill (rejected values are marked rejected; the gap opens again)', params: entryParams, body: reviewBody, response: { 200: backfillSchema, ...errorResponses } },
-    },
-    async (req) => backfillView(await reviewEntry(deps, ledgers, req, 'backfill', req.params.id, req.body), timeZone),
-  );
+  backfills.review('Accept or reject a back-fill (rejected values are marked rejected; the gap opens again)');
 };

@@ -12,12 +12,12 @@ import { recordChange } from '../audit-trail.js';
 import { assertEnterpriseAccess, principalOf } from '../auth.js';
 import type { TokenRecord } from '../../domain/catalog.js';
 import type { ApiDeps, RouteOptions } from '../deps.js';
-import { ledgerAction, ledgerActorOf, ledgerDepsOf, loadEntry } from '../ledger-access.js';
-import { listEntries, reviewEntry } from '../ledger-handlers.js';
-import { entryParams, listQueryOf, pageOf, registrationBody, registrationSchema, reviewBody } from '../ledger-schemas.js';
+import { ledgerAction, ledgerActorOf, ledgerDepsOf } from '../ledger-access.js';
+import { listQueryOf, registrationBody, registrationSchema } from '../ledger-schemas.js';
 import { registrationView } from '../ledger-views.js';
 import { errorResponses } from '../schemas.js';
-import { ENTERPRISE_ACTORS, EVERYONE, REVIEWERS } from '../role-sets.js';
+import { ledgerRoutes } from '../ledger-routes.js';
+import { ENTERPRISE_ACTORS } from '../role-sets.js';
 import { notFound } from '../not-found.js';
 
 /** The enterprise of the registered site, after checking that the point is at the site and the item at the point. */
@@ -42,23 +42,9 @@ export const registrationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
   const tags = ['ledgers'];
   const ledgers = ledgerDepsOf(deps);
 
-  app.get(
-    '/registrations',
-    {
-      config: { roles: EVERYONE },
-      schema: { tags, summary: 'Abnormal-operation registrations by site, point, item, state and period', querystring: listQueryOf([...REGISTRATION_STATES, LEGACY_REGISTRATION_ACCEPTED]), response: { 200: pageOf(registrationSchema), ...errorResponses } },
-    },
-    async (req) => {
-      const page = await listEntries(ledgers, req, 'registration', req.query);
-      return { ...page, items: page.items.map((e) => registrationView(e, timeZone)) };
-    },
-  );
-
-  app.get(
-    '/registrations/:id',
-    { config: { roles: EVERYONE }, schema: { tags, summary: 'One registration', params: entryParams, response: { 200: registrationSchema, ...errorResponses } } },
-    async (req) => registrationView(await loadEntry(ledgers, req, 'registration', req.params.id), timeZone),
-  );
+  const listQuery = listQueryOf([...REGISTRATION_STATES, LEGACY_REGISTRATION_ACCEPTED]);
+  const registrations = ledgerRoutes(app, deps, timeZone, { type: 'registration', path: '/registrations', schema: registrationSchema, listQuery, view: registrationView });
+  registrations.read({ list: 'Abnormal-operation registrations by site, point, item, state and period', one: 'One registration' });
 
   app.post(
     '/registrations',
@@ -78,12 +64,5 @@ export const registrationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
     },
   );
 
-  app.post(
-    '/registrations/:id/review',
-    {
-      config: { roles: REVIEWERS },
-      schema: { tags, summary: 'Accept (covers the period) or reject a registration', params: entryParams, body: reviewBody, response: { 200: registrationSchema, ...errorResponses } },
-    },
-    async (req) => registrationView(await reviewEntry(deps, ledgers, req, 'registration', req.params.id, req.body), timeZone),
-  );
+  registrations.review('Accept (covers the period) or reject a registration');
 };
