@@ -8,7 +8,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { MonthlyRow } from '../../domain/ledgers.js';
 import { VALUE_KINDS } from '../../domain/readings.js';
-import type { Device } from '../../domain/device.js';
 import { computeMonth, monthlyCsv } from '../../ledgers/monthly-ledger.js';
 import { compareRows } from '../../storage/ledger-query.js';
 import { principalOf } from '../auth.js';
@@ -61,16 +60,6 @@ const DEFAULT_ON_READ_MAX = 50;
 
 type Filter = Partial<Pick<MonthlyRow, 'enterpriseId' | 'siteId' | 'pointId' | 'mn' | 'factor'>>;
 
-/** A collector whose rows the filter may want (factor is not a device field). */
-function matchesDevice(d: Device, filter: Filter): boolean {
-  return (
-    (filter.enterpriseId === undefined || d.enterpriseId === filter.enterpriseId) &&
-    (filter.siteId === undefined || d.siteId === filter.siteId) &&
-    (filter.pointId === undefined || d.pointId === filter.pointId) &&
-    (filter.mn === undefined || d.mn === filter.mn)
-  );
-}
-
 function matches(row: MonthlyRow, filter: Filter): boolean {
   return (Object.entries(filter) as Array<[keyof Filter, string | undefined]>).every(([key, value]) => value === undefined || row[key] === value);
 }
@@ -117,7 +106,9 @@ export const monthlyLedgerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (a
       if (rows.length === 0) {
         // No rollup (yet) for these rows: compute them now for the collectors the filter names, without storing;
         // more collectors than the bound are left to the workers' rollup, asked for here.
-        const devices = (await deps.registry.list()).filter((d) => d.pointId !== undefined && matchesDevice(d, filter));
+        // The collectors whose rows the filter may want (factor is not a device field).
+        const { enterpriseId: e, siteId, pointId, mn } = filter;
+        const devices = (await deps.registry.find({ enterpriseId: e, siteId, pointId })).filter((d) => d.pointId !== undefined && (mn === undefined || d.mn === mn));
         // Read from deps.ledgers at each request (ledgerDepsOf copies it once): the bound is a live setting.
         if (devices.length > (deps.ledgers?.onReadMaxCollectors ?? DEFAULT_ON_READ_MAX)) {
           computed = 'pending';
