@@ -127,12 +127,11 @@ export async function* wideCsv(pages: AsyncIterable<readonly Reading[]>, factors
 /** Factors of a wide export: the request's, else the monitoring items of the collectors' points, in table order. */
 export async function wideFactors(deps: Pick<ApiDeps, 'registry' | 'catalog'>, mns: readonly string[], requested: readonly string[] | undefined): Promise<string[]> {
   if (requested) return [...requested];
-  const found = new Set<string>();
-  for (const mn of mns) {
-    const pointId = (await deps.registry.get(mn))?.pointId;
-    if (pointId !== undefined) for (const item of await deps.catalog.listItems(pointId)) found.add(item.factor);
-  }
-  return [...found].sort();
+  // One catalog read per point (collectors often share one), all at once.
+  const devices = await Promise.all(mns.map((mn) => deps.registry.get(mn)));
+  const pointIds = [...new Set(devices.flatMap((d) => (d?.pointId === undefined ? [] : [d.pointId])))];
+  const items = await Promise.all(pointIds.map((id) => deps.catalog.listItems(id)));
+  return [...new Set(items.flat().map((i) => i.factor))].sort();
 }
 
 /** Label columns the monthly ledger CSV gets after its id columns (month … factor). */
