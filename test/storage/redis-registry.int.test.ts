@@ -2,9 +2,12 @@
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { newDevice } from '../../src/domain/device-defaults.js';
+import type { Device } from '../../src/domain/device.js';
+import type { DeviceRegistry } from '../../src/domain/ports.js';
 import { DeviceRecordError } from '../../src/storage/redis/device-record.js';
 import { createRedisRegistry } from '../../src/storage/redis/registry.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
+import type { Tap } from './conformance/tap-types.js';
 
 const MN = '88888880000001';
 
@@ -51,7 +54,8 @@ t.test('a cached "unknown" is dropped when the MN is registered elsewhere', asyn
   tt.ok(await waitFor(async () => (await b.get(MN)) !== undefined), 'b sees the new device');
 });
 
-t.test('the cache serves repeated reads without asking Redis', async (tt) => {
+/** A cached registry on a fresh prefix, its own Redis connection, and the key of MN's record. */
+function openCached(tt: Tap): { prefix: string; redis: Redis; registry: DeviceRegistry; key: string } {
   const prefix = freshPrefix();
   const redis = new Redis(redisUrl());
   const registry = createRedisRegistry({ redis, prefix });
@@ -59,17 +63,39 @@ t.test('the cache serves repeated reads without asking Redis', async (tt) => {
     await registry.close();
     await redis.quit();
   });
-  const device = newDevice({ mn: MN, password: 'pw-123-x' });
-  const key = `${prefix}device:${MN}`;
-  // put (drops any cached copy), read (fills the cache once the subscription is live), then change the record
-  // behind the registry's back (no publish): a second read that still says enabled was served from memory.
-  const live = await waitFor(async () => {
+  return { prefix, redis, registry, key: `${prefix}device:${MN}` };
+}
+
+/**
+ * put (drops any cached copy), read (fills the cache once the subscription is live), then change the record behind
+ * the registry's back (no publish), until a read that still says enabled shows it was served from memory.
+ */
+function untilCached(registry: DeviceRegistry, redis: Redis, key: string, device: Device, read: () => Promise<boolean | undefined>): Promise<boolean> {
+  return waitFor(async () => {
     await registry.put(device);
-    await registry.get(MN);
+    await read();
     await redis.set(key, JSON.stringify({ ...device, enabled: false }));
-    return (await registry.get(MN))?.enabled === true;
+    return (await read()) === true;
   });
-  tt.ok(live, 'reads come from the cache');
+}
+
+t.test('the cache serves repeated reads without asking Redis', async (tt) => {
+  const { redis, registry, key } = openCached(tt);
+  const device = newDevice({ mn: MN, password: 'pw-123-x' });
+  tt.ok(await untilCached(registry, redis, key, device, async () => (await registry.get(MN))?.enabled), 'reads come from the cache');
+});
+
+t.test('listings and lookups are served from one index until a device changes', async (tt) => {
+  const { redis, registry, key } = openCached(tt);
+  const device = { ...newDevice({ mn: MN, password: 'pw-123-x' }), enterpriseId: 'e1' };
+  const listed = async (): Promise<boolean | undefined> => (await registry.find({ enterpriseId: 'e1' }))[0]?.enabled;
+  tt.ok(await untilCached(registry, redis, key, device, listed), 'find answers from the index, not from Redis');
+  tt.equal((await registry.list())[0]?.enabled, true, 'list too');
+  const other = newDevice({ mn: '88888880000009', password: 'pw-123-y' });
+  await registry.put(other);
+  // MN's own cached record stays (nothing invalidated it); the listing is rebuilt with the new device.
+  tt.same((await registry.list()).map((d) => d.mn), [MN, other.mn], 'a put rebuilds the index');
+  tt.same((await registry.find({ enterpriseId: 'e1' })).map((d) => d.mn), [MN]);
 });
 
 /**
@@ -86,21 +112,9 @@ async function waitFor(check: () => Promise<boolean>): Promise<boolean> {
 }
 
 t.test('a lost subscriber connection empties the cache (invalidations may have been missed)', async (tt) => {
-  const prefix = freshPrefix();
-  const redis = new Redis(redisUrl());
-  const registry = createRedisRegistry({ redis, prefix });
-  tt.teardown(async () => {
-    await registry.close();
-    await redis.quit();
-  });
+  const { prefix, redis, registry, key } = openCached(tt);
   const device = newDevice({ mn: MN, password: 'pw-123-x' });
-  const key = `${prefix}device:${MN}`;
-  const cached = await waitFor(async () => {
-    await registry.put(device);
-    await registry.get(MN);
-    await redis.set(key, JSON.stringify({ ...device, enabled: false }));
-    return (await registry.get(MN))?.enabled === true;
-  });
+  const cached = await untilCached(registry, redis, key, device, async () => (await registry.get(MN))?.enabled);
   tt.ok(cached, 'serving a stale copy from the cache, as no invalidation was published');
   const clients = (await redis.client('LIST')) as string;
   const id = /id=(\d+) .*name=(\S+)/.exec(clients.split('\n').find((line) => line.includes(`name=${prefix}registry-cache`)) ?? '')?.[1];
