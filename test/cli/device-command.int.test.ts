@@ -1,22 +1,15 @@
 /** `hj212 device` as a child process against real Redis (fresh prefix), checked through the registry. */
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import t from 'tap';
 import { verifyPassword } from '../../src/domain/password.js';
-import { createRedisRegistry } from '../../src/storage/redis/registry.js';
 import { runScript, type ChildResult } from '../helpers/child.js';
-import { freshPrefix, redisUrl } from '../helpers/services.js';
+import { openRegistry } from '../helpers/registry.js';
+import { redisUrl } from '../helpers/services.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/device-command-main.js', import.meta.url));
 const MN = '88888880000001';
 const MN24 = '010000A8900016F000169DC0';
-const prefix = freshPrefix();
-const redis = new Redis(redisUrl());
-const registry = createRedisRegistry({ redis, prefix });
-t.teardown(async () => {
-  await registry.close();
-  await redis.quit();
-});
+const { prefix, registry } = openRegistry((fn) => t.teardown(fn));
 
 const device = (args: string[], env: Record<string, string> = {}): Promise<ChildResult> => runScript(MAIN, args, { HJ212_REDIS_URL: redisUrl(), HJ212_REDIS_PREFIX: prefix, ...env });
 

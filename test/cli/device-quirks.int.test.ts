@@ -1,19 +1,12 @@
 /** `hj212 device add|set --length-policy … --mn-charset …` as a child process against real Redis (fresh prefix). */
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import t from 'tap';
-import { createRedisRegistry } from '../../src/storage/redis/registry.js';
 import { runScript, type ChildResult } from '../helpers/child.js';
-import { freshPrefix, redisUrl } from '../helpers/services.js';
+import { openRegistry } from '../helpers/registry.js';
+import { redisUrl } from '../helpers/services.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/device-command-main.js', import.meta.url));
-const prefix = freshPrefix();
-const redis = new Redis(redisUrl());
-const registry = createRedisRegistry({ redis, prefix });
-t.teardown(async () => {
-  await registry.close();
-  await redis.quit();
-});
+const { prefix, registry } = openRegistry((fn) => t.teardown(fn));
 
 const device = (args: string[]): Promise<ChildResult> => runScript(MAIN, args, { HJ212_REDIS_URL: redisUrl(), HJ212_REDIS_PREFIX: prefix });
 

@@ -24,9 +24,9 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** `options.logger` receives the gateway's log (default: silent); `options.logLines`: the gateway logs at info level and every JSON line written is pushed there. */
-export async function startTestGateway(env: Record<string, string> = {}, options: { logger?: Logger; logLines?: string[] } = {}): Promise<TestGateway> {
-  const config = loadConfig({
+/** Environment of a gateway-only process on 127.0.0.1, ephemeral port, a fresh Redis prefix and InfluxDB database. */
+export function testGatewayEnv(env: Record<string, string> = {}): Record<string, string> {
+  return {
     HJ212_ROLES: 'gateway',
     HJ212_TCP_HOST: '127.0.0.1',
     HJ212_TCP_PORT: '0',
@@ -34,9 +34,13 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     HJ212_REDIS_PREFIX: freshPrefix(),
     HJ212_INFLUX_URL: influxUrl(),
     HJ212_INFLUX_DATABASE: freshDatabase(),
-    HJ212_LOG_LEVEL: 'silent',
     ...env,
-  });
+  };
+}
+
+/** `options.logger` receives the gateway's log (default: silent); `options.logLines`: the gateway logs at info level and every JSON line written is pushed there. */
+export async function startTestGateway(env: Record<string, string> = {}, options: { logger?: Logger; logLines?: string[] } = {}): Promise<TestGateway> {
+  const config = loadConfig(testGatewayEnv({ HJ212_LOG_LEVEL: 'silent', ...env }));
   const metrics = createMetrics({ defaults: false });
   const lines = options.logLines;
   const logger = options.logger ?? (lines ? createLogger('info', { write: (line: string) => void lines.push(line) }) : createLogger('silent'));

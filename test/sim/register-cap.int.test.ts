@@ -15,8 +15,7 @@ import { createRedisAudit } from '../../src/storage/redis/audit.js';
 import { createRedisRegistry } from '../../src/storage/redis/registry.js';
 import { newDevice } from '../../src/domain/device-defaults.js';
 import { runScript, type ChildResult } from '../helpers/child.js';
-import { startTestGateway } from '../helpers/gateway.js';
-import { freshDatabase, freshPrefix, influxUrl, redisUrl } from '../helpers/services.js';
+import { startTestGateway, testGatewayEnv } from '../helpers/gateway.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/hj212-sim.js', import.meta.url));
 
@@ -61,17 +60,7 @@ t.test('a fleet above the per-IP cap is reported short, counts refusals as error
       done();
     },
   });
-  const config = loadConfig({
-    HJ212_ROLES: 'gateway',
-    HJ212_TCP_HOST: '127.0.0.1',
-    HJ212_TCP_PORT: '0',
-    HJ212_REDIS_URL: redisUrl(),
-    HJ212_REDIS_PREFIX: freshPrefix(),
-    HJ212_INFLUX_URL: influxUrl(),
-    HJ212_INFLUX_DATABASE: freshDatabase(),
-    HJ212_INFLUX_FLUSH_MS: '10',
-    HJ212_MAX_CONNECTIONS_PER_IP: '2',
-  });
+  const config = loadConfig(testGatewayEnv({ HJ212_INFLUX_FLUSH_MS: '10', HJ212_MAX_CONNECTIONS_PER_IP: '2' }));
   const role = await startGatewayRole(config, createLogger('warn', sink), createMetrics({ defaults: false }));
   const redis = new Redis(config.redis.url);
   tt.teardown(async () => {

@@ -6,6 +6,7 @@ import type { Device } from '../../src/domain/device.js';
 import type { DeviceRegistry } from '../../src/domain/ports.js';
 import { DeviceRecordError } from '../../src/storage/redis/device-record.js';
 import { createRedisRegistry } from '../../src/storage/redis/registry.js';
+import { openRegistry, type OpenRegistry } from '../helpers/registry.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 import type { Tap } from './conformance/tap-types.js';
 
@@ -55,15 +56,9 @@ t.test('a cached "unknown" is dropped when the MN is registered elsewhere', asyn
 });
 
 /** A cached registry on a fresh prefix, its own Redis connection, and the key of MN's record. */
-function openCached(tt: Tap): { prefix: string; redis: Redis; registry: DeviceRegistry; key: string } {
-  const prefix = freshPrefix();
-  const redis = new Redis(redisUrl());
-  const registry = createRedisRegistry({ redis, prefix });
-  tt.teardown(async () => {
-    await registry.close();
-    await redis.quit();
-  });
-  return { prefix, redis, registry, key: `${prefix}device:${MN}` };
+function openCached(tt: Tap): OpenRegistry & { key: string } {
+  const opened = openRegistry((fn) => tt.teardown(fn));
+  return { ...opened, key: `${opened.prefix}device:${MN}` };
 }
 
 /**
