@@ -32,7 +32,11 @@ const hashOf = (secret: string): string => createHash('sha256').update(secret, '
 // Returns the number of older sessions ended by the cap.
 const CREATE = defineScript(`
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[6])
+-- Scores strictly increase per user (sign-ins within one millisecond keep their order for the cap).
+local score = tonumber(ARGV[3])
+local top = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+if top[2] and tonumber(top[2]) >= score then score = tonumber(top[2]) + 0.001 end
+redis.call('ZADD', KEYS[2], string.format('%.3f', score), ARGV[6])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[4])
 local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
 local dropped = 0
