@@ -153,11 +153,14 @@ export async function run(args: string[], io: CommandIo = defaultIo, password: P
     return EXIT.ok;
   }
   let redis: Redis | undefined;
+  let connectionError: Error | undefined;
   try {
     const parsed = parse(args);
     const config = loadConfig(io.env);
     // Fail fast instead of retrying forever while Redis is unreachable.
     redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+    // Reported once below (not as ioredis' "unhandled error event"); the URL is not printed (it may hold a password).
+    redis.on('error', (err: Error) => (connectionError ??= err));
     await redis.connect();
     const { prefix } = config.redis;
     const { sessionIdleMs: idleMs, sessionMaxMs: maxMs, sessionsPerUser: perUser } = config.accounts;
@@ -172,7 +175,8 @@ export async function run(args: string[], io: CommandIo = defaultIo, password: P
     return await dispatch(stores, io, parsed);
   } catch (err) {
     const usage = isUsageError(err);
-    io.err(`user: ${(err as Error).message}\n${usage ? USAGE : ''}`);
+    const message = connectionError ? `Redis unreachable: ${connectionError.message}` : (err as Error).message;
+    io.err(`user: ${message}\n${usage ? USAGE : ''}`);
     return usage ? EXIT.usage : EXIT.failed;
   } finally {
     redis?.disconnect();

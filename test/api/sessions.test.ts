@@ -143,3 +143,14 @@ t.test('a flood of sign-ins keeps at most HJ212_SESSIONS_PER_USER sessions: the 
   tt.same(alive, [...Array(9).fill(false), true, true, true], 'the newest three live');
   tt.equal(await api.redis.zcard(`${api.prefix}web-sessions:flood`), 3, 'the per-user index is capped too');
 });
+
+t.test('HJ212_COOKIE_SECURE=true marks the cookie Secure (TLS ends at a proxy)', async (tt) => {
+  const secure = await buildTestApi({ accounts: { cookieSecure: true } });
+  tt.teardown(() => secure.close());
+  await makeUser(secure, { username: 'alice', role: 'ops' });
+  const res = await login(secure, 'alice', 'correct horse');
+  tt.equal(res.statusCode, 200);
+  tt.match(String(res.headers['set-cookie']), /^hj212_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+  const s = { secret: sessionCookieSet(res) ?? '', csrf: body<{ csrfToken: string }>(res).csrfToken, res };
+  tt.match(String((await asSession(secure, s, { method: 'POST', url: '/auth/logout' })).headers['set-cookie']), /Max-Age=0.*; Secure$/);
+});
