@@ -7,5 +7,5 @@
  */
 export { envSchema, type Env } from './config/env-schema.js';
 export { TUNING } from './config/tuning.js';
-export { ConfigError, type Config, type DefenceLimits, type InfluxConfig, type StorageLimits } from './config/types.js';
+export { ConfigError, type AccountSettings, type Config, type DefenceLimits, type InfluxConfig, type LoginLimits, type StorageLimits } from './config/types.js';
 export { defaultLimits, DEFAULT_CONFIG, loadConfig } from './config/load.js';

@@ -164,6 +164,25 @@ export const envSchema = z.object({
   HJ212_COMMAND_PASSWORD_WINDOW_S: positiveInt.default(3600),
   /** Frame log (GET /frames): archive entries one request examines at most before it answers with a cursor. */
   HJ212_FRAME_LOG_SCAN_MAX: positiveInt.default(20_000),
+  /** Operator accounts (docs/api.md "Accounts and sessions"): a session unused this long ends, seconds. */
+  HJ212_SESSION_IDLE_S: positiveInt.default(1800),
+  /** A session ends this long after sign-in however much it is used, seconds. */
+  HJ212_SESSION_MAX_S: positiveInt.default(43_200),
+  /** Sessions one account keeps; signing in once more ends the oldest. */
+  HJ212_SESSIONS_PER_USER: positiveInt.max(1000).default(10),
+  /** Mark the session cookie `Secure` even when the request did not arrive over TLS (TLS ends at a proxy). */
+  HJ212_COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  /** Failed sign-ins per user name per minute (from addresses not trusted for it) before it is locked, with backoff. */
+  HJ212_LOGIN_USER_FAILURES: positiveInt.default(5),
+  /** Failed sign-ins per client address per minute before the address is locked, with backoff. */
+  HJ212_LOGIN_ADDRESS_FAILURES: positiveInt.default(20),
+  /** First sign-in lockout; each further one doubles, up to HJ212_LOGIN_LOCK_MAX_S. Seconds. */
+  HJ212_LOGIN_LOCK_BASE_S: positiveInt.default(60),
+  HJ212_LOGIN_LOCK_MAX_S: positiveInt.default(3600),
+  /** Password hashes (scrypt, 32 MiB each) computed at once by one API process; more wait ... */
+  HJ212_LOGIN_HASH_CONCURRENCY: positiveInt.max(64).default(4),
+  /** ... up to this many; beyond, a sign-in is answered 503 at once. */
+  HJ212_LOGIN_HASH_QUEUE: nonNegativeInt.max(10_000).default(64),
 });
 
 export type Env = z.infer<typeof envSchema>;

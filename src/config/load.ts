@@ -120,6 +120,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       passwordWindowMs: e.HJ212_COMMAND_PASSWORD_WINDOW_S * 1000,
     },
     frameLogScanMax: e.HJ212_FRAME_LOG_SCAN_MAX,
+    accounts: {
+      sessionIdleMs: e.HJ212_SESSION_IDLE_S * 1000,
+      sessionMaxMs: e.HJ212_SESSION_MAX_S * 1000,
+      sessionsPerUser: e.HJ212_SESSIONS_PER_USER,
+      cookieSecure: e.HJ212_COOKIE_SECURE === 'true',
+      login: {
+        userFailures: e.HJ212_LOGIN_USER_FAILURES,
+        addressFailures: e.HJ212_LOGIN_ADDRESS_FAILURES,
+        lockBaseMs: e.HJ212_LOGIN_LOCK_BASE_S * 1000,
+        lockMaxMs: e.HJ212_LOGIN_LOCK_MAX_S * 1000,
+        hashConcurrency: e.HJ212_LOGIN_HASH_CONCURRENCY,
+        hashQueue: e.HJ212_LOGIN_HASH_QUEUE,
+      },
+    },
   });
 }
 

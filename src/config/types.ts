@@ -41,6 +41,31 @@ export interface Config {
   commands: { overTimeMs: number; reCount: number; execTimeoutMs: number; keepPerMn: number; keepTotal: number; ttlMs: number; passwordWindowMs: number };
   /** Archive entries a frame-log request examines at most. */
   frameLogScanMax: number;
+  /** Operator accounts: sessions, cookie, sign-in lockout and password hashing bounds. */
+  accounts: AccountSettings;
+}
+
+/** Operator accounts and browser sessions (docs/api.md "Accounts and sessions", SECURITY.md). */
+export interface AccountSettings {
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  sessionsPerUser: number;
+  /** `Secure` on the session cookie whatever the request's protocol. */
+  cookieSecure: boolean;
+  login: LoginLimits;
+}
+
+/** Sign-in guessing limits. */
+export interface LoginLimits {
+  /** Failures per user name per minute (from untrusted addresses) before a lockout. */
+  userFailures: number;
+  /** Failures per client address per minute before a lockout. */
+  addressFailures: number;
+  lockBaseMs: number;
+  lockMaxMs: number;
+  /** Concurrent password hashes, and how many more may wait. */
+  hashConcurrency: number;
+  hashQueue: number;
 }
 
 /** Limits on what one connection or source address can make the gateway do (SECURITY.md, "Hostile traffic"). */
