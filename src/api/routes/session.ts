@@ -8,8 +8,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { UserRecord, WebSession } from '../../domain/accounts.js';
-import { ROLES } from '../../domain/catalog.js';
 import { AppError } from '../../errors.js';
+import { EVERYONE } from '../role-sets.js';
 import { givenPasswordSchema, newPasswordSchema, sessionSchema } from '../account-schemas.js';
 import { recordChange } from '../audit-trail.js';
 import { problemSchema, errorResponses } from '../schemas.js';
@@ -37,7 +37,6 @@ export const sessionRoutes: FastifyPluginAsyncZod<AccountRouteOptions> = async (
   const { accounts, lockout, hashes, failures } = runtime;
   const { users, sessions, settings } = accounts;
   const guardDeps = { users, catalog: deps.catalog, tokens: deps.tokens };
-  const allRoles = [...ROLES];
 
   /** A failed password check: counted against the name and the address, summarised in the log, in the metrics. */
   function failed(req: FastifyRequest, username: string, at: number): void {
@@ -109,7 +108,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<AccountRouteOptions> = async (
   app.get(
     '/auth/me',
     {
-      config: { roles: allRoles },
+      config: { roles: EVERYONE },
       schema: { tags, summary: 'The signed-in account and its CSRF token (a reloaded page recovers it here)', response: { 200: sessionSchema, ...errorResponses } },
     },
     async (req) => {
@@ -123,7 +122,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<AccountRouteOptions> = async (
   app.post(
     '/auth/logout',
     {
-      config: { roles: allRoles },
+      config: { roles: EVERYONE },
       schema: { tags, summary: 'Sign out: the session ends and its cookie is cleared', response: { 204: z.null().describe('signed out'), ...errorResponses } },
     },
     async (req, reply) => {
@@ -136,7 +135,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<AccountRouteOptions> = async (
   app.post(
     '/auth/password',
     {
-      config: { roles: allRoles },
+      config: { roles: EVERYONE },
       schema: {
         tags,
         summary: "Change the signed-in account's password; its other sessions end",

@@ -12,6 +12,7 @@ import type { TokenRecord } from '../../domain/catalog.js';
 import { AppError } from '../../errors.js';
 import { newPasswordSchema, userSchema, usernameSchema } from '../account-schemas.js';
 import { recordChange } from '../audit-trail.js';
+import { ENTERPRISE_ACTORS } from '../role-sets.js';
 import { principalOf } from '../auth.js';
 import { listPageOf, matchesQ, namedPageQuery, pageByKey } from '../list-page.js';
 import { errorResponses, roleSchema } from '../schemas.js';
@@ -35,7 +36,7 @@ function assertAccountManager(principal: TokenRecord): void {
 export const userRoutes: FastifyPluginAsyncZod<AccountRouteOptions> = async (app, { deps, runtime, pageMax }) => {
   const tags = ['accounts'];
   const { users, sessions } = runtime.accounts;
-  const config = { roles: ['admin', 'enterprise'] as const };
+  const config = { roles: ENTERPRISE_ACTORS };
 
   /** What the creator may make: admins anything, enterprise main accounts sub-accounts of their enterprise. */
   async function newUserFor(creator: TokenRecord, body: z.infer<typeof createBody>): Promise<NewUser> {
