@@ -35,6 +35,7 @@ export const APP_ERRORS = {
   APP_ERR_INTERNAL: define('APP_ERR_INTERNAL', 500, 'internal error'),
   APP_ERR_STORAGE_UNAVAILABLE: define('APP_ERR_STORAGE_UNAVAILABLE', 503, 'storage unavailable'),
   APP_ERR_NOT_READY: define('APP_ERR_NOT_READY', 503, 'a dependency is not reachable'),
+  APP_ERR_CONSOLE_NOT_BUILT: define('APP_ERR_CONSOLE_NOT_BUILT', 503, 'the web console is not built: run npm run build'),
 } as const;
 
 /** Union of the application error codes. */

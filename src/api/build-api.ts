@@ -11,6 +11,7 @@ import { createJsonSchemaTransform, jsonSchemaTransformObject, serializerCompile
 import { TUNING } from '../config.js';
 import type { Logger } from '../log.js';
 import { registerAuth, type AuthFailureLimit } from './auth.js';
+import { DEFAULT_CONSOLE_DIR, registerConsole } from './console.js';
 import type { ApiDeps, RouteOptions } from './deps.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { BULK_MAX } from './ledger-bulk.js';
@@ -61,6 +62,8 @@ export interface ApiOptions {
   readCacheMs?: number;
   /** Verified tokens are trusted this long without a Redis lookup (src/api/token-cache.ts). Default `TUNING.api.tokenCacheMs`; 0 disables. */
   tokenCacheMs?: number;
+  /** Directory of the built web console (src/api/console.ts); default dist/console; false serves no console. */
+  consoleDir?: string | false;
 }
 
 export const DOCS_PREFIX = '/docs';
@@ -130,6 +133,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   });
 
   await registerDocs(app);
+  if (options.consoleDir !== false) registerConsole(app, options.consoleDir ?? DEFAULT_CONSOLE_DIR, options.logger);
   registerZoneTimes(app, options.timeZone);
   const routeOptions: RouteOptions = { deps: cachedDeps, timeZone: options.timeZone, pageMax: options.pageMax ?? LIST_MAX_LIMIT, bulkMax: options.bulkMax ?? BULK_MAX };
   const zodApp = app.withTypeProvider<ZodTypeProvider>();

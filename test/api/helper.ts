@@ -53,6 +53,8 @@ export interface TestApiOptions {
   /** HJ212_API_PAGE_MAX / HJ212_API_BULK_MAX; the API's defaults when absent. */
   pageMax?: number;
   bulkMax?: number;
+  /** Directory of the web console to serve (src/api/console.ts); the built dist/console when absent. */
+  consoleDir?: string | false;
 }
 
 /** Build the API for a test file. */
@@ -84,8 +86,8 @@ export async function buildTestApi(options: TestApiOptions = {}): Promise<TestAp
     commands: { ledger: createRedisCommandLedger(redis, { prefix, settings }), bus: createRedisCommandBus(redis, { prefix }), registry, clock: systemClock, settings },
     frames: { log: createRedisFrameLog(redis, { prefix }), scanMax: 1000 },
   };
-  const { pageMax, bulkMax } = options;
-  const app = await buildApi(deps, { bodyLimit: 64 * 1024, timeZone: options.timeZone ?? 'Asia/Shanghai', authFailures: options.authFailures, pageMax, bulkMax });
+  const { pageMax, bulkMax, consoleDir } = options;
+  const app = await buildApi(deps, { bodyLimit: 64 * 1024, timeZone: options.timeZone ?? 'Asia/Shanghai', authFailures: options.authFailures, pageMax, bulkMax, consoleDir });
   await app.ready();
 
   const token = {} as Record<Exclude<Role, 'enterprise'>, string>;
