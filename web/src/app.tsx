@@ -8,6 +8,7 @@ import type { Session } from './api.js';
 import { LANGS, type Lang } from './i18n/index.js';
 import { useT } from './i18n/use-t.js';
 import { homeOf, matchRoute, routesFor, hrefOf, type ScreenProps } from './routes.js';
+import { SessionContext } from './session.js';
 
 const LANG_LABELS: Record<Lang, string> = { 'zh-CN': '中文', en: 'English' };
 
@@ -81,6 +82,7 @@ export function App(props: AppProps) {
 
   const current = match?.route.nav ? match.route.name : match?.route.path.startsWith('/collectors') ? 'collectors' : undefined;
   return (
+    <SessionContext.Provider value={props.session}>
     <div class="shell">
       <header class="top-bar">
         <a class="brand" href={homeOf(role)}>
@@ -127,5 +129,6 @@ export function App(props: AppProps) {
         )}
       </main>
     </div>
+    </SessionContext.Provider>
   );
 }

@@ -27,8 +27,9 @@ export interface DataTableProps<R> {
   columns: readonly Column<R>[];
   rows: readonly R[];
   rowKey: (row: R) => string;
-  /** Enter or double click on a row. */
+  /** Enter or double click on a row (a single click too with `clickToActivate`). */
   onActivate?: (row: R) => void;
+  clickToActivate?: boolean;
   /** Initial sort. */
   sort?: { column: string; dir: SortDir };
   /** Lists longer than this render only the rows in view (default 200). */
@@ -134,7 +135,8 @@ export function DataTable<R>(props: DataTableProps<R>) {
                 class={props.onActivate ? 'activatable' : undefined}
                 onFocus={() => setFocused(index)}
                 onKeyDown={(e) => onKeyDown(e, index, row)}
-                onDblClick={props.onActivate ? () => props.onActivate!(row) : undefined}
+                onDblClick={props.onActivate && !props.clickToActivate ? () => props.onActivate!(row) : undefined}
+                onClick={props.onActivate && props.clickToActivate ? () => props.onActivate!(row) : undefined}
               >
                 {props.columns.map((c) => (
                   <td key={c.id} class={c.numeric ? 'num' : undefined}>
