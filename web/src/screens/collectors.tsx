@@ -24,13 +24,28 @@ import { filterCollectors, filterFromQuery, filterToQuery, joinNames, NO_FILTER,
 
 const messages = defineMessages('collectors', { 'zh-CN': zh, en });
 
-async function loadAll(withNames: boolean): Promise<{ rows: CollectorRow[]; enterprises: Enterprise[] }> {
-  const [statuses, enterprises, sites] = await Promise.all([
-    fetchAll<CollectorStatus>(api, '/status'),
-    withNames ? fetchAll<Enterprise>(api, '/enterprises') : Promise.resolve([]),
-    withNames ? fetchAll<Site>(api, '/sites') : Promise.resolve([]),
-  ]);
-  return { rows: joinNames(statuses, enterprises, sites), enterprises };
+interface Loaded {
+  rows: CollectorRow[];
+  enterprises: Enterprise[];
+  /** Collectors in all (the rows may still be arriving). */
+  total: number;
+}
+
+/**
+ * The statuses page by page, with enterprise and site names: `onProgress` gets the rows read so far after each page,
+ * so the first thousand collectors show while the rest of a long list arrives.
+ */
+async function loadAll(withNames: boolean, onProgress: (partial: Loaded) => void): Promise<Loaded> {
+  let enterprises: Enterprise[] = [];
+  let sites: Site[] = [];
+  // Names and statuses are read at the same time; pages arriving before the names show ids until the final join.
+  const names = Promise.all([withNames ? fetchAll<Enterprise>(api, '/enterprises') : [], withNames ? fetchAll<Site>(api, '/sites') : []]).then(([e, s]) => {
+    enterprises = e;
+    sites = s;
+  });
+  const statuses = fetchAll<CollectorStatus>(api, '/status', {}, { onPage: (soFar, total) => onProgress({ rows: joinNames(soFar, enterprises, sites), enterprises, total }) });
+  const [all] = await Promise.all([statuses, names]);
+  return { rows: joinNames(all, enterprises, sites), enterprises, total: all.length };
 }
 
 export default function CollectorsScreen(props: ScreenProps) {
@@ -38,14 +53,16 @@ export default function CollectorsScreen(props: ScreenProps) {
   const tc = useT();
   const { user } = useSession();
   const [filter, setFilterState] = useState<CollectorFilter>(() => filterFromQuery(props.query));
-  const loaded = useLoad(() => loadAll(user.role !== 'reader'), []);
+  const [partial, setPartial] = useState<Loaded | null>(null);
+  const loaded = useLoad(() => loadAll(user.role !== 'reader', setPartial), []);
+  const current = loaded.loading && partial ? partial : (loaded.data ?? partial);
 
   const setFilter = (next: CollectorFilter) => {
     setFilterState(next);
     history.replaceState(null, '', hrefOf('/collectors', {}, filterToQuery(next)));
   };
 
-  const all = loaded.data?.rows ?? [];
+  const all = current?.rows ?? [];
   const rows = useMemo(() => filterCollectors(all, filter), [all, filter]);
   const onlineCount = useMemo(() => rows.filter((r) => r.online).length, [rows]);
   const open = (r: CollectorRow) => (location.hash = hrefOf('/collectors/:mn', { mn: r.mn }));
@@ -95,7 +112,7 @@ export default function CollectorsScreen(props: ScreenProps) {
             {(c) => (
               <select {...c} value={filter.enterpriseId} onChange={(e) => setFilter({ ...filter, enterpriseId: (e.currentTarget as HTMLSelectElement).value })}>
                 <option value="">{t('allEnterprises')}</option>
-                {(loaded.data?.enterprises ?? []).map((e) => (
+                {(current?.enterprises ?? []).map((e) => (
                   <option key={e.id} value={e.id}>
                     {e.name}
                   </option>
@@ -113,8 +130,9 @@ export default function CollectorsScreen(props: ScreenProps) {
         </button>
       </FilterBar>
       <ErrorBox error={loaded.error} onRetry={loaded.reload} />
-      <p class="muted summary" data-count={rows.length}>
-        {loaded.loading && !loaded.data ? tc('loading') : `${t('shown', { shown: rows.length, total: all.length })} · ${t('online', { count: onlineCount })}`}
+      <p class="muted summary" data-count={rows.length} data-loading={String(loaded.loading)}>
+        {!current ? tc('loading') : `${t('shown', { shown: rows.length, total: current.total })} · ${t('online', { count: onlineCount })}`}
+        {loaded.loading && current && ` · ${tc('loading')}`}
       </p>
       <DataTable name="collectors" columns={columns} rows={rows} rowKey={(r) => r.mn} onActivate={open} sort={{ column: 'mn', dir: 'asc' }} />
     </section>
