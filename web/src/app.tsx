@@ -85,6 +85,9 @@ export function App(props: AppProps) {
     <SessionContext.Provider value={props.session}>
       <div class="shell">
         <header class="top-bar">
+          <button type="button" class="skip-link" data-action="skip-to-content" onClick={() => document.getElementById('content')?.focus()}>
+            {t('skipToContent')}
+          </button>
           <a class="brand" href={homeOf(role)}>
             {t('appName')}
           </a>
@@ -109,7 +112,7 @@ export function App(props: AppProps) {
               ))}
           </ul>
         </nav>
-        <main class="content" id="content">
+        <main class="content" id="content" tabIndex={-1}>
           {!match ? (
             hash === '' || hash === '#' || hash === '#/' ? null : (
               <section data-screen="not-found" class="screen">

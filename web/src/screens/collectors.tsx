@@ -65,6 +65,8 @@ export default function CollectorsScreen(props: ScreenProps) {
   const all = current?.rows ?? [];
   const rows = useMemo(() => filterCollectors(all, filter), [all, filter]);
   const onlineCount = useMemo(() => rows.filter((r) => r.online).length, [rows]);
+  // Rejections link to the frame log (GET /frames roles).
+  const canSeeFrames = ['admin', 'ops', 'enterprise'].includes(user.role);
   const open = (r: CollectorRow) => (location.hash = hrefOf('/collectors/:mn', { mn: r.mn }));
 
   const columns: Column<CollectorRow>[] = [
@@ -86,7 +88,16 @@ export default function CollectorsScreen(props: ScreenProps) {
       header: t('rejectionsToday'),
       value: (r) => r.rejectionsToday,
       numeric: true,
-      render: (r) => (r.rejectionsToday > 0 ? <StateBadge state="rejections" tone="warn" label={String(r.rejectionsToday)} /> : '0'),
+      render: (r) =>
+        r.rejectionsToday === 0 ? (
+          '0'
+        ) : canSeeFrames ? (
+          <a href={hrefOf('/frames', {}, { mn: r.mn, verdict: 'rejected' })} data-action="rejections">
+            <StateBadge state="rejections" tone="warn" label={String(r.rejectionsToday)} />
+          </a>
+        ) : (
+          <StateBadge state="rejections" tone="warn" label={String(r.rejectionsToday)} />
+        ),
     },
     { id: 'remote', header: t('remote'), value: (r) => r.remote, render: (r) => <span class="mono">{r.remote ?? ''}</span> },
   ];

@@ -2,6 +2,7 @@ import type { Messages } from '../index.js';
 
 export default {
   appName: 'HJ 212 data platform',
+  skipToContent: 'Skip to content',
   signOut: 'Sign out',
   language: 'Language',
   role: 'Role',

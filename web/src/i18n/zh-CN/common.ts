@@ -1,6 +1,7 @@
 // Shell of the console: top bar, navigation, shared components.
 export default {
   appName: 'HJ 212 数据采集平台',
+  skipToContent: '跳到主要内容',
   signOut: '退出登录',
   language: '语言',
   role: '角色',
