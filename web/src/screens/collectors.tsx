@@ -4,7 +4,7 @@
  * the browser over the loaded list and are kept in the hash (`#/collectors?online=offline&q=…`); the table renders
  * only the rows in view, so 5,000 collectors stay fast. Enter or double click opens the collector.
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import type { CollectorStatus, Enterprise, Site } from '../api-types.js';
 import { DataTable, type Column } from '../components/DataTable.js';
@@ -23,6 +23,9 @@ import { hrefOf, type ScreenProps } from '../routes.js';
 import { filterCollectors, filterFromQuery, filterToQuery, joinNames, NO_FILTER, type CollectorFilter, type CollectorRow } from './collectors-logic.js';
 
 const messages = defineMessages('collectors', { 'zh-CN': zh, en });
+
+/** The list refreshes itself this often while the page is visible (online state and counters move). */
+const REFRESH_MS = 30_000;
 
 interface Loaded {
   rows: CollectorRow[];
@@ -55,7 +58,16 @@ export default function CollectorsScreen(props: ScreenProps) {
   const [filter, setFilterState] = useState<CollectorFilter>(() => filterFromQuery(props.query));
   const [partial, setPartial] = useState<Loaded | null>(null);
   const loaded = useLoad(() => loadAll(user.role !== 'reader', setPartial), []);
-  const current = loaded.loading && partial ? partial : (loaded.data ?? partial);
+  // The first load shows pages as they arrive; a refresh keeps the previous list until the new one is complete.
+  const current = loaded.data ?? partial;
+  const [auto, setAuto] = useState(true);
+  useEffect(() => {
+    if (!auto) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') loaded.reload();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [auto]);
 
   const setFilter = (next: CollectorFilter) => {
     setFilterState(next);
@@ -135,6 +147,10 @@ export default function CollectorsScreen(props: ScreenProps) {
         <label class="check">
           <input type="checkbox" name="rejected" checked={filter.rejected} onChange={(e) => setFilter({ ...filter, rejected: (e.currentTarget as HTMLInputElement).checked })} />
           {t('onlyRejected')}
+        </label>
+        <label class="check">
+          <input type="checkbox" name="autoRefresh" checked={auto} onChange={(e) => setAuto((e.currentTarget as HTMLInputElement).checked)} />
+          {t('autoRefresh')}
         </label>
         <button type="button" class="secondary" data-action="refresh" onClick={loaded.reload} disabled={loaded.loading}>
           {t('refresh')}
