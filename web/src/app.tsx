@@ -91,9 +91,9 @@ export function App(props: AppProps) {
           <a class="brand" href={homeOf(role)}>
             {t('appName')}
           </a>
-          <span class="user" data-user={props.session.user.username}>
+          <a class="user" href={hrefOf('/account')} data-user={props.session.user.username} title={t('nav.account')}>
             {props.session.user.username} · <span data-role={role}>{t(`role.${role}`)}</span>
-          </span>
+          </a>
           <LangSwitch lang={props.lang} onChange={props.onLang} />
           <button type="button" class="secondary" data-action="sign-out" onClick={props.onSignOut}>
             {t('signOut')}

@@ -21,6 +21,7 @@ export default {
   'nav.ledger': 'Monthly ledger',
   'nav.registry': 'Enterprises and sites',
   'nav.accounts': 'Tokens and sub-accounts',
+  'nav.account': 'My account',
   'nav.audit': 'Audit trail',
   'nav.main': 'Main navigation',
   loading: 'Loading…',
