@@ -17,17 +17,10 @@ import { hrefOf, type ScreenProps } from '../routes.js';
 import { useSession } from '../session.js';
 import { CollectorChart } from './collector-chart.js';
 import { CollectorCommands } from './collector-commands.js';
-import { latestRows, type LatestRow, type LimitState } from './collector-logic.js';
+import { latestRows, tabsFor, type CollectorTab as Tab, type LatestRow, type LimitState } from './collector-logic.js';
 import { collectorMessages } from './collector-messages.js';
 import { CollectorPassword } from './collector-password.js';
 
-const TABS = ['overview', 'chart', 'frames', 'commands', 'password'] as const;
-type Tab = (typeof TABS)[number];
-
-/** Tabs a role may use: frames and commands follow GET /frames and /commands, the password tab PUT /collectors/:mn/password. */
-export function tabsFor(role: string): Tab[] {
-  return TABS.filter((tab) => (tab === 'frames' || tab === 'commands' ? ['admin', 'ops', 'enterprise'].includes(role) : tab === 'password' ? ['admin', 'ops'].includes(role) : true));
-}
 
 const TONES: Record<LimitState, Tone> = { ok: 'ok', above: 'bad', below: 'warn', invalid: 'warn', none: 'neutral' };
 
