@@ -18,10 +18,12 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 
-# Only what tsc needs (.dockerignore also keeps tests, fixtures, benchmarks and every .env out of the context).
+# Only what the build needs (.dockerignore also keeps tests, fixtures, benchmarks and every .env out of the context):
+# tsc compiles protocol/ and src/, Vite bundles web/ into dist/console (the console the API serves at /).
 COPY tsconfig.json ./
 COPY protocol ./protocol
 COPY src ./src
+COPY web ./web
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 

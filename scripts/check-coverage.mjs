@@ -20,6 +20,8 @@ for (const [prefix, min] of gates) {
   for (const [name, s] of Object.entries(summary)) {
     if (name === 'total' || !name.includes('/' + prefix)) continue;
     if (name.includes('/src/cli/') || name.endsWith('/src/main.ts')) continue;
+    // The web console (web/src) runs in browsers; its unit tests cover its logic, not this gate.
+    if (name.includes('/web/')) continue;
     total += s.lines.total;
     covered += s.lines.covered;
   }

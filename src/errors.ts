@@ -38,6 +38,7 @@ export const APP_ERRORS = {
   APP_ERR_STORAGE_UNAVAILABLE: define('APP_ERR_STORAGE_UNAVAILABLE', 503, 'storage unavailable'),
   APP_ERR_NOT_READY: define('APP_ERR_NOT_READY', 503, 'a dependency is not reachable'),
   APP_ERR_BUSY: define('APP_ERR_BUSY', 503, 'too many sign-ins at once, retry shortly'),
+  APP_ERR_CONSOLE_NOT_BUILT: define('APP_ERR_CONSOLE_NOT_BUILT', 503, 'the web console is not built: run npm run build'),
 } as const;
 
 /** Union of the application error codes. */

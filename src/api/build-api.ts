@@ -11,6 +11,7 @@ import { createJsonSchemaTransform, jsonSchemaTransformObject, serializerCompile
 import { TUNING } from '../config.js';
 import type { Logger } from '../log.js';
 import { registerAuth, type AuthFailureLimit } from './auth.js';
+import { DEFAULT_CONSOLE_DIR, registerConsole } from './console.js';
 import type { ApiDeps, RouteOptions } from './deps.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { BULK_MAX } from './ledger-bulk.js';
@@ -64,6 +65,8 @@ export interface ApiOptions {
   tokenCacheMs?: number;
   /** Clock of session expiry and sign-in lockouts, ms since the epoch; default Date.now (tests pass their own). */
   now?: () => number;
+  /** Directory of the built web console (src/api/console.ts); default dist/console; false serves no console. */
+  consoleDir?: string | false;
 }
 
 export const DOCS_PREFIX = '/docs';
@@ -146,6 +149,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   });
 
   await registerDocs(app);
+  if (options.consoleDir !== false) registerConsole(app, options.consoleDir ?? DEFAULT_CONSOLE_DIR, options.logger);
   registerZoneTimes(app, options.timeZone);
   const routeOptions: RouteOptions = { deps: cachedDeps, timeZone: options.timeZone, pageMax: options.pageMax ?? LIST_MAX_LIMIT, bulkMax: options.bulkMax ?? BULK_MAX, now };
   const zodApp = app.withTypeProvider<ZodTypeProvider>();

@@ -64,6 +64,8 @@ export interface TestApiOptions {
   now?: () => number;
   /** pino logger of the API (silent when absent). */
   logger?: Logger;
+  /** Directory of the web console to serve (src/api/console.ts); the built dist/console when absent. */
+  consoleDir?: string | false;
 }
 
 /** scrypt cost of test accounts: cheap, so sign-in tests do not spend the machine on hashing. */
@@ -99,8 +101,8 @@ export async function buildTestApi(options: TestApiOptions = {}): Promise<TestAp
     frames: { log: createRedisFrameLog(redis, { prefix }), scanMax: 1000 },
     accounts: accountDeps(redis, prefix, options.accounts),
   };
-  const { pageMax, bulkMax, now } = options;
-  const app = await buildApi(deps, { bodyLimit: 64 * 1024, timeZone: options.timeZone ?? 'Asia/Shanghai', authFailures: options.authFailures, pageMax, bulkMax, now, logger: options.logger });
+  const { pageMax, bulkMax, now, consoleDir } = options;
+  const app = await buildApi(deps, { bodyLimit: 64 * 1024, timeZone: options.timeZone ?? 'Asia/Shanghai', authFailures: options.authFailures, pageMax, bulkMax, now, logger: options.logger, consoleDir });
   await app.ready();
 
   const token = {} as Record<Exclude<Role, 'enterprise'>, string>;

@@ -1,0 +1,27 @@
+import type { Messages } from '../index.js';
+
+export default {
+  title: 'Frame log',
+  receivedAt: 'Received',
+  mn: 'MN',
+  cn: 'CN',
+  verdict: 'Verdict',
+  reason: 'Reason',
+  source: 'Address',
+  raw: 'Frame',
+  repeats: 'Repeats',
+  anyVerdict: 'Any verdict',
+  rejected: 'Every rejection',
+  from: 'From',
+  to: 'To',
+  address: 'Source address',
+  oldest: 'The log reaches back to {oldest}',
+  scanned: '{scanned} entries examined for this page',
+  selected: 'Selected frame',
+  truncated: 'Start only ({size} bytes received)',
+  'verdict.stored': 'Stored',
+  'verdict.duplicate': 'Duplicate',
+  'verdict.reply': 'Reply',
+  'verdict.bad-password': 'Bad password',
+  'verdict.unknown-mn': 'Unknown MN',
+} satisfies Messages;

@@ -1,0 +1,6 @@
+// Placeholder of the registrations screen (routes.ts); replaced by the real screen.
+import { Placeholder } from '../components/Placeholder.js';
+
+export default function Screen() {
+  return <Placeholder name="registrations" titleKey="nav.registrations" />;
+}
