@@ -7,7 +7,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 [ -d node_modules ] || npm install --no-audit --no-fund
 SERVICES="redis influx" bash scripts/services.sh start
-[ -f dist/src/main.js ] && [ -z "$(find protocol src -newer dist/src/main.js -name '*.ts' -print -quit)" ] || npx tsc -p tsconfig.json
+[ -f dist/src/main.js ] && [ -z "$(find protocol src -newer dist/src/main.js -name '*.ts' -print -quit)" ] || { npx tsc -p tsconfig.json && node scripts/bin-mode.mjs; }
 # The web console (served at /): rebuilt when any file under web/ is newer than its index.html.
 [ -f dist/console/index.html ] && [ -z "$(find web -newer dist/console/index.html -type f -print -quit)" ] || npm run build:console
 exec node dist/src/main.js "$@"

@@ -19,7 +19,7 @@ export HJ212_SERVICES_DIR=${TEST_SERVICES_DIR:-$ROOT/.data/test-services}
 step() { echo "== $*"; }
 fail_early() { echo "$1"; echo "0 passed, 1 failed"; exit 1; }
 
-step build;  npx tsc -p tsconfig.json || fail_early "typecheck failed"
+step build;  { npx tsc -p tsconfig.json && node scripts/bin-mode.mjs; } || fail_early "typecheck failed"
 # The web console: typecheck, its unit tests compiled into dist/test/web, the Vite bundle the API serves.
 step console; { npx tsc -p web/tsconfig.json && npx tsc -p web/tsconfig.test.json && npx vite build --config web/vite.config.ts --logLevel warn; } || fail_early "console build failed"
 step lint;   npx eslint . || fail_early "lint failed"
