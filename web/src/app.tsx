@@ -91,6 +91,9 @@ export function App(props: AppProps) {
         <span class="user" data-user={props.session.user.username}>
           {props.session.user.username} · <span data-role={role}>{t(`role.${role}`)}</span>
         </span>
+        <a class="password-link" href={hrefOf('/password')} data-action="change-password">
+          {t('changePassword')}
+        </a>
         <LangSwitch lang={props.lang} onChange={props.onLang} />
         <button type="button" class="secondary" data-action="sign-out" onClick={props.onSignOut}>
           {t('signOut')}

@@ -22,6 +22,8 @@ export default {
   'nav.accounts': 'Tokens and sub-accounts',
   'nav.audit': 'Audit trail',
   'nav.main': 'Main navigation',
+  'nav.password': 'Change password',
+  changePassword: 'Change password',
   loading: 'Loading…',
   empty: 'Nothing to show',
   retry: 'Retry',
