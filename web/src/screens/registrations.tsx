@@ -45,8 +45,14 @@ export default function RegistrationsScreen(props: ScreenProps) {
   const page = useLoad(() => api.get<LedgerPage<RegistrationEntry>>('/registrations', ledgerQuery({ ...filter, mn: '', rule: '' }, offsetOf(pager.cursor), PAGE)), [filter, pager.cursor]);
   const apply = (f: LedgerFilter) => (pager.reset(), setFilter(f));
 
+  // Point names of the page shown (at most PAGE look-ups; points are listed per site only).
+  const pointIds = SITE_READERS.includes(user.role) ? [...new Set((page.data?.items ?? []).flatMap((e) => (e.pointId ? [e.pointId] : [])))] : [];
+  const pointNames = useLoad(
+    () => Promise.all(pointIds.map((id) => api.get<Point>(`/points/${encodeURIComponent(id)}`).then((p) => [id, p.name] as const, () => [id, id] as const))).then((e) => new Map(e)),
+    [pointIds.join(',')],
+  );
   const siteName = (id: string) => sites.data?.find((s) => s.id === id)?.name ?? id;
-  const scopeOf = (e: RegistrationEntry) => [siteName(e.siteId), e.pointId ? e.pointId.slice(0, 8) : '', e.factor ?? ''].filter(Boolean).join(' / ');
+  const scopeOf = (e: RegistrationEntry) => [siteName(e.siteId), e.pointId ? (pointNames.data?.get(e.pointId) ?? e.pointId) : '', e.factor ?? ''].filter(Boolean).join(' / ');
   const what = (e: RegistrationEntry) => t('what', { scope: scopeOf(e), period: showPeriod(e.periodStart, e.periodEnd) });
 
   const columns: Column<RegistrationEntry>[] = [
