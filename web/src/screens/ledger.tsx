@@ -22,11 +22,12 @@ import { hrefOf, type ScreenProps } from '../routes.js';
 import { useCan, useSession } from '../session.js';
 import { ledgerCsvHref, monthOf, ROLLUP_ROLES, showRate } from './ledger-logic.js';
 import { asApiError, EnterprisePicker, ledgerMessages, useEnterprises } from './ledger-parts.js';
+import { keyedByQuery } from './query-keyed.js';
 
 const messages = defineMessages('ledger-month', { 'zh-CN': zh, en });
 const SITE_READERS = ['admin', 'ops', 'regulator', 'enterprise'];
 
-export default function LedgerScreen(props: ScreenProps) {
+function LedgerScreen(props: ScreenProps) {
   const t = useT(messages);
   const tl = useT(ledgerMessages);
   const { user } = useSession();
@@ -110,3 +111,5 @@ export default function LedgerScreen(props: ScreenProps) {
     </section>
   );
 }
+
+export default keyedByQuery(LedgerScreen);

@@ -22,13 +22,14 @@ import type { ScreenProps } from '../routes.js';
 import { useCan, useSession } from '../session.js';
 import { canReview, LEDGER_ROLES, ledgerFilterFromQuery, ledgerQuery, nextOffsetOf, NO_LEDGER_FILTER, offsetOf, registrationBodyOf, type LedgerFilter, type RegistrationForm } from './ledger-logic.js';
 import { asApiError, EnterprisePicker, LedgerState, ledgerMessages, ReviewForm, ReviewNote, showPeriod, TextArea, useEnterprises } from './ledger-parts.js';
+import { keyedByQuery } from './query-keyed.js';
 
 const messages = defineMessages('registrations', { 'zh-CN': zh, en });
 const PAGE = 50;
 /** Roles that may read sites (GET /sites) to name them in the list. */
 const SITE_READERS = ['admin', 'ops', 'regulator', 'enterprise'];
 
-export default function RegistrationsScreen(props: ScreenProps) {
+function RegistrationsScreen(props: ScreenProps) {
   const t = useT(messages);
   const tl = useT(ledgerMessages);
   const { user } = useSession();
@@ -209,3 +210,5 @@ function RegistrationFormView(props: { sites: readonly Site[]; onCancel: () => v
     </form>
   );
 }
+
+export default keyedByQuery(RegistrationsScreen);
