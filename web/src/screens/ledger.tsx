@@ -59,7 +59,7 @@ function LedgerScreen(props: ScreenProps) {
 
   const siteName = (id: string) => sites.data?.find((s) => s.id === id)?.name ?? id;
   const columns: Column<MonthlyRow>[] = [
-    ...(enterprises.pick ? [{ id: 'enterprise', header: tl('enterprise'), value: (r: MonthlyRow) => enterprises.nameOf(r.enterpriseId) }] : []),
+    ...(enterprises.pick && !sel.enterpriseId ? [{ id: 'enterprise', header: tl('enterprise'), value: (r: MonthlyRow) => enterprises.nameOf(r.enterpriseId) }] : []),
     { id: 'site', header: tl('site'), value: (r) => siteName(r.siteId) },
     { id: 'mn', header: tl('mn'), value: (r) => r.mn, render: (r) => <a class="mono" href={hrefOf('/collectors/:mn', { mn: r.mn })}>{r.mn}</a> },
     { id: 'factor', header: tl('factor'), value: (r) => r.factor },
