@@ -24,6 +24,7 @@ export default {
   'nav.account': 'My account',
   'nav.audit': 'Audit trail',
   'nav.main': 'Main navigation',
+  changePassword: 'Change password',
   loading: 'Loading…',
   empty: 'Nothing to show',
   retry: 'Retry',
