@@ -113,7 +113,7 @@ t.test('the ledger routes are in the OpenAPI document with their roles; their sc
     'post /monthly-ledger/rollup', 'post /registrations', 'post /registrations/{id}/review',
   ]);
   for (const { name, op } of ledgerOps) {
-    tt.same(op.security, [{ bearerAuth: [] }], `${name} needs a token`);
+    tt.same(op.security, [{ bearerAuth: [] }, { sessionCookie: [] }], `${name} needs a token or a session`);
     tt.match(op.description, /Roles: [a-z, ]+\./, `${name} lists its roles`);
   }
   tt.match(doc.paths['/gaps/{id}/review']?.post?.description, /Roles: admin, regulator\./);
