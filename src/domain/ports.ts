@@ -56,7 +56,17 @@ export interface DeviceRegistry {
 export interface DedupeStore {
   /** Returns the subset of keys already remembered. */
   seen(keys: readonly string[]): Promise<Set<string>>;
-  remember(keys: readonly string[]): Promise<void>;
+  /** Remember keys and raise marks (a mark never goes down); both expire with the owner's keys. */
+  remember(keys: readonly string[], marks?: readonly DedupeMark[]): Promise<void>;
+  /** The marks of these owners: owner → stream → mark (owners without any are left out). */
+  marks(owners: readonly string[]): Promise<Map<string, Map<string, number>>>;
+}
+
+/** Per owner (MN) and stream (CN) the highest mark (DataTime) of a frame stored: frames above it are new. */
+export interface DedupeMark {
+  owner: string;
+  stream: string;
+  mark: number;
 }
 
 /** Latest value per MN + factor; never moves backwards in time. */

@@ -6,8 +6,7 @@
 import { maskPassword, readCp, type Packet } from '../../protocol/index.js';
 import type { Device } from '../domain/device.js';
 import { SinkError } from '../domain/ports.js';
-import { DedupeBatch } from './dedupe-batch.js';
-import { dedupeKeys } from './dedupe-keys.js';
+import { Deduper } from './deduper.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { mapUpload } from './points.js';
 import { LatestCoalescer } from './latest-coalescer.js';
@@ -22,17 +21,19 @@ export type UploadOutcome =
   /** Refused by a limit before anything was written: answered 9011 with `qnRtn`. */
   | { verdict: LimitVerdict; reason: string; qnRtn: string };
 
+const DUPLICATE: UploadOutcome = { verdict: 'duplicate' };
+const fateOf = (o: UploadOutcome): 'stored' | 'not-stored' => (o.verdict === 'stored' || o.verdict === 'stored-partial' ? 'stored' : 'not-stored');
+
 export class UploadStore {
-  private readonly inflight = new Map<string, Promise<UploadOutcome>>();
   private readonly latest: LatestCoalescer;
-  private readonly dedupe: DedupeBatch;
+  readonly dedupe: Deduper;
   readonly factors: FactorGate;
 
   constructor(
     private readonly deps: GatewayDeps,
     private readonly limits: StorageLimits,
   ) {
-    this.dedupe = new DedupeBatch(deps.dedupe, deps.logger);
+    this.dedupe = new Deduper(deps.dedupe, deps.logger);
     this.factors = new FactorGate(deps.factorBudget, limits, deps.metrics, deps.logger);
     this.latest = new LatestCoalescer(
       (entries) => deps.latest.update(entries),
@@ -42,18 +43,11 @@ export class UploadStore {
 
   /** Resolves once the upload is durable (or known to be a duplicate, or dead-lettered). */
   store(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array): Promise<UploadOutcome> {
-    const keys = dedupeKeys(device.mn, packet);
-    const key = keys[0] ?? '';
-    const running = this.inflight.get(key);
-    if (running) return running.then((o) => (o.verdict === 'stored' || o.verdict === 'stored-partial' ? { verdict: 'duplicate' } : o));
-    const p = this.storeOnce(packet, kind, device, receivedAt, raw, keys).finally(() => this.inflight.delete(key));
     // A retransmit that joins a refused or partial write gets the same outcome (handled by the caller).
-    this.inflight.set(key, p);
-    return p;
+    return this.dedupe.run(device.mn, packet, raw, () => this.storeOnce(packet, kind, device, receivedAt, raw), fateOf, DUPLICATE);
   }
 
-  private async storeOnce(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array, keys: string[]): Promise<UploadOutcome> {
-    if (await this.dedupe.seen(keys)) return { verdict: 'duplicate' };
+  private async storeOnce(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array): Promise<UploadOutcome> {
     const cp = readCp(packet.cp, { timeZone: device.profile.timeZone });
     const outOfRange = checkDataTime(cp.dataTimeMs, receivedAt, this.limits);
     if (outOfRange) {
@@ -77,7 +71,6 @@ export class UploadStore {
       }
       throw err;
     }
-    this.dedupe.remember(keys);
     for (const entry of mapped.latest) this.latest.push(entry);
     this.deps.jobs.ingested([mapped.event]);
     return filtered.detail === undefined ? { verdict: 'stored' } : { verdict: 'stored-partial', detail: filtered.detail };
