@@ -2,6 +2,7 @@
  * Ports: what the gateway, API and worker need from storage and queues. Each has a real implementation
  * in src/storage or src/queue and an in-memory one for unit tests (test/fakes/memory-*.ts).
  */
+import type { CpData } from '../../protocol/index.js';
 import type { Device, PendingDevice } from './device.js';
 import type { Point } from './point.js';
 
@@ -23,6 +24,8 @@ export class SinkError extends Error {
  */
 export interface ReadingSink {
   write(points: readonly Point[]): Promise<void>;
+  /** Write one upload's readings as the storage maps them (same group commit and durability as `write`). */
+  writeUpload(upload: UploadRecord): Promise<void>;
   /** Points accepted but not yet durable. */
   readonly pending: number;
   /** True while pending is above the high-water mark: callers should stop reading input. */
@@ -31,6 +34,22 @@ export interface ReadingSink {
   onDrain(listener: () => void): void;
   /** Flush what is buffered (waiting for durability) and stop. */
   close(): Promise<void>;
+}
+
+/** One upload as the gateway hands it to the sink: the storage maps its readings (src/storage/influx/upload-lines.ts). */
+export interface UploadRecord {
+  /** Data kind (= measurement), from the CN (HJ212-2017 table 5). */
+  kind: string;
+  mn: string;
+  /** System code tag (may be empty). */
+  st: string;
+  cn: string;
+  /** DataTime in the device's zone as epoch ms, or the receive time when the frame has none. */
+  timeMs: number;
+  /** The parsed CP, factors already cut to what the limits admit. */
+  cp: CpData;
+  /** CP keys and values as sent, in wire order (each factor's verbatim group is kept). */
+  wire: Readonly<Record<string, string>>;
 }
 
 /** Registry of collectors, plus the list of unknown MNs seen by gateways. */

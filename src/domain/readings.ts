@@ -1,9 +1,10 @@
 /**
  * Readings as the portals see them, and the ReadingQuery port the API reads them through. The InfluxDB schema they
- * come from is written by the gateway (src/server/points.ts): one measurement per data kind, tags `mn`, `factor`,
+ * come from is written by the storage's upload mapping (src/storage/influx/upload-lines.ts): one measurement per data kind, tags `mn`, `factor`,
  * `st`, numeric value fields, string flag fields, the verbatim group in `raw`, and `invalid` when a value was not a
  * number.
  */
+import type { FactorReading } from '../../protocol/index.js';
 
 /**
  * Data kinds (= InfluxDB measurements) that can be read back. HJ212-2017 table 5: 2011 realtime, 2051 minute,
@@ -23,6 +24,29 @@ export type NumericField = (typeof NUMERIC_FIELDS)[number];
 /** Text fields: data flag, extended flag, sample time, info and the verbatim `Key=value,...` group. */
 export const TEXT_FIELDS = ['flag', 'eflag', 'sample_time', 'info', 'raw'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
+
+/** CP suffix (a FactorReading key) → numeric field name. HJ212-2017 6.6.3 table 7. */
+export const NUMERIC_SUFFIXES: ReadonlyArray<readonly [keyof FactorReading, NumericField]> = [
+  ['rtd', 'rtd'],
+  ['min', 'min'],
+  ['avg', 'avg'],
+  ['max', 'max'],
+  ['zsRtd', 'zs_rtd'],
+  ['zsMin', 'zs_min'],
+  ['zsAvg', 'zs_avg'],
+  ['zsMax', 'zs_max'],
+  ['cou', 'cou'],
+  ['rs', 'rs'],
+  ['rt', 'rt'],
+];
+
+/** CP suffix → text field name (the verbatim group `raw` has no suffix). */
+export const TEXT_SUFFIXES: ReadonlyArray<readonly [keyof FactorReading, TextField]> = [
+  ['flag', 'flag'],
+  ['eflag', 'eflag'],
+  ['sampleTime', 'sample_time'],
+  ['info', 'info'],
+];
 
 /** Who a reading comes from. */
 export const READING_SOURCES = ['collector', 'manual'] as const;

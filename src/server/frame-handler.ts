@@ -13,18 +13,13 @@ import type { Defences } from './defences.js';
 import type { ConnectionContext } from './connection-context.js';
 import type { GatewayDeps, GatewayOptions } from './gateway-deps.js';
 import { peekHeader } from './peek-header.js';
-import { KIND_BY_CN } from './points.js';
+import { familyOf } from './cn-table.js';
 import { QN_RTN_FOR, encodeAck, encodeNotifyReply, encodeRejection, wantsAnswer } from './replies.js';
 import type { SessionTable } from './session-table.js';
 import { SubpacketTracker, type IncompleteSet } from './subpackets.js';
 import { UploadStore } from './upload.js';
 import type { Counter } from 'prom-client';
 import type { ArchivedFrame } from '../domain/ports.js';
-
-/** CNs that answer a command we sent (HJ212-2017 6.4: 9011 request answer, 9012 execution result, get-* uploads). */
-const COMMAND_ANSWERS = new Set(['9011', '9012', '1011', '1061', '1063', '3017', '3018', '3019', '3020']);
-/** Notifications the host answers with 9013 (HJ212-2017 6.4.4; 2025 1001/1014). */
-const NOTIFICATIONS = new Set(['1013', '1001', '1014', '9013']);
 
 /** Summaries (dropped readings, incomplete sub-packet sets) are logged at most this often. */
 const SUMMARY_EVERY_MS = 10_000;
@@ -34,11 +29,6 @@ const HJ_ERR_TO_QN_RTN = new Map<string, string>([
   ['HJ_ERR_MN', QN_RTN_FOR.mn],
   ['HJ_ERR_QN', '7'],
 ]);
-
-/** Data kind of an upload CN; own properties only (a CN `constructor` or `__proto__` is not an upload). */
-function kindOf(cn: string): string | undefined {
-  return Object.hasOwn(KIND_BY_CN, cn) ? KIND_BY_CN[cn] : undefined;
-}
 
 /** Verdicts that are not rejections. */
 const ACCEPTED = new Set(['stored', 'stored-partial', 'duplicate', 'reply', 'notification']);
@@ -130,16 +120,16 @@ export class FrameHandler {
 
   private async dispatch(parsed: ParseOk, ctx: ConnectionContext, raw: Buffer, receivedAt: number): Promise<void> {
     const { packet } = parsed;
-    const kind = kindOf(packet.cn);
-    if (kind) return this.upload(packet, kind, ctx, raw, receivedAt);
-    if (COMMAND_ANSWERS.has(packet.cn)) {
+    const f = familyOf(packet.cn);
+    if (f.family === 'upload') return this.upload(packet, f.kind, ctx, raw, receivedAt);
+    if (f.family === 'command-answer') {
       this.finish(ctx, raw, receivedAt, packet, 'reply');
       await this.deps.commands
         .reply({ mn: packet.mn ?? '', qn: packet.qn ?? '', cn: packet.cn, cp: packet.cp, at: receivedAt })
         .catch((err) => this.deps.logger.error({ err }, 'command reply routing failed'));
       return;
     }
-    if (NOTIFICATIONS.has(packet.cn)) {
+    if (f.family === 'notification') {
       this.finish(ctx, raw, receivedAt, packet, 'notification');
       if (wantsAnswer(packet) && packet.cn !== '9013') ctx.send(encodeNotifyReply(packet, ctx));
       return;

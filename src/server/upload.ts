@@ -3,12 +3,13 @@
  * durable in InfluxDB). A retransmit of a stored frame is re-acked without a second write; a retransmit that
  * arrives while the original is still being written waits for the same write.
  */
-import { maskPassword, readCp, type Packet } from '../../protocol/index.js';
+import { maskPassword, readCp, type CpData, type Packet } from '../../protocol/index.js';
 import type { Device } from '../domain/device.js';
 import { SinkError } from '../domain/ports.js';
 import { Deduper } from './deduper.js';
 import type { GatewayDeps } from './gateway-deps.js';
-import { mapUpload } from './points.js';
+import type { LatestEntry } from '../domain/ports.js';
+import { NUMERIC_SUFFIXES, TEXT_SUFFIXES } from '../domain/readings.js';
 import { LatestCoalescer } from './latest-coalescer.js';
 import type { StorageLimits } from '../config.js';
 import { FactorGate, checkDataTime, type LimitVerdict } from './upload-limits.js';
@@ -20,6 +21,22 @@ export type UploadOutcome =
   | { verdict: 'dead-letter'; reason: string }
   /** Refused by a limit before anything was written: answered 9011 with `qnRtn`. */
   | { verdict: LimitVerdict; reason: string; qnRtn: string };
+
+/** Every CP suffix the latest-value entry keeps, numeric then text, by stored name. */
+const LATEST_FIELDS = [...NUMERIC_SUFFIXES, ...TEXT_SUFFIXES];
+
+function latestEntries(mn: string, kind: string, cp: CpData, timeMs: number): LatestEntry[] {
+  const out: LatestEntry[] = [];
+  for (const reading of cp.factors) {
+    const values: Record<string, string> = {};
+    for (const [key, name] of LATEST_FIELDS) {
+      const v = reading[key];
+      if (typeof v === 'string') values[name] = v;
+    }
+    out.push({ mn, factor: reading.code, kind, timeMs, values });
+  }
+  return out;
+}
 
 const DUPLICATE: UploadOutcome = { verdict: 'duplicate' };
 const fateOf = (o: UploadOutcome): 'stored' | 'not-stored' => (o.verdict === 'stored' || o.verdict === 'stored-partial' ? 'stored' : 'not-stored');
@@ -58,9 +75,9 @@ export class UploadStore {
     const filtered = await this.factors.filter(device, cp.factors, receivedAt);
     cp.factors = filtered.kept;
     const st = this.factors.stTag(device.mn, packet.st);
-    const mapped = mapUpload(st === packet.st ? packet : { ...packet, st }, cp, kind, device.mn, receivedAt);
+    const timeMs = cp.dataTimeMs ?? receivedAt;
     try {
-      await this.deps.sink.write(mapped.points);
+      await this.deps.sink.writeUpload({ kind, mn: device.mn, st, cn: packet.cn, timeMs, cp, wire: packet.cp });
     } catch (err) {
       if (err instanceof SinkError && err.permanent) {
         await this.deps.deadLetters
@@ -71,8 +88,8 @@ export class UploadStore {
       }
       throw err;
     }
-    for (const entry of mapped.latest) this.latest.push(entry);
-    this.deps.jobs.ingested([mapped.event]);
+    for (const entry of latestEntries(device.mn, kind, cp, timeMs)) this.latest.push(entry);
+    this.deps.jobs.ingested([{ mn: device.mn, kind, timeMs }]);
     return filtered.detail === undefined ? { verdict: 'stored' } : { verdict: 'stored-partial', detail: filtered.detail };
   }
 
