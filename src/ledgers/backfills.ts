@@ -61,7 +61,7 @@ export class OutOfRangeError extends LedgerError {
 /** Tag marking manual points (the gateway's points have no `source` tag). */
 export const MANUAL_TAG = { source: 'manual' } as const;
 
-/** Wire suffixes of the numeric fields, for the verbatim `raw` group (src/server/points.ts keeps the same). */
+/** Wire suffixes of the numeric fields, for the verbatim `raw` group (src/domain/readings.ts NUMERIC_SUFFIXES keeps the same). */
 const WIRE: Readonly<Record<NumericField, string>> = {
   rtd: 'Rtd', min: 'Min', avg: 'Avg', max: 'Max', zs_rtd: 'ZsRtd', zs_min: 'ZsMin', zs_avg: 'ZsAvg', zs_max: 'ZsMax', cou: 'Cou', rs: 'RS', rt: 'RT',
 };
