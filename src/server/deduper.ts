@@ -12,13 +12,17 @@
  *    (and again after the collector's connection closed, since it may have uploaded through another gateway since).
  * 3. Otherwise the store (Redis: keys per collector for HJ212_DEDUPE_TTL_S, at most HJ212_DEDUPE_MAX_PER_DEVICE),
  *    looked up for every frame of one I/O phase at once. So a retransmit after a gateway restart is still recognised.
- * Keys and marks of stored frames are handed to the store in one call per batch.
+ * Keys of stored frames are handed to the store in one call per batch. A mark is stored ahead of itself (a ceiling
+ * {@link CEILING_AHEAD_MS} above it), only when a frame passes the stored ceiling: a ceiling above every frame stored is
+ * all the shortcut needs (frames below it are looked up), and most frames then send no mark at all.
  */
 import type { Packet } from '../../protocol/index.js';
 import type { DedupeMark, DedupeStore } from '../domain/ports.js';
 import type { Logger } from '../log.js';
 import { Batcher } from './batcher.js';
 
+/** How far above a stored frame's DataTime its collector's mark is stored. */
+const CEILING_AHEAD_MS = 15 * 60_000;
 /** Stored frames per collector answered from memory. */
 const WINDOW = 64;
 /** Collectors whose state is kept when their connections close without one (one connection per frame). */
@@ -39,6 +43,8 @@ interface Identity {
 interface Owner {
   /** CN → newest DataTime stored; undefined until loaded from the store. */
   marks: Map<string, number> | undefined;
+  /** CN → the ceiling in the store (as far as this gateway knows), undefined until loaded. */
+  ceilings: Map<string, number> | undefined;
   /** Frames being stored (their promise) and recently stored ones (true), oldest first. */
   recent: Map<string, Promise<unknown> | true>;
   pending: number;
@@ -132,7 +138,12 @@ export class Deduper {
         if (!stored) return;
         // Raised only by stored frames: a refused frame (a DataTime in 2099) must not hide later ones from the check.
         if (id.mark !== undefined && owner.marks && id.mark > (owner.marks.get(id.stream) ?? -Infinity)) owner.marks.set(id.stream, id.mark);
-        this.remembers.push({ key: `${mn}|${id.key}`, mark: id.mark === undefined ? undefined : { owner: mn, stream: id.stream, mark: id.mark } });
+        let mark: DedupeMark | undefined;
+        if (id.mark !== undefined && !(id.mark <= (owner.ceilings?.get(id.stream) ?? -Infinity))) {
+          mark = { owner: mn, stream: id.stream, mark: id.mark + CEILING_AHEAD_MS };
+          owner.ceilings?.set(id.stream, mark.mark);
+        }
+        this.remembers.push({ key: `${mn}|${id.key}`, mark });
       },
       () => done(false),
     );
@@ -144,6 +155,7 @@ export class Deduper {
     const owner = this.owners.get(mn);
     if (!owner) return;
     owner.marks = undefined;
+    owner.ceilings = undefined;
     if (owner.pending === 0) this.owners.delete(mn);
   }
 
@@ -161,7 +173,7 @@ export class Deduper {
           if (o.pending === 0) this.owners.delete(key);
         }
       }
-      this.owners.set(mn, (owner = { marks: undefined, recent: new Map(), pending: 0 }));
+      this.owners.set(mn, (owner = { marks: undefined, ceilings: undefined, recent: new Map(), pending: 0 }));
     }
     return owner;
   }
@@ -224,6 +236,7 @@ export class Deduper {
         // Marks raised meanwhile (frames of this gateway) are kept when higher.
         if (owner.marks) for (const [stream, mark] of owner.marks) if (mark > (marks.get(stream) ?? -Infinity)) marks.set(stream, mark);
         owner.marks = marks;
+        owner.ceilings = new Map(found.get(mn) ?? []);
       }
     } catch (err) {
       // Redis unavailable: no marks, so every frame is looked up (and written again when that fails too).

@@ -83,7 +83,9 @@ t.test('in-order frames need no store lookup; a retransmit is answered from memo
   t.same(store.seenCalls, [], 'no lookup: every frame was above the mark or in memory');
   t.same(store.markCalls, [[MN]], 'marks loaded once');
   await dedupe.flush();
-  t.same(await store.marks([MN]), new Map([[MN, new Map([['2051', frameIdentity(frame('20240401080100', '20240401080100100').packet, frame('20240401080100', '20240401080100100').raw).mark]])]]));
+  const firstMark = frameIdentity(first.packet, first.raw).mark!;
+  t.same(await store.marks([MN]), new Map([[MN, new Map([['2051', firstMark + 15 * 60_000]])]]), 'a ceiling ahead of the first frame, stored once');
+  t.equal(store.rememberCalls.length, 1);
 });
 
 t.test('a restarted gateway still recognises a retransmit (marks and keys from the store)', async (t) => {
@@ -98,8 +100,19 @@ t.test('a restarted gateway still recognises a retransmit (marks and keys from t
   const r = runner(after);
   t.same(await Promise.all([r.run(f1), r.run(f2), r.run(frame('20240401080200', '20240401080200100'))]), ['duplicate', 'duplicate', 'stored']);
   t.same(r.writes, ['20240401080200'], 'only the new frame written');
-  t.equal(store.seenCalls.length, 1, 'the two below the mark looked up in one call');
-  t.equal(store.seenCalls[0]?.length, 2);
+  t.equal(store.seenCalls.length, 1, 'frames below the stored ceiling looked up in one call');
+  t.equal(store.seenCalls[0]?.length, 3);
+});
+
+t.test('after a restart, frames below the stored ceiling are looked up, frames above it are not', async (t) => {
+  const store = counting(createMemoryDedupe({ ttlSeconds: 600 }));
+  const before = new Deduper(store, logger);
+  await runner(before).run(frame('20240401080000', '20240401080000100'));
+  await before.flush();
+  const r = runner(new Deduper(store, logger));
+  t.equal(await r.run(frame('20240401080500', '20240401080500100')), 'stored', 'below the ceiling: looked up, new');
+  t.equal(await r.run(frame('20240401090000', '20240401090000100')), 'stored', 'above the ceiling');
+  t.equal(store.seenCalls.length, 1, 'one lookup');
 });
 
 t.test('a frame not stored (refused) is tried again and raises no mark', async (t) => {
