@@ -13,8 +13,7 @@ import { readCp } from '../protocol/index.js';
 import { createIdentities } from '../src/sim/identity.js';
 import { noFaults } from '../src/sim/faults.js';
 import { createPacketBuilder } from '../src/sim/packets.js';
-import { mapUpload } from '../src/server/points.js';
-import { toLines } from '../src/storage/influx/line-protocol.js';
+import { uploadLines } from '../src/storage/influx/upload-lines.js';
 import { startGatewayChild, runSim } from './children/spawn.js';
 import { writeResults } from './lib/report.js';
 
@@ -40,7 +39,9 @@ async function rawCeiling(database: string): Promise<{ points: number; pointsPer
   const lines: string[] = [];
   for (let i = 0; i < uploads; i++) {
     const packet = builders[i % builders.length]!.upload({ cn: '2011', dataTime: t0 + Math.floor(i / builders.length) * 30_000, lengthMs: 0 }, '20240101000000000', true);
-    lines.push(...toLines(mapUpload(packet, readCp(packet.cp), 'realtime', packet.mn ?? '', 0).points).split('\n').filter(Boolean));
+    const cp = readCp(packet.cp);
+    const upload = { kind: 'realtime', mn: packet.mn ?? '', st: packet.st ?? '', cn: packet.cn, timeMs: cp.dataTimeMs ?? 0, cp, wire: packet.cp };
+    lines.push(...uploadLines(upload).text.split('\n'));
   }
   const bodies: string[] = [];
   for (let i = 0; i < lines.length; i += BATCH) bodies.push(lines.slice(i, i + BATCH).join('\n'));

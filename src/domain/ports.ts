@@ -2,6 +2,7 @@
  * Ports: what the gateway, API and worker need from storage and queues. Each has a real implementation
  * in src/storage or src/queue and an in-memory one for unit tests (test/fakes/memory-*.ts).
  */
+import type { CpData } from '../../protocol/index.js';
 import type { Device, PendingDevice } from './device.js';
 import type { Point } from './point.js';
 
@@ -23,6 +24,8 @@ export class SinkError extends Error {
  */
 export interface ReadingSink {
   write(points: readonly Point[]): Promise<void>;
+  /** Write one upload's readings as the storage maps them (same group commit and durability as `write`). */
+  writeUpload(upload: UploadRecord): Promise<void>;
   /** Points accepted but not yet durable. */
   readonly pending: number;
   /** True while pending is above the high-water mark: callers should stop reading input. */
@@ -38,6 +41,22 @@ export interface DeviceLookup {
   enterpriseId?: string;
   siteId?: string;
   pointId?: string;
+}
+
+/** One upload as the gateway hands it to the sink: the storage maps its readings (src/storage/influx/upload-lines.ts). */
+export interface UploadRecord {
+  /** Data kind (= measurement), from the CN (HJ212-2017 table 5). */
+  kind: string;
+  mn: string;
+  /** System code tag (may be empty). */
+  st: string;
+  cn: string;
+  /** DataTime in the device's zone as epoch ms, or the receive time when the frame has none. */
+  timeMs: number;
+  /** The parsed CP, factors already cut to what the limits admit. */
+  cp: CpData;
+  /** CP keys and values as sent, in wire order (each factor's verbatim group is kept). */
+  wire: Readonly<Record<string, string>>;
 }
 
 /** Registry of collectors, plus the list of unknown MNs seen by gateways. */
@@ -66,7 +85,17 @@ export interface DeviceRegistry {
 export interface DedupeStore {
   /** Returns the subset of keys already remembered. */
   seen(keys: readonly string[]): Promise<Set<string>>;
-  remember(keys: readonly string[]): Promise<void>;
+  /** Remember keys and raise marks (a mark never goes down); both expire with the owner's keys. */
+  remember(keys: readonly string[], marks?: readonly DedupeMark[]): Promise<void>;
+  /** The marks of these owners: owner → stream → mark (owners without any are left out). */
+  marks(owners: readonly string[]): Promise<Map<string, Map<string, number>>>;
+}
+
+/** Per owner (MN) and stream (CN) the highest mark (DataTime) of a frame stored: frames above it are new. */
+export interface DedupeMark {
+  owner: string;
+  stream: string;
+  mark: number;
 }
 
 /** Latest value per MN + factor; never moves backwards in time. */

@@ -1,5 +1,5 @@
 /**
- * The InfluxDB schema of readings, the one definition the gateway's writer (src/server/points.ts), the back-fill
+ * The InfluxDB schema of readings, the one definition the gateway's upload mapping (src/storage/influx/upload-lines.ts), the back-fill
  * writer (src/ledgers/backfills.ts) and both readers (src/storage/influx/reading-rows.ts) use:
  *
  * - one measurement per data kind (MEASUREMENT_BY_CN),

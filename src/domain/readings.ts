@@ -2,7 +2,6 @@
  * Readings as the portals see them, and the ReadingQuery port the API reads them through. The InfluxDB schema they
  * are stored in (measurements, tags, fields) is src/domain/reading-schema.ts.
  */
-
 export { DATA_KINDS, NUMERIC_FIELDS, TEXT_FIELDS, VALUE_KINDS, type DataKind, type NumericField, type TextField, type ValueKind } from './reading-schema.js';
 import type { DataKind, NumericField, TextField } from './reading-schema.js';
 

@@ -1,61 +1,39 @@
 /**
- * One frame from a collector: parse → admit (MN, profile, password) → dispatch by CN → reply. Every frame ends
- * with a verdict that is counted, archived raw (byte-capped queue) and, for rejections, charged to the connection's
- * error budget and logged in a per-connection summary (defences.ts); nothing is dropped silently.
+ * One frame from a collector: parse → admit (MN, profile, password) → the handler of its CN family (cn-table.ts):
+ * upload, command answer, notification, or rejection (families/). Every frame ends with a verdict that is counted,
+ * archived and, for rejections, charged to the connection's error budget (frame-verdicts.ts, families/rejection.ts).
+ * What the connection learns from an admitted frame (device, CRC variant, encoding, password, ST, edition) is
+ * written here and only here; the session table only takes the device away from a replaced connection.
  */
-import { maskPassword, parseFrame, type Packet, type ParseOk } from '../../protocol/index.js';
+import { parseFrame, type ParseOk } from '../../protocol/index.js';
 import { GATEWAY_PARSING } from '../domain/device-quirks.js';
 import { defaultLimits } from '../config.js';
-import { ArchiveRecorder } from './archive-recorder.js';
+import type { Device } from '../domain/device.js';
 import { admit } from './authenticate.js';
-import { CappedBatcher } from './capped-batcher.js';
-import type { Defences } from './defences.js';
+import { familyOf } from './cn-table.js';
 import type { ConnectionContext } from './connection-context.js';
+import type { Defences } from './defences.js';
+import { handleCommandAnswer } from './families/command-answer.js';
+import { handleNotification } from './families/notification.js';
+import { Rejections } from './families/rejection.js';
+import { handleUpload } from './families/upload.js';
+import { FrameVerdicts } from './frame-verdicts.js';
 import type { GatewayDeps, GatewayOptions } from './gateway-deps.js';
-import { peekHeader } from './peek-header.js';
-import { KIND_BY_CN } from './points.js';
-import { QN_RTN_FOR, encodeAck, encodeNotifyReply, encodeRejection, wantsAnswer } from './replies.js';
 import type { SessionTable } from './session-table.js';
 import { SubpacketTracker, type IncompleteSet } from './subpackets.js';
 import { UploadStore } from './upload.js';
-import type { Counter } from 'prom-client';
-import type { ArchivedFrame } from '../domain/ports.js';
-
-/** CNs that answer a command we sent (HJ212-2017 6.4: 9011 request answer, 9012 execution result, get-* uploads). */
-const COMMAND_ANSWERS = new Set(['9011', '9012', '1011', '1061', '1063', '3017', '3018', '3019', '3020']);
-/** Notifications the host answers with 9013 (HJ212-2017 6.4.4; 2025 1001/1014). */
-const NOTIFICATIONS = new Set(['1013', '1001', '1014', '9013']);
 
 /** Summaries (dropped readings, incomplete sub-packet sets) are logged at most this often. */
 const SUMMARY_EVERY_MS = 10_000;
 
-const HJ_ERR_TO_QN_RTN = new Map<string, string>([
-  ['HJ_ERR_CRC', QN_RTN_FOR.crc],
-  ['HJ_ERR_MN', QN_RTN_FOR.mn],
-  ['HJ_ERR_QN', '7'],
-]);
-
-/** Data kind of an upload CN; own properties only (a CN `constructor` or `__proto__` is not an upload). */
-function kindOf(cn: string): string | undefined {
-  return Object.hasOwn(KIND_BY_CN, cn) ? KIND_BY_CN[cn] : undefined;
-}
-
-/** Verdicts that are not rejections. */
-const ACCEPTED = new Set(['stored', 'stored-partial', 'duplicate', 'reply', 'notification']);
-
-/** Approximate bytes an archived frame holds in the queue (its base64 raw dominates). */
-const archivedBytes = (f: ArchivedFrame): number => f.raw.length + (f.code?.length ?? 0) + 64;
-
 export class FrameHandler {
   readonly uploads: UploadStore;
   readonly subpackets: SubpacketTracker;
-  private readonly archive: ArchiveRecorder;
-  private readonly archiveQueue: CappedBatcher<ArchivedFrame>;
+  private readonly verdicts: FrameVerdicts;
+  private readonly rejections: Rejections;
   private lastSummaryAt = 0;
   /** Incomplete sub-packet sets since the last summary: their number and the first few. */
   private incomplete = { sets: 0, first: [] as IncompleteSet[] };
-  /** prom-client hashes the label set on every inc(); the children are kept per CN + verdict instead. */
-  private readonly frameCounters = new Map<string, Counter.Internal>();
 
   constructor(
     private readonly deps: GatewayDeps,
@@ -67,19 +45,13 @@ export class FrameHandler {
     const limits = opts.limits ?? defaults!.storageLimits;
     this.uploads = new UploadStore(deps, limits);
     this.subpackets = new SubpacketTracker({ timeoutMs: opts.subpacketTimeoutMs, maxPnum: limits.maxPnum, maxSetsPerMn: limits.maxSubpacketSetsPerMn });
-    this.archiveQueue = new CappedBatcher(
-      (frames) => deps.archive.append(frames),
-      (err, frames) => deps.logger.error({ err, frames: frames.length }, 'frame archive write failed'),
-      defences.limits.archiveQueueMaxBytes,
-      archivedBytes,
-      () => deps.metrics.dropped.inc({ queue: 'archive' }),
-    );
-    this.archive = new ArchiveRecorder((frame) => this.archiveQueue.push(frame), opts.archive ?? defaults!.archive, deps.metrics);
+    this.verdicts = new FrameVerdicts(deps, defences, opts.archive ?? defaults!.archive);
+    this.rejections = new Rejections(deps, defences, this.verdicts);
   }
 
   /** Side-effect queues over half their cap: the server pauses sockets until they drain. */
   get backedUp(): boolean {
-    return this.archiveQueue.backedUp;
+    return this.verdicts.backedUp;
   }
 
   /** Handle one complete frame. `frame` is copied; the caller may reuse its buffer. */
@@ -90,14 +62,7 @@ export class FrameHandler {
     const maxDataLength = Math.max(this.opts.maxDataLength, ctx.device?.profile.maxDataLength ?? 0);
     // Widest options (length policy, MN alphabet): admit() holds what was tolerated against the device's record.
     let parsed = parseFrame(raw, { maxDataLength, encoding, ...GATEWAY_PARSING });
-    if (!parsed.ok) {
-      if (!ctx.charge()) return;
-      const head = peekHeader(raw);
-      const registered = await this.linkMn(ctx, head?.mn, raw, receivedAt, false);
-      this.finish(ctx, raw, receivedAt, head, parsed.code, parsed.message, registered);
-      if (head && wantsAnswer(head)) ctx.send(encodeRejection(head, HJ_ERR_TO_QN_RTN.get(parsed.code) ?? QN_RTN_FOR.unknown, ctx));
-      return;
-    }
+    if (!parsed.ok) return this.rejections.unparsed(ctx, raw, receivedAt, parsed);
     const device = parsed.packet.mn ? await this.deps.registry.get(parsed.packet.mn) : undefined;
     if (device && device.profile.encoding !== encoding) {
       // First frame of a connection: text was decoded before the device (and its GBK profile) was known.
@@ -109,164 +74,52 @@ export class FrameHandler {
     if (device && !verifiedHere) {
       // No password is evaluated during a lockout: a right guess then is worth nothing (SECURITY.md).
       const scope = this.defences.auth.locked(ctx.remoteIp, device.mn, receivedAt);
-      if (scope) return this.lockedOut(ctx, raw, receivedAt, parsed);
+      if (scope) return this.rejections.lockedOut(ctx, raw, receivedAt, parsed);
     }
     const admission = admit(parsed, device, { device: ctx.device, password: ctx.lastPassword });
-    if (!admission.ok) return this.reject(ctx, raw, receivedAt, parsed, admission.verdict, admission.qnRtn, admission.unknownMn === true);
+    if (!admission.ok) return this.rejections.refused(ctx, raw, receivedAt, parsed, admission.verdict, admission.qnRtn, admission.unknownMn === true);
     for (const w of parsed.warnings) this.deps.metrics.frameWarnings.inc({ code: w.code });
     if (!verifiedHere) this.defences.auth.succeed(ctx.remoteIp, admission.device.mn, receivedAt);
+    this.admitted(ctx, parsed, admission.device, receivedAt);
+    const f = familyOf(packet.cn);
+    if (f.family === 'upload') return handleUpload(this.deps, this.uploads, this.subpackets, this.verdicts, { packet, kind: f.kind, ctx, raw, receivedAt });
+    if (f.family === 'command-answer') return handleCommandAnswer(this.deps, this.verdicts, packet, ctx, raw, receivedAt);
+    if (f.family === 'notification') return handleNotification(this.verdicts, packet, ctx, raw, receivedAt);
+    this.rejections.unhandled(ctx, raw, receivedAt, packet);
+  }
+
+  /** What an admitted frame tells about its connection; replies and commands on it use the same. */
+  private admitted(ctx: ConnectionContext, parsed: ParseOk, device: Device, at: number): void {
+    const { packet } = parsed;
     ctx.alive();
     ctx.crc = parsed.crc;
-    ctx.encoding = admission.device.profile.encoding;
-    if (ctx.device?.mn !== admission.device.mn) this.sessions.bind(admission.device.mn, ctx, receivedAt);
-    ctx.device = admission.device;
+    ctx.encoding = device.profile.encoding;
+    if (ctx.device?.mn !== device.mn) this.sessions.bind(device.mn, ctx, at);
+    ctx.device = device;
     ctx.lastPassword = packet.pw;
     // ST 91 marks the collector's replies (HJ212-2017 6.3.2); commands go out with its own system code.
     if (packet.st !== '91') ctx.lastSt = packet.st;
     ctx.version = parsed.version;
-    this.deps.sessions.touch(admission.device.mn, { lastFrameAt: receivedAt });
-    await this.dispatch(parsed, ctx, raw, receivedAt);
-  }
-
-  private async dispatch(parsed: ParseOk, ctx: ConnectionContext, raw: Buffer, receivedAt: number): Promise<void> {
-    const { packet } = parsed;
-    const kind = kindOf(packet.cn);
-    if (kind) return this.upload(packet, kind, ctx, raw, receivedAt);
-    if (COMMAND_ANSWERS.has(packet.cn)) {
-      this.finish(ctx, raw, receivedAt, packet, 'reply');
-      await this.deps.commands
-        .reply({ mn: packet.mn ?? '', qn: packet.qn ?? '', cn: packet.cn, cp: packet.cp, at: receivedAt })
-        .catch((err) => this.deps.logger.error({ err }, 'command reply routing failed'));
-      return;
-    }
-    if (NOTIFICATIONS.has(packet.cn)) {
-      this.finish(ctx, raw, receivedAt, packet, 'notification');
-      if (wantsAnswer(packet) && packet.cn !== '9013') ctx.send(encodeNotifyReply(packet, ctx));
-      return;
-    }
-    this.finish(ctx, raw, receivedAt, packet, 'unknown-cn', `CN ${packet.cn} is not handled`);
-    if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, QN_RTN_FOR.cn, ctx));
-  }
-
-  private async upload(packet: Packet, kind: string, ctx: ConnectionContext, raw: Buffer, receivedAt: number): Promise<void> {
-    const device = ctx.device;
-    if (!device) return;
-    ctx.inflight++;
-    try {
-      const outcome = await this.uploads.store(packet, kind, device, receivedAt, raw);
-      if (outcome.verdict === 'dead-letter') {
-        this.finish(ctx, raw, receivedAt, packet, 'dead-letter', outcome.reason, true);
-        // Refused for good (kept as a dead letter): answered, so the collector does not retransmit it forever.
-        if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, QN_RTN_FOR.refused, ctx));
-        return;
-      }
-      if ('qnRtn' in outcome) {
-        // Refused by a storage limit (DataTime window): nothing written, answered 9011 (src/server/upload-limits.ts).
-        this.finish(ctx, raw, receivedAt, packet, outcome.verdict, outcome.reason);
-        if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, outcome.qnRtn, ctx));
-        return;
-      }
-      this.trackSubpacket(packet, device.mn, receivedAt);
-      this.finish(ctx, raw, receivedAt, packet, outcome.verdict, outcome.verdict === 'stored-partial' ? outcome.detail : undefined);
-      if (wantsAnswer(packet)) {
-        ctx.send(encodeAck(packet, ctx));
-        const now = this.deps.clock.now();
-        this.deps.metrics.ackLatency.observe((now - receivedAt) / 1000);
-        this.deps.sessions.touch(device.mn, { lastAckAt: now });
-      }
-    } finally {
-      ctx.inflight--;
-    }
-  }
-
-  private trackSubpacket(packet: Packet, mn: string, now: number): void {
-    if (packet.pnum === undefined || packet.pno === undefined || packet.pnum <= 1) return;
-    if (this.subpackets.add(mn, packet.qn ?? '', packet.cn, packet.pnum, packet.pno, now) === 'untracked') this.deps.metrics.limited.inc({ limit: 'subpacket-untracked' });
-  }
-
-  private async reject(ctx: ConnectionContext, raw: Buffer, at: number, parsed: ParseOk, verdict: string, qnRtn: string, unknownMn: boolean): Promise<void> {
-    const { packet } = parsed;
-    // The failure is recorded first, synchronously: frames of one connection interleave at the registry await.
-    const locks = verdict === 'bad-password' ? this.defences.auth.fail(ctx.remoteIp, packet.mn ?? '', at) : [];
-    for (const scope of locks) this.defences.lockedOut(scope, ctx.remoteIp, packet.mn ?? '');
-    if (!ctx.charge()) return;
-    this.finish(ctx, raw, at, packet, verdict, undefined, !unknownMn);
-    // Recorded before the 9011 goes out, so an operator who sees the rejection also finds the pending entry.
-    if (unknownMn) await this.linkMn(ctx, packet.mn, raw, at, true);
-    if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, qnRtn, { crc: parsed.crc, encoding: ctx.encoding }));
-    if (locks.length > 0) ctx.close('password lockout');
-  }
-
-  /** A login during a lockout: answered as a password error without evaluating the password, then closed. */
-  private lockedOut(ctx: ConnectionContext, raw: Buffer, at: number, parsed: ParseOk): void {
-    const { packet } = parsed;
-    if (!ctx.charge()) return;
-    this.finish(ctx, raw, at, packet, 'locked-out', undefined, true);
-    if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, QN_RTN_FOR.password, { crc: parsed.crc, encoding: ctx.encoding }));
-    ctx.close('password lockout');
-  }
-
-  /**
-   * The MN of a frame rejected before admission (framing error, bad CRC, unknown MN), when its header is readable:
-   * true when it is registered (its status then counts the rejection); an unknown MN becomes a pending device
-   * (bounded, pending-recorder.ts). `valid`: the frame parsed (its CRC verified) and its MN is already known to be
-   * unregistered; otherwise the registry (cached, negative answers too) is asked.
-   */
-  private async linkMn(ctx: ConnectionContext, mn: string | undefined, raw: Buffer, at: number, valid: boolean): Promise<boolean> {
-    if (ctx.device && ctx.device.mn === mn) return true;
-    if (!mn || !/^[\x21-\x7e]{1,64}$/.test(mn)) return false;
-    const device = valid ? undefined : await this.deps.registry.get(mn).catch(() => undefined);
-    if (device) return true;
-    await this.defences.pending.record({ mn, sourceIp: ctx.remoteIp, sampleFrame: maskPassword(raw.toString('latin1')), at, valid });
-    return false;
-  }
-
-  /**
-   * Count, archive and (for rejections) summarise the frame's verdict. `registered`: `packet.mn` is a registered
-   * device, whose status counts the frame; nothing an unknown sender does creates a status entry.
-   */
-  private finish(ctx: ConnectionContext, raw: Buffer, at: number, packet: Packet | undefined, verdict: string, detail?: string, registered = true): void {
-    const cn = packet?.cn || 'none';
-    this.countFrame(cn, verdict);
-    const mn = registered ? packet?.mn : undefined;
-    if (!ACCEPTED.has(verdict)) {
-      this.defences.rejections.note(ctx.id, verdict, () => ({ conn: ctx.id, remote: ctx.remoteIp, mn: packet?.mn, cn, verdict, detail: detail && maskPassword(detail) }));
-      if (mn) this.deps.sessions.touch(mn, { rejectionsToday: 1 });
-    } else if (mn) {
-      this.deps.sessions.touch(mn, { framesToday: 1 });
-    }
-    this.archive.record({ receivedAt: at, sourceIp: ctx.remoteIp, mn: packet?.mn, cn: packet?.cn, verdict, code: detail && maskPassword(detail) }, raw);
-  }
-
-  private countFrame(cn: string, verdict: string): void {
-    const key = `${cn}\n${verdict}`;
-    let counter = this.frameCounters.get(key);
-    if (!counter) this.frameCounters.set(key, (counter = this.deps.metrics.frames.labels({ cn, verdict })));
-    counter.inc();
+    this.deps.sessions.touch(device.mn, { lastFrameAt: at });
   }
 
   /** A candidate frame the framer had to drop (bad length field, too long, bad trailer). */
   framingError(ctx: ConnectionContext, code: string, message: string, bytes: Uint8Array): void {
-    if (!ctx.charge()) return;
-    const raw = Buffer.from(bytes.subarray(0, 2048));
-    const at = this.deps.clock.now();
-    const head = ctx.device ? { cn: '', mn: ctx.device.mn, cp: {} } : peekHeader(raw);
-    // Linked to the MN when the header is readable (issue: rejections before admission showed 0 in the status).
-    void this.linkMn(ctx, head?.mn, raw, at, false).then((registered) => this.finish(ctx, raw, at, head, code, message, registered));
+    this.rejections.framingError(ctx, code, message, bytes);
   }
 
   /** Expire sub-packet sets; called periodically by the server. */
   sweep(now: number): void {
     const incomplete = this.subpackets.expire(now);
     for (const set of incomplete) {
-      this.countFrame(set.cn, 'subpacket-incomplete');
+      this.verdicts.count(set.cn, 'subpacket-incomplete');
       if (set.evicted) this.deps.metrics.limited.inc({ limit: 'subpacket-sets' });
       const why = set.evicted ? 'closed early: too many open sets for this MN; ' : '';
-      this.archive.note({ receivedAt: now, sourceIp: '', mn: set.mn, cn: set.cn, verdict: 'subpacket-incomplete', code: `${why}missing ${set.missing} of ${set.pnum} (qn ${set.qn})`, raw: '' });
+      this.verdicts.note({ receivedAt: now, sourceIp: '', mn: set.mn, cn: set.cn, verdict: 'subpacket-incomplete', code: `${why}missing ${set.missing} of ${set.pnum} (qn ${set.qn})`, raw: '' });
     }
     this.incomplete.sets += incomplete.length;
     for (const set of incomplete) if (this.incomplete.first.length < 5) this.incomplete.first.push(set);
-    this.archive.sweep(now);
+    this.verdicts.sweep(now);
     if (now - this.lastSummaryAt >= SUMMARY_EVERY_MS) {
       this.lastSummaryAt = now;
       this.summarise();
@@ -282,8 +135,7 @@ export class FrameHandler {
   }
 
   async flush(): Promise<void> {
-    this.archive.sweep(Number.POSITIVE_INFINITY);
     this.summarise();
-    await Promise.all([this.archiveQueue.flush(), this.uploads.flush()]);
+    await Promise.all([this.verdicts.flush(), this.uploads.flush()]);
   }
 }

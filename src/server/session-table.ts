@@ -16,6 +16,8 @@ export class SessionTable {
     private readonly deps: GatewayDeps,
     private readonly instanceId: string,
     private readonly conflicts?: LogSummary,
+    /** Told when an MN's connection on this gateway is gone (the deduper reloads its marks next time). */
+    private readonly released?: (mn: string) => void,
   ) {}
 
   bind(mn: string, ctx: ConnectionContext, now: number): void {
@@ -45,6 +47,8 @@ export class SessionTable {
 
   unbind(ctx: ConnectionContext): void {
     const mn = ctx.device?.mn;
+    // Also for a connection that never held the MN (one connection per frame): its frames may go elsewhere next.
+    if (mn) this.released?.(mn);
     if (!mn || this.byMn.get(mn) !== ctx) return;
     this.byMn.delete(mn);
     this.deps.sessions.release(mn, ctx.id).catch((err) => this.deps.logger.error({ err, mn }, 'session release failed'));

@@ -21,7 +21,7 @@ export interface Gateway {
 
 export function createGateway(deps: GatewayDeps, opts: GatewayOptions): Gateway {
   const defences = new Defences(opts, deps.registry, deps.logger, deps.metrics, deps.clock.now());
-  const sessions = new SessionTable(deps, opts.instanceId, defences.conflicts);
+  const sessions = new SessionTable(deps, opts.instanceId, defences.conflicts, (mn) => handler.uploads.dedupe.release(mn));
   const handler = new FrameHandler(deps, opts, sessions, defences);
   const connections = new Set<Connection>();
   const perIp = new Map<string, number>();

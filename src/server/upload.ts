@@ -3,13 +3,13 @@
  * durable in InfluxDB). A retransmit of a stored frame is re-acked without a second write; a retransmit that
  * arrives while the original is still being written waits for the same write.
  */
-import { maskPassword, readCp, type Packet } from '../../protocol/index.js';
+import { maskPassword, readCp, type CpData, type Packet } from '../../protocol/index.js';
 import type { Device } from '../domain/device.js';
 import { SinkError } from '../domain/ports.js';
-import { DedupeBatch } from './dedupe-batch.js';
-import { dedupeKeys } from './dedupe-keys.js';
+import { Deduper } from './deduper.js';
 import type { GatewayDeps } from './gateway-deps.js';
-import { mapUpload } from './points.js';
+import type { LatestEntry } from '../domain/ports.js';
+import { NUMERIC_FIELD_OF_CP, STRING_FIELD_OF_CP } from '../domain/reading-schema.js';
 import { LatestCoalescer } from './latest-coalescer.js';
 import type { StorageLimits } from '../config.js';
 import { FactorGate, checkDataTime, type LimitVerdict } from './upload-limits.js';
@@ -22,17 +22,35 @@ export type UploadOutcome =
   /** Refused by a limit before anything was written: answered 9011 with `qnRtn`. */
   | { verdict: LimitVerdict; reason: string; qnRtn: string };
 
+/** Every CP suffix the latest-value entry keeps, numeric then text, by stored name. */
+const LATEST_FIELDS = [...NUMERIC_FIELD_OF_CP, ...STRING_FIELD_OF_CP];
+
+function latestEntries(mn: string, kind: string, cp: CpData, timeMs: number): LatestEntry[] {
+  const out: LatestEntry[] = [];
+  for (const reading of cp.factors) {
+    const values: Record<string, string> = {};
+    for (const [key, name] of LATEST_FIELDS) {
+      const v = reading[key];
+      if (typeof v === 'string') values[name] = v;
+    }
+    out.push({ mn, factor: reading.code, kind, timeMs, values });
+  }
+  return out;
+}
+
+const DUPLICATE: UploadOutcome = { verdict: 'duplicate' };
+const fateOf = (o: UploadOutcome): 'stored' | 'not-stored' => (o.verdict === 'stored' || o.verdict === 'stored-partial' ? 'stored' : 'not-stored');
+
 export class UploadStore {
-  private readonly inflight = new Map<string, Promise<UploadOutcome>>();
   private readonly latest: LatestCoalescer;
-  private readonly dedupe: DedupeBatch;
+  readonly dedupe: Deduper;
   readonly factors: FactorGate;
 
   constructor(
     private readonly deps: GatewayDeps,
     private readonly limits: StorageLimits,
   ) {
-    this.dedupe = new DedupeBatch(deps.dedupe, deps.logger);
+    this.dedupe = new Deduper(deps.dedupe, deps.logger);
     this.factors = new FactorGate(deps.factorBudget, limits, deps.metrics, deps.logger);
     this.latest = new LatestCoalescer(
       (entries) => deps.latest.update(entries),
@@ -42,18 +60,11 @@ export class UploadStore {
 
   /** Resolves once the upload is durable (or known to be a duplicate, or dead-lettered). */
   store(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array): Promise<UploadOutcome> {
-    const keys = dedupeKeys(device.mn, packet);
-    const key = keys[0] ?? '';
-    const running = this.inflight.get(key);
-    if (running) return running.then((o) => (o.verdict === 'stored' || o.verdict === 'stored-partial' ? { verdict: 'duplicate' } : o));
-    const p = this.storeOnce(packet, kind, device, receivedAt, raw, keys).finally(() => this.inflight.delete(key));
     // A retransmit that joins a refused or partial write gets the same outcome (handled by the caller).
-    this.inflight.set(key, p);
-    return p;
+    return this.dedupe.run(device.mn, packet, raw, () => this.storeOnce(packet, kind, device, receivedAt, raw), fateOf, DUPLICATE);
   }
 
-  private async storeOnce(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array, keys: string[]): Promise<UploadOutcome> {
-    if (await this.dedupe.seen(keys)) return { verdict: 'duplicate' };
+  private async storeOnce(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array): Promise<UploadOutcome> {
     const cp = readCp(packet.cp, { timeZone: device.profile.timeZone });
     const outOfRange = checkDataTime(cp.dataTimeMs, receivedAt, this.limits);
     if (outOfRange) {
@@ -64,9 +75,9 @@ export class UploadStore {
     const filtered = await this.factors.filter(device, cp.factors, receivedAt);
     cp.factors = filtered.kept;
     const st = this.factors.stTag(device.mn, packet.st);
-    const mapped = mapUpload(st === packet.st ? packet : { ...packet, st }, cp, kind, device.mn, receivedAt);
+    const timeMs = cp.dataTimeMs ?? receivedAt;
     try {
-      await this.deps.sink.write(mapped.points);
+      await this.deps.sink.writeUpload({ kind, mn: device.mn, st, cn: packet.cn, timeMs, cp, wire: packet.cp });
     } catch (err) {
       if (err instanceof SinkError && err.permanent) {
         await this.deps.deadLetters
@@ -77,9 +88,8 @@ export class UploadStore {
       }
       throw err;
     }
-    this.dedupe.remember(keys);
-    for (const entry of mapped.latest) this.latest.push(entry);
-    this.deps.jobs.ingested([mapped.event]);
+    for (const entry of latestEntries(device.mn, kind, cp, timeMs)) this.latest.push(entry);
+    this.deps.jobs.ingested([{ mn: device.mn, kind, timeMs }]);
     return filtered.detail === undefined ? { verdict: 'stored' } : { verdict: 'stored-partial', detail: filtered.detail };
   }
 

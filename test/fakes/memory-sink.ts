@@ -4,6 +4,9 @@
  */
 import { SinkError, type ReadingSink } from '../../src/domain/ports.js';
 import type { Point } from '../../src/domain/point.js';
+import { LineProtocolError } from '../../src/storage/influx/line-protocol.js';
+import { uploadLines } from '../../src/storage/influx/upload-lines.js';
+import { parseLines } from './line-protocol-parse.js';
 
 /** The fake's controls on top of the ReadingSink port. */
 export interface MemorySink extends ReadingSink {
@@ -66,6 +69,17 @@ export function createMemorySink(options: { maxPending?: number } = {}): MemoryS
     },
     onDrain(listener) {
       drainListeners.push(listener);
+    },
+    writeUpload(upload) {
+      // The writer's own mapping, read back into points: tests see what InfluxDB would store.
+      let points: Point[];
+      try {
+        points = parseLines(uploadLines(upload).text);
+      } catch (err) {
+        if (err instanceof LineProtocolError) return Promise.reject(new SinkError(err.message, true));
+        throw err;
+      }
+      return this.write(points);
     },
     write(points) {
       if (closed) return Promise.reject(new SinkError('sink is closed', false));

@@ -6,14 +6,29 @@ import type { ArchivedFrame, DedupeStore, FactorBudget, FrameArchive, LatestEntr
 export function createMemoryDedupe(options: { ttlSeconds: number; clock?: Clock }): DedupeStore {
   const clock = options.clock ?? systemClock;
   const expiry = new Map<string, number>();
+  const marks = new Map<string, { until: number; streams: Map<string, number> }>();
   return {
     async seen(keys) {
       const now = clock.now();
       return new Set(keys.filter((key) => (expiry.get(key) ?? -Infinity) > now));
     },
-    async remember(keys) {
+    async remember(keys, raised = []) {
       const until = clock.now() + options.ttlSeconds * 1000;
       for (const key of keys) expiry.set(key, until);
+      for (const { owner, stream, mark } of raised) {
+        let entry = marks.get(owner);
+        if (!entry || entry.until <= clock.now()) marks.set(owner, (entry = { until, streams: new Map() }));
+        entry.until = until;
+        if (mark > (entry.streams.get(stream) ?? -Infinity)) entry.streams.set(stream, mark);
+      }
+    },
+    async marks(owners) {
+      const out = new Map<string, Map<string, number>>();
+      for (const owner of owners) {
+        const entry = marks.get(owner);
+        if (entry && entry.until > clock.now()) out.set(owner, new Map(entry.streams));
+      }
+      return out;
     },
   };
 }

@@ -8,6 +8,8 @@
 import t from 'tap';
 import { FACTORS, encodeFrame, type Packet } from '../../protocol/index.js';
 import { newDevice } from '../../src/domain/device-defaults.js';
+import type { ArchivedFrame } from '../../src/domain/ports.js';
+import { createRedisArchive } from '../../src/storage/redis/archive.js';
 import { body, buildTestApi } from '../api/helper.js';
 import { connectCollector } from '../helpers/collector.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -101,11 +103,11 @@ t.test('factors per frame are capped', async (t) => {
   a.send(encodeFrame(p));
   t.equal((await a.next((r) => r.qn === p.qn)).cn, '9014');
   t.equal((await tagValues(gw, A)).length, 20, 'the first 20 readings stored');
-  const partial = async (): Promise<string[] | undefined> =>
-    (await gw.redis.xrange(`${gw.config.redis.prefix}frames`, '-', '+')).map(([, f]) => f).find((f) => f.includes('stored-partial'));
+  const partial = async (): Promise<ArchivedFrame | undefined> =>
+    (await createRedisArchive(gw.redis, { prefix: gw.config.redis.prefix, maxLength: 1000 }).recent(1000)).find((f) => f.verdict === 'stored-partial');
   await waitFor(async () => (await partial()) !== undefined, 'the frame archived');
   const entry = await partial();
-  t.match(entry?.[entry.indexOf('code') + 1], /dropped 10 readings over 20 per frame/, 'the archive says what was dropped');
+  t.match(entry?.code, /dropped 10 readings over 20 per frame/, 'the archive says what was dropped');
 });
 
 t.test('a DataTime far in the future or before the minimum year is refused with 9011 QnRtn=2', async (t) => {

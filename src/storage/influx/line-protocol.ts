@@ -37,7 +37,7 @@ function checkName(name: string, what: string): void {
   if (UNREPRESENTABLE.test(name)) throw new LineProtocolError(`${what} has a backslash before a separator: ${JSON.stringify(name)}`);
 }
 
-function escapeMeasurement(name: string): string {
+export function escapeMeasurement(name: string): string {
   checkName(name, 'measurement');
   return MEASUREMENT_SPECIAL.test(name) ? name.replace(MEASUREMENT_ALL, escapeChar) : name;
 }
@@ -47,7 +47,7 @@ function escapeMeasurement(name: string): string {
 const escapedKeys = new Map<string, string>();
 const MAX_ESCAPED_KEYS = 20_000;
 
-function escapeKey(name: string, what: string): string {
+export function escapeKey(name: string, what: string): string {
   const known = escapedKeys.get(name);
   if (known !== undefined) return known;
   checkName(name, what);
@@ -69,6 +69,11 @@ function formatField(value: number | string | boolean): string | undefined {
     return Object.is(value, -0) ? '0' : String(value);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return formatString(value);
+}
+
+/** A string field value, quoted and escaped. */
+export function formatString(value: string): string {
   return STRING_SPECIAL.test(value) ? `"${value.replace(STRING_ALL, '\\$&')}"` : `"${value}"`;
 }
 

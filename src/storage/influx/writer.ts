@@ -5,12 +5,13 @@
  * once InfluxDB has answered 2xx. One batch is in flight at a time; the next one fills up meanwhile.
  */
 import type { InfluxConfig } from '../../config.js';
-import { SinkError, type ReadingSink } from '../../domain/ports.js';
+import { SinkError, type ReadingSink, type UploadRecord } from '../../domain/ports.js';
 import type { Point } from '../../domain/point.js';
 import type { Logger } from '../../log.js';
 import { InfluxWriteError } from './errors.js';
 import { createWriteTransport, type WriteTransport } from './write-transport.js';
 import { LineProtocolError, toLines } from './line-protocol.js';
+import { uploadLines } from './upload-lines.js';
 
 /** Told about every HTTP write attempt (for metrics: batch size and latency). */
 export interface WriterObserver {
@@ -111,6 +112,18 @@ export class GroupCommitWriter implements ReadingSink {
     // Encoded at once: a buffered line-protocol string is a rope of hundreds of small V8 strings that survives into
     // the old generation and keeps the garbage collector busy; one Buffer per call does not.
     return body === '' ? Promise.resolve() : this.enqueue(Buffer.from(body), points.length);
+  }
+
+  writeUpload(upload: UploadRecord): Promise<void> {
+    if (this.closing) return Promise.reject(new SinkError('influx writer is closed', false));
+    let lines: { text: string; lines: number };
+    try {
+      lines = uploadLines(upload);
+    } catch (err) {
+      if (err instanceof LineProtocolError) return Promise.reject(new SinkError(err.message, true));
+      throw err;
+    }
+    return this.enqueue(Buffer.from(lines.text), lines.lines);
   }
 
   async close(): Promise<void> {

@@ -8,37 +8,53 @@ import type { Redis } from 'ioredis';
 import type { ArchivedFrame, FrameArchive } from '../../domain/ports.js';
 import { defineScript, runScript } from './util.js';
 
+/**
+ * Entry layout: two fields, `m` = receivedAt, sourceIp, verdict, mn, cn, code, size, repeats joined by U+001F (absent
+ * ones empty) and `r` = the raw bytes as they are (not base64). Entries of earlier versions (one field per property,
+ * `raw` in base64) are still read.
+ */
+const SEP = '\x1f';
+const clean = (v: string | undefined): string => (v === undefined ? '' : v.includes(SEP) ? v.replaceAll(SEP, ' ') : v);
+
+function toStreamFields(frame: ArchivedFrame): Array<string | Buffer> {
+  const meta = [frame.receivedAt, clean(frame.sourceIp), clean(frame.verdict), clean(frame.mn), clean(frame.cn), clean(frame.code), frame.size ?? '', frame.repeats ?? ''].join(SEP);
+  return ['m', meta, 'r', Buffer.from(frame.raw, 'base64')];
+}
+
+/** An archive entry as stored, its raw bytes as a Buffer. */
+export type StoredFrame = Omit<ArchivedFrame, 'raw'> & { raw: Buffer };
+
 const OPTIONAL_FIELDS = ['mn', 'cn', 'code'] as const;
 const NUMBER_FIELDS = ['size', 'repeats'] as const;
 
-function toStreamFields(frame: ArchivedFrame): string[] {
-  const fields = ['receivedAt', String(frame.receivedAt), 'sourceIp', frame.sourceIp, 'verdict', frame.verdict, 'raw', frame.raw];
-  for (const name of OPTIONAL_FIELDS) {
-    const value = frame[name];
-    if (value !== undefined) fields.push(name, value);
+/** Decode one stream entry's fields (from XRANGE with Buffer replies), either layout. */
+export function fromStreamFields(flat: readonly Buffer[]): StoredFrame {
+  const map = new Map<string, Buffer>();
+  for (let i = 0; i + 1 < flat.length; i += 2) map.set((flat[i] as Buffer).toString('latin1'), flat[i + 1] as Buffer);
+  const meta = map.get('m');
+  if (meta) {
+    const [at, sourceIp = '', verdict = '', mn, cn, code, size, repeats] = meta.toString('utf8').split(SEP);
+    const frame: StoredFrame = { receivedAt: Number(at), sourceIp, verdict, raw: map.get('r') ?? Buffer.alloc(0) };
+    if (mn) frame.mn = mn;
+    if (cn) frame.cn = cn;
+    if (code) frame.code = code;
+    if (size) frame.size = Number(size);
+    if (repeats) frame.repeats = Number(repeats);
+    return frame;
   }
-  for (const name of NUMBER_FIELDS) {
-    const value = frame[name];
-    if (value !== undefined) fields.push(name, String(value));
-  }
-  return fields;
-}
-
-function fromStreamFields(flat: string[]): ArchivedFrame {
-  const map = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) map.set(flat[i] as string, flat[i + 1] as string);
-  const frame: ArchivedFrame = {
-    receivedAt: Number(map.get('receivedAt')),
-    sourceIp: map.get('sourceIp') ?? '',
-    verdict: map.get('verdict') ?? '',
-    raw: map.get('raw') ?? '',
+  const text = (name: string): string | undefined => map.get(name)?.toString('utf8');
+  const frame: StoredFrame = {
+    receivedAt: Number(text('receivedAt')),
+    sourceIp: text('sourceIp') ?? '',
+    verdict: text('verdict') ?? '',
+    raw: Buffer.from(text('raw') ?? '', 'base64'),
   };
   for (const name of OPTIONAL_FIELDS) {
-    const value = map.get(name);
+    const value = text(name);
     if (value !== undefined) frame[name] = value;
   }
   for (const name of NUMBER_FIELDS) {
-    const value = map.get(name);
+    const value = text(name);
     if (value !== undefined) frame[name] = Number(value);
   }
   return frame;
@@ -99,7 +115,7 @@ export function createRedisArchive(redis: Redis, options: RedisArchiveOptions): 
   return {
     async append(frames) {
       for (let start = 0; start < frames.length; start += CHUNK) {
-        const args: Array<string | number> = [maxLength, maxBytes];
+        const args: Array<string | number | Buffer> = [maxLength, maxBytes];
         for (let i = start; i < Math.min(frames.length, start + CHUNK); i++) {
           const fields = toStreamFields(frames[i] as ArchivedFrame);
           args.push(fields.length, ...fields);
@@ -109,8 +125,11 @@ export function createRedisArchive(redis: Redis, options: RedisArchiveOptions): 
     },
     async recent(limit) {
       if (limit <= 0) return [];
-      const entries = await redis.xrevrange(key, '+', '-', 'COUNT', limit);
-      return entries.map(([, fields]) => fromStreamFields(fields));
+      const entries = (await redis.xrevrangeBuffer(key, '+', '-', 'COUNT', limit)) as unknown as Array<[Buffer, Buffer[]]>;
+      return entries.map(([, fields]) => {
+        const frame = fromStreamFields(fields);
+        return { ...frame, raw: frame.raw.toString('base64') };
+      });
     },
     async bytes() {
       return Number((await redis.get(bytesKey)) ?? 0);

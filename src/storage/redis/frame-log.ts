@@ -8,6 +8,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { FrameLog, LoggedFrame } from '../../domain/ports.js';
+import { fromStreamFields } from './archive.js';
 
 /** How much later than `receivedAt` an entry may have been added to the stream (archive batching). */
 const ID_SLACK_MS = 60_000;
@@ -26,26 +27,27 @@ export function maskSecrets(text: string): string {
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
-function toFrame(id: string, flat: string[]): LoggedFrame {
-  const f = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i] as string, flat[i + 1] as string);
+function toFrame(id: string, fields: Buffer[]): LoggedFrame {
+  const stored = fromStreamFields(fields);
   const frame: LoggedFrame = {
     id,
-    receivedAt: Number(f.get('receivedAt') ?? id.split('-')[0]),
-    sourceIp: f.get('sourceIp') ?? '',
-    verdict: f.get('verdict') ?? '',
-    text: maskSecrets(utf8.decode(Buffer.from(f.get('raw') ?? '', 'base64'))),
+    receivedAt: Number.isFinite(stored.receivedAt) ? stored.receivedAt : Number(id.split('-')[0]),
+    sourceIp: stored.sourceIp,
+    verdict: stored.verdict,
+    text: maskSecrets(utf8.decode(stored.raw)),
   };
   for (const name of ['mn', 'cn', 'code'] as const) {
-    const v = f.get(name);
+    const v = stored[name];
     if (v !== undefined && v !== '') frame[name] = v;
   }
   for (const name of ['size', 'repeats'] as const) {
-    const v = f.get(name);
-    if (v !== undefined && Number.isFinite(Number(v))) frame[name] = Number(v);
+    const v = stored[name];
+    if (v !== undefined && Number.isFinite(v)) frame[name] = v;
   }
   return frame;
 }
+
+type Entry = [Buffer, Buffer[]];
 
 export function createRedisFrameLog(redis: Redis, options: { prefix: string }): FrameLog {
   const key = `${options.prefix}frames`;
@@ -66,10 +68,11 @@ export function createRedisFrameLog(redis: Redis, options: { prefix: string }): 
       let scanned = 0;
       let next: string | undefined;
       while (scanned < q.scanMax) {
-        const batch = await redis.xrevrange(key, end, start, 'COUNT', Math.min(CHUNK, q.scanMax - scanned));
+        const batch = (await redis.xrevrangeBuffer(key, end, start, 'COUNT', Math.min(CHUNK, q.scanMax - scanned))) as unknown as Entry[];
         if (batch.length === 0) break;
         let stop = false;
-        for (const [id, fields] of batch) {
+        for (const [idBytes, fields] of batch) {
+          const id = idBytes.toString('latin1');
           scanned++;
           const frame = toFrame(id, fields);
           if (matches(frame)) frames.push(frame);
@@ -79,13 +82,13 @@ export function createRedisFrameLog(redis: Redis, options: { prefix: string }): 
             break;
           }
         }
-        const lastId = batch[batch.length - 1]?.[0] as string;
+        const lastId = (batch[batch.length - 1]?.[0] as Buffer).toString('latin1');
         if (stop) break;
         end = `(${lastId}`;
         if (scanned >= q.scanMax) next = lastId;
       }
-      const [first] = await redis.xrange(key, '-', '+', 'COUNT', 1);
-      const oldest = first ? toFrame(first[0], first[1]).receivedAt : undefined;
+      const [first] = (await redis.xrangeBuffer(key, '-', '+', 'COUNT', 1)) as unknown as Entry[];
+      const oldest = first ? toFrame(first[0].toString('latin1'), first[1]).receivedAt : undefined;
       return { frames, next, oldest, scanned };
     },
   };

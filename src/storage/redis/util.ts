@@ -16,7 +16,7 @@ export function defineScript(source: string): Script {
 /**
  * EVALSHA, or EVAL when the server does not have the script cached yet (first call, restart, SCRIPT FLUSH).
  */
-export async function runScript(redis: Redis, script: Script, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+export async function runScript(redis: Redis, script: Script, keys: readonly string[], args: ReadonlyArray<string | number | Buffer>): Promise<unknown> {
   try {
     return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (err) {

@@ -2,6 +2,7 @@
 import { SinkError, type ReadingSink } from '../../../src/domain/ports.js';
 import type { Point } from '../../../src/domain/point.js';
 import type { Tap } from './tap-types.js';
+import { readCp } from '../../../protocol/index.js';
 
 export interface SinkUnderTest {
   sink: ReadingSink;
@@ -38,6 +39,17 @@ export function sinkSuite(t: Tap, factory: () => Promise<SinkUnderTest>, prefix 
       (e: unknown) => e,
     );
     tt.ok(err instanceof SinkError && !err.permanent, 'rejected with a transient SinkError');
+  });
+
+  t.test('sink: writeUpload stores one point per factor', async (tt) => {
+    const { sink, stored } = await factory();
+    const wire = { DataTime: '20240101000000', 'a21026-Rtd': '1.5', 'a21026-Flag': 'N', 'a34004-Rtd': '2' };
+    const upload = { kind: `${prefix}conf_u`, mn: 'M1', st: '32', cn: '2011', timeMs: 1_700_000_000_000, cp: readCp(wire, { timeZone: 'UTC' }), wire };
+    const write = sink.writeUpload(upload);
+    tt.equal(sink.pending, 2);
+    await write;
+    tt.equal(await stored(`${prefix}conf_u`, 2), 2);
+    await sink.close();
   });
 
   t.test('sink: close waits for accepted points to become durable', async (tt) => {

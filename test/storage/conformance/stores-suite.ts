@@ -22,6 +22,21 @@ function dedupeSuite(t: Tap, factory: StoreFactories['dedupe']): void {
     await store.remember([]);
     tt.same(await store.seen(['a', 'b', 'c', 'd']), new Set(['a', 'c']));
   });
+
+  t.test('dedupe: marks are kept per owner and stream and only ever raised', async (tt) => {
+    const store = await factory(3600);
+    tt.same(await store.marks(['M1', 'M2']), new Map());
+    await store.remember(['M1|k1'], [{ owner: 'M1', stream: '2051', mark: 2000 }, { owner: 'M1', stream: '2011', mark: 5 }]);
+    await store.remember([], [{ owner: 'M1', stream: '2051', mark: 1000 }, { owner: 'M2', stream: '2051', mark: 7 }]);
+    tt.same(
+      await store.marks(['M1', 'M2', 'M3']),
+      new Map([
+        ['M1', new Map([['2051', 2000], ['2011', 5]])],
+        ['M2', new Map([['2051', 7]])],
+      ]),
+    );
+    tt.same(await store.seen(['M1|k1', 'M2|k1']), new Set(['M1|k1']));
+  });
 }
 
 function latestSuite(t: Tap, factory: StoreFactories['latest']): void {

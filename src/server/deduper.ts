@@ -1,0 +1,265 @@
+/**
+ * Retransmit dedupe, in one place (aedes publish.js order kept: dedupe → store → ack). A collector that missed our
+ * 9014 resends the frame after OverTime, up to ReCount times (HJ212-2017 6.4); the resend is re-acked without a
+ * second write. Identity of a frame: CN, DataTime, PNO and a 32-bit fingerprint of its CP bytes (a resend with a fresh
+ * QN is the same frame; two frames of one DataTime with different factors are not).
+ *
+ * Three answers, cheapest first:
+ * 1. Per collector in memory, the frames being stored (a retransmit waits for the same write) and the last
+ *    {@link WINDOW} frames stored: a retransmit of a recent frame is answered without a round trip.
+ * 2. Per collector and CN the newest DataTime stored (its mark). Collectors upload in time order, so a frame above the
+ *    mark was never stored: new, without a store lookup. The marks are loaded from the store once per connection
+ *    (and again after the collector's connection closed, since it may have uploaded through another gateway since).
+ * 3. Otherwise the store (Redis: keys per collector for HJ212_DEDUPE_TTL_S, at most HJ212_DEDUPE_MAX_PER_DEVICE),
+ *    looked up for every frame of one I/O phase at once. So a retransmit after a gateway restart is still recognised.
+ * Keys of stored frames are handed to the store in one call per batch. A mark is stored ahead of itself (a ceiling
+ * {@link CEILING_AHEAD_MS} above it), only when a frame passes the stored ceiling: a ceiling above every frame stored is
+ * all the shortcut needs (frames below it are looked up), and most frames then send no mark at all.
+ */
+import type { Packet } from '../../protocol/index.js';
+import type { DedupeMark, DedupeStore } from '../domain/ports.js';
+import type { Logger } from '../log.js';
+import { Batcher } from './batcher.js';
+
+/** How far above a stored frame's DataTime its collector's mark is stored. */
+const CEILING_AHEAD_MS = 15 * 60_000;
+/** Stored frames per collector answered from memory. */
+const WINDOW = 64;
+/** Collectors whose state is kept when their connections close without one (one connection per frame). */
+const MAX_IDLE_OWNERS = 20_000;
+
+/** What the deduper learns about a frame's fate from the caller. */
+export type Fate = 'stored' | 'not-stored';
+
+interface Identity {
+  /** `<CN>.<DataTime mark, base 36>.<PNO>.<fingerprint, base 36>` (a few dozen bytes, no hex digests). */
+  key: string;
+  /** CN: marks are kept per collector and CN. */
+  stream: string;
+  /** DataTime as naive epoch ms (no zone: only its order matters), undefined when absent or not a time. */
+  mark: number | undefined;
+}
+
+interface Owner {
+  /** CN → newest DataTime stored; undefined until loaded from the store. */
+  marks: Map<string, number> | undefined;
+  /** CN → the ceiling in the store (as far as this gateway knows), undefined until loaded. */
+  ceilings: Map<string, number> | undefined;
+  /** Frames being stored (their promise) and recently stored ones (true), oldest first. */
+  recent: Map<string, Promise<unknown> | true>;
+  pending: number;
+}
+
+/** FNV-1a over the CP segment (`CP=&&` to the end of the data segment); the whole frame when it has none. */
+function fingerprint(raw: Uint8Array): number {
+  const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const at = buf.indexOf('CP=&&', 6);
+  const start = at < 0 ? 0 : at;
+  // Data segment ends before the 4-digit CRC and CR LF (HJ212-2017 6.3.1).
+  const end = Math.max(start, buf.length - 6);
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+  return h >>> 0;
+}
+
+const DIGITS = /^\d{14}(\d{3})?$/;
+
+/** `yyyyMMddHHmmss[zzz]` (HJ212-2017 6.6.2) as ms on a zone-less time line. */
+function markOf(dataTime: string | undefined): number | undefined {
+  if (dataTime === undefined || !DIGITS.test(dataTime)) return undefined;
+  // Digits read in place (checked by DIGITS above): no substring per field on the per-frame path.
+  const n = (a: number, b: number): number => {
+    let v = 0;
+    for (let i = a; i < b; i++) v = v * 10 + dataTime.charCodeAt(i) - 48;
+    return v;
+  };
+  const ms = Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(8, 10), n(10, 12), n(12, 14)) + (dataTime.length === 17 ? n(14, 17) : 0);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+export function frameIdentity(packet: Packet, raw: Uint8Array): Identity {
+  const mark = markOf(packet.cp.DataTime);
+  const time = mark === undefined ? (packet.cp.DataTime ?? '') : mark.toString(36);
+  return { key: `${packet.cn}.${time}.${packet.pno ?? ''}.${fingerprint(raw).toString(36)}`, stream: packet.cn, mark };
+}
+
+interface Lookup {
+  key: string;
+  resolve: (seen: boolean) => void;
+}
+
+export class Deduper {
+  private readonly owners = new Map<string, Owner>();
+  private lookups: Lookup[] = [];
+  private loads = new Map<string, Array<() => void>>();
+  private scheduled = false;
+  private readonly remembers: Batcher<{ key: string; mark?: DedupeMark }>;
+
+  constructor(
+    private readonly store: DedupeStore,
+    private readonly logger: Logger,
+  ) {
+    this.remembers = new Batcher(
+      (items) => {
+        const marks: DedupeMark[] = [];
+        for (const item of items) if (item.mark) marks.push(item.mark);
+        return this.store.remember(
+          items.map((i) => i.key),
+          marks,
+        );
+      },
+      (err) => this.logger.warn({ err }, 'dedupe remember failed'),
+      2000,
+    );
+  }
+
+  /**
+   * Run `store` once per frame: a retransmit of a frame being stored waits for the same run (and gets `duplicate`
+   * when it stored, the same outcome otherwise); a retransmit of a stored frame gets `duplicate` at once.
+   * `fate` tells whether an outcome stored the frame (only stored frames are remembered).
+   */
+  run<T>(mn: string, packet: Packet, raw: Uint8Array, store: () => Promise<T>, fate: (outcome: T) => Fate, duplicate: T): Promise<T> {
+    const id = frameIdentity(packet, raw);
+    const owner = this.owner(mn);
+    const known = owner.recent.get(id.key);
+    if (known === true) return Promise.resolve(duplicate);
+    if (known) return (known as Promise<T>).then((o) => (fate(o) === 'stored' ? duplicate : o));
+    const running = this.seen(owner, mn, id).then((seen) => (seen ? duplicate : store()));
+    owner.recent.set(id.key, running);
+    owner.pending++;
+    if (owner.recent.size > WINDOW) this.trim(owner);
+    const done = (known: boolean): void => {
+      owner.pending--;
+      if (owner.recent.get(id.key) !== running) return;
+      owner.recent.delete(id.key);
+      if (!known) return;
+      owner.recent.set(id.key, true);
+      if (owner.recent.size > WINDOW) this.trim(owner);
+    };
+    running.then(
+      (o) => {
+        const stored = o !== duplicate && fate(o) === 'stored';
+        done(stored || o === duplicate);
+        if (!stored) return;
+        // Raised only by stored frames: a refused frame (a DataTime in 2099) must not hide later ones from the check.
+        if (id.mark !== undefined && owner.marks && id.mark > (owner.marks.get(id.stream) ?? -Infinity)) owner.marks.set(id.stream, id.mark);
+        let mark: DedupeMark | undefined;
+        if (id.mark !== undefined && !(id.mark <= (owner.ceilings?.get(id.stream) ?? -Infinity))) {
+          mark = { owner: mn, stream: id.stream, mark: id.mark + CEILING_AHEAD_MS };
+          owner.ceilings?.set(id.stream, mark.mark);
+        }
+        this.remembers.push({ key: `${mn}|${id.key}`, mark });
+      },
+      () => done(false),
+    );
+    return running;
+  }
+
+  /** The collector's connection closed: its marks are loaded again on its next frame (it may upload elsewhere meanwhile). */
+  release(mn: string): void {
+    const owner = this.owners.get(mn);
+    if (!owner) return;
+    owner.marks = undefined;
+    owner.ceilings = undefined;
+    if (owner.pending === 0) this.owners.delete(mn);
+  }
+
+  flush(): Promise<void> {
+    return this.remembers.flush();
+  }
+
+  private owner(mn: string): Owner {
+    let owner = this.owners.get(mn);
+    if (!owner) {
+      // Collectors that open a connection per frame are never released: the oldest idle states go first.
+      if (this.owners.size >= MAX_IDLE_OWNERS) {
+        for (const [key, o] of this.owners) {
+          if (this.owners.size < MAX_IDLE_OWNERS) break;
+          if (o.pending === 0) this.owners.delete(key);
+        }
+      }
+      this.owners.set(mn, (owner = { marks: undefined, ceilings: undefined, recent: new Map(), pending: 0 }));
+    }
+    return owner;
+  }
+
+  private trim(owner: Owner): void {
+    for (const [key, state] of owner.recent) {
+      if (owner.recent.size <= WINDOW) return;
+      if (state === true) owner.recent.delete(key);
+    }
+  }
+
+  /** True when the frame was stored before (by any gateway, within the store's TTL). */
+  private async seen(owner: Owner, mn: string, id: Identity): Promise<boolean> {
+    if (!owner.marks) await this.load(mn);
+    const marks = owner.marks;
+    if (marks && id.mark !== undefined) {
+      const mark = marks.get(id.stream);
+      if (mark === undefined || id.mark > mark) return false;
+    }
+    return this.lookUp(`${mn}|${id.key}`);
+  }
+
+  private load(mn: string): Promise<void> {
+    return new Promise((resolve) => {
+      const waiting = this.loads.get(mn);
+      if (waiting) waiting.push(resolve);
+      else this.loads.set(mn, [resolve]);
+      this.schedule();
+    });
+  }
+
+  private lookUp(key: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.lookups.push({ key, resolve });
+      this.schedule();
+    });
+  }
+
+  /** Everything asked while one I/O phase is handled goes out on the next setImmediate: one call each. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const lookups = this.lookups;
+      const loads = this.loads;
+      this.lookups = [];
+      this.loads = new Map();
+      if (loads.size > 0) void this.loadMarks(loads);
+      if (lookups.length > 0) void this.answer(lookups);
+    });
+  }
+
+  private async loadMarks(loads: Map<string, Array<() => void>>): Promise<void> {
+    try {
+      const found = await this.store.marks([...loads.keys()]);
+      for (const mn of loads.keys()) {
+        const owner = this.owner(mn);
+        const marks = found.get(mn) ?? new Map<string, number>();
+        // Marks raised meanwhile (frames of this gateway) are kept when higher.
+        if (owner.marks) for (const [stream, mark] of owner.marks) if (mark > (marks.get(stream) ?? -Infinity)) marks.set(stream, mark);
+        owner.marks = marks;
+        owner.ceilings = new Map(found.get(mn) ?? []);
+      }
+    } catch (err) {
+      // Redis unavailable: no marks, so every frame is looked up (and written again when that fails too).
+      this.logger.warn({ err, collectors: loads.size }, 'dedupe marks lookup failed');
+    }
+    for (const waiters of loads.values()) for (const wake of waiters) wake();
+  }
+
+  private async answer(lookups: Lookup[]): Promise<void> {
+    let seen: Set<string>;
+    try {
+      seen = await this.store.seen(lookups.map((l) => l.key));
+    } catch (err) {
+      // Redis unavailable: store again. InfluxDB overwrites a point with the same series and time, so a
+      // second write of a retransmit cannot create a duplicate reading.
+      this.logger.warn({ err, frames: lookups.length }, 'dedupe lookup failed; writing anyway');
+      seen = new Set();
+    }
+    for (const lookup of lookups) lookup.resolve(seen.has(lookup.key));
+  }
+}
