@@ -5,7 +5,7 @@
 export { CRC_VARIANTS, computeCrc, crc16, crc16Modbus, crcToHex, matchCrc, matchCrcValue, parseCrcHex } from './crc.js';
 export type { CrcMatch, CrcText } from './crc.js';
 export { createFramer } from './framer.js';
-export type { FrameMeta, Framer, FramerError, FramerOptions } from './framer.js';
+export type { FrameMeta, Framer, FramerError, FramerOptions } from './framer-types.js';
 export { parseDataSegment, parseFrame } from './parse.js';
 export type { SegmentOk, SegmentResult } from './parse.js';
 export { isNumber, parseCpPairs, readCp } from './cp.js';
