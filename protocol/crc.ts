@@ -43,13 +43,30 @@ const PAIR: Uint8Array = (() => {
  * Its first step is `crc = (crc >> 8) ^ b`: the old low byte is dropped, so each step is `crc = T[(crc >> 8) ^ b]`.
  */
 export function crc16(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  return crc16Ascii(bytes, start, end) & 0xffff;
+}
+
+/**
+ * {@link crc16} plus 0x10000 when a byte of `bytes[start, end)` is not 7-bit ASCII: the parser learns whether it may
+ * scan the bytes as characters in the pass that checks the CRC (the OR is off the loop's dependency chain).
+ */
+export function crc16Ascii(bytes: Uint8Array, start: number, end: number): number {
   if (end <= start) return 0xffff;
   const last = end - 1;
   let h = 0xff;
+  let any = 0;
   let i = start;
-  for (; i + 1 < last; i += 2) h = PAIR[h ^ (bytes[i]! | (bytes[i + 1]! << 8))]!;
-  if (i < last) h = HIGH[h ^ bytes[i]!]!;
-  return TABLE[h ^ bytes[last]!]!;
+  for (; i + 1 < last; i += 2) {
+    const pair = bytes[i]! | (bytes[i + 1]! << 8);
+    any |= pair;
+    h = PAIR[h ^ pair]!;
+  }
+  if (i < last) {
+    any |= bytes[i]!;
+    h = HIGH[h ^ bytes[i]!]!;
+  }
+  any |= bytes[last]!;
+  return TABLE[h ^ bytes[last]!]! | ((any & 0x8080) === 0 ? 0 : 0x10000);
 }
 
 /** The same CRC one table lookup per byte, as the standard's loop: the reference the fused version is tested against. */

@@ -3,9 +3,10 @@
  * header → length syntax → too long → trailer/length consistency → CRC → header fields → CP.
  * Lenient (default) turns the non-conformities real collectors show into warnings; strict rejects them.
  */
-import { CRC_VARIANTS, matchCrcValue, parseCrcHex } from './crc.js';
+import { CRC_VARIANTS, crc16Ascii, matchCrcValue, parseCrcHex } from './crc.js';
 import { TIMED_CNS, isKnownSt, lookupCn, versionOfFlag } from './codes.js';
-import { parseCpPairs } from './cp.js';
+import { charCodesOf, internText, type CharCodes } from './char-codes.js';
+import { readCpPairs } from './cp-pairs.js';
 import { isDataTime } from './data-time.js';
 import { HJ_ERRORS, type HjErrorCode } from './errors.js';
 import { lengthPolicyAccepts, mnAlphabet, type MnCharset } from './quirks.js';
@@ -87,11 +88,18 @@ export function parseFrame(frame: Uint8Array, opts: ParseOptions = {}): ParseRes
     return fail('HJ_ERR_TRAILER', Math.min(dataEnd + 4, len));
   }
   const sent = parseCrcHex(frame, dataEnd);
-  const crc = sent === undefined ? undefined : matchCrcValue(frame, HEAD, dataEnd, sent.value, accepted(opts, strict));
+  if (sent === undefined) return fail('HJ_ERR_CRC', dataEnd);
+  const variants = accepted(opts, strict);
+  // One pass computes the standard CRC and tells whether the data segment is ASCII.
+  const sum = crc16Ascii(frame, HEAD, dataEnd);
+  const crc = (sum & 0xffff) === sent.value && variants.includes('hj212') ? 'hj212' : matchCrcValue(frame, HEAD, dataEnd, sent.value, variants);
   if (crc === undefined) return fail('HJ_ERR_CRC', dataEnd);
   if (crc !== 'hj212') warnings.push({ code: 'HJ_WARN_CRC_VARIANT', message: `CRC is the ${crc} variant` });
-  if (sent!.lowercase) warnings.push({ code: 'HJ_WARN_CRC_LOWERCASE', message: 'CRC in lower-case hex' });
-  const seg = parseSegment(decodeText(frame, HEAD, dataEnd, encoding), strict, warnings, extendedMn(opts, strict));
+  if (sent.lowercase) warnings.push({ code: 'HJ_WARN_CRC_LOWERCASE', message: 'CRC in lower-case hex' });
+  const text = decodeText(frame, HEAD, dataEnd, encoding);
+  // ASCII text is scanned in the frame's own bytes; other text as its UTF-16 code units.
+  const ascii = sum < 0x10000;
+  const seg = parseSegment(ascii ? frame : charCodesOf(text), ascii ? HEAD : 0, text, strict, warnings, extendedMn(opts, strict));
   if (!seg.ok) return { ok: false, code: seg.code, offset: seg.offset + HEAD, message: seg.message };
   const ok: ParseOk = { ok: true, packet: seg.packet, version: seg.version, crc, warnings };
   if (lengthOffset !== undefined) ok.lengthOffset = lengthOffset;
@@ -115,72 +123,94 @@ function extendedMn(opts: { strict?: boolean; mnCharset?: MnCharset }, strict: b
 
 /** Parses a data segment as text (`QN=…;…;CP=&&…&&`), the part the CRC covers. */
 export function parseDataSegment(text: string, opts: Pick<ParseOptions, 'strict' | 'mnCharset'> = {}): SegmentResult {
-  return parseSegment(text, opts.strict === true, [], extendedMn(opts, opts.strict === true));
+  return parseSegment(charCodesOf(text), 0, text, opts.strict === true, [], extendedMn(opts, opts.strict === true));
 }
 
 /** Raw header values, in the order the standard writes them (HJ212-2017 6.3.2). */
 interface Header {
-  qn?: string;
-  st?: string;
-  cn?: string;
-  pw?: string;
-  mn?: string;
-  flag?: string;
-  pnum?: string;
-  pno?: string;
-  extra?: Record<string, string>;
+  qn: string | undefined;
+  st: string | undefined;
+  cn: string | undefined;
+  pw: string | undefined;
+  mn: string | undefined;
+  flag: string | undefined;
+  pnum: string | undefined;
+  pno: string | undefined;
+  extra: Record<string, string> | undefined;
 }
 
-type HeaderField = 'qn' | 'st' | 'cn' | 'pw' | 'mn' | 'flag' | 'pnum' | 'pno';
+/** Index of each standard header field in the scratch array of {@link readHeader}. */
+const QN = 0;
+const ST = 1;
+const CN = 2;
+const PW = 3;
+const MN = 4;
+const FLAG = 5;
+const PNUM = 6;
+const PNO = 7;
+const NONE = -1;
 
-/** Which standard header field `text[i, eq)` names, compared in place by first char and length (no slicing). */
-function headerField(text: string, i: number, eq: number): HeaderField | undefined {
+/** Which standard header field `codes[i, eq)` names (an index above, or NONE), compared in place (no slicing). */
+function headerField(codes: CharCodes, i: number, eq: number): number {
   const len = eq - i;
+  const two = (codes[i]! << 8) | codes[i + 1]!;
   if (len === 2) {
-    switch ((text.charCodeAt(i) << 8) | text.charCodeAt(i + 1)) {
+    switch (two) {
       case 0x514e:
-        return 'qn';
+        return QN;
       case 0x5354:
-        return 'st';
+        return ST;
       case 0x434e:
-        return 'cn';
+        return CN;
       case 0x5057:
-        return 'pw';
+        return PW;
       case 0x4d4e:
-        return 'mn';
+        return MN;
       default:
-        return undefined;
+        return NONE;
     }
   }
-  if (len === 4) return text.startsWith('Flag', i) ? 'flag' : text.startsWith('PNUM', i) ? 'pnum' : undefined;
-  return len === 3 && text.startsWith('PNO', i) ? 'pno' : undefined;
+  if (len === 4) {
+    if (two === 0x466c && codes[i + 2] === 0x61 && codes[i + 3] === 0x67) return FLAG;
+    if (two === 0x504e && codes[i + 2] === 0x55 && codes[i + 3] === 0x4d) return PNUM;
+  }
+  return len === 3 && two === 0x504e && codes[i + 2] === 0x4f ? PNO : NONE;
 }
 
-/** Splits `text[0, end)` (`KEY=value;` …) into header fields in one pass. */
-function readHeader(text: string, end: number): Header | ParseFail {
-  const h: Header = {};
-  let i = 0;
-  while (i < end) {
+/** Values of the standard header fields of one parse, by index (reused: parsing is synchronous). */
+const fields: (string | undefined)[] = new Array<string | undefined>(8).fill(undefined);
+
+/**
+ * Splits `text[0, end)` (`KEY=value;` …, scanned in `codes` from `base`) into header fields in one pass. The MN is
+ * interned: a device's MN is one string for all its frames, and holds no reference to the frame's text.
+ */
+function readHeader(codes: CharCodes, base: number, text: string, end: number): Header | ParseFail {
+  fields.fill(undefined);
+  let extra: Record<string, string> | undefined;
+  const last = end + base;
+  let p = base;
+  while (p < last) {
     let eq = -1;
-    let j = i;
-    for (; j < end; j++) {
-      const c = text.charCodeAt(j);
+    let j = p;
+    for (; j < last; j++) {
+      const c = codes[j];
       if (c === SEMI) break;
       if (c === EQ && eq < 0) eq = j;
     }
-    if (eq < 0) return fail('HJ_ERR_FIELD', i, `header field without '=': ${text.slice(i, j)}`);
-    const field = headerField(text, i, eq);
-    const value = text.slice(eq + 1, j);
-    if (field === undefined) {
-      const key = text.slice(i, eq);
-      h.extra ??= {};
-      if (Object.hasOwn(h.extra, key)) return fail('HJ_ERR_FIELD', i, `duplicate header field ${key}`);
-      Object.defineProperty(h.extra, key, { value, enumerable: true, writable: true, configurable: true });
-    } else if (h[field] !== undefined) return fail('HJ_ERR_FIELD', i, `duplicate header field ${text.slice(i, eq)}`);
-    else h[field] = value;
-    i = j + 1;
+    const i = p - base;
+    if (eq < 0) return fail('HJ_ERR_FIELD', i, `header field without '=': ${text.slice(i, j - base)}`);
+    const field = headerField(codes, p, eq);
+    if (field === NONE) {
+      const key = text.slice(i, eq - base);
+      extra ??= {};
+      if (Object.hasOwn(extra, key)) return fail('HJ_ERR_FIELD', i, `duplicate header field ${key}`);
+      Object.defineProperty(extra, key, { value: text.slice(eq + 1 - base, j - base), enumerable: true, writable: true, configurable: true });
+    } else if (fields[field] !== undefined) return fail('HJ_ERR_FIELD', i, `duplicate header field ${text.slice(i, eq - base)}`);
+    else fields[field] = field === MN ? internText(codes, eq + 1, j) : text.slice(eq + 1 - base, j - base);
+    p = j + 1;
   }
-  return h;
+  const f = fields;
+  return { qn: f[QN], st: f[ST], cn: f[CN], pw: f[PW], mn: f[MN], flag: f[FLAG], pnum: f[PNUM], pno: f[PNO], extra };
 }
 
 /** An unsigned decimal of 1..`maxDigits` digits, or -1. */
@@ -252,20 +282,21 @@ function checkHeader(h: Header, version: Version, strict: boolean, warnings: War
   return undefined;
 }
 
-function parseSegment(text: string, strict: boolean, warnings: Warning[], extendedMn: boolean): SegmentResult {
+/** Parses the data segment `text`, scanned in `codes` from `base` (`codes[base + i]` is `text.charCodeAt(i)`). */
+function parseSegment(codes: CharCodes, base: number, text: string, strict: boolean, warnings: Warning[], extendedMn: boolean): SegmentResult {
   // CP is located first: the header is what precedes it (HJ212-2017 6.3.3).
   const cpAt = text.indexOf('CP=&&');
   if (cpAt < 0) return fail('HJ_ERR_CP_SYNTAX', 0, 'no CP=&&');
   if (text.length < cpAt + 7 || !text.endsWith('&&')) return fail('HJ_ERR_CP_SYNTAX', text.length, 'CP not closed by &&');
   let headEnd = cpAt;
   while (headEnd > 0 && text.charCodeAt(headEnd - 1) === SEMI) headEnd--;
-  const h = readHeader(text, headEnd);
+  const h = readHeader(codes, base, text, headEnd);
   if ('ok' in h) return h;
   const numbers = readNumbers(h, strict, warnings);
   if ('ok' in numbers) return numbers;
   const bad = checkHeader(h, numbers.version, strict, warnings, extendedMn);
   if (bad) return bad;
-  const pairs = parseCpPairs(text, cpAt + 5, text.length - 2, strict, warnings);
+  const pairs = readCpPairs(codes, base, text, cpAt + 5, text.length - 2, strict, warnings);
   if (!pairs.ok) return pairs;
   const { cp } = pairs;
   const { packet, version } = numbers;

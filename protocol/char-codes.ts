@@ -1,0 +1,66 @@
+/**
+ * The parser scans character codes, not strings: `codes[base + i]` is `text.charCodeAt(i)` of the data segment's
+ * text. For an ASCII data segment (nearly every frame) the codes are the frame's own bytes, so the scan reads the
+ * bytes it was handed (a typed-array read is about twice as fast as `charCodeAt`) and strings are cut out of the
+ * decoded text only for what the result holds. Other text (GBK, UTF-8 beyond ASCII) is scanned as UTF-16 code units.
+ */
+
+/** Character codes of a text: the frame's bytes (ASCII) or the decoded text's UTF-16 code units. */
+export type CharCodes = Uint8Array | Uint16Array;
+
+/** The UTF-16 code units of `text`. */
+export function charCodesOf(text: string): Uint16Array {
+  const codes = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  return codes;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** True for `[+-]digits[.digits]` in `codes[start, end)`, the number syntax of the corpus (docs/protocol.md §5). */
+export function isNumberAt(codes: ArrayLike<number>, start: number, end: number): boolean {
+  let i = start;
+  const c0 = codes[i];
+  if (c0 === 0x2b || c0 === 0x2d) i++;
+  const intStart = i;
+  while (i < end && isDigit(codes[i]!)) i++;
+  if (i === intStart) return false;
+  if (i === end) return true;
+  if (codes[i] !== 0x2e) return false;
+  const fracStart = ++i;
+  while (i < end && isDigit(codes[i]!)) i++;
+  return i === end && i > fracStart;
+}
+
+/**
+ * A string of `codes[from, to)` that shares no memory with a larger string (a slice of 13 characters or more is a
+ * view that keeps its whole parent text alive while anything holds it).
+ */
+export function ownText(codes: CharCodes, from: number, to: number): string {
+  return String.fromCharCode(...codes.subarray(from, to));
+}
+
+/** Interned texts (MNs): one way, a new text replaces its slot's. */
+const TEXT_SLOTS = 4096;
+const texts: (string | undefined)[] = new Array<string | undefined>(TEXT_SLOTS).fill(undefined);
+
+/**
+ * `codes[from, to)` as a string that repeats as the same string (a device's MN in every frame): no allocation for a
+ * text seen before, and none that keeps a frame's text alive.
+ */
+export function internText(codes: CharCodes, from: number, to: number): string {
+  let hash = to - from;
+  for (let i = from; i < to; i++) hash = (Math.imul(hash, 31) + codes[i]!) | 0;
+  const slot = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) >>> 20;
+  const seen = texts[slot];
+  if (seen !== undefined && seen.length === to - from) {
+    let k = 0;
+    while (k < seen.length && seen.charCodeAt(k) === codes[from + k]) k++;
+    if (k === seen.length) return seen;
+  }
+  const text = ownText(codes, from, to);
+  texts[slot] = text;
+  return text;
+}
