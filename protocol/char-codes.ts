@@ -42,25 +42,45 @@ export function ownText(codes: CharCodes, from: number, to: number): string {
   return String.fromCharCode(...codes.subarray(from, to));
 }
 
-/** Interned texts (MNs): one way, a new text replaces its slot's. */
-const TEXT_SLOTS = 4096;
-const texts: (string | undefined)[] = new Array<string | undefined>(TEXT_SLOTS).fill(undefined);
-
 /**
- * `codes[from, to)` as a string that repeats as the same string (a device's MN in every frame): no allocation for a
- * text seen before, and none that keeps a frame's text alive.
+ * Interned texts: `codes[from, to)` as a string that repeats as the same string (a device's MN in every frame), with
+ * a tag worked out once per text (the MN's alphabet). No allocation for a text seen before, and none that keeps a
+ * frame's text alive. One way: a new text replaces its slot's.
  */
-export function internText(codes: CharCodes, from: number, to: number): string {
-  let hash = to - from;
-  for (let i = from; i < to; i++) hash = (Math.imul(hash, 31) + codes[i]!) | 0;
-  const slot = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) >>> 20;
-  const seen = texts[slot];
-  if (seen !== undefined && seen.length === to - from) {
-    let k = 0;
-    while (k < seen.length && seen.charCodeAt(k) === codes[from + k]) k++;
-    if (k === seen.length) return seen;
+const SLOT_BITS = 12;
+const SLOTS = 1 << SLOT_BITS;
+
+export class Interner<T> {
+  private readonly texts: (string | undefined)[];
+  private readonly codes: (Uint16Array | undefined)[];
+  private readonly tags: T[];
+  /** Tag of the text returned by the last {@link get}. */
+  tag: T;
+
+  constructor(private readonly tagOf: (text: string) => T) {
+    this.texts = new Array<string | undefined>(SLOTS).fill(undefined);
+    this.codes = new Array<Uint16Array | undefined>(SLOTS).fill(undefined);
+    this.tags = new Array<T>(SLOTS);
+    this.tag = tagOf('');
   }
-  const text = ownText(codes, from, to);
-  texts[slot] = text;
-  return text;
+
+  get(codes: CharCodes, from: number, to: number): string {
+    let hash = to - from;
+    for (let i = from; i < to; i++) hash = (Math.imul(hash, 31) + codes[i]!) | 0;
+    const slot = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) >>> (32 - SLOT_BITS);
+    const seen = this.codes[slot];
+    if (seen !== undefined && seen.length === to - from) {
+      let k = 0;
+      while (k < seen.length && seen[k] === codes[from + k]) k++;
+      if (k === seen.length) {
+        this.tag = this.tags[slot]!;
+        return this.texts[slot]!;
+      }
+    }
+    const text = ownText(codes, from, to);
+    this.texts[slot] = text;
+    this.codes[slot] = Uint16Array.from(codes.subarray(from, to));
+    this.tag = this.tags[slot] = this.tagOf(text);
+    return text;
+  }
 }

@@ -108,8 +108,10 @@ export function lookupCn(cn: string, version: Version): string | undefined {
 
 /** True when `st` is a system code of the table above. */
 export function isKnownSt(st: string): boolean {
-  return Object.hasOwn(ST, st);
+  return ST_CODES.has(st);
 }
+
+const ST_CODES: ReadonlySet<string> = new Set(Object.keys(ST));
 
 /** QnRtn of a 9011 request response (HJ212-2017 table 9). */
 export const QN_RTN = {

@@ -2,7 +2,7 @@
  * CP pairs (HJ212-2017 6.3.3, docs/protocol.md §5): `CP=&&` group *(`;` group) `&&`, group = pair *(`,` pair),
  * pair = key `=` value. Parsed in one pass over character codes (char-codes.ts) into a flat map key → verbatim value.
  */
-import { NUMERIC_SUFFIXES } from './codes.js';
+import { NUMERIC_SUFFIXES, READING_SUFFIXES, type ReadingField } from './codes.js';
 import { charCodesOf, isNumberAt, ownText, type CharCodes } from './char-codes.js';
 import { HJ_ERRORS, type HjErrorCode } from './errors.js';
 import { setKey } from './own.js';
@@ -43,10 +43,30 @@ function freeTextEnd(text: string, from: number, end: number): number {
   }
 }
 
-/** A CP key as seen before: the string, its character codes, whether its suffix is numeric, the last parse that met it. */
-interface KeyEntry {
+/** Where a factor suffix goes in a FactorReading; absent = `extra`. */
+const FIELD_OF: ReadonlyMap<string, ReadingField> = new Map(READING_SUFFIXES);
+
+/** How a factor key `code-Suffix` splits (HJ212-2017 6.6.3): code, suffix, target field, whether the value is numeric. */
+export interface KeyInfo {
+  code: string;
+  suffix: string;
+  field: ReadingField | undefined;
+  numeric: boolean;
+}
+
+/** The split of a CP key at its last `-`, or null for a key without one (DataTime, parameters). */
+export function splitKey(key: string): KeyInfo | null {
+  const dash = key.lastIndexOf('-');
+  if (dash < 0) return null;
+  const suffix = key.slice(dash + 1);
+  return { code: key.slice(0, dash), suffix, field: FIELD_OF.get(suffix), numeric: isNumericSuffix(key, dash + 1) };
+}
+
+/** A CP key as seen before: the string, its character codes, its split, the last parse that met it. */
+export interface KeyEntry {
   key: string;
   codes: Uint16Array;
+  info: KeyInfo | null;
   numeric: boolean;
   seen: number;
   /** Its slot in the key table. */
@@ -69,9 +89,13 @@ let parseStamp = 0;
 /** The first key of the last CP parsed. */
 let firstKey: KeyEntry | undefined;
 
-/** Scratch arrays of one parse (reused: parsing is synchronous and not re-entrant). */
-const keys: string[] = [];
-const values: string[] = [];
+/**
+ * The pairs of the last parse, by position (reused: parsing is synchronous and not re-entrant). readCp uses them as
+ * a memo for the CP it is given, position by position and only where that CP holds the same key (and, for the number
+ * check, the same value): a CP built or changed by a caller falls back to working the key out.
+ */
+export const lastPairs = { n: 0, entries: [] as KeyEntry[], values: [] as string[], numbers: [] as boolean[] };
+const { entries, values, numbers } = lastPairs;
 
 /**
  * Parses the CP content `text[start, end)` (between `CP=&&` and the closing `&&`) into a flat map in wire order.
@@ -89,6 +113,7 @@ export function parseCpPairs(text: string, start: number, end: number, strict: b
 export function readCpPairs(codes: CharCodes, base: number, text: string, start: number, end: number, strict: boolean, warnings: Warning[]): CpResult {
   const stamp = ++parseStamp;
   let n = 0;
+  lastPairs.n = 0;
   /** Keys of this parse, built only after a key-table miss (a miss cannot use the stamp to see a duplicate). */
   let missed: Set<string> | undefined;
   // Scan positions are in `codes`; `p - base` is the same position in `text`.
@@ -123,7 +148,7 @@ export function readCpPairs(codes: CharCodes, base: number, text: string, start:
       }
       entry = internKey(codes, p, eq, hash);
       if (entry === undefined) {
-        if (missed === undefined) missed = new Set(keys.slice(0, n));
+        if (missed === undefined) missed = new Set(entries.slice(0, n).map((e) => e.key));
         entry = newKey(ownText(codes, p, eq), hash, missed);
       }
     }
@@ -141,18 +166,21 @@ export function readCpPairs(codes: CharCodes, base: number, text: string, start:
     entry.seen = stamp;
     missed?.add(entry.key);
     const value = text.slice(eq + 1 - base, j - base);
-    if (entry.numeric && !isNumberAt(codes, eq + 1, j)) {
+    const number = entry.numeric && isNumberAt(codes, eq + 1, j);
+    if (entry.numeric && !number) {
       const message = `${entry.key} is not a number: ${value}`;
       if (strict) return cpFail('HJ_ERR_FIELD', eq + 1 - base, message);
       warnings.push({ code: 'HJ_WARN_NOT_NUMBER', message, field: entry.key });
     }
-    keys[n] = entry.key;
+    entries[n] = entry;
+    numbers[n] = number;
     values[n++] = value;
     needPair = j < last && codes[j] === COMMA;
     p = needPair ? j + 1 : j;
   }
   const cp: Record<string, string> = {};
-  for (let k = 0; k < n; k++) setKey(cp, keys[k]!, values[k]!);
+  for (let k = 0; k < n; k++) setKey(cp, entries[k]!.key, values[k]!);
+  lastPairs.n = n;
   return { ok: true, cp };
 }
 
@@ -185,11 +213,10 @@ function slotOf(hash: number): number {
 
 /** A new entry for `key`, replacing its slot; `seen` marks it already met when `earlier` holds it. */
 function newKey(key: string, hash: number, earlier: Set<string>): KeyEntry {
-  const dash = key.lastIndexOf('-');
-  const numeric = dash >= 0 && isNumericSuffix(key, dash + 1);
   const first = slotOf(hash);
   const slot = keyTable[first]?.seen === parseStamp ? first ^ 1 : first;
-  const entry: KeyEntry = { key, codes: charCodesOf(key), numeric, seen: earlier.has(key) ? parseStamp : 0, slot, next: undefined };
+  const info = splitKey(key);
+  const entry: KeyEntry = { key, codes: charCodesOf(key), info, numeric: info !== null && info.numeric, seen: earlier.has(key) ? parseStamp : 0, slot, next: undefined };
   // An entry replaced here may still be some entry's `next`: it must not hold on to a chain of others.
   const evicted = keyTable[slot];
   if (evicted !== undefined) evicted.next = undefined;

@@ -2,8 +2,8 @@
  * CP, the command-parameter part of the data segment (HJ212-2017 6.3.3, docs/protocol.md §5): the flat map of
  * cp-pairs.ts structured by {@link readCp} into DataTime, parameters and one reading per factor.
  */
-import { READING_SUFFIXES, type ReadingField } from './codes.js';
-import { isNumericSuffix } from './cp-pairs.js';
+import type { ReadingField } from './codes.js';
+import { lastPairs, splitKey, type KeyInfo } from './cp-pairs.js';
 import { parseDataTime } from './data-time.js';
 import { setKey } from './own.js';
 import type { CpData, FactorReading } from './types.js';
@@ -27,20 +27,9 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-/** Where a factor suffix goes in a {@link FactorReading}; absent = `extra`. */
-const FIELD_OF: ReadonlyMap<string, ReadingField> = new Map(READING_SUFFIXES);
-
-/** How one CP key splits: factor code, suffix, target field, whether the value must be numeric. */
-interface KeyInfo {
-  code: string;
-  suffix: string;
-  field: ReadingField | undefined;
-  numeric: boolean;
-}
-
 /**
- * Keys repeat from frame to frame (`a21026-Rtd` …): caching their split saves two slices and a lookup per key
- * (readCp of a 10-factor minute frame: 1.9 µs with the cache, 3.1 µs without). Bounded against hostile key streams.
+ * Keys repeat from frame to frame (`a21026-Rtd` …): caching their split saves two slices and a lookup per key.
+ * Bounded against hostile key streams. Keys of the CP parsed last are split already (cp-pairs.ts `lastPairs`).
  */
 const keyCache = new Map<string, KeyInfo | null>();
 const KEY_CACHE_MAX = 10_000;
@@ -48,13 +37,7 @@ const KEY_CACHE_MAX = 10_000;
 function keyInfo(key: string): KeyInfo | null {
   let info = keyCache.get(key);
   if (info !== undefined) return info;
-  const dash = key.lastIndexOf('-');
-  if (dash < 0) info = null;
-  else {
-    const suffix = key.slice(dash + 1);
-    const field = FIELD_OF.get(suffix);
-    info = { code: key.slice(0, dash), suffix, field, numeric: isNumericSuffix(key, dash + 1) };
-  }
+  info = splitKey(key);
   if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
   keyCache.set(key, info);
   return info;
@@ -118,10 +101,15 @@ export function readCp(cp: Readonly<Record<string, string>>, opts: ReadCpOptions
   // for-in reads the values through V8's enum cache (Object.keys + cp[key] was a lookup per key); inherited
   // enumerable keys, when the prototype chain has any, are skipped so that only own keys count, as Object.keys.
   const inherited = hasEnumerable(Object.getPrototypeOf(cp) as object | null);
+  const memo = lastPairs;
+  let at = 0;
   for (const key in cp) {
     if (inherited && !Object.hasOwn(cp, key)) continue;
     const value = cp[key]!;
-    const info = keyInfo(key);
+    const pos = at++;
+    const known = pos < memo.n ? memo.entries[pos] : undefined;
+    const same = known !== undefined && known.key === key;
+    const info = same ? known.info : keyInfo(key);
     if (info === null) {
       if (key === 'DataTime') {
         out.dataTime = value;
@@ -145,7 +133,7 @@ export function readCp(cp: Readonly<Record<string, string>>, opts: ReadCpOptions
     last = reading;
     if (info.field !== undefined) setField(reading, info.field, value);
     else setKey((reading.extra ??= {}), info.suffix, value);
-    if (info.numeric && !isNumber(value)) reading.valid = false;
+    if (info.numeric && !(same && memo.values[pos] === value ? memo.numbers[pos]! : isNumber(value))) reading.valid = false;
   }
   return out;
 }

@@ -123,19 +123,25 @@ export interface CrcText {
  * Returns undefined unless there are exactly 4 hex digits.
  */
 export function parseCrcHex(crc: Uint8Array | string, at = 0): CrcText | undefined {
+  const v = readCrcHex(crc, at);
+  return v < 0 ? undefined : { value: v & 0xffff, lowercase: v > 0xffff };
+}
+
+/** {@link parseCrcHex} as one number: the value, plus 0x10000 when a letter was lower case; -1 when not 4 hex digits. */
+export function readCrcHex(crc: Uint8Array | string, at: number): number {
   const text = typeof crc === 'string';
   // Text must be exactly the 4 digits; bytes may be a larger frame read at `at`.
-  if (crc.length < at + 4 || (text && crc.length !== at + 4)) return undefined;
+  if (crc.length < at + 4 || (text && crc.length !== at + 4)) return -1;
   let value = 0;
-  let lowercase = false;
+  let lowercase = 0;
   for (let i = at; i < at + 4; i++) {
     const c = text ? crc.charCodeAt(i) : crc[i]!;
     const v = hexValue(c);
-    if (v < 0) return undefined;
-    if (c >= 0x61) lowercase = true;
+    if (v < 0) return -1;
+    if (c >= 0x61) lowercase = 0x10000;
     value = (value << 4) | v;
   }
-  return { value, lowercase };
+  return value | lowercase;
 }
 
 /** Which accepted variant a CRC matched, and whether it was sent in lower case. */

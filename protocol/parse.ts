@@ -3,9 +3,9 @@
  * header → length syntax → too long → trailer/length consistency → CRC → header fields → CP.
  * Lenient (default) turns the non-conformities real collectors show into warnings; strict rejects them.
  */
-import { CRC_VARIANTS, crc16Ascii, matchCrcValue, parseCrcHex } from './crc.js';
+import { CRC_VARIANTS, crc16Ascii, matchCrcValue, parseCrcHex, readCrcHex } from './crc.js';
 import { TIMED_CNS, isKnownSt, lookupCn, versionOfFlag } from './codes.js';
-import { charCodesOf, internText, type CharCodes } from './char-codes.js';
+import { Interner, charCodesOf, type CharCodes } from './char-codes.js';
 import { readCpPairs } from './cp-pairs.js';
 import { isDataTime } from './data-time.js';
 import { HJ_ERRORS, type HjErrorCode } from './errors.js';
@@ -87,15 +87,16 @@ export function parseFrame(frame: Uint8Array, opts: ParseOptions = {}): ParseRes
     if (len !== dataEnd + tail && endsCrlf && len >= 10) return fail('HJ_ERR_LENGTH', 2, `length field ${n}, frame ${len} bytes`);
     return fail('HJ_ERR_TRAILER', Math.min(dataEnd + 4, len));
   }
-  const sent = parseCrcHex(frame, dataEnd);
-  if (sent === undefined) return fail('HJ_ERR_CRC', dataEnd);
+  const sent = readCrcHex(frame, dataEnd);
+  if (sent < 0) return fail('HJ_ERR_CRC', dataEnd);
+  const value = sent & 0xffff;
   const variants = accepted(opts, strict);
   // One pass computes the standard CRC and tells whether the data segment is ASCII.
   const sum = crc16Ascii(frame, HEAD, dataEnd);
-  const crc = (sum & 0xffff) === sent.value && variants.includes('hj212') ? 'hj212' : matchCrcValue(frame, HEAD, dataEnd, sent.value, variants);
+  const crc = (sum & 0xffff) === value && variants.includes('hj212') ? 'hj212' : matchCrcValue(frame, HEAD, dataEnd, value, variants);
   if (crc === undefined) return fail('HJ_ERR_CRC', dataEnd);
   if (crc !== 'hj212') warnings.push({ code: 'HJ_WARN_CRC_VARIANT', message: `CRC is the ${crc} variant` });
-  if (sent.lowercase) warnings.push({ code: 'HJ_WARN_CRC_LOWERCASE', message: 'CRC in lower-case hex' });
+  if (sent > 0xffff) warnings.push({ code: 'HJ_WARN_CRC_LOWERCASE', message: 'CRC in lower-case hex' });
   const text = decodeText(frame, HEAD, dataEnd, encoding);
   // ASCII text is scanned in the frame's own bytes; other text as its UTF-16 code units.
   const ascii = sum < 0x10000;
@@ -137,7 +138,12 @@ interface Header {
   pnum: string | undefined;
   pno: string | undefined;
   extra: Record<string, string> | undefined;
+  /** {@link mnAlphabet} of `mn`. */
+  mnAlphabet: -1 | 0 | 1;
 }
+
+/** MNs repeat in every frame of a device: interned, with their alphabet checked once. */
+const mns = new Interner(mnAlphabet);
 
 /** Index of each standard header field in the scratch array of {@link readHeader}. */
 const QN = 0;
@@ -185,7 +191,7 @@ const fields: (string | undefined)[] = new Array<string | undefined>(8).fill(und
  * interned: a device's MN is one string for all its frames, and holds no reference to the frame's text.
  */
 function readHeader(codes: CharCodes, base: number, text: string, end: number): Header | ParseFail {
-  fields.fill(undefined);
+  for (let k = 0; k < 8; k++) fields[k] = undefined;
   let extra: Record<string, string> | undefined;
   const last = end + base;
   let p = base;
@@ -206,11 +212,11 @@ function readHeader(codes: CharCodes, base: number, text: string, end: number): 
       if (Object.hasOwn(extra, key)) return fail('HJ_ERR_FIELD', i, `duplicate header field ${key}`);
       Object.defineProperty(extra, key, { value: text.slice(eq + 1 - base, j - base), enumerable: true, writable: true, configurable: true });
     } else if (fields[field] !== undefined) return fail('HJ_ERR_FIELD', i, `duplicate header field ${text.slice(i, eq - base)}`);
-    else fields[field] = field === MN ? internText(codes, eq + 1, j) : text.slice(eq + 1 - base, j - base);
+    else fields[field] = field === MN ? mns.get(codes, eq + 1, j) : text.slice(eq + 1 - base, j - base);
     p = j + 1;
   }
   const f = fields;
-  return { qn: f[QN], st: f[ST], cn: f[CN], pw: f[PW], mn: f[MN], flag: f[FLAG], pnum: f[PNUM], pno: f[PNO], extra };
+  return { qn: f[QN], st: f[ST], cn: f[CN], pw: f[PW], mn: f[MN], flag: f[FLAG], pnum: f[PNUM], pno: f[PNO], extra, mnAlphabet: f[MN] === undefined ? -1 : mns.tag };
 }
 
 /** An unsigned decimal of 1..`maxDigits` digits, or -1. */
@@ -247,12 +253,15 @@ function readNumbers(h: Header, strict: boolean, warnings: Warning[]): { packet:
       warnings.push({ code: 'HJ_WARN_UNKNOWN_VERSION', message: `version bits ${flag >> 2}, read as 2025`, field: 'Flag' });
     }
   }
-  for (const key of ['pnum', 'pno'] as const) {
-    const text = h[key];
-    if (text === undefined) continue;
-    const v = smallInt(text, 4);
-    if (v < 0) return fail('HJ_ERR_FIELD', 0, `${key.toUpperCase()} is not a number: ${text}`);
-    packet[key] = v;
+  if (h.pnum !== undefined) {
+    const v = smallInt(h.pnum, 4);
+    if (v < 0) return fail('HJ_ERR_FIELD', 0, `PNUM is not a number: ${h.pnum}`);
+    packet.pnum = v;
+  }
+  if (h.pno !== undefined) {
+    const v = smallInt(h.pno, 4);
+    if (v < 0) return fail('HJ_ERR_FIELD', 0, `PNO is not a number: ${h.pno}`);
+    packet.pno = v;
   }
   if (h.extra !== undefined) packet.extra = h.extra;
   return { packet, version };
@@ -263,7 +272,7 @@ function checkHeader(h: Header, version: Version, strict: boolean, warnings: War
   if (h.qn === undefined) warnings.push({ code: 'HJ_WARN_NO_QN', message: 'no QN', field: 'QN' });
   else if (h.qn.length !== 17 || !isDataTime(h.qn)) return fail('HJ_ERR_QN', 0, `QN ${h.qn}`);
   const mn = h.mn;
-  const alphabet = mn === undefined ? -1 : mnAlphabet(mn);
+  const alphabet = h.mnAlphabet;
   if (mn === undefined || alphabet < 0 || (alphabet > 0 && !extended)) return fail('HJ_ERR_MN', 0, mn === undefined ? 'no MN' : `MN ${mn}`);
   if (alphabet > 0) warnings.push({ code: 'HJ_WARN_MN_CHARSET', message: `MN ${mn} holds _ or -`, field: 'MN' });
   // 2005: up to 14 characters (8–14 seen); 2017/2025: 24 (platforms also accept 14).
