@@ -19,19 +19,21 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-/** True for `[+-]digits[.digits]` in `codes[start, end)`, the number syntax of the corpus (docs/protocol.md §5). */
-export function isNumberAt(codes: ArrayLike<number>, start: number, end: number): boolean {
+/**
+ * Where `[+-]digits[.digits]` (the number syntax of the corpus, docs/protocol.md §5) starting at `codes[start]` ends
+ * (at most `end`), or -1 when none starts there. The value is a number when this is where the value ends.
+ */
+export function numberEnd(codes: ArrayLike<number>, start: number, end: number): number {
   let i = start;
   const c0 = codes[i];
-  if (c0 === 0x2b || c0 === 0x2d) i++;
+  if (i < end && (c0 === 0x2b || c0 === 0x2d)) i++;
   const intStart = i;
   while (i < end && isDigit(codes[i]!)) i++;
-  if (i === intStart) return false;
-  if (i === end) return true;
-  if (codes[i] !== 0x2e) return false;
+  if (i === intStart) return -1;
+  if (i === end || codes[i] !== 0x2e) return i;
   const fracStart = ++i;
   while (i < end && isDigit(codes[i]!)) i++;
-  return i === end && i > fracStart;
+  return i > fracStart ? i : -1;
 }
 
 /**

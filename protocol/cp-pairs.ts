@@ -3,9 +3,9 @@
  * pair = key `=` value. Parsed in one pass over character codes (char-codes.ts) into a flat map key → verbatim value.
  */
 import { NUMERIC_SUFFIXES, READING_SUFFIXES, type ReadingField } from './codes.js';
-import { charCodesOf, isNumberAt, ownText, type CharCodes } from './char-codes.js';
+import { charCodesOf, numberEnd, ownText, type CharCodes } from './char-codes.js';
 import { HJ_ERRORS, type HjErrorCode } from './errors.js';
-import { setKey } from './own.js';
+import { PlainRecord, setKey } from './own.js';
 import type { ParseFail, Warning } from './types.js';
 
 const COMMA = 0x2c;
@@ -155,9 +155,12 @@ export function readCpPairs(codes: CharCodes, base: number, text: string, start:
     if (prev === undefined) firstKey = entry;
     else prev.next = entry;
     prev = entry;
-    let j = eq + 1;
+    // A numeric value is scanned once: its number syntax, then (if anything follows) on to the separator.
+    const numEnd = entry.numeric ? numberEnd(codes, eq + 1, last) : -1;
+    let j = numEnd < 0 ? eq + 1 : numEnd;
     let c = 0;
     while (j < last && (c = codes[j]!) !== COMMA && c !== SEMI) j++;
+    const number = numEnd === j;
     if (codes[eq + 1] === SLASH) {
       const free = freeTextEnd(text, eq + 1 - base, end) + base;
       if (free > j) j = free;
@@ -166,7 +169,6 @@ export function readCpPairs(codes: CharCodes, base: number, text: string, start:
     entry.seen = stamp;
     missed?.add(entry.key);
     const value = text.slice(eq + 1 - base, j - base);
-    const number = entry.numeric && isNumberAt(codes, eq + 1, j);
     if (entry.numeric && !number) {
       const message = `${entry.key} is not a number: ${value}`;
       if (strict) return cpFail('HJ_ERR_FIELD', eq + 1 - base, message);
@@ -178,7 +180,7 @@ export function readCpPairs(codes: CharCodes, base: number, text: string, start:
     needPair = j < last && codes[j] === COMMA;
     p = needPair ? j + 1 : j;
   }
-  const cp: Record<string, string> = {};
+  const cp = new PlainRecord();
   for (let k = 0; k < n; k++) setKey(cp, entries[k]!.key, values[k]!);
   lastPairs.n = n;
   return { ok: true, cp };

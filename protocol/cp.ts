@@ -52,6 +52,13 @@ function hasEnumerable(proto: object | null): boolean {
   return false;
 }
 
+/** `new Reading(code)` is `{ code, valid: true }` built by a constructor: V8 then leaves room for the fields to come. */
+const Reading = function Reading(this: FactorReading, code: string): void {
+  this.code = code;
+  this.valid = true;
+} as unknown as new (code: string) => FactorReading;
+Reading.prototype = Object.prototype as FactorReading;
+
 /** Sets one reading field by name: one store site per field keeps each a plain property store. */
 function setField(r: FactorReading, field: ReadingField, value: string): void {
   switch (field) {
@@ -124,7 +131,7 @@ export function readCp(cp: Readonly<Record<string, string>>, opts: ReadCpOptions
       if (byCode !== undefined) reading = byCode.get(info.code);
       else for (let k = 0; k < factors.length && reading === undefined; k++) if (factors[k]!.code === info.code) reading = factors[k];
       if (reading === undefined) {
-        reading = { code: info.code, valid: true };
+        reading = new Reading(info.code);
         factors.push(reading);
         if (byCode !== undefined) byCode.set(info.code, reading);
         else if (factors.length > SCAN_MAX) byCode = new Map(factors.map((f) => [f.code, f]));

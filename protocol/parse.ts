@@ -7,7 +7,7 @@ import { CRC_VARIANTS, crc16Ascii, matchCrcValue, parseCrcHex, readCrcHex } from
 import { TIMED_CNS, isKnownSt, lookupCn, versionOfFlag } from './codes.js';
 import { Interner, charCodesOf, type CharCodes } from './char-codes.js';
 import { readCpPairs } from './cp-pairs.js';
-import { isDataTime } from './data-time.js';
+import { isDataTimeAt } from './data-time.js';
 import { HJ_ERRORS, type HjErrorCode } from './errors.js';
 import { lengthPolicyAccepts, mnAlphabet, type MnCharset } from './quirks.js';
 import { countChars, decodeText } from './text.js';
@@ -140,6 +140,8 @@ interface Header {
   extra: Record<string, string> | undefined;
   /** {@link mnAlphabet} of `mn`. */
   mnAlphabet: -1 | 0 | 1;
+  /** `qn` is a real date-time of 17 digits (HJ212-2017 6.3.2), checked on the codes. */
+  qnValid: boolean;
 }
 
 /** MNs repeat in every frame of a device: interned, with their alphabet checked once. */
@@ -192,6 +194,7 @@ const fields: (string | undefined)[] = new Array<string | undefined>(8).fill(und
  */
 function readHeader(codes: CharCodes, base: number, text: string, end: number): Header | ParseFail {
   for (let k = 0; k < 8; k++) fields[k] = undefined;
+  let qnValid = false;
   let extra: Record<string, string> | undefined;
   const last = end + base;
   let p = base;
@@ -212,11 +215,14 @@ function readHeader(codes: CharCodes, base: number, text: string, end: number): 
       if (Object.hasOwn(extra, key)) return fail('HJ_ERR_FIELD', i, `duplicate header field ${key}`);
       Object.defineProperty(extra, key, { value: text.slice(eq + 1 - base, j - base), enumerable: true, writable: true, configurable: true });
     } else if (fields[field] !== undefined) return fail('HJ_ERR_FIELD', i, `duplicate header field ${text.slice(i, eq - base)}`);
-    else fields[field] = field === MN ? mns.get(codes, eq + 1, j) : text.slice(eq + 1 - base, j - base);
+    else {
+      fields[field] = field === MN ? mns.get(codes, eq + 1, j) : text.slice(eq + 1 - base, j - base);
+      if (field === QN) qnValid = j - eq - 1 === 17 && isDataTimeAt(codes, eq + 1, j);
+    }
     p = j + 1;
   }
   const f = fields;
-  return { qn: f[QN], st: f[ST], cn: f[CN], pw: f[PW], mn: f[MN], flag: f[FLAG], pnum: f[PNUM], pno: f[PNO], extra, mnAlphabet: f[MN] === undefined ? -1 : mns.tag };
+  return { qn: f[QN], st: f[ST], cn: f[CN], pw: f[PW], mn: f[MN], flag: f[FLAG], pnum: f[PNUM], pno: f[PNO], extra, mnAlphabet: f[MN] === undefined ? -1 : mns.tag, qnValid };
 }
 
 /** An unsigned decimal of 1..`maxDigits` digits, or -1. */
@@ -270,7 +276,7 @@ function readNumbers(h: Header, strict: boolean, warnings: Warning[]): { packet:
 /** QN, MN, CN and ST rules (docs/protocol.md §3, §8; corpus README conventions). */
 function checkHeader(h: Header, version: Version, strict: boolean, warnings: Warning[], extended: boolean): ParseFail | undefined {
   if (h.qn === undefined) warnings.push({ code: 'HJ_WARN_NO_QN', message: 'no QN', field: 'QN' });
-  else if (h.qn.length !== 17 || !isDataTime(h.qn)) return fail('HJ_ERR_QN', 0, `QN ${h.qn}`);
+  else if (!h.qnValid) return fail('HJ_ERR_QN', 0, `QN ${h.qn}`);
   const mn = h.mn;
   const alphabet = h.mnAlphabet;
   if (mn === undefined || alphabet < 0 || (alphabet > 0 && !extended)) return fail('HJ_ERR_MN', 0, mn === undefined ? 'no MN' : `MN ${mn}`);
