@@ -2,7 +2,7 @@
  * Codec micro-benchmarks (pino benchmarks style): CRC, framer, parser and full decode (framer + parseFrame + readCp)
  * on a ~300-byte 4-factor 2011 realtime frame (what most collectors send), a 10-factor 2051 minute-data frame and a
  * ~1000-byte frame, streamed in 64 KiB chunks as a socket delivers
- * them. Every row is also given as a ratio to a baseline measured in the same run on the same bytes: a plain
+ * them; and the peers' parsing (benchmarks/baseline/peer-parsers.ts) on the same frames. Every row is also given as a ratio to a baseline measured in the same run on the same bytes: a plain
  * `Buffer.indexOf('##')` scan, the least work any framer must do. Shared machines are noisy; compare ratios.
  *
  *   node dist/benchmarks/protocol.bench.js [--quick]
@@ -17,6 +17,7 @@ import {
   type Packet,
   type ReadingInput,
 } from '../protocol/index.js';
+import { goPeerParse, nodePeerParse } from './baseline/peer-parsers.js';
 import { writeResults, type Row } from './lib/report.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -118,6 +119,9 @@ function bench(kind: string, frame: Uint8Array): Row[] {
     ['framer (64 KiB chunks)', () => framerRun(chunks, () => undefined)],
     ['parseFrame of each frame', () => frameList.reduce((n, f) => (parseFrame(f).ok ? n + 1 : n), 0)],
     ['full decode: framer + parseFrame + readCp', () => framerRun(chunks, (f) => fullDecode(f))],
+    // The peers' parsing (benchmarks/baseline/peer-parsers.ts), cut by the same framer.
+    ['peer: Node split parse, no length/CRC check', () => framerRun(chunks, (f) => nodePeerParse(f) > 0)],
+    ['peer: Go approach, length + bitwise CRC + split', () => framerRun(chunks, (f) => goPeerParse(f) > 0)],
   ];
   const rows: Row[] = [];
   let baseline = 0;
