@@ -142,6 +142,8 @@ interface Header {
   mnAlphabet: -1 | 0 | 1;
   /** `qn` is a real date-time of 17 digits (HJ212-2017 6.3.2), checked on the codes. */
   qnValid: boolean;
+  /** Edition from the Flag ({@link readNumbers}). */
+  version: Version;
 }
 
 /** MNs repeat in every frame of a device: interned, with their alphabet checked once. */
@@ -185,8 +187,22 @@ function headerField(codes: CharCodes, i: number, eq: number): number {
   return len === 3 && two === 0x504e && codes[i + 2] === 0x4f ? PNO : NONE;
 }
 
-/** Values of the standard header fields of one parse, by index (reused: parsing is synchronous). */
+/** Values of the standard header fields of one parse, by index, and the header read (reused: parsing is synchronous). */
 const fields: (string | undefined)[] = new Array<string | undefined>(8).fill(undefined);
+const header: Header = {
+  qn: undefined,
+  st: undefined,
+  cn: undefined,
+  pw: undefined,
+  mn: undefined,
+  flag: undefined,
+  pnum: undefined,
+  pno: undefined,
+  extra: undefined,
+  mnAlphabet: -1,
+  qnValid: false,
+  version: '2005',
+};
 
 /**
  * Splits `text[0, end)` (`KEY=value;` …, scanned in `codes` from `base`) into header fields in one pass. The MN is
@@ -222,7 +238,20 @@ function readHeader(codes: CharCodes, base: number, text: string, end: number): 
     p = j + 1;
   }
   const f = fields;
-  return { qn: f[QN], st: f[ST], cn: f[CN], pw: f[PW], mn: f[MN], flag: f[FLAG], pnum: f[PNUM], pno: f[PNO], extra, mnAlphabet: f[MN] === undefined ? -1 : mns.tag, qnValid };
+  const h = header;
+  h.qn = f[QN];
+  h.st = f[ST];
+  h.cn = f[CN];
+  h.pw = f[PW];
+  h.mn = f[MN];
+  h.flag = f[FLAG];
+  h.pnum = f[PNUM];
+  h.pno = f[PNO];
+  h.extra = extra;
+  h.mnAlphabet = f[MN] === undefined ? -1 : mns.tag;
+  h.qnValid = qnValid;
+  h.version = '2005';
+  return h;
 }
 
 /** An unsigned decimal of 1..`maxDigits` digits, or -1. */
@@ -238,7 +267,7 @@ function smallInt(text: string, maxDigits: number): number {
 }
 
 /** Flag, PNUM and PNO as numbers, and the edition (HJ212-2017 6.3.2: V = Flag >> 2). */
-function readNumbers(h: Header, strict: boolean, warnings: Warning[]): { packet: Packet; version: Version } | ParseFail {
+function readNumbers(h: Header, strict: boolean, warnings: Warning[]): Packet | ParseFail {
   const packet = {} as Packet;
   let version: Version = '2005';
   if (h.qn !== undefined) packet.qn = h.qn;
@@ -270,7 +299,8 @@ function readNumbers(h: Header, strict: boolean, warnings: Warning[]): { packet:
     packet.pno = v;
   }
   if (h.extra !== undefined) packet.extra = h.extra;
-  return { packet, version };
+  h.version = version;
+  return packet;
 }
 
 /** QN, MN, CN and ST rules (docs/protocol.md §3, §8; corpus README conventions). */
@@ -307,14 +337,14 @@ function parseSegment(codes: CharCodes, base: number, text: string, strict: bool
   while (headEnd > 0 && text.charCodeAt(headEnd - 1) === SEMI) headEnd--;
   const h = readHeader(codes, base, text, headEnd);
   if ('ok' in h) return h;
-  const numbers = readNumbers(h, strict, warnings);
-  if ('ok' in numbers) return numbers;
-  const bad = checkHeader(h, numbers.version, strict, warnings, extendedMn);
+  const packet = readNumbers(h, strict, warnings);
+  if ('ok' in packet) return packet;
+  const version = h.version;
+  const bad = checkHeader(h, version, strict, warnings, extendedMn);
   if (bad) return bad;
   const pairs = readCpPairs(codes, base, text, cpAt + 5, text.length - 2, strict, warnings);
   if (!pairs.ok) return pairs;
   const { cp } = pairs;
-  const { packet, version } = numbers;
   if ((TIMED_CNS as readonly string[]).includes(packet.cn) && !Object.hasOwn(cp, 'DataTime') && !Object.hasOwn(cp, 'BeginTime')) {
     return fail('HJ_ERR_FIELD', cpAt, `CN ${packet.cn} needs DataTime or BeginTime`);
   }
