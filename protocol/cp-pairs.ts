@@ -54,12 +54,23 @@ export interface KeyInfo {
   numeric: boolean;
 }
 
+/** Factor codes seen in keys: the keys of one factor share one code string (compared by reference). Bounded. */
+const factorCodes = new Map<string, string>();
+
+function factorCode(code: string): string {
+  const seen = factorCodes.get(code);
+  if (seen !== undefined) return seen;
+  if (factorCodes.size >= 10_000) factorCodes.clear();
+  factorCodes.set(code, code);
+  return code;
+}
+
 /** The split of a CP key at its last `-`, or null for a key without one (DataTime, parameters). */
 export function splitKey(key: string): KeyInfo | null {
   const dash = key.lastIndexOf('-');
   if (dash < 0) return null;
   const suffix = key.slice(dash + 1);
-  return { code: key.slice(0, dash), suffix, field: FIELD_OF.get(suffix), numeric: isNumericSuffix(key, dash + 1) };
+  return { code: factorCode(key.slice(0, dash)), suffix, field: FIELD_OF.get(suffix), numeric: isNumericSuffix(key, dash + 1) };
 }
 
 /** A CP key as seen before: the string, its character codes, its split, the last parse that met it. */

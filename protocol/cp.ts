@@ -108,13 +108,14 @@ export function readCp(cp: Readonly<Record<string, string>>, opts: ReadCpOptions
   // for-in reads the values through V8's enum cache (Object.keys + cp[key] was a lookup per key); inherited
   // enumerable keys, when the prototype chain has any, are skipped so that only own keys count, as Object.keys.
   const inherited = hasEnumerable(Object.getPrototypeOf(cp) as object | null);
-  const memo = lastPairs;
+  // The memo's arrays, read once: the calls in the loop could not change them, but V8 cannot know that.
+  const { n: memoN, entries: memoEntries, values: memoValues, numbers: memoNumbers } = lastPairs;
   let at = 0;
   for (const key in cp) {
     if (inherited && !Object.hasOwn(cp, key)) continue;
     const value = cp[key]!;
     const pos = at++;
-    const known = pos < memo.n ? memo.entries[pos] : undefined;
+    const known = pos < memoN ? memoEntries[pos] : undefined;
     const same = known !== undefined && known.key === key;
     const info = same ? known.info : keyInfo(key);
     if (info === null) {
@@ -140,7 +141,7 @@ export function readCp(cp: Readonly<Record<string, string>>, opts: ReadCpOptions
     last = reading;
     if (info.field !== undefined) setField(reading, info.field, value);
     else setKey((reading.extra ??= {}), info.suffix, value);
-    if (info.numeric && !(same && memo.values[pos] === value ? memo.numbers[pos]! : isNumber(value))) reading.valid = false;
+    if (info.numeric && !(same && memoValues[pos] === value ? memoNumbers[pos]! : isNumber(value))) reading.valid = false;
   }
   return out;
 }

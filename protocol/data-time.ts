@@ -108,12 +108,15 @@ function digitsAt(codes: ArrayLike<number>, at: number, n: number): number {
   return v;
 }
 
+/** True when the fields are a real date-time (-1: not digits). */
+function isWall(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): boolean {
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return false;
+  return d <= daysInMonth(y, mo);
+}
+
 /** Wall-clock ms (as if UTC) of the fields of a date-time, or undefined if they are not a real date-time (-1: not digits). */
 function wallOf(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number | undefined {
-  if (y < 1 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) {
-    return undefined;
-  }
-  if (d > daysInMonth(y, mo)) return undefined;
+  if (!isWall(y, mo, d, h, mi, s, ms)) return undefined;
   return daysFromCivil(y, mo, d) * DAY + h * HOUR + mi * MINUTE + s * 1000 + ms;
 }
 
@@ -132,7 +135,7 @@ export function isDataTimeAt(codes: ArrayLike<number>, from: number, to: number)
   const ms = n === 17 ? digitsAt(codes, from + 14, 3) : 0;
   const c = codes;
   const f = from;
-  return wallOf(digitsAt(c, f, 4), digitsAt(c, f + 4, 2), digitsAt(c, f + 6, 2), digitsAt(c, f + 8, 2), digitsAt(c, f + 10, 2), digitsAt(c, f + 12, 2), ms) !== undefined;
+  return isWall(digitsAt(c, f, 4), digitsAt(c, f + 4, 2), digitsAt(c, f + 6, 2), digitsAt(c, f + 8, 2), digitsAt(c, f + 10, 2), digitsAt(c, f + 12, 2), ms);
 }
 
 /** True when `text` is a real date-time of the form yyyyMMddHHmmss (14 digits) or yyyyMMddHHmmsszzz (17, as QN). */
