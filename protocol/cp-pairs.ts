@@ -4,7 +4,7 @@
  */
 import { NUMERIC_SUFFIXES, READING_SUFFIXES, type ReadingField } from './codes.js';
 import { charCodesOf, numberEnd, ownText, type CharCodes } from './char-codes.js';
-import { HJ_ERRORS, type HjErrorCode } from './errors.js';
+import { failAt as cpFail } from './errors.js';
 import { PlainRecord, setKey } from './own.js';
 import type { ParseFail, Warning } from './types.js';
 
@@ -15,10 +15,6 @@ const SLASH = 0x2f;
 
 /** Result of {@link parseCpPairs}: the flat map, or the first problem with its offset in the text. */
 export type CpResult = { ok: true; cp: Record<string, string> } | ParseFail;
-
-function cpFail(code: HjErrorCode, offset: number, detail: string): ParseFail {
-  return { ok: false, code, offset, message: `${HJ_ERRORS[code]}: ${detail}` };
-}
 
 /** True when `key[from, key.length)` is one of {@link NUMERIC_SUFFIXES}. */
 export function isNumericSuffix(key: string, from: number): boolean {
