@@ -4,6 +4,7 @@
  */
 import { NUMERIC_SUFFIXES, READING_SUFFIXES, type ReadingField } from './codes.js';
 import { charCodesOf, numberEnd, ownText, type CharCodes } from './char-codes.js';
+import { wallAt } from './data-time.js';
 import { failAt as cpFail } from './errors.js';
 import { PlainRecord, setKey } from './own.js';
 import type { ParseFail, Warning } from './types.js';
@@ -101,7 +102,7 @@ let firstKey: KeyEntry | undefined;
  * a memo for the CP it is given, position by position and only where that CP holds the same key (and, for the number
  * check, the same value): a CP built or changed by a caller falls back to working the key out.
  */
-export const lastPairs = { n: 0, entries: [] as KeyEntry[], values: [] as string[], numbers: [] as boolean[] };
+export const lastPairs = { n: 0, entries: [] as KeyEntry[], values: [] as string[], numbers: [] as boolean[], dataTimeAt: -1, wall: undefined as number | undefined };
 const { entries, values, numbers } = lastPairs;
 
 /**
@@ -121,6 +122,7 @@ export function readCpPairs(codes: CharCodes, base: number, text: string, start:
   const stamp = ++parseStamp;
   let n = 0;
   lastPairs.n = 0;
+  lastPairs.dataTimeAt = -1;
   /** Keys of this parse, built only after a key-table miss (a miss cannot use the stamp to see a duplicate). */
   let missed: Set<string> | undefined;
   // Scan positions are in `codes`; `p - base` is the same position in `text`.
@@ -180,6 +182,11 @@ export function readCpPairs(codes: CharCodes, base: number, text: string, start:
       const message = `${entry.key} is not a number: ${value}`;
       if (strict) return cpFail('HJ_ERR_FIELD', eq + 1 - base, message);
       warnings.push({ code: 'HJ_WARN_NOT_NUMBER', message, field: entry.key });
+    }
+    if (entry.key === 'DataTime') {
+      // Read here on the codes, for readCp (which uses it only while the value is the one read).
+      lastPairs.dataTimeAt = n;
+      lastPairs.wall = wallAt(codes, eq + 1, j);
     }
     entries[n] = entry;
     numbers[n] = number;

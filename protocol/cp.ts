@@ -4,7 +4,7 @@
  */
 import type { ReadingField } from './codes.js';
 import { lastPairs, splitKey, type KeyInfo } from './cp-pairs.js';
-import { parseDataTime } from './data-time.js';
+import { fromWall, parseDataTime } from './data-time.js';
 import { setKey } from './own.js';
 import type { CpData, FactorReading } from './types.js';
 
@@ -121,7 +121,9 @@ export function readCp(cp: Readonly<Record<string, string>>, opts: ReadCpOptions
     if (info === null) {
       if (key === 'DataTime') {
         out.dataTime = value;
-        const ms = parseDataTime(value, opts.timeZone ?? 'Asia/Shanghai');
+        const zone = opts.timeZone ?? 'Asia/Shanghai';
+        const read = same && lastPairs.dataTimeAt === pos && memoValues[pos] === value;
+        const ms = read ? fromWall(lastPairs.wall, zone) : parseDataTime(value, zone);
         if (ms !== undefined) out.dataTimeMs = ms;
       } else setKey(out.params, key, value);
       continue;

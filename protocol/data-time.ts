@@ -129,6 +129,16 @@ function parseWall(text: string): number | undefined {
 }
 
 /** True when `codes[from, to)` is a real date-time yyyyMMddHHmmss or yyyyMMddHHmmsszzz ({@link isDataTime} on codes). */
+/** Wall-clock ms (as if UTC) of the date-time in `codes[from, to)` ({@link parseWall} on codes). */
+export function wallAt(codes: ArrayLike<number>, from: number, to: number): number | undefined {
+  const n = to - from;
+  if (n !== 14 && n !== 17) return undefined;
+  const ms = n === 17 ? digitsAt(codes, from + 14, 3) : 0;
+  const c = codes;
+  const f = from;
+  return wallOf(digitsAt(c, f, 4), digitsAt(c, f + 4, 2), digitsAt(c, f + 6, 2), digitsAt(c, f + 8, 2), digitsAt(c, f + 10, 2), digitsAt(c, f + 12, 2), ms);
+}
+
 export function isDataTimeAt(codes: ArrayLike<number>, from: number, to: number): boolean {
   const n = to - from;
   if (n !== 14 && n !== 17) return false;
@@ -149,7 +159,11 @@ export function isDataTime(text: string): boolean {
  * In a DST gap or overlap the result uses the offset in force after the transition.
  */
 export function parseDataTime(text: string, timeZone = 'Asia/Shanghai'): number | undefined {
-  const wall = parseWall(text);
+  return fromWall(parseWall(text), timeZone);
+}
+
+/** Epoch ms of a wall-clock time (ms as if UTC) in `timeZone`: {@link parseDataTime} after the text was read. */
+export function fromWall(wall: number | undefined, timeZone: string): number | undefined {
   if (wall === undefined) return undefined;
   const first = zoneOffset(wall, timeZone);
   const second = zoneOffset(wall - first, timeZone);
