@@ -15,6 +15,7 @@ export type { CpResult } from './cp-pairs.js';
 export { maskPassword } from './mask.js';
 export { formatDataTime, formatQn, isDataTime, parseDataTime, zoneOffset } from './data-time.js';
 export { encodeCp, encodeDataSegment, encodeFrame, encodeFrames } from './encode.js';
+export { encodeDataAck } from './ack.js';
 export type { EncodeOptions, SplitOptions } from './encode.js';
 export {
   commandRequest,
