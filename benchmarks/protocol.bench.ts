@@ -2,21 +2,14 @@
  * Codec micro-benchmarks (pino benchmarks style): CRC, framer, parser and full decode (framer + parseFrame + readCp)
  * on a ~300-byte 4-factor 2011 realtime frame (what most collectors send), a 10-factor 2051 minute-data frame and a
  * ~1000-byte frame, streamed in 64 KiB chunks as a socket delivers
- * them. Every row is also given as a ratio to a baseline measured in the same run on the same bytes: a plain
+ * them; and the peers' parsing (benchmarks/baseline/peer-parsers.ts) on the same frames. Every row is also given as a ratio to a baseline measured in the same run on the same bytes: a plain
  * `Buffer.indexOf('##')` scan, the least work any framer must do. Shared machines are noisy; compare ratios.
  *
  *   node dist/benchmarks/protocol.bench.js [--quick]
  */
-import {
-  createFramer,
-  crc16,
-  encodeFrame,
-  parseFrame,
-  readCp,
-  uploadPacket,
-  type Packet,
-  type ReadingInput,
-} from '../protocol/index.js';
+import { createFramer, crc16, parseFrame, readCp } from '../protocol/index.js';
+import { goPeerParse, nodePeerParse } from './baseline/peer-parsers.js';
+import { largeFrame, minuteFrame, smallFrame } from './lib/frames.js';
 import { writeResults, type Row } from './lib/report.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -25,47 +18,6 @@ const ROUNDS = QUICK ? 3 : 7;
 const ROUND_MS = QUICK ? 150 : 400;
 const CHUNK = 64 * 1024;
 const STREAM_BYTES = 2 * 1024 * 1024;
-
-const target = { st: '32', pw: '123456', mn: '33010600000001W00000001A', qn: '20240315104000001' };
-const WATER = ['w01018', 'w21003', 'w21011', 'w21001', 'w01001', 'w00000', 'w01012', 'w20117', 'w21017', 'w22001'];
-
-/** 10 factors × Cou/Min/Avg/Max/Flag: the typical minute upload of a wastewater outlet. */
-function minuteFrame(): Uint8Array {
-  const factors: ReadingInput[] = WATER.map((code, i) => ({
-    code,
-    cou: `${(1.02 + i).toFixed(2)}`,
-    min: `${(25.1 + i).toFixed(1)}`,
-    avg: `${(27.93 + i).toFixed(2)}`,
-    max: `${(30.6 + i).toFixed(1)}`,
-    flag: 'N',
-  }));
-  return encodeFrame(uploadPacket(target, '2051', { dataTime: '20240315103000', factors }));
-}
-
-/** 4 flue-gas factors × Rtd/ZsRtd/Flag: the typical realtime upload of a stack, about 300 bytes. */
-function smallFrame(): Uint8Array {
-  const factors: ReadingInput[] = ['a34013', 'a21026', 'a21002', 'a19001'].map((code, i) => ({
-    code,
-    rtd: `${(12.31 + i * 7.1).toFixed(2)}`,
-    zsRtd: `${(15.02 + i * 8.3).toFixed(2)}`,
-    flag: 'N',
-  }));
-  return encodeFrame(uploadPacket(target, '2011', { dataTime: '20240315103000', factors }));
-}
-
-/** A realtime upload grown to just under the 1024-byte limit. */
-function largeFrame(): Uint8Array {
-  const factors: ReadingInput[] = [];
-  let packet: Packet = uploadPacket(target, '2011', { dataTime: '20240315103000', factors });
-  for (let i = 0; ; i++) {
-    const next = [...factors, { code: `a${String(20000 + i)}`, rtd: `${(i * 3.17).toFixed(3)}`, zsRtd: `${(i * 3.5).toFixed(2)}`, flag: 'N' }];
-    const candidate = uploadPacket(target, '2011', { dataTime: '20240315103000', factors: next });
-    if (encodeFrame(candidate).length - 12 > 1000) break;
-    factors.push(next.at(-1)!);
-    packet = candidate;
-  }
-  return encodeFrame(packet);
-}
 
 /** Frames back to back up to ~2 MiB, cut into 64 KiB chunks (one socket read each). */
 function streamOf(frame: Uint8Array): { stream: Buffer; chunks: Buffer[]; frames: number } {
@@ -118,6 +70,9 @@ function bench(kind: string, frame: Uint8Array): Row[] {
     ['framer (64 KiB chunks)', () => framerRun(chunks, () => undefined)],
     ['parseFrame of each frame', () => frameList.reduce((n, f) => (parseFrame(f).ok ? n + 1 : n), 0)],
     ['full decode: framer + parseFrame + readCp', () => framerRun(chunks, (f) => fullDecode(f))],
+    // The peers' parsing (benchmarks/baseline/peer-parsers.ts), cut by the same framer.
+    ['peer: Node split parse, no length/CRC check', () => framerRun(chunks, (f) => nodePeerParse(f) > 0)],
+    ['peer: Go approach, length + bitwise CRC + split', () => framerRun(chunks, (f) => goPeerParse(f) > 0)],
   ];
   const rows: Row[] = [];
   let baseline = 0;

@@ -97,18 +97,21 @@ export const CN_2025 = {
   '9015': 'heartbeat',
 } as const;
 
-const CN_BY_VERSION: Record<Version, Readonly<Record<string, string>>> = { '2005': CN_2005, '2017': CN_2017, '2025': CN_2025 };
+const CN_2005_MAP: ReadonlyMap<string, string> = new Map(Object.entries(CN_2005));
+const CN_2017_MAP: ReadonlyMap<string, string> = new Map(Object.entries(CN_2017));
+const CN_2025_MAP: ReadonlyMap<string, string> = new Map(Object.entries(CN_2025));
 
 /** Meaning of a command code in an edition, or undefined when that edition does not define it. */
 export function lookupCn(cn: string, version: Version): string | undefined {
-  const table = CN_BY_VERSION[version];
-  return Object.hasOwn(table, cn) ? table[cn] : undefined;
+  return (version === '2017' ? CN_2017_MAP : version === '2025' ? CN_2025_MAP : CN_2005_MAP).get(cn);
 }
 
 /** True when `st` is a system code of the table above. */
 export function isKnownSt(st: string): boolean {
-  return Object.hasOwn(ST, st);
+  return ST_CODES.has(st);
 }
+
+const ST_CODES: ReadonlySet<string> = new Set(Object.keys(ST));
 
 /** QnRtn of a 9011 request response (HJ212-2017 table 9). */
 export const QN_RTN = {

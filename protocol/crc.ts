@@ -43,13 +43,30 @@ const PAIR: Uint8Array = (() => {
  * Its first step is `crc = (crc >> 8) ^ b`: the old low byte is dropped, so each step is `crc = T[(crc >> 8) ^ b]`.
  */
 export function crc16(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  return crc16Ascii(bytes, start, end) & 0xffff;
+}
+
+/**
+ * {@link crc16} plus 0x10000 when a byte of `bytes[start, end)` is not 7-bit ASCII: the parser learns whether it may
+ * scan the bytes as characters in the pass that checks the CRC (the OR is off the loop's dependency chain).
+ */
+export function crc16Ascii(bytes: Uint8Array, start: number, end: number): number {
   if (end <= start) return 0xffff;
   const last = end - 1;
   let h = 0xff;
+  let any = 0;
   let i = start;
-  for (; i + 1 < last; i += 2) h = PAIR[h ^ (bytes[i]! | (bytes[i + 1]! << 8))]!;
-  if (i < last) h = HIGH[h ^ bytes[i]!]!;
-  return TABLE[h ^ bytes[last]!]!;
+  for (; i + 1 < last; i += 2) {
+    const pair = bytes[i]! | (bytes[i + 1]! << 8);
+    any |= pair;
+    h = PAIR[h ^ pair]!;
+  }
+  if (i < last) {
+    any |= bytes[i]!;
+    h = HIGH[h ^ bytes[i]!]!;
+  }
+  any |= bytes[last]!;
+  return TABLE[h ^ bytes[last]!]! | ((any & 0x8080) === 0 ? 0 : 0x10000);
 }
 
 /** The same CRC one table lookup per byte, as the standard's loop: the reference the fused version is tested against. */
@@ -106,19 +123,25 @@ export interface CrcText {
  * Returns undefined unless there are exactly 4 hex digits.
  */
 export function parseCrcHex(crc: Uint8Array | string, at = 0): CrcText | undefined {
+  const v = readCrcHex(crc, at);
+  return v < 0 ? undefined : { value: v & 0xffff, lowercase: v > 0xffff };
+}
+
+/** {@link parseCrcHex} as one number: the value, plus 0x10000 when a letter was lower case; -1 when not 4 hex digits. */
+export function readCrcHex(crc: Uint8Array | string, at: number): number {
   const text = typeof crc === 'string';
   // Text must be exactly the 4 digits; bytes may be a larger frame read at `at`.
-  if (crc.length < at + 4 || (text && crc.length !== at + 4)) return undefined;
+  if (crc.length < at + 4 || (text && crc.length !== at + 4)) return -1;
   let value = 0;
-  let lowercase = false;
+  let lowercase = 0;
   for (let i = at; i < at + 4; i++) {
     const c = text ? crc.charCodeAt(i) : crc[i]!;
     const v = hexValue(c);
-    if (v < 0) return undefined;
-    if (c >= 0x61) lowercase = true;
+    if (v < 0) return -1;
+    if (c >= 0x61) lowercase = 0x10000;
     value = (value << 4) | v;
   }
-  return { value, lowercase };
+  return value | lowercase;
 }
 
 /** Which accepted variant a CRC matched, and whether it was sent in lower case. */

@@ -97,21 +97,55 @@ function digits(text: string, at: number, n: number): number {
   return v;
 }
 
+/** Value of `n` decimal digits at `codes[at]`, or -1 if any is not a digit. */
+function digitsAt(codes: ArrayLike<number>, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = codes[i]! - 0x30;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** True when the fields are a real date-time (-1: not digits). */
+function isWall(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): boolean {
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return false;
+  return d <= daysInMonth(y, mo);
+}
+
+/** Wall-clock ms (as if UTC) of the fields of a date-time, or undefined if they are not a real date-time (-1: not digits). */
+function wallOf(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number | undefined {
+  if (!isWall(y, mo, d, h, mi, s, ms)) return undefined;
+  return daysFromCivil(y, mo, d) * DAY + h * HOUR + mi * MINUTE + s * 1000 + ms;
+}
+
 /** Wall-clock ms (as if UTC) of a yyyyMMddHHmmss[zzz] text, or undefined if it is not a real date-time. */
 function parseWall(text: string): number | undefined {
-  if (text.length !== 14 && text.length !== 17) return undefined;
-  const y = digits(text, 0, 4);
-  const mo = digits(text, 4, 2);
-  const d = digits(text, 6, 2);
-  const h = digits(text, 8, 2);
-  const mi = digits(text, 10, 2);
-  const s = digits(text, 12, 2);
-  const ms = text.length === 17 ? digits(text, 14, 3) : 0;
-  if (y < 1 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) {
-    return undefined;
-  }
-  if (d > daysInMonth(y, mo)) return undefined;
-  return daysFromCivil(y, mo, d) * DAY + h * HOUR + mi * MINUTE + s * 1000 + ms;
+  const n = text.length;
+  if (n !== 14 && n !== 17) return undefined;
+  const ms = n === 17 ? digits(text, 14, 3) : 0;
+  return wallOf(digits(text, 0, 4), digits(text, 4, 2), digits(text, 6, 2), digits(text, 8, 2), digits(text, 10, 2), digits(text, 12, 2), ms);
+}
+
+/** True when `codes[from, to)` is a real date-time yyyyMMddHHmmss or yyyyMMddHHmmsszzz ({@link isDataTime} on codes). */
+/** Wall-clock ms (as if UTC) of the date-time in `codes[from, to)` ({@link parseWall} on codes). */
+export function wallAt(codes: ArrayLike<number>, from: number, to: number): number | undefined {
+  const n = to - from;
+  if (n !== 14 && n !== 17) return undefined;
+  const ms = n === 17 ? digitsAt(codes, from + 14, 3) : 0;
+  const c = codes;
+  const f = from;
+  return wallOf(digitsAt(c, f, 4), digitsAt(c, f + 4, 2), digitsAt(c, f + 6, 2), digitsAt(c, f + 8, 2), digitsAt(c, f + 10, 2), digitsAt(c, f + 12, 2), ms);
+}
+
+export function isDataTimeAt(codes: ArrayLike<number>, from: number, to: number): boolean {
+  const n = to - from;
+  if (n !== 14 && n !== 17) return false;
+  const ms = n === 17 ? digitsAt(codes, from + 14, 3) : 0;
+  const c = codes;
+  const f = from;
+  return isWall(digitsAt(c, f, 4), digitsAt(c, f + 4, 2), digitsAt(c, f + 6, 2), digitsAt(c, f + 8, 2), digitsAt(c, f + 10, 2), digitsAt(c, f + 12, 2), ms);
 }
 
 /** True when `text` is a real date-time of the form yyyyMMddHHmmss (14 digits) or yyyyMMddHHmmsszzz (17, as QN). */
@@ -125,7 +159,11 @@ export function isDataTime(text: string): boolean {
  * In a DST gap or overlap the result uses the offset in force after the transition.
  */
 export function parseDataTime(text: string, timeZone = 'Asia/Shanghai'): number | undefined {
-  const wall = parseWall(text);
+  return fromWall(parseWall(text), timeZone);
+}
+
+/** Epoch ms of a wall-clock time (ms as if UTC) in `timeZone`: {@link parseDataTime} after the text was read. */
+export function fromWall(wall: number | undefined, timeZone: string): number | undefined {
   if (wall === undefined) return undefined;
   const first = zoneOffset(wall, timeZone);
   const second = zoneOffset(wall - first, timeZone);

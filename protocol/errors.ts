@@ -1,3 +1,5 @@
+import type { ParseFail } from './types.js';
+
 /** Protocol error codes. Order of checks (docs/protocol.md §8): header, length syntax, too long, trailer, CRC, header fields, CP. */
 export const HJ_ERRORS = {
   HJ_ERR_HEADER: 'frame does not start with ##',
@@ -34,3 +36,8 @@ export const HJ_WARNINGS = {
 } as const;
 
 export type HjWarningCode = keyof typeof HJ_WARNINGS;
+
+/** A parse failure: the code, where it was found, and its message (the code's text, then the detail). */
+export function failAt(code: HjErrorCode, offset: number, detail?: string): ParseFail {
+  return { ok: false, code, offset, message: detail === undefined ? HJ_ERRORS[code] : `${HJ_ERRORS[code]}: ${detail}` };
+}

@@ -5,14 +5,17 @@
 export { CRC_VARIANTS, computeCrc, crc16, crc16Modbus, crcToHex, matchCrc, matchCrcValue, parseCrcHex } from './crc.js';
 export type { CrcMatch, CrcText } from './crc.js';
 export { createFramer } from './framer.js';
-export type { FrameMeta, Framer, FramerError, FramerOptions } from './framer.js';
+export type { FrameMeta, Framer, FramerError, FramerOptions } from './framer-types.js';
 export { parseDataSegment, parseFrame } from './parse.js';
 export type { SegmentOk, SegmentResult } from './parse.js';
-export { isNumber, parseCpPairs, readCp } from './cp.js';
-export type { CpResult, ReadCpOptions } from './cp.js';
+export { isNumber, readCp } from './cp.js';
+export type { ReadCpOptions } from './cp.js';
+export { parseCpPairs } from './cp-pairs.js';
+export type { CpResult } from './cp-pairs.js';
 export { maskPassword } from './mask.js';
 export { formatDataTime, formatQn, isDataTime, parseDataTime, zoneOffset } from './data-time.js';
 export { encodeCp, encodeDataSegment, encodeFrame, encodeFrames } from './encode.js';
+export { encodeDataAck } from './ack.js';
 export type { EncodeOptions, SplitOptions } from './encode.js';
 export {
   commandRequest,

@@ -3,12 +3,13 @@
  * header → length syntax → too long → trailer/length consistency → CRC → header fields → CP.
  * Lenient (default) turns the non-conformities real collectors show into warnings; strict rejects them.
  */
-import { CRC_VARIANTS, matchCrcValue, parseCrcHex } from './crc.js';
-import { TIMED_CNS, isKnownSt, lookupCn, versionOfFlag } from './codes.js';
-import { parseCpPairs } from './cp.js';
-import { isDataTime } from './data-time.js';
-import { HJ_ERRORS, type HjErrorCode } from './errors.js';
-import { lengthPolicyAccepts, mnAlphabet, type MnCharset } from './quirks.js';
+import { CRC_VARIANTS, crc16Ascii, matchCrcValue, parseCrcHex, readCrcHex } from './crc.js';
+import { TIMED_CNS } from './codes.js';
+import { charCodesOf, type CharCodes } from './char-codes.js';
+import { readCpPairs } from './cp-pairs.js';
+import { failAt as fail } from './errors.js';
+import { checkHeader, readHeader, readNumbers } from './header.js';
+import { lengthPolicyAccepts, type MnCharset } from './quirks.js';
 import { countChars, decodeText } from './text.js';
 import type { CrcVariant, Packet, ParseFail, ParseOk, ParseOptions, ParseResult, Version, Warning } from './types.js';
 
@@ -16,15 +17,11 @@ const HASH = 0x23;
 const CR = 0x0d;
 const LF = 0x0a;
 const SEMI = 0x3b;
-const EQ = 0x3d;
 /** `##` + 4 digits before the data segment, CRC + CR LF after it (HJ212-2017 6.1). */
 const HEAD = 6;
 const OVERHEAD = 12;
 const STRICT_CRC: readonly CrcVariant[] = ['hj212'];
 
-function fail(code: HjErrorCode, offset: number, detail?: string): ParseFail {
-  return { ok: false, code, offset, message: detail === undefined ? HJ_ERRORS[code] : `${HJ_ERRORS[code]}: ${detail}` };
-}
 
 /** A parsed data segment: the packet, its edition and the warnings found. */
 export interface SegmentOk {
@@ -86,12 +83,20 @@ export function parseFrame(frame: Uint8Array, opts: ParseOptions = {}): ParseRes
     if (len !== dataEnd + tail && endsCrlf && len >= 10) return fail('HJ_ERR_LENGTH', 2, `length field ${n}, frame ${len} bytes`);
     return fail('HJ_ERR_TRAILER', Math.min(dataEnd + 4, len));
   }
-  const sent = parseCrcHex(frame, dataEnd);
-  const crc = sent === undefined ? undefined : matchCrcValue(frame, HEAD, dataEnd, sent.value, accepted(opts, strict));
+  const sent = readCrcHex(frame, dataEnd);
+  if (sent < 0) return fail('HJ_ERR_CRC', dataEnd);
+  const value = sent & 0xffff;
+  const variants = accepted(opts, strict);
+  // One pass computes the standard CRC and tells whether the data segment is ASCII.
+  const sum = crc16Ascii(frame, HEAD, dataEnd);
+  const crc = (sum & 0xffff) === value && variants.includes('hj212') ? 'hj212' : matchCrcValue(frame, HEAD, dataEnd, value, variants);
   if (crc === undefined) return fail('HJ_ERR_CRC', dataEnd);
   if (crc !== 'hj212') warnings.push({ code: 'HJ_WARN_CRC_VARIANT', message: `CRC is the ${crc} variant` });
-  if (sent!.lowercase) warnings.push({ code: 'HJ_WARN_CRC_LOWERCASE', message: 'CRC in lower-case hex' });
-  const seg = parseSegment(decodeText(frame, HEAD, dataEnd, encoding), strict, warnings, extendedMn(opts, strict));
+  if (sent > 0xffff) warnings.push({ code: 'HJ_WARN_CRC_LOWERCASE', message: 'CRC in lower-case hex' });
+  const text = decodeText(frame, HEAD, dataEnd, encoding);
+  // ASCII text is scanned in the frame's own bytes; other text as its UTF-16 code units.
+  const ascii = sum < 0x10000;
+  const seg = parseSegment(ascii ? frame : charCodesOf(text), ascii ? HEAD : 0, text, strict, warnings, extendedMn(opts, strict));
   if (!seg.ok) return { ok: false, code: seg.code, offset: seg.offset + HEAD, message: seg.message };
   const ok: ParseOk = { ok: true, packet: seg.packet, version: seg.version, crc, warnings };
   if (lengthOffset !== undefined) ok.lengthOffset = lengthOffset;
@@ -115,160 +120,27 @@ function extendedMn(opts: { strict?: boolean; mnCharset?: MnCharset }, strict: b
 
 /** Parses a data segment as text (`QN=…;…;CP=&&…&&`), the part the CRC covers. */
 export function parseDataSegment(text: string, opts: Pick<ParseOptions, 'strict' | 'mnCharset'> = {}): SegmentResult {
-  return parseSegment(text, opts.strict === true, [], extendedMn(opts, opts.strict === true));
+  return parseSegment(charCodesOf(text), 0, text, opts.strict === true, [], extendedMn(opts, opts.strict === true));
 }
 
-/** Raw header values, in the order the standard writes them (HJ212-2017 6.3.2). */
-interface Header {
-  qn?: string;
-  st?: string;
-  cn?: string;
-  pw?: string;
-  mn?: string;
-  flag?: string;
-  pnum?: string;
-  pno?: string;
-  extra?: Record<string, string>;
-}
-
-type HeaderField = 'qn' | 'st' | 'cn' | 'pw' | 'mn' | 'flag' | 'pnum' | 'pno';
-
-/** Which standard header field `text[i, eq)` names, compared in place by first char and length (no slicing). */
-function headerField(text: string, i: number, eq: number): HeaderField | undefined {
-  const len = eq - i;
-  if (len === 2) {
-    switch ((text.charCodeAt(i) << 8) | text.charCodeAt(i + 1)) {
-      case 0x514e:
-        return 'qn';
-      case 0x5354:
-        return 'st';
-      case 0x434e:
-        return 'cn';
-      case 0x5057:
-        return 'pw';
-      case 0x4d4e:
-        return 'mn';
-      default:
-        return undefined;
-    }
-  }
-  if (len === 4) return text.startsWith('Flag', i) ? 'flag' : text.startsWith('PNUM', i) ? 'pnum' : undefined;
-  return len === 3 && text.startsWith('PNO', i) ? 'pno' : undefined;
-}
-
-/** Splits `text[0, end)` (`KEY=value;` …) into header fields in one pass. */
-function readHeader(text: string, end: number): Header | ParseFail {
-  const h: Header = {};
-  let i = 0;
-  while (i < end) {
-    let eq = -1;
-    let j = i;
-    for (; j < end; j++) {
-      const c = text.charCodeAt(j);
-      if (c === SEMI) break;
-      if (c === EQ && eq < 0) eq = j;
-    }
-    if (eq < 0) return fail('HJ_ERR_FIELD', i, `header field without '=': ${text.slice(i, j)}`);
-    const field = headerField(text, i, eq);
-    const value = text.slice(eq + 1, j);
-    if (field === undefined) {
-      const key = text.slice(i, eq);
-      h.extra ??= {};
-      if (Object.hasOwn(h.extra, key)) return fail('HJ_ERR_FIELD', i, `duplicate header field ${key}`);
-      Object.defineProperty(h.extra, key, { value, enumerable: true, writable: true, configurable: true });
-    } else if (h[field] !== undefined) return fail('HJ_ERR_FIELD', i, `duplicate header field ${text.slice(i, eq)}`);
-    else h[field] = value;
-    i = j + 1;
-  }
-  return h;
-}
-
-/** An unsigned decimal of 1..`maxDigits` digits, or -1. */
-function smallInt(text: string, maxDigits: number): number {
-  if (text.length === 0 || text.length > maxDigits) return -1;
-  let v = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i) - 0x30;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
-
-/** Flag, PNUM and PNO as numbers, and the edition (HJ212-2017 6.3.2: V = Flag >> 2). */
-function readNumbers(h: Header, strict: boolean, warnings: Warning[]): { packet: Packet; version: Version } | ParseFail {
-  const packet = {} as Packet;
-  let version: Version = '2005';
-  if (h.qn !== undefined) packet.qn = h.qn;
-  if (h.st !== undefined) packet.st = h.st;
-  packet.cn = h.cn ?? '';
-  if (h.pw !== undefined) packet.pw = h.pw;
-  if (h.mn !== undefined) packet.mn = h.mn;
-  if (h.flag === undefined) warnings.push({ code: 'HJ_WARN_NO_FLAG', message: 'no Flag: 2005 style', field: 'Flag' });
-  else {
-    const flag = smallInt(h.flag, 3);
-    if (flag < 0 || flag > 255) return fail('HJ_ERR_FIELD', 0, `Flag is not 0..255: ${h.flag}`);
-    packet.flag = flag;
-    const v = versionOfFlag(flag);
-    if (v !== undefined) version = v;
-    else if (strict) return fail('HJ_ERR_FIELD', 0, `Flag ${flag}: unknown version bits ${flag >> 2}`);
-    else {
-      version = '2025';
-      warnings.push({ code: 'HJ_WARN_UNKNOWN_VERSION', message: `version bits ${flag >> 2}, read as 2025`, field: 'Flag' });
-    }
-  }
-  for (const key of ['pnum', 'pno'] as const) {
-    const text = h[key];
-    if (text === undefined) continue;
-    const v = smallInt(text, 4);
-    if (v < 0) return fail('HJ_ERR_FIELD', 0, `${key.toUpperCase()} is not a number: ${text}`);
-    packet[key] = v;
-  }
-  if (h.extra !== undefined) packet.extra = h.extra;
-  return { packet, version };
-}
-
-/** QN, MN, CN and ST rules (docs/protocol.md §3, §8; corpus README conventions). */
-function checkHeader(h: Header, version: Version, strict: boolean, warnings: Warning[], extended: boolean): ParseFail | undefined {
-  if (h.qn === undefined) warnings.push({ code: 'HJ_WARN_NO_QN', message: 'no QN', field: 'QN' });
-  else if (h.qn.length !== 17 || !isDataTime(h.qn)) return fail('HJ_ERR_QN', 0, `QN ${h.qn}`);
-  const mn = h.mn;
-  const alphabet = mn === undefined ? -1 : mnAlphabet(mn);
-  if (mn === undefined || alphabet < 0 || (alphabet > 0 && !extended)) return fail('HJ_ERR_MN', 0, mn === undefined ? 'no MN' : `MN ${mn}`);
-  if (alphabet > 0) warnings.push({ code: 'HJ_WARN_MN_CHARSET', message: `MN ${mn} holds _ or -`, field: 'MN' });
-  // 2005: up to 14 characters (8–14 seen); 2017/2025: 24 (platforms also accept 14).
-  if (mn.length > 24 || (version !== '2005' && mn.length !== 14 && mn.length !== 24)) {
-    const message = `MN has ${mn.length} characters`;
-    if (strict) return fail('HJ_ERR_MN', 0, message);
-    warnings.push({ code: 'HJ_WARN_MN_LENGTH', message, field: 'MN' });
-  }
-  if (h.cn === undefined || h.cn === '') return fail('HJ_ERR_FIELD', 0, 'no CN');
-  if (h.st === undefined || !isKnownSt(h.st)) {
-    warnings.push({ code: 'HJ_WARN_UNKNOWN_ST', message: `unknown ST ${h.st ?? '(none)'}`, field: 'ST' });
-  }
-  if (lookupCn(h.cn, version) === undefined) {
-    warnings.push({ code: 'HJ_WARN_UNKNOWN_CN', message: `CN ${h.cn} is not a ${version} command`, field: 'CN' });
-  }
-  return undefined;
-}
-
-function parseSegment(text: string, strict: boolean, warnings: Warning[], extendedMn: boolean): SegmentResult {
+/** Parses the data segment `text`, scanned in `codes` from `base` (`codes[base + i]` is `text.charCodeAt(i)`). */
+function parseSegment(codes: CharCodes, base: number, text: string, strict: boolean, warnings: Warning[], extendedMn: boolean): SegmentResult {
   // CP is located first: the header is what precedes it (HJ212-2017 6.3.3).
   const cpAt = text.indexOf('CP=&&');
   if (cpAt < 0) return fail('HJ_ERR_CP_SYNTAX', 0, 'no CP=&&');
   if (text.length < cpAt + 7 || !text.endsWith('&&')) return fail('HJ_ERR_CP_SYNTAX', text.length, 'CP not closed by &&');
   let headEnd = cpAt;
   while (headEnd > 0 && text.charCodeAt(headEnd - 1) === SEMI) headEnd--;
-  const h = readHeader(text, headEnd);
+  const h = readHeader(codes, base, text, headEnd);
   if ('ok' in h) return h;
-  const numbers = readNumbers(h, strict, warnings);
-  if ('ok' in numbers) return numbers;
-  const bad = checkHeader(h, numbers.version, strict, warnings, extendedMn);
+  const packet = readNumbers(h, strict, warnings);
+  if ('ok' in packet) return packet;
+  const version = h.version;
+  const bad = checkHeader(h, version, strict, warnings, extendedMn);
   if (bad) return bad;
-  const pairs = parseCpPairs(text, cpAt + 5, text.length - 2, strict, warnings);
+  const pairs = readCpPairs(codes, base, text, cpAt + 5, text.length - 2, strict, warnings);
   if (!pairs.ok) return pairs;
   const { cp } = pairs;
-  const { packet, version } = numbers;
   if ((TIMED_CNS as readonly string[]).includes(packet.cn) && !Object.hasOwn(cp, 'DataTime') && !Object.hasOwn(cp, 'BeginTime')) {
     return fail('HJ_ERR_FIELD', cpAt, `CN ${packet.cn} needs DataTime or BeginTime`);
   }

@@ -2,11 +2,20 @@
  * One collector socket: framer → frame handler, idle timeout (no admitted frame, whatever bytes arrive), slow-loris
  * and junk limits, a per-connection error budget (then close and ban the address), per-connection flow control.
  * Input never throws out of here: errors are logged and counted.
+ *
+ * An idle connection holds only what it must (issue 13: ≤ 4 KB each at 18,000): the connection is one object whose
+ * methods live on its prototype and whose socket listeners are shared by all sockets; its deadlines sit in the
+ * gateway's {@link DeadlineWheel} (no timer per socket); the framer exists only while a frame is partly received, the
+ * set of frames being handled only while there are some, the child logger only once the connection logs.
  */
 import type { Socket } from 'node:net';
-import { createFramer } from '../../protocol/index.js';
+import { createFramer, type Framer, type FramerError } from '../../protocol/index.js';
+import type { CrcVariant, TextEncoding, Version } from '../../protocol/index.js';
 import { GATEWAY_FRAMING } from '../domain/device-quirks.js';
+import type { Device } from '../domain/device.js';
+import type { Logger } from '../log.js';
 import type { ConnectionContext } from './connection-context.js';
+import type { DeadlineWheel, Expiring } from './deadlines.js';
 import type { Defences } from './defences.js';
 import type { FrameHandler } from './frame-handler.js';
 import type { GatewayDeps, GatewayOptions } from './gateway-deps.js';
@@ -15,160 +24,243 @@ import type { SessionTable } from './session-table.js';
 /** Junk bytes tolerated without one good frame before the stream is considered unrecoverable. */
 const MAX_JUNK_BYTES = 1 << 20;
 
-export interface Connection {
-  ctx: ConnectionContext;
-  socket: Socket;
-  /** Pause/resume reading for server-wide backpressure. */
-  setGlobalPause(paused: boolean): void;
-  /** Frames still being stored; resolves when none are. */
-  drained(): Promise<void>;
+/** Close reasons summarised elsewhere (defences.ts, session-table.ts) rather than logged per connection. */
+const QUIET_CLOSES = new Set(['error budget exceeded', 'password lockout', 'replaced by a newer connection with the same MN']);
+
+/** What every connection of one gateway shares. */
+export interface ConnectionShared {
+  deps: GatewayDeps;
+  opts: GatewayOptions;
+  handler: FrameHandler;
+  sessions: SessionTable;
+  defences: Defences;
+  deadlines: DeadlineWheel;
+  /** Called once when the socket closed. */
+  released(conn: Connection): void;
 }
 
 let nextId = 0;
 
-/** Close reasons summarised elsewhere (defences.ts, session-table.ts) rather than logged per connection. */
-const QUIET_CLOSES = new Set(['error budget exceeded', 'password lockout', 'replaced by a newer connection with the same MN']);
+/** The connection a socket belongs to (set before any listener can run). */
+const CONNECTION = Symbol('hj212.connection');
+type OwnedSocket = Socket & { [CONNECTION]: Connection };
 
-export function openConnection(socket: Socket, deps: GatewayDeps, opts: GatewayOptions, handler: FrameHandler, sessions: SessionTable, defences: Defences): Connection {
-  const id = `c${(++nextId).toString(36)}`;
-  const remoteIp = socket.remoteAddress ?? 'unknown';
-  const log = deps.logger.child({ conn: id, remote: remoteIp });
-  const pending = new Set<Promise<void>>();
-  let globalPause = false;
-  let localPause = false;
-  let junkSinceFrame = 0;
-  let partialTimer: NodeJS.Timeout | undefined;
-  let corked = false;
-  let closed = false;
-  let ended = false;
-  let errors = 0;
-  let errorWindowStart = deps.clock.now();
-  const { maxErrorsPerConnection, errorWindowMs } = defences.limits;
-  const uncork = (): void => {
-    corked = false;
-    socket.uncork();
-  };
+export class Connection implements ConnectionContext, Expiring {
+  readonly id = `c${(++nextId).toString(36)}`;
+  readonly remoteIp: string;
+  device?: Device;
+  crc: CrcVariant = 'hj212';
+  encoding: TextEncoding = 'utf-8';
+  lastPassword?: string;
+  lastSt?: string;
+  version?: Version;
+  inflight = 0;
+  deadline: number;
+  bucket = -1;
+  private idleUntil: number;
+  /** When an unfinished frame closes the connection (slow client); Infinity while none is buffered. */
+  private partialUntil = Number.POSITIVE_INFINITY;
+  private framer: Framer | undefined;
+  private pending: Set<Promise<void>> | undefined;
+  private logger: Logger | undefined;
+  private junkSinceFrame = 0;
+  private globalPause = false;
+  private localPause = false;
+  private corked = false;
+  private closed = false;
+  private ended = false;
+  private errors = 0;
+  private errorWindowStart: number;
 
-  const ctx: ConnectionContext = {
-    id,
-    remoteIp,
-    crc: 'hj212',
-    encoding: 'utf-8',
-    inflight: 0,
-    send: (bytes) => {
-      if (!socket.writable) return;
-      // The acks of one group commit are sent in the same tick: corked until then, they leave in one write.
-      if (!corked) {
-        corked = true;
-        socket.cork();
-        process.nextTick(uncork);
-      }
-      socket.write(bytes);
-    },
-    get open() {
-      return !closed && !ended;
-    },
-    charge() {
-      if (closed) return false;
-      const now = deps.clock.now();
-      if (now - errorWindowStart >= errorWindowMs) {
-        errorWindowStart = now;
-        errors = 0;
-      }
-      const overConnection = ++errors > maxErrorsPerConnection;
-      if (!defences.overAddressBudget(remoteIp, now) && !overConnection) return true;
-      deps.metrics.connectionsRejected.inc({ reason: 'error-budget' });
-      defences.ban(remoteIp, now);
-      ctx.close('error budget exceeded');
-      return false;
-    },
-    alive() {
-      idle.refresh();
-    },
-    close: (reason) => {
-      if (closed) return;
-      closed = true;
-      // Budget and lockout closes are summarised per address (defences.ts); a flood must not log a line per close.
-      if (!QUIET_CLOSES.has(reason)) log.info({ reason, mn: ctx.device?.mn }, 'closing connection');
-      // A reply sent in this tick (the 9011 before an auth-failure close) must leave before the socket goes.
-      if (corked) uncork();
-      socket.destroy();
-    },
-  };
+  constructor(
+    readonly socket: Socket,
+    private readonly shared: ConnectionShared,
+  ) {
+    this.remoteIp = socket.remoteAddress ?? 'unknown';
+    const now = shared.deps.clock.now();
+    this.errorWindowStart = now;
+    this.idleUntil = this.deadline = now + shared.opts.idleTimeoutMs;
+    shared.deadlines.schedule(this);
+    (socket as OwnedSocket)[CONNECTION] = this;
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('end', onEnd);
+    socket.on('close', onClose);
+  }
+
+  /** This connection as the per-frame logic sees it. */
+  get ctx(): ConnectionContext {
+    return this;
+  }
+
+  get open(): boolean {
+    return !this.closed && !this.ended;
+  }
+
+  private get log(): Logger {
+    return (this.logger ??= this.shared.deps.logger.child({ conn: this.id, remote: this.remoteIp }));
+  }
+
+  send(bytes: Uint8Array): void {
+    if (!this.socket.writable) return;
+    // The acks of one group commit are sent in the same tick: corked until then, they leave in one write.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(uncork, this);
+    }
+    this.socket.write(bytes);
+  }
+
+  uncork(): void {
+    this.corked = false;
+    this.socket.uncork();
+  }
+
+  charge(): boolean {
+    if (this.closed) return false;
+    const { deps, defences } = this.shared;
+    const now = deps.clock.now();
+    if (now - this.errorWindowStart >= defences.limits.errorWindowMs) {
+      this.errorWindowStart = now;
+      this.errors = 0;
+    }
+    const overConnection = ++this.errors > defences.limits.maxErrorsPerConnection;
+    if (!defences.overAddressBudget(this.remoteIp, now) && !overConnection) return true;
+    deps.metrics.connectionsRejected.inc({ reason: 'error-budget' });
+    defences.ban(this.remoteIp, now);
+    this.close('error budget exceeded');
+    return false;
+  }
+
+  alive(): void {
+    this.idleUntil = this.shared.deps.clock.now() + this.shared.opts.idleTimeoutMs;
+    // Later than before: the wheel moves the connection when its current bucket comes due.
+    this.deadline = Math.min(this.idleUntil, this.partialUntil);
+  }
+
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    // Budget and lockout closes are summarised per address (defences.ts); a flood must not log a line per close.
+    if (!QUIET_CLOSES.has(reason)) this.log.info({ reason, mn: this.device?.mn }, 'closing connection');
+    // A reply sent in this tick (the 9011 before an auth-failure close) must leave before the socket goes.
+    if (this.corked) this.uncork();
+    this.socket.destroy();
+  }
+
+  expire(now: number): void {
+    if (now >= this.partialUntil) this.close('unfinished frame (slow client)');
+    else if (now >= this.idleUntil) this.close('idle timeout');
+    else this.deadline = Math.min(this.idleUntil, this.partialUntil);
+  }
+
+  /** Pause/resume reading for server-wide backpressure. */
+  setGlobalPause(paused: boolean): void {
+    this.globalPause = paused;
+    this.updatePause();
+  }
+
+  /** Frames still being stored; resolves when none are. */
+  async drained(): Promise<void> {
+    while (this.pending !== undefined && this.pending.size > 0) await Promise.all([...this.pending]);
+  }
 
   // Frames still being handled, not only uploads awaiting their write: frames of unknown MNs wait on the registry
   // too, and a sender must not queue more of them than this in memory (hostile-traffic fault 5b).
-  const busy = (): boolean => Math.max(ctx.inflight, pending.size) >= opts.maxInflightPerConnection;
-  const updatePause = (): void => {
-    localPause = busy();
-    if (globalPause || localPause) socket.pause();
-    else socket.resume();
-  };
+  private busy(): boolean {
+    return Math.max(this.inflight, this.pending?.size ?? 0) >= this.shared.opts.maxInflightPerConnection;
+  }
 
-  const framer = createFramer({
-    maxDataLength: opts.maxFrameCeiling,
-    // The device is not known yet: cut frames whose length field lies too; the frame handler judges per device.
-    ...GATEWAY_FRAMING,
-    onFrame: (frame) => {
-      // Closed by the gateway (budget, lockout) in the middle of a chunk: the rest is not handled (and not acked).
-      if (closed) return;
-      junkSinceFrame = 0;
-      const p = handler
-        .handle(frame, ctx)
-        .catch((err) => log.error({ err }, 'frame handling failed'))
-        .finally(() => {
-          pending.delete(p);
-          if (localPause) updatePause();
-        });
-      pending.add(p);
-    },
-    onError: (err) => {
-      // After a budget close the rest of the chunk is still cut by the framer: nothing more is done for it.
-      if (!closed) handler.framingError(ctx, err.code, err.message, err.bytes);
-    },
-  });
+  private updatePause(): void {
+    this.localPause = this.busy();
+    if (this.globalPause || this.localPause) this.socket.pause();
+    else this.socket.resume();
+  }
 
-  const idle = setTimeout(() => ctx.close('idle timeout'), opts.idleTimeoutMs);
-  idle.unref();
-
-  socket.on('data', (chunk: Buffer) => {
-    if (closed) return;
+  data(chunk: Buffer): void {
+    if (this.closed) return;
+    const framer = (this.framer ??= createFramer({
+      maxDataLength: this.shared.opts.maxFrameCeiling,
+      // The device is not known yet: cut frames whose length field lies too; the frame handler judges per device.
+      ...GATEWAY_FRAMING,
+      onFrame: (frame) => this.frame(frame),
+      onError: (err) => this.framingError(err),
+    }));
     const before = framer.discarded;
     framer.push(chunk);
     const junk = framer.discarded - before;
-    if (junk > 0) deps.metrics.discardedBytes.inc(junk);
-    junkSinceFrame += junk;
-    if (junkSinceFrame > MAX_JUNK_BYTES) return ctx.close('no valid frame in 1 MiB of input');
-    if (framer.buffered > 0 && !partialTimer) {
-      partialTimer = setTimeout(() => ctx.close('unfinished frame (slow client)'), opts.partialFrameTimeoutMs);
-      partialTimer.unref();
-    } else if (framer.buffered === 0 && partialTimer) {
-      clearTimeout(partialTimer);
-      partialTimer = undefined;
+    if (junk > 0) this.shared.deps.metrics.discardedBytes.inc(junk);
+    this.junkSinceFrame += junk;
+    if (this.junkSinceFrame > MAX_JUNK_BYTES) return this.close('no valid frame in 1 MiB of input');
+    // Nothing held back: the next chunk gets a new framer (an idle connection holds none).
+    if (framer.buffered === 0) this.framer = undefined;
+    const partial = framer.buffered > 0;
+    if (partial && this.partialUntil === Number.POSITIVE_INFINITY) {
+      this.partialUntil = this.shared.deps.clock.now() + this.shared.opts.partialFrameTimeoutMs;
+      this.deadline = Math.min(this.idleUntil, this.partialUntil);
+      this.shared.deadlines.schedule(this);
+    } else if (!partial && this.partialUntil !== Number.POSITIVE_INFINITY) {
+      this.partialUntil = Number.POSITIVE_INFINITY;
+      this.deadline = this.idleUntil;
     }
-    if (busy()) updatePause();
-  });
-  socket.on('error', (err) => log.debug({ err }, 'socket error'));
-  socket.on('end', () => {
-    ended = true;
-  });
-  socket.on('close', () => {
-    ended = true;
-    defences.rejections.flushKey(id);
-    clearTimeout(idle);
-    if (partialTimer) clearTimeout(partialTimer);
-    sessions.unbind(ctx);
-  });
+    if (this.busy()) this.updatePause();
+  }
 
-  return {
-    ctx,
-    socket,
-    setGlobalPause(paused) {
-      globalPause = paused;
-      updatePause();
-    },
-    async drained() {
-      while (pending.size > 0) await Promise.all([...pending]);
-    },
-  };
+  private frame(frame: Uint8Array): void {
+    // Closed by the gateway (budget, lockout) in the middle of a chunk: the rest is not handled (and not acked).
+    if (this.closed) return;
+    this.junkSinceFrame = 0;
+    const pending = (this.pending ??= new Set());
+    const p = this.shared.handler
+      .handle(frame, this)
+      .catch((err: unknown) => this.log.error({ err }, 'frame handling failed'))
+      .finally(() => {
+        pending.delete(p);
+        if (pending.size === 0 && this.pending === pending) this.pending = undefined;
+        if (this.localPause) this.updatePause();
+      });
+    pending.add(p);
+  }
+
+  private framingError(err: FramerError): void {
+    // After a budget close the rest of the chunk is still cut by the framer: nothing more is done for it.
+    if (!this.closed) this.shared.handler.framingError(this, err.code, err.message, err.bytes);
+  }
+
+  socketError(err: Error): void {
+    this.log.debug({ err }, 'socket error');
+  }
+
+  socketEnd(): void {
+    this.ended = true;
+  }
+
+  socketClose(): void {
+    this.ended = true;
+    const { defences, deadlines, sessions } = this.shared;
+    defences.rejections.flushKey(this.id);
+    deadlines.remove(this);
+    this.deadline = Number.POSITIVE_INFINITY;
+    this.framer = undefined;
+    sessions.unbind(this);
+    this.shared.released(this);
+  }
+}
+
+// Listeners shared by every collector socket: `this` is the socket.
+function onData(this: OwnedSocket, chunk: Buffer): void {
+  this[CONNECTION].data(chunk);
+}
+function onError(this: OwnedSocket, err: Error): void {
+  this[CONNECTION].socketError(err);
+}
+function onEnd(this: OwnedSocket): void {
+  this[CONNECTION].socketEnd();
+}
+function onClose(this: OwnedSocket): void {
+  this[CONNECTION].socketClose();
+}
+function uncork(conn: Connection): void {
+  conn.uncork();
 }

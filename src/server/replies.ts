@@ -2,7 +2,7 @@
  * Replies to collectors. Sent with the CRC variant the collector's frame used, so devices that verify replies
  * with their own (non-standard) variant accept them (docs/protocol.md §2 policy).
  */
-import { encodeFrame, dataAck, requestReply, notifyReply, type CrcVariant, type Packet, type TextEncoding } from '../../protocol/index.js';
+import { encodeDataAck, encodeFrame, requestReply, notifyReply, type CrcVariant, type Packet, type TextEncoding } from '../../protocol/index.js';
 
 /** QnRtn codes (HJ212-2017 table 9) the gateway answers rejected requests/uploads with. */
 export const QN_RTN_FOR = {
@@ -24,8 +24,9 @@ export interface ReplyEncoding {
   encoding: TextEncoding;
 }
 
+/** The 9014 for an upload, from the collector's ack template (protocol/ack.ts): one per stored frame. */
 export function encodeAck(req: Packet, enc: ReplyEncoding): Uint8Array {
-  return encodeFrame(dataAck(req), enc);
+  return encodeDataAck(req, enc);
 }
 
 export function encodeRejection(req: Packet, qnRtn: string, enc: ReplyEncoding): Uint8Array {

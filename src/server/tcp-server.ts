@@ -5,7 +5,8 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { encodeFrame } from '../../protocol/index.js';
 import type { DeviceCommand } from '../domain/ports.js';
-import { openConnection, type Connection } from './connection.js';
+import { Connection, type ConnectionShared } from './connection.js';
+import { DeadlineWheel } from './deadlines.js';
 import { Defences } from './defences.js';
 import { FrameHandler } from './frame-handler.js';
 import type { GatewayDeps, GatewayOptions } from './gateway-deps.js';
@@ -25,6 +26,24 @@ export function createGateway(deps: GatewayDeps, opts: GatewayOptions): Gateway 
   const handler = new FrameHandler(deps, opts, sessions, defences);
   const connections = new Set<Connection>();
   const perIp = new Map<string, number>();
+  // Idle and unfinished-frame timeouts of every connection, checked a few times per shortest timeout (at most 1 s).
+  const tickMs = Math.max(10, Math.min(1000, Math.floor(Math.min(opts.idleTimeoutMs, opts.partialFrameTimeoutMs) / 4)));
+  const deadlines = new DeadlineWheel(tickMs, () => deps.clock.now());
+  const shared: ConnectionShared = {
+    deps,
+    opts,
+    handler,
+    sessions,
+    defences,
+    deadlines,
+    released(conn) {
+      connections.delete(conn);
+      deps.metrics.connections.dec();
+      const left = (perIp.get(conn.remoteIp) ?? 1) - 1;
+      if (left <= 0) perIp.delete(conn.remoteIp);
+      else perIp.set(conn.remoteIp, left);
+    },
+  };
   /** Sockets are paused while storage is saturated or the side-effect queues (archive) are backed up. */
   let sinkSaturated = false;
   let queuesBackedUp = false;
@@ -59,17 +78,10 @@ export function createGateway(deps: GatewayDeps, opts: GatewayOptions): Gateway 
       return;
     }
     perIp.set(ip, count);
-    const conn = openConnection(socket, deps, opts, handler, sessions, defences);
+    const conn = new Connection(socket, shared);
     connections.add(conn);
     deps.metrics.connections.inc();
     if (saturated) conn.setGlobalPause(true);
-    socket.on('close', () => {
-      connections.delete(conn);
-      deps.metrics.connections.dec();
-      const left = (perIp.get(ip) ?? 1) - 1;
-      if (left <= 0) perIp.delete(ip);
-      else perIp.set(ip, left);
-    });
   });
 
   const applyPause = (): void => {
@@ -127,6 +139,7 @@ export function createGateway(deps: GatewayDeps, opts: GatewayOptions): Gateway 
     },
     async close() {
       clearInterval(watch);
+      deadlines.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...connections].map((c) => c.drained()));
       await handler.flush();

@@ -180,3 +180,26 @@ t.test('key caches stay correct under a stream of new keys (slot reuse)', async 
   t.equal(pairs('a=1;b=2;a=3').code, 'HJ_ERR_FIELD', 'duplicates still found after the churn');
   t.equal(pairs('k5-Rtd=1;k29999-Rtd=2;k5-Rtd=3').code, 'HJ_ERR_FIELD', 'duplicate of a key whose slot was reused');
 });
+
+t.test('readCp gives the same readings whatever was parsed last (its memo of the last CP is checked key by key)', async (t) => {
+  const a = pairs('DataTime=20240315103000;a34013-Rtd=12.31,a34013-Flag=N;a21026-Rtd=19.41,a21026-Flag=N').cp!;
+  const expected = readCp({ ...a });
+  pairs('DataTime=20240315103000;a34013-Rtd=abc,a34013-Flag=N;w01018-Rtd=1');
+  t.strictSame(readCp(a), expected, 'after another CP was parsed');
+  const changed = pairs('DataTime=20240315103000;a34013-Rtd=12.31,a34013-Flag=N').cp!;
+  changed['a34013-Rtd'] = 'not a number';
+  t.equal(readCp(changed).factors[0]!.valid, false, 'a value changed after the parse is checked again');
+  t.equal(readCp(changed).factors[0]!.rtd, 'not a number');
+});
+
+t.test('readCp reads own keys only, as Object.keys does', async (t) => {
+  const proto = { 'w99999-Rtd': '1' };
+  const cp = Object.assign(Object.create(proto) as Record<string, string>, { 'w01018-Rtd': '2.5' });
+  t.strictSame(
+    readCp(cp).factors.map((f) => f.code),
+    ['w01018'],
+    'an enumerable key of the prototype is not a reading',
+  );
+  const bare = Object.assign(Object.create(null) as Record<string, string>, { DataTime: '20240315103000' });
+  t.equal(readCp(bare).dataTime, '20240315103000', 'a map without prototype');
+});

@@ -1,0 +1,65 @@
+/**
+ * A/B of the codec's full decode (framer + parseFrame + readCp): an earlier build of protocol/ (A) and this one (B)
+ * in one process, alternately on the same chunks, so both see the same machine load. Prints the median of the
+ * pairwise B/A rate ratios per frame. Run through `scripts/protocol-ab.sh <commit-A>`.
+ *
+ *   node dist/benchmarks/protocol-ab.js <dir of A's compiled protocol/index.js>
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as B from '../protocol/index.js';
+import { largeFrame, minuteFrame, smallFrame } from './lib/frames.js';
+
+type Codec = Pick<typeof B, 'createFramer' | 'parseFrame' | 'readCp'>;
+const A = (await import(pathToFileURL(resolve(process.argv[2] ?? '.', 'index.js')).href)) as Codec;
+const ROUNDS = 9;
+const ROUND_MS = 300;
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+function chunksOf(frame: Uint8Array): Buffer[] {
+  const stream = Buffer.concat(Array.from({ length: Math.floor((2 << 20) / frame.length) }, () => frame));
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < stream.length; i += 65536) chunks.push(stream.subarray(i, i + 65536));
+  return chunks;
+}
+
+function decodeAll(codec: Codec, chunks: readonly Buffer[]): number {
+  let n = 0;
+  const framer = codec.createFramer({
+    onFrame: (f) => {
+      const r = codec.parseFrame(f);
+      if (r.ok && codec.readCp(r.packet.cp).factors.length > 0) n++;
+    },
+  });
+  for (const c of chunks) framer.push(c);
+  return n;
+}
+
+function rate(codec: Codec, chunks: readonly Buffer[], ms: number): number {
+  const start = cpuMs();
+  let frames = 0;
+  while (cpuMs() - start < ms) frames += decodeAll(codec, chunks);
+  return (frames * 1000) / (cpuMs() - start);
+}
+
+for (const [name, frame] of [['2011 realtime', smallFrame()], ['2051 minute', minuteFrame()], ['2011 realtime', largeFrame()]] as const) {
+  const chunks = chunksOf(frame);
+  for (let i = 0; i < 3; i++) [A, B].forEach((c) => rate(c, chunks, 200));
+  const ratios: number[] = [];
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    const ra = rate(A, chunks, ROUND_MS);
+    const rb = rate(B, chunks, ROUND_MS);
+    ratios.push(rb / ra);
+    a += ra / ROUNDS;
+    b += rb / ROUNDS;
+  }
+  ratios.sort((x, y) => x - y);
+  const med = ratios[ROUNDS >> 1]!.toFixed(2);
+  console.log(`${name}, ${frame.length} B: A ${Math.round(a)} → B ${Math.round(b)} frames/s, B/A ${med} (${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)})`);
+}
