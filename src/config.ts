@@ -167,6 +167,25 @@ export const envSchema = z.object({
   HJ212_COMMAND_PASSWORD_WINDOW_S: positiveInt.default(3600),
   /** Frame log (GET /frames): archive entries one request examines at most before it answers with a cursor. */
   HJ212_FRAME_LOG_SCAN_MAX: positiveInt.default(20_000),
+  /** Operator accounts (docs/api.md "Accounts and sessions"): a session unused this long ends, seconds. */
+  HJ212_SESSION_IDLE_S: positiveInt.default(1800),
+  /** A session ends this long after sign-in however much it is used, seconds. */
+  HJ212_SESSION_MAX_S: positiveInt.default(43_200),
+  /** Sessions one account keeps; signing in once more ends the oldest. */
+  HJ212_SESSIONS_PER_USER: positiveInt.max(1000).default(10),
+  /** Mark the session cookie `Secure` even when the request did not arrive over TLS (TLS ends at a proxy). */
+  HJ212_COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  /** Failed sign-ins per user name per minute (from addresses not trusted for it) before it is locked, with backoff. */
+  HJ212_LOGIN_USER_FAILURES: positiveInt.default(5),
+  /** Failed sign-ins per client address per minute before the address is locked, with backoff. */
+  HJ212_LOGIN_ADDRESS_FAILURES: positiveInt.default(20),
+  /** First sign-in lockout; each further one doubles, up to HJ212_LOGIN_LOCK_MAX_S. Seconds. */
+  HJ212_LOGIN_LOCK_BASE_S: positiveInt.default(60),
+  HJ212_LOGIN_LOCK_MAX_S: positiveInt.default(3600),
+  /** Password hashes (scrypt, 32 MiB each) computed at once by one API process; more wait ... */
+  HJ212_LOGIN_HASH_CONCURRENCY: positiveInt.max(64).default(4),
+  /** ... up to this many; beyond, a sign-in is answered 503 at once. */
+  HJ212_LOGIN_HASH_QUEUE: nonNegativeInt.max(10_000).default(64),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -257,6 +276,31 @@ export interface Config {
   commands: { overTimeMs: number; reCount: number; execTimeoutMs: number; keepPerMn: number; keepTotal: number; ttlMs: number; passwordWindowMs: number };
   /** Archive entries a frame-log request examines at most. */
   frameLogScanMax: number;
+  /** Operator accounts: sessions, cookie, sign-in lockout and password hashing bounds. */
+  accounts: AccountSettings;
+}
+
+/** Operator accounts and browser sessions (docs/api.md "Accounts and sessions", SECURITY.md). */
+export interface AccountSettings {
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  sessionsPerUser: number;
+  /** `Secure` on the session cookie whatever the request's protocol. */
+  cookieSecure: boolean;
+  login: LoginLimits;
+}
+
+/** Sign-in guessing limits. */
+export interface LoginLimits {
+  /** Failures per user name per minute (from untrusted addresses) before a lockout. */
+  userFailures: number;
+  /** Failures per client address per minute before a lockout. */
+  addressFailures: number;
+  lockBaseMs: number;
+  lockMaxMs: number;
+  /** Concurrent password hashes, and how many more may wait. */
+  hashConcurrency: number;
+  hashQueue: number;
 }
 
 /** Limits on what one connection or source address can make the gateway do (SECURITY.md, "Hostile traffic"). */
@@ -426,6 +470,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       passwordWindowMs: e.HJ212_COMMAND_PASSWORD_WINDOW_S * 1000,
     },
     frameLogScanMax: e.HJ212_FRAME_LOG_SCAN_MAX,
+    accounts: {
+      sessionIdleMs: e.HJ212_SESSION_IDLE_S * 1000,
+      sessionMaxMs: e.HJ212_SESSION_MAX_S * 1000,
+      sessionsPerUser: e.HJ212_SESSIONS_PER_USER,
+      cookieSecure: e.HJ212_COOKIE_SECURE === 'true',
+      login: {
+        userFailures: e.HJ212_LOGIN_USER_FAILURES,
+        addressFailures: e.HJ212_LOGIN_ADDRESS_FAILURES,
+        lockBaseMs: e.HJ212_LOGIN_LOCK_BASE_S * 1000,
+        lockMaxMs: e.HJ212_LOGIN_LOCK_MAX_S * 1000,
+        hashConcurrency: e.HJ212_LOGIN_HASH_CONCURRENCY,
+        hashQueue: e.HJ212_LOGIN_HASH_QUEUE,
+      },
+    },
   });
 }
 

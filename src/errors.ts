@@ -26,6 +26,8 @@ export const APP_ERRORS = {
   APP_ERR_INVALID_CURSOR: define('APP_ERR_INVALID_CURSOR', 400, 'cursor is malformed or belongs to another query'),
   APP_ERR_UNAUTHENTICATED: define('APP_ERR_UNAUTHENTICATED', 401, 'missing or invalid bearer token'),
   APP_ERR_FORBIDDEN: define('APP_ERR_FORBIDDEN', 403, 'this token may not do that'),
+  APP_ERR_CSRF: define('APP_ERR_CSRF', 403, 'missing or wrong X-CSRF-Token for a signed-in session'),
+  APP_ERR_WRONG_PASSWORD: define('APP_ERR_WRONG_PASSWORD', 403, 'the current password is wrong'),
   APP_ERR_NOT_FOUND: define('APP_ERR_NOT_FOUND', 404, 'no such resource'),
   APP_ERR_ROUTE_NOT_FOUND: define('APP_ERR_ROUTE_NOT_FOUND', 404, 'no such route'),
   APP_ERR_CONFLICT: define('APP_ERR_CONFLICT', 409, 'conflicts with an existing resource'),
@@ -36,6 +38,7 @@ export const APP_ERRORS = {
   APP_ERR_STORAGE_UNAVAILABLE: define('APP_ERR_STORAGE_UNAVAILABLE', 503, 'storage unavailable'),
   APP_ERR_NOT_READY: define('APP_ERR_NOT_READY', 503, 'a dependency is not reachable'),
   APP_ERR_CONSOLE_NOT_BUILT: define('APP_ERR_CONSOLE_NOT_BUILT', 503, 'the web console is not built: run npm run build'),
+  APP_ERR_BUSY: define('APP_ERR_BUSY', 503, 'too many sign-ins at once, retry shortly'),
 } as const;
 
 /** Union of the application error codes. */

@@ -27,6 +27,10 @@ export interface Metrics {
   jobs: Counter<'queue' | 'outcome'>;
   queueDepth: Gauge<'queue' | 'state'>;
   httpRequests: Counter<'route' | 'status'>;
+  /** Account sign-ins by outcome: success, refused (wrong user name or password), locked, busy (hash queue full). */
+  logins: Counter<'outcome'>;
+  /** Sign-in lockouts started, per user name (user) or client address (address). */
+  loginLockouts: Counter<'scope'>;
   /** Readings, frames and archive entries cut by a storage limit (SECURITY.md "Hostile traffic"). */
   limited: Counter<'limit'>;
 }
@@ -60,6 +64,8 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     jobs: new Counter({ name: 'hj212_jobs_total', help: 'Check jobs by queue and outcome', labelNames: ['queue', 'outcome'], registers }),
     queueDepth: new Gauge({ name: 'hj212_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers }),
     commands: new Counter({ name: 'hj212_commands_total', help: 'Commands sent to collectors, by name and final state', labelNames: ['name', 'state'], registers }),
+    logins: new Counter({ name: 'hj212_logins_total', help: 'Account sign-ins by outcome (success, refused, locked, busy)', labelNames: ['outcome'], registers }),
+    loginLockouts: new Counter({ name: 'hj212_login_lockouts_total', help: 'Sign-in lockouts started, per user name (user) or client address (address)', labelNames: ['scope'], registers }),
     httpRequests: new Counter({ name: 'hj212_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers }),
     limited: new Counter({
       name: 'hj212_storage_limited_total',

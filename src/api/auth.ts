@@ -1,14 +1,18 @@
 /**
- * Bearer-token authentication and role checks. Every route declares who may call it in its `config`: `roles` (the
- * token's role must be one of them) or `public: true` (/health, /ready, the /docs pages). A route declaring neither
- * fails at startup, so nothing is reachable by accident; the same declaration writes the route's OpenAPI `security`.
+ * Authentication and role checks: a bearer token, or the session cookie of a signed-in account (src/api/session-auth.ts;
+ * its principal has the token's shape, `id: 'user:<name>'`). Every route declares who may call it in its `config`:
+ * `roles` (the principal's role must be one of them) or `public: true` (/health, /ready, the /docs pages). A route
+ * declaring neither fails at startup, so nothing is reachable by accident; the same declaration writes the route's
+ * OpenAPI `security`. A bearer header wins over a cookie; cookie-authenticated unsafe methods need `X-CSRF-Token`.
  *
  * Failed authentications are counted per client address (@fastify/rate-limit's manual limiter): once a client has
  * failed `max` times in the window, it gets 429 before its token is even looked up.
  */
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { principalOfUser, type WebSession } from '../domain/accounts.js';
 import type { Role, TokenRecord, TokenStore } from '../domain/catalog.js';
 import { AppError } from '../errors.js';
+import { authenticateSession, hasCsrfToken, isUnsafeMethod, sessionCookieOf, type AccountAuthDeps } from './session-auth.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -18,8 +22,10 @@ declare module 'fastify' {
     public?: boolean;
   }
   interface FastifyRequest {
-    /** The authenticated token; null on public routes. */
+    /** The authenticated token (or signed-in account, in the token's shape); null on public routes. */
     principal: TokenRecord | null;
+    /** The browser session when the request was authenticated by the session cookie; null otherwise. */
+    webSession: { secret: string; session: WebSession } | null;
   }
 }
 
@@ -56,7 +62,7 @@ function declareAccess(route: RouteOptions, docsPrefix: string): void {
   if (!roles || roles.length === 0) throw new Error(`route ${route.method} ${route.url} declares neither roles nor public`);
   const schema = (route.schema ?? {}) as Record<string, unknown>;
   const description = typeof schema.description === 'string' ? `${schema.description}\n\n` : '';
-  route.schema = { ...schema, security: [{ bearerAuth: [] }], description: `${description}Roles: ${roles.join(', ')}.` };
+  route.schema = { ...schema, security: [{ bearerAuth: [] }, { sessionCookie: [] }], description: `${description}Roles: ${roles.join(', ')}.` };
 }
 
 function bearerOf(req: FastifyRequest): string | undefined {
@@ -66,11 +72,37 @@ function bearerOf(req: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
+/** Options of {@link registerAuth}. */
+export interface AuthOptions {
+  docsPrefix: string;
+  failures: AuthFailureLimit;
+  /** Accounts and sessions; without them only bearer tokens authenticate. */
+  accounts?: AccountAuthDeps;
+  /** Clock of session expiry, ms (tests pass their own). */
+  now: () => number;
+}
+
 /** Register authentication and role checks on the root instance (before any route). */
-export function registerAuth(app: FastifyInstance, tokens: TokenStore, opts: { docsPrefix: string; failures: AuthFailureLimit }): void {
+export function registerAuth(app: FastifyInstance, tokens: TokenStore, opts: AuthOptions): void {
   app.decorateRequest('principal', null);
+  app.decorateRequest('webSession', null);
   app.addHook('onRoute', (route) => declareAccess(route, opts.docsPrefix));
   const failures = app.createRateLimit({ max: opts.failures.max, timeWindow: opts.failures.timeWindowMs });
+
+  /** The principal of the request's credentials: the bearer token, else the session cookie; undefined when neither works. */
+  async function authenticate(req: FastifyRequest): Promise<{ principal: TokenRecord; detail?: undefined } | { principal?: undefined; detail: string }> {
+    const secret = bearerOf(req);
+    if (secret !== undefined) {
+      const token = await tokens.verify(secret);
+      return token ? { principal: token } : { detail: 'unknown or revoked token' };
+    }
+    const cookie = opts.accounts ? sessionCookieOf(req) : undefined;
+    if (cookie === undefined || !opts.accounts) return { detail: 'no bearer token or session cookie' };
+    const found = await authenticateSession(opts.accounts, cookie, opts.now());
+    if (!found) return { detail: 'session expired or signed out' };
+    req.webSession = { secret: cookie, session: found.session };
+    return { principal: principalOfUser(found.user) };
+  }
 
   app.addHook('onRequest', async (req) => {
     const config = req.routeOptions.config;
@@ -78,15 +110,18 @@ export function registerAuth(app: FastifyInstance, tokens: TokenStore, opts: { d
     if (req.is404 || config.public) return;
     const before = await failures(req, { increment: false });
     if (!before.isAllowed && before.isExceeded) throw new AppError('APP_ERR_RATE_LIMITED');
-    const secret = bearerOf(req);
-    const token = secret === undefined ? undefined : await tokens.verify(secret);
-    if (!token) {
+    const { principal, detail } = await authenticate(req);
+    if (!principal) {
       const after = await failures(req);
       if (!after.isAllowed && after.isExceeded) throw new AppError('APP_ERR_RATE_LIMITED');
-      throw new AppError('APP_ERR_UNAUTHENTICATED', secret === undefined ? 'no bearer token' : 'unknown or revoked token');
+      throw new AppError('APP_ERR_UNAUTHENTICATED', detail);
     }
-    req.principal = token;
-    if (!config.roles?.includes(token.role)) throw new AppError('APP_ERR_FORBIDDEN', `role ${token.role} may not call this route`);
+    req.principal = principal;
+    // A cross-site page cannot read the CSRF token, so it cannot forge a signed-in write (SameSite=Strict aside).
+    if (req.webSession && isUnsafeMethod(req.method) && !hasCsrfToken(req, req.webSession.session)) {
+      throw new AppError('APP_ERR_CSRF', `send the session's csrfToken (from POST /auth/login or GET /auth/me) in X-CSRF-Token`);
+    }
+    if (!config.roles?.includes(principal.role)) throw new AppError('APP_ERR_FORBIDDEN', `role ${principal.role} may not call this route`);
   });
 }
 

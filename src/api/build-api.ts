@@ -41,6 +41,7 @@ import { reviewRoutes } from './routes/reviews.js';
 import { siteRoutes } from './routes/sites.js';
 import { statusRoutes } from './routes/status.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { accountRoutes } from './routes/accounts.js';
 
 export type { ApiDeps, ReadinessProbe } from './deps.js';
 
@@ -64,6 +65,8 @@ export interface ApiOptions {
   tokenCacheMs?: number;
   /** Directory of the built web console (src/api/console.ts); default dist/console; false serves no console. */
   consoleDir?: string | false;
+  /** Clock of session expiry and sign-in lockouts, ms since the epoch; default Date.now (tests pass their own). */
+  now?: () => number;
 }
 
 export const DOCS_PREFIX = '/docs';
@@ -75,12 +78,23 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
       info: {
         title: 'HJ 212 platform API',
         version: '1',
-        description: 'Registry for operations companies, time series for portals. Every route except /health and /ready needs a bearer token; see docs/api.md.',
+        description:
+          'Registry for operations companies, time series for portals. Every route except /health, /ready and /auth/login needs a bearer token or the session cookie of a signed-in account; see docs/api.md.',
         license: { name: 'MIT', identifier: 'MIT' },
       },
       // Relative: the document is served by the API it describes; a client sets its base URL.
       servers: [{ url: '/', description: 'the API serving this document' }],
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'token from `hj212 token create` or POST /tokens' } } },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'token from `hj212 token create` or POST /tokens' },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'hj212_session',
+            description: 'session of a signed-in account (POST /auth/login); unsafe methods also need header X-CSRF-Token',
+          },
+        },
+      },
     },
     // The UI's own routes are hidden by @fastify/swagger-ui; nothing else is skipped.
     transform: createJsonSchemaTransform({ skipList: [] }),
@@ -125,7 +139,9 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
     readings: createReadCache(deps.readings, { ttlMs: options.readCacheMs ?? TUNING.api.readCacheMs }),
   };
   await app.register(rateLimit, { global: false });
-  registerAuth(app, cachedDeps.tokens, { docsPrefix: DOCS_PREFIX, failures: options.authFailures ?? TUNING.api.authFailures });
+  const now = options.now ?? Date.now;
+  const accounts = deps.accounts && { users: deps.accounts.users, sessions: deps.accounts.sessions, catalog: deps.catalog, tokens: deps.tokens };
+  registerAuth(app, cachedDeps.tokens, { docsPrefix: DOCS_PREFIX, failures: options.authFailures ?? TUNING.api.authFailures, accounts, now });
   // After registerAuth's hook (which marks the docs routes public): operationId and per-status problem responses.
   app.addHook('onRoute', (route) => shapeOperation(route, route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)));
   app.addHook('onResponse', async (req, reply) => {
@@ -135,7 +151,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   await registerDocs(app);
   if (options.consoleDir !== false) registerConsole(app, options.consoleDir ?? DEFAULT_CONSOLE_DIR, options.logger);
   registerZoneTimes(app, options.timeZone);
-  const routeOptions: RouteOptions = { deps: cachedDeps, timeZone: options.timeZone, pageMax: options.pageMax ?? LIST_MAX_LIMIT, bulkMax: options.bulkMax ?? BULK_MAX };
+  const routeOptions: RouteOptions = { deps: cachedDeps, timeZone: options.timeZone, pageMax: options.pageMax ?? LIST_MAX_LIMIT, bulkMax: options.bulkMax ?? BULK_MAX, now };
   const zodApp = app.withTypeProvider<ZodTypeProvider>();
   for (const routes of [healthRoutes, metricsRoutes, tokenRoutes, enterpriseRoutes, siteRoutes, pointRoutes, itemRoutes, collectorRoutes, pendingRoutes, statusRoutes, auditRoutes, readingRoutes]) {
     await zodApp.register(routes, routeOptions);
@@ -146,5 +162,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Fast
   // Reverse control and the frame log; each registers nothing when its dependency is absent.
   await zodApp.register(commandRoutes, routeOptions);
   await zodApp.register(frameRoutes, routeOptions);
+  // Accounts: sign-in, sessions and account management; nothing is registered without deps.accounts.
+  await zodApp.register(accountRoutes, routeOptions);
   return app;
 }

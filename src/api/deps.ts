@@ -1,4 +1,6 @@
 /** What the API is built from: ports only, so tests and the composition root choose the implementations. */
+import type { AccountSettings } from '../config.js';
+import type { UserStore, WebSessionStore } from '../domain/accounts.js';
 import type { AuditLog, CatalogStore, TokenStore } from '../domain/catalog.js';
 import type { DeviceRegistry, FactorBudget, SessionDirectory } from '../domain/ports.js';
 import type { ReadingQuery } from '../domain/readings.js';
@@ -32,6 +34,15 @@ export interface ApiDeps {
   commands?: ReverseControlDeps;
   /** The frame log (GET /frames) and how many archive entries one request examines at most. */
   frames?: { log: FrameLog; scanMax: number };
+  /** Operator accounts and browser sessions (/auth/*, /users, the session cookie); absent = bearer tokens only. */
+  accounts?: AccountDeps;
+}
+
+/** Accounts, their sessions and the settings of both (HJ212_SESSION_*, HJ212_LOGIN_*, HJ212_COOKIE_SECURE). */
+export interface AccountDeps {
+  users: UserStore;
+  sessions: WebSessionStore;
+  settings: AccountSettings;
 }
 
 /** Options every route family can read. */
@@ -43,4 +54,6 @@ export interface RouteOptions {
   pageMax: number;
   /** Entries one bulk explain / review call changes at most (HJ212_API_BULK_MAX). */
   bulkMax: number;
+  /** Clock of sessions and sign-in lockouts, ms. */
+  now: () => number;
 }

@@ -30,6 +30,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'token create|list|revoke: API bearer tokens in Redis (the first admin token comes from here)',
     load: () => import('./token-command.js').then((m) => (args: string[]) => m.run(args)),
   },
+  user: {
+    summary: 'user create|list|disable|enable|reset-password: operator accounts in Redis (the first admin account comes from here)',
+    load: () => import('./user-command.js').then((m) => (args: string[]) => m.run(args)),
+  },
   command: { summary: 'command <mn> <name> [args]: send a collector a command through the API and print its outcome', load: () => import('./command-command.js').then((m) => (args: string[]) => m.run(args)) },
 };
 

@@ -131,11 +131,11 @@ export interface TokenStore {
 }
 
 /** Kinds of audited entities. */
-export const AUDIT_ENTITY_TYPES = ['enterprise', 'site', 'point', 'item', 'collector', 'token', 'gap', 'anomaly', 'backfill', 'registration'] as const;
+export const AUDIT_ENTITY_TYPES = ['enterprise', 'site', 'point', 'item', 'collector', 'token', 'user', 'gap', 'anomaly', 'backfill', 'registration'] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 /** Audited actions; `explain` and `review` are ledger actions (docs/ledgers.md). */
-export const AUDIT_ACTIONS = ['create', 'update', 'password', 'register', 'revoke', 'explain', 'review', 'command'] as const;
+export const AUDIT_ACTIONS = ['create', 'update', 'password', 'register', 'revoke', 'disable', 'enable', 'explain', 'review', 'command'] as const;
 
 /** Who made a change: the token used (or the CLI, with the operating-system user as name). */
 export interface Actor {

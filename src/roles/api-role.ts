@@ -1,4 +1,4 @@
-/** Composition of the API role: Redis catalog, tokens, audit, registry and sessions, InfluxQL readings. */
+/** Composition of the API role: Redis catalog, tokens, accounts, audit, registry and sessions, InfluxQL readings. */
 import { Redis } from 'ioredis';
 import { buildApi } from '../api/build-api.js';
 import type { LedgerApiDeps } from '../api/ledger-deps.js';
@@ -23,6 +23,8 @@ import { createRedisLedgerStore } from '../storage/redis/ledgers.js';
 import { createRedisRegistry } from '../storage/redis/registry.js';
 import { createRedisSessions } from '../storage/redis/sessions.js';
 import { createRedisTokens } from '../storage/redis/tokens.js';
+import { createRedisUsers } from '../storage/redis/users.js';
+import { createRedisWebSessions } from '../storage/redis/web-sessions.js';
 
 export interface ApiRole {
   port: number;
@@ -79,6 +81,11 @@ export async function startApiRole(config: Config, logger: Logger, metrics: Metr
         onFinal: (e) => metrics.commands.inc({ name: e.name, state: e.state }),
       },
       frames: { log: createRedisFrameLog(redis, { prefix }), scanMax: config.frameLogScanMax },
+      accounts: {
+        users: createRedisUsers({ redis, prefix }),
+        sessions: createRedisWebSessions({ redis, prefix, idleMs: config.accounts.sessionIdleMs, maxMs: config.accounts.sessionMaxMs, perUser: config.accounts.sessionsPerUser }),
+        settings: config.accounts,
+      },
     },
     { bodyLimit: config.http.bodyLimit, pageMax: config.http.pageMax, bulkMax: config.http.bulkMax, timeZone: config.timeZone, logger: log },
   );

@@ -15,8 +15,10 @@ import { createRedisFactorBudget } from '../../src/storage/redis/factor-budget.j
 import { createRedisRegistry } from '../../src/storage/redis/registry.js';
 import { createRedisSessions } from '../../src/storage/redis/sessions.js';
 import { createRedisTokens } from '../../src/storage/redis/tokens.js';
+import { createRedisUsers } from '../../src/storage/redis/users.js';
+import { createRedisWebSessions } from '../../src/storage/redis/web-sessions.js';
 import { systemClock } from '../../src/domain/clock.js';
-import { DEFAULT_CONFIG, type InfluxConfig } from '../../src/config.js';
+import { DEFAULT_CONFIG, type AccountSettings, type InfluxConfig } from '../../src/config.js';
 import { createRedisCommandLedger } from '../../src/storage/redis/command-ledger.js';
 import { createRedisCommandBus } from '../../src/storage/redis/command-bus.js';
 import { createRedisFrameLog } from '../../src/storage/redis/frame-log.js';
@@ -55,7 +57,14 @@ export interface TestApiOptions {
   bulkMax?: number;
   /** Directory of the web console to serve (src/api/console.ts); the built dist/console when absent. */
   consoleDir?: string | false;
+  /** Account settings (sessions, sign-in limits); DEFAULT_CONFIG's when absent. */
+  accounts?: Partial<Omit<AccountSettings, 'login'>> & { login?: Partial<AccountSettings['login']> };
+  /** Clock of sessions and sign-in lockouts (ms). */
+  now?: () => number;
 }
+
+/** scrypt cost of test accounts: cheap, so sign-in tests do not spend the machine on hashing. */
+export const TEST_SCRYPT_COST = { N: 1024, r: 8, p: 1 };
 
 /** Build the API for a test file. */
 export async function buildTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -85,9 +94,10 @@ export async function buildTestApi(options: TestApiOptions = {}): Promise<TestAp
     // Reverse control and the frame log (no gateway here: commands find collectors offline).
     commands: { ledger: createRedisCommandLedger(redis, { prefix, settings }), bus: createRedisCommandBus(redis, { prefix }), registry, clock: systemClock, settings },
     frames: { log: createRedisFrameLog(redis, { prefix }), scanMax: 1000 },
+    accounts: accountDeps(redis, prefix, options.accounts),
   };
-  const { pageMax, bulkMax, consoleDir } = options;
-  const app = await buildApi(deps, { bodyLimit: 64 * 1024, timeZone: options.timeZone ?? 'Asia/Shanghai', authFailures: options.authFailures, pageMax, bulkMax, consoleDir });
+  const { pageMax, bulkMax, consoleDir, now } = options;
+  const app = await buildApi(deps, { bodyLimit: 64 * 1024, timeZone: options.timeZone ?? 'Asia/Shanghai', authFailures: options.authFailures, pageMax, bulkMax, consoleDir, now });
   await app.ready();
 
   const token = {} as Record<Exclude<Role, 'enterprise'>, string>;
@@ -115,6 +125,16 @@ export async function buildTestApi(options: TestApiOptions = {}): Promise<TestAp
       await influxStatement(url, `DROP DATABASE "${database}"`);
       await redis.quit();
     },
+  };
+}
+
+function accountDeps(redis: Redis, prefix: string, overrides: TestApiOptions['accounts'] = {}): NonNullable<ApiDeps['accounts']> {
+  const defaults = DEFAULT_CONFIG.accounts;
+  const settings: AccountSettings = { ...defaults, ...overrides, login: { ...defaults.login, ...overrides.login } };
+  return {
+    users: createRedisUsers({ redis, prefix, cost: TEST_SCRYPT_COST }),
+    sessions: createRedisWebSessions({ redis, prefix, idleMs: settings.sessionIdleMs, maxMs: settings.sessionMaxMs, perUser: settings.sessionsPerUser }),
+    settings,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The OpenAPI document: OpenAPI 3.1, every route present, security on all but /health and /ready, every schema a
+ * The OpenAPI document: OpenAPI 3.1, every route present, security on all but /health, /ready and /auth/login, every schema a
  * valid JSON Schema 2020-12 (the dialect OpenAPI 3.1 uses), every $ref resolvable.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -67,6 +67,15 @@ const EXPECTED = [
   'get /commands',
   'get /commands/{id}',
   'get /frames',
+  'post /auth/login',
+  'get /auth/me',
+  'post /auth/logout',
+  'post /auth/password',
+  'get /users',
+  'post /users',
+  'post /users/{username}/disable',
+  'post /users/{username}/enable',
+  'post /users/{username}/password',
 ];
 
 t.test('served as JSON, OpenAPI 3.1 with bearer security scheme', async (tt) => {
@@ -74,6 +83,7 @@ t.test('served as JSON, OpenAPI 3.1 with bearer security scheme', async (tt) => 
   tt.match(doc.openapi, /^3\.1\.\d+$/);
   tt.match(doc.info, { title: String, version: String });
   tt.match(doc.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer' });
+  tt.match(doc.components.securitySchemes.sessionCookie, { type: 'apiKey', in: 'cookie', name: 'hj212_session' });
   tt.equal((await api.call(undefined, { url: '/docs' })).statusCode < 400, true, 'the UI is served');
 });
 
@@ -82,15 +92,15 @@ t.test('every route is documented, nothing else', async (tt) => {
   tt.same(documented.sort(), [...EXPECTED].sort());
 });
 
-t.test('security on every route but health and ready, roles in the description, errors documented', async (tt) => {
+t.test('security on every route but health, ready and sign-in, roles in the description, errors documented', async (tt) => {
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
-      const open = path === '/health' || path === '/ready';
+      const open = path === '/health' || path === '/ready' || path === '/auth/login';
       if (open) {
         tt.same(op.security, [], `${method} ${path} is public`);
         continue;
       }
-      tt.same(op.security, [{ bearerAuth: [] }]);
+      tt.same(op.security, [{ bearerAuth: [] }, { sessionCookie: [] }], 'a bearer token or the session cookie');
       tt.match(op.description, /Roles: [a-z, ]+\./, `${method} ${path} lists its roles`);
       tt.match(op.responses, { 400: { content: { 'application/problem+json': Object } }, 401: Object, 403: Object, 500: Object, 503: Object }, `${method} ${path} documents problem responses per status`);
       tt.notOk(Object.keys(op.responses ?? {}).some((k) => /XX$/i.test(k)), `${method} ${path}: no lumped 4XX/5XX`);

@@ -76,14 +76,16 @@ export interface Running {
   kill(): void;
 }
 
-/** Runs `command` with bash in the package directory (where `npx` finds the package's own bins). */
-export function shell(command: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Running {
+/** Runs `command` with bash in the package directory (where `npx` finds the package's own bins); `input` goes to its stdin. */
+export function shell(command: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000, input?: string): Running {
   // Own process group, so kill() reaches npx and the node process it starts.
-  const child = spawn('bash', ['-c', command], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-c', command], { cwd: ROOT, env, detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  // What a user would type at a prompt (a password): stdin is a pipe, not a terminal, so the command reads it as a line.
+  if (input !== undefined) child.stdin?.end(input);
   const out: Buffer[] = [];
   const state = { stderr: '' };
-  child.stdout.on('data', (c: Buffer) => out.push(c));
-  child.stderr.on('data', (c: Buffer) => (state.stderr += c.toString()));
+  child.stdout?.on('data', (c: Buffer) => out.push(c));
+  child.stderr?.on('data', (c: Buffer) => (state.stderr += c.toString()));
   // A failure bound only: a command that hangs fails its step instead of the whole file's timeout.
   const killGroup = (signal: NodeJS.Signals): void => {
     try {

@@ -14,6 +14,9 @@
  * | `<MN>`, `<id>`, `<command>`| the value the step names                    | placeholders                           |
  * | `capture.bin`, `packet.json` | files the suite writes to a temp directory | file placeholders                      |
  *
+ * A step's `stdin` is what a user would type at the command's prompt (a password for `npx hj212 user …`); the
+ * command reads it from the pipe as the first line, as it does in scripts.
+ *
  * `$TOKEN` is an environment variable, as for users: the admin token printed by `npx hj212 token create`.
  * `HJ212_API_URL` and `HJ212_TOKEN` are exported as docs/api.md says before its `npx hj212 command` block: the API
  * of the started system and that admin token.
@@ -108,7 +111,7 @@ t.test('documented commands against npm start', async (tt) => {
   // Steps that need neither the system nor an earlier step start at once, while the system comes up.
   const early = new Map<string, Running>();
   for (const step of STEPS.filter((s) => s.independent)) {
-    for (const vars of runsOf(step)) early.set(keyOf(step, vars), shell(substitute(step.cmd, vars), ctx.env));
+    for (const vars of runsOf(step)) early.set(keyOf(step, vars), shell(substitute(step.cmd, vars), ctx.env, undefined, step.stdin));
   }
 
   const flush = new Redis(REDIS_E2E);
@@ -144,7 +147,7 @@ t.test('documented commands against npm start', async (tt) => {
         await step.before?.(ctx, st);
         const command = substitute(step.cmd, { ...ctx.vars, ...vars });
         // Background runs (a 60 s simulator fleet) start while the system is still busy coming up: a wider bound.
-        const running = early.get(keyOf(step, vars)) ?? shell(command, ctx.env, step.background ? 300_000 : undefined);
+        const running = early.get(keyOf(step, vars)) ?? shell(command, ctx.env, step.background ? 300_000 : undefined, step.stdin);
         if (step.background) {
           ctx.background.set(step.cmd, running);
           deferred.push({ label, step, running, vars });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Test } from 'tap';
 import { encodeFrame } from '../../protocol/index.js';
 import { ROOT, type Run, type Running } from './doc-commands.js';
+import { ACCOUNT_STEPS } from './documented-steps-accounts.js';
 import { MORE_STEPS } from './documented-steps-more.js';
 
 export interface Ctx {
@@ -39,6 +40,8 @@ export interface Step {
   background?: boolean;
   /** Needs neither the system nor an earlier step: started before the system, checked in its turn. */
   independent?: boolean;
+  /** Written to the command's stdin (what a user types at its prompt, e.g. a password). */
+  stdin?: string;
   check: (r: Run, ctx: Ctx, t: Test, vars: Record<string, string>) => Promise<void>;
 }
 
@@ -392,4 +395,5 @@ export const STEPS: Step[] = [
     },
   },
   ...MORE_STEPS,
+  ...ACCOUNT_STEPS,
 ];
