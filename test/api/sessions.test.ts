@@ -76,6 +76,8 @@ t.test('role checks apply to cookies exactly as to tokens', async (tt) => {
   const ops = await signIn(api, 'alice', 'correct horse');
   tt.equal((await asSession(api, ops, { url: '/collectors' })).statusCode, 200);
   tt.equal((await asSession(api, ops, { url: '/tokens' })).statusCode, 403, 'ops manage no tokens');
+  const both = await api.app.inject({ url: '/status', headers: { cookie: `hj212_session=${ops.secret}`, authorization: 'Bearer hj212_revoked' }, remoteAddress: '10.9.2.2' });
+  tt.equal(both.statusCode, 401, 'a bearer header wins over the cookie');
   const bogus = await api.app.inject({ url: '/status', headers: { cookie: 'hj212_session=not-a-session' }, remoteAddress: '10.9.2.1' });
   tt.equal(bogus.statusCode, 401);
   tt.match(body(bogus), { code: 'APP_ERR_UNAUTHENTICATED' });
