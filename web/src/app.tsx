@@ -83,52 +83,55 @@ export function App(props: AppProps) {
   const current = match?.route.nav ? match.route.name : match?.route.path.startsWith('/collectors') ? 'collectors' : undefined;
   return (
     <SessionContext.Provider value={props.session}>
-    <div class="shell">
-      <header class="top-bar">
-        <a class="brand" href={homeOf(role)}>
-          {t('appName')}
-        </a>
-        <span class="user" data-user={props.session.user.username}>
-          {props.session.user.username} · <span data-role={role}>{t(`role.${role}`)}</span>
-        </span>
-        <LangSwitch lang={props.lang} onChange={props.onLang} />
-        <button type="button" class="secondary" data-action="sign-out" onClick={props.onSignOut}>
-          {t('signOut')}
-        </button>
-      </header>
-      <nav class="side-nav" aria-label={t('nav.main')}>
-        <ul>
-          {routesFor(role)
-            .filter((r) => r.nav)
-            .map((r) => (
-              <li key={r.name}>
-                <a href={hrefOf(r.path)} data-nav={r.name} aria-current={current === r.name ? 'page' : undefined}>
-                  {t(r.titleKey)}
-                </a>
-              </li>
-            ))}
-        </ul>
-      </nav>
-      <main class="content" id="content">
-        {!match ? (
-          hash === '' || hash === '#' || hash === '#/' ? null : (
-            <section data-screen="not-found" class="screen">
-              <h1>{t('notFound')}</h1>
+      <div class="shell">
+        <header class="top-bar">
+          <button type="button" class="skip-link" data-action="skip-to-content" onClick={() => document.getElementById('content')?.focus()}>
+            {t('skipToContent')}
+          </button>
+          <a class="brand" href={homeOf(role)}>
+            {t('appName')}
+          </a>
+          <a class="user" href={hrefOf('/account')} data-user={props.session.user.username} title={t('nav.account')}>
+            {props.session.user.username} · <span data-role={role}>{t(`role.${role}`)}</span>
+          </a>
+          <LangSwitch lang={props.lang} onChange={props.onLang} />
+          <button type="button" class="secondary" data-action="sign-out" onClick={props.onSignOut}>
+            {t('signOut')}
+          </button>
+        </header>
+        <nav class="side-nav" aria-label={t('nav.main')}>
+          <ul>
+            {routesFor(role)
+              .filter((r) => r.nav)
+              .map((r) => (
+                <li key={r.name}>
+                  <a href={hrefOf(r.path)} data-nav={r.name} aria-current={current === r.name ? 'page' : undefined}>
+                    {t(r.titleKey)}
+                  </a>
+                </li>
+              ))}
+          </ul>
+        </nav>
+        <main class="content" id="content" tabIndex={-1}>
+          {!match ? (
+            hash === '' || hash === '#' || hash === '#/' ? null : (
+              <section data-screen="not-found" class="screen">
+                <h1>{t('notFound')}</h1>
+              </section>
+            )
+          ) : !allowed ? (
+            <section data-screen="forbidden" class="screen">
+              <h1>{t('forbidden')}</h1>
             </section>
-          )
-        ) : !allowed ? (
-          <section data-screen="forbidden" class="screen">
-            <h1>{t('forbidden')}</h1>
-          </section>
-        ) : Screen ? (
-          <Screen key={hash.split('?')[0]} params={match.params} query={match.query} />
-        ) : loadError ? (
-          <p role="alert">{String(loadError)}</p>
-        ) : (
-          <p class="muted">{t('loading')}</p>
-        )}
-      </main>
-    </div>
+          ) : Screen ? (
+            <Screen key={hash.split('?')[0]} params={match.params} query={match.query} />
+          ) : loadError ? (
+            <p role="alert">{String(loadError)}</p>
+          ) : (
+            <p class="muted">{t('loading')}</p>
+          )}
+        </main>
+      </div>
     </SessionContext.Provider>
   );
 }

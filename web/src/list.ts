@@ -5,9 +5,15 @@ import type { ListPage } from './api-types.js';
 /**
  * Every item of a listing, `pageSize` at a time (default 1000), at most `max` items (default 20,000). A server whose
  * page maximum (HJ212_API_PAGE_MAX) is below `pageSize` refuses that limit; the listing is then read with the
- * server's default page size.
+ * server's default page size. `onPage` sees the items read so far after each page (a long list can be shown while
+ * the rest arrives).
  */
-export async function fetchAll<T>(api: Pick<Api, 'get'>, path: string, query: Record<string, QueryValue> = {}, options: { pageSize?: number; max?: number } = {}): Promise<T[]> {
+export async function fetchAll<T>(
+  api: Pick<Api, 'get'>,
+  path: string,
+  query: Record<string, QueryValue> = {},
+  options: { pageSize?: number; max?: number; onPage?: (soFar: readonly T[], total: number) => void } = {},
+): Promise<T[]> {
   let pageSize: number | undefined = options.pageSize ?? 1000;
   const max = options.max ?? 20_000;
   const items: T[] = [];
@@ -25,6 +31,7 @@ export async function fetchAll<T>(api: Pick<Api, 'get'>, path: string, query: Re
     }
     items.push(...page.items);
     cursor = page.nextCursor;
+    options.onPage?.(items.slice(0, max), page.total);
     if (cursor === undefined || items.length >= max) break;
   }
   return items.slice(0, max);

@@ -55,6 +55,8 @@ function Root() {
     } catch {
       // Already signed out or the server is gone: either way the session is over here.
     }
+    // The next user lands on their own home screen, not on the screen the last one left open.
+    history.replaceState(null, '', location.pathname);
     adopt(null);
   };
 

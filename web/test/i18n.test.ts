@@ -1,4 +1,5 @@
 /** The console's messages: zh-CN default and fallback, parameters, unknown keys visible. */
+import { readdirSync } from 'node:fs';
 import t from 'tap';
 import { common, defineMessages, DEFAULT_LANG, pickLang, translate } from '../src/i18n/index.js';
 import enCommon from '../src/i18n/en/common.js';
@@ -30,4 +31,21 @@ t.test('the shell messages exist in both languages with the same keys and placeh
   }
   tt.equal(common('en', 'pager.total', { total: 5 }), '5 in all');
   tt.equal(common('zh-CN', 'pager.total', { total: 5 }), '共 5 条');
+});
+
+t.test('every screen has its messages in both languages with the same keys and placeholders', async (tt) => {
+  const dir = (lang: string) => new URL(`../src/i18n/${lang}/`, import.meta.url);
+  const files = readdirSync(dir('zh-CN')).filter((f) => f.endsWith('.js'));
+  tt.ok(files.length >= 2, `${files.length} message files`);
+  tt.same(readdirSync(dir('en')).filter((f) => f.endsWith('.js')).sort(), [...files].sort(), 'one English file per Chinese file');
+  for (const file of files) {
+    const zh = ((await import(new URL(file, dir('zh-CN')).href)) as { default: Record<string, string> }).default;
+    const en = ((await import(new URL(file, dir('en')).href)) as { default: Record<string, string> }).default;
+    tt.same(Object.keys(en).sort(), Object.keys(zh).sort(), `${file}: same keys`);
+    for (const [key, text] of Object.entries(zh)) {
+      const other = en[key];
+      if (other === undefined) continue;
+      tt.same((other.match(/\{\w+\}/g) ?? []).sort(), (text.match(/\{\w+\}/g) ?? []).sort(), `${file} ${key}: same placeholders`);
+    }
+  }
 });

@@ -1,7 +1,7 @@
 /** Logic of the ops screens: collector filters, latest values against limits, chart data, command bodies, registration. */
 import t from 'tap';
 import type { CollectorStatus, Item, Reading } from '../src/api-types.js';
-import { chartFactors, chartOption, cnOf, commandBodyOf, commandsFor, EMPTY_COMMAND_FORM, itemsByFactor, kindForRange, latestRows, limitState, valueOf } from '../src/screens/collector-logic.js';
+import { tabsFor, chartFactors, chartOption, cnOf, commandBodyOf, commandsFor, EMPTY_COMMAND_FORM, itemsByFactor, kindForRange, latestRows, limitState, valueOf } from '../src/screens/collector-logic.js';
 import { filterCollectors, filterFromQuery, filterToQuery, joinNames, NO_FILTER } from '../src/screens/collectors-logic.js';
 import { registerBodyOf } from '../src/screens/pending-logic.js';
 
@@ -93,6 +93,14 @@ t.test('commands: bodies per command, what a role may send, the CN shown', async
   tt.equal(cnOf('set-password'), '1072');
   tt.equal(cnOf('history', 'day'), '2031');
   tt.equal(cnOf('history', 'minute'), '2051');
+});
+
+t.test('collector tabs follow the roles of the routes they call', async (tt) => {
+  tt.same(tabsFor('admin'), ['overview', 'chart', 'frames', 'commands', 'password']);
+  tt.same(tabsFor('ops'), ['overview', 'chart', 'frames', 'commands', 'password']);
+  tt.same(tabsFor('enterprise'), ['overview', 'chart', 'frames', 'commands']);
+  tt.same(tabsFor('regulator'), ['overview', 'chart']);
+  tt.same(tabsFor('reader'), ['overview', 'chart']);
 });
 
 t.test('register: empty choices left out, a point wins over its site', async (tt) => {

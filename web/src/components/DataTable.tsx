@@ -51,7 +51,8 @@ export function DataTable<R>(props: DataTableProps<R>) {
   const sortColumn = props.columns.find((c) => c.id === sort?.column);
   const rows = useMemo(
     () => (sortColumn?.value && sort ? sortRows(props.rows, sortColumn.value, sort.dir) : props.rows),
-    [props.rows, sortColumn, sort?.dir],
+    // Keyed by the column id: parents rebuild their column list on every render.
+    [props.rows, sort?.column, sort?.dir],
   );
   const windowed = rows.length > (props.windowAbove ?? 200);
   const height = props.height ?? 560;
@@ -97,7 +98,8 @@ export function DataTable<R>(props: DataTableProps<R>) {
     <div
       class={windowed ? 'table-scroll windowed' : 'table-scroll'}
       ref={scroller}
-      style={windowed ? { height: `${height}px` } : undefined}
+      // At most `height`, and no taller than the window leaves below the top bar and filters (1280×720 shows it whole).
+      style={windowed ? { height: `min(${height}px, calc(100vh - 220px))`, minHeight: '240px' } : undefined}
       onScroll={windowed ? (e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop) : undefined}
     >
       <table data-table={props.name} aria-rowcount={rows.length + 1}>

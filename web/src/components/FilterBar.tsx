@@ -6,6 +6,8 @@ export interface FilterBarProps {
   name?: string;
   onApply?: () => void;
   onReset?: () => void;
+  /** Text of the apply button (default: 筛选 / Filter). */
+  applyLabel?: string;
   children: ComponentChildren;
 }
 
@@ -24,7 +26,7 @@ export function FilterBar(props: FilterBarProps) {
       {props.children}
       {props.onApply && (
         <button type="submit" data-action="filter">
-          {t('filter.apply')}
+          {props.applyLabel ?? t('filter.apply')}
         </button>
       )}
       {props.onReset && (

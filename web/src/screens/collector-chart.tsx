@@ -62,7 +62,7 @@ export function CollectorChart({ mn, data }: { mn: string; data: CollectorData }
   if (factors.length === 0) return <p class="muted">{t('noFactor')}</p>;
   return (
     <div data-chart-panel="readings">
-      <FilterBar name="chart" onApply={() => setQuery(draft)}>
+      <FilterBar name="chart" onApply={() => setQuery(draft)} applyLabel={t('show')}>
         <Field name="factor" label={t('factor')}>
           {(c) => (
             <select {...c} value={draft.factor} onChange={(e) => set('factor', (e.currentTarget as HTMLSelectElement).value)}>

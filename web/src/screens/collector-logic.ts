@@ -4,6 +4,14 @@
  */
 import type { Item, Reading } from '../api-types.js';
 
+export const COLLECTOR_TABS = ['overview', 'chart', 'frames', 'commands', 'password'] as const;
+export type CollectorTab = (typeof COLLECTOR_TABS)[number];
+
+/** Tabs a role may use: frames and commands follow GET /frames and /commands, the password tab PUT /collectors/:mn/password. */
+export function tabsFor(role: string): CollectorTab[] {
+  return COLLECTOR_TABS.filter((tab) => (tab === 'frames' || tab === 'commands' ? ['admin', 'ops', 'enterprise'].includes(role) : tab === 'password' ? ['admin', 'ops'].includes(role) : true));
+}
+
 /** The value a reading shows: rtd for realtime, else the period's average (then min/max/cou when that is all it has). */
 export function valueOf(r: Reading): number | undefined {
   return r.rtd ?? r.avg ?? r.cou ?? r.max ?? r.min;

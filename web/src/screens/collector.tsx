@@ -4,7 +4,7 @@
  * cannot use (the API routes' roles) are not shown.
  */
 import { api, ApiError } from '../api.js';
-import type { Collector, CollectorStatus, Item, Point, Reading } from '../api-types.js';
+import type { Collector, CollectorStatus, Enterprise, Item, Point, Reading, Site } from '../api-types.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { ErrorBox } from '../components/Field.js';
 import { FrameLog } from '../components/FrameLog.js';
@@ -17,17 +17,10 @@ import { hrefOf, type ScreenProps } from '../routes.js';
 import { useSession } from '../session.js';
 import { CollectorChart } from './collector-chart.js';
 import { CollectorCommands } from './collector-commands.js';
-import { latestRows, type LatestRow, type LimitState } from './collector-logic.js';
+import { latestRows, tabsFor, type CollectorTab as Tab, type LatestRow, type LimitState } from './collector-logic.js';
 import { collectorMessages } from './collector-messages.js';
 import { CollectorPassword } from './collector-password.js';
 
-const TABS = ['overview', 'chart', 'frames', 'commands', 'password'] as const;
-type Tab = (typeof TABS)[number];
-
-/** Tabs a role may use: frames and commands follow GET /frames and /commands, the password tab PUT /collectors/:mn/password. */
-export function tabsFor(role: string): Tab[] {
-  return TABS.filter((tab) => (tab === 'frames' || tab === 'commands' ? ['admin', 'ops', 'enterprise'].includes(role) : tab === 'password' ? ['admin', 'ops'].includes(role) : true));
-}
 
 const TONES: Record<LimitState, Tone> = { ok: 'ok', above: 'bad', below: 'warn', invalid: 'warn', none: 'neutral' };
 
@@ -35,6 +28,9 @@ export interface CollectorData {
   status: CollectorStatus;
   collector: Collector | undefined;
   point: Point | undefined;
+  /** Names of the collector's enterprise and site, when the role may read them. */
+  enterpriseName: string | undefined;
+  siteName: string | undefined;
   items: Item[];
   latest: Reading[];
 }
@@ -50,14 +46,15 @@ async function load(mn: string): Promise<CollectorData> {
     }),
     api.get<{ readings: Reading[] }>(`/collectors/${path}/latest`).then((x) => x.readings),
   ]);
-  const pointId = status.pointId;
-  const [point, items] = pointId
-    ? await Promise.all([
-        api.get<Point>(`/points/${encodeURIComponent(pointId)}`).catch(() => undefined),
-        fetchAll<Item>(api, `/points/${encodeURIComponent(pointId)}/items`).catch(() => []),
-      ])
-    : [undefined, []];
-  return { status, collector, point, items, latest };
+  const { pointId, siteId, enterpriseId } = status;
+  const optional = <T,>(path: string | undefined): Promise<T | undefined> => (path === undefined ? Promise.resolve(undefined) : api.get<T>(path).catch(() => undefined));
+  const [point, items, site, enterprise] = await Promise.all([
+    optional<Point>(pointId && `/points/${encodeURIComponent(pointId)}`),
+    pointId ? fetchAll<Item>(api, `/points/${encodeURIComponent(pointId)}/items`).catch(() => []) : [],
+    optional<Site>(siteId && `/sites/${encodeURIComponent(siteId)}`),
+    optional<Enterprise>(enterpriseId && `/enterprises/${encodeURIComponent(enterpriseId)}`),
+  ]);
+  return { status, collector, point, items, latest, siteName: site?.name, enterpriseName: enterprise?.name };
 }
 
 export default function CollectorScreen(props: ScreenProps) {
@@ -112,8 +109,8 @@ function Summary({ data }: { data: CollectorData }) {
   const t = useT(collectorMessages);
   const { status: s, collector: c, point } = data;
   const entries: [string, string][] = [
-    ['enterprise', s.enterpriseId ?? ''],
-    ['site', s.siteId ?? ''],
+    ['enterprise', data.enterpriseName ?? s.enterpriseId ?? ''],
+    ['site', data.siteName ?? s.siteId ?? ''],
     ['point', point?.name ?? s.pointId ?? ''],
     ['version', c?.version ? `HJ 212-${c.version}` : ''],
     ['timeZone', c?.profile.timeZone ?? ''],

@@ -4,7 +4,7 @@
  * the browser over the loaded list and are kept in the hash (`#/collectors?online=offline&q=…`); the table renders
  * only the rows in view, so 5,000 collectors stay fast. Enter or double click opens the collector.
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import type { CollectorStatus, Enterprise, Site } from '../api-types.js';
 import { DataTable, type Column } from '../components/DataTable.js';
@@ -24,13 +24,31 @@ import { filterCollectors, filterFromQuery, filterToQuery, joinNames, NO_FILTER,
 
 const messages = defineMessages('collectors', { 'zh-CN': zh, en });
 
-async function loadAll(withNames: boolean): Promise<{ rows: CollectorRow[]; enterprises: Enterprise[] }> {
-  const [statuses, enterprises, sites] = await Promise.all([
-    fetchAll<CollectorStatus>(api, '/status'),
-    withNames ? fetchAll<Enterprise>(api, '/enterprises') : Promise.resolve([]),
-    withNames ? fetchAll<Site>(api, '/sites') : Promise.resolve([]),
-  ]);
-  return { rows: joinNames(statuses, enterprises, sites), enterprises };
+/** The list refreshes itself this often while the page is visible (online state and counters move). */
+const REFRESH_MS = 30_000;
+
+interface Loaded {
+  rows: CollectorRow[];
+  enterprises: Enterprise[];
+  /** Collectors in all (the rows may still be arriving). */
+  total: number;
+}
+
+/**
+ * The statuses page by page, with enterprise and site names: `onProgress` gets the rows read so far after each page,
+ * so the first thousand collectors show while the rest of a long list arrives.
+ */
+async function loadAll(withNames: boolean, onProgress: (partial: Loaded) => void): Promise<Loaded> {
+  let enterprises: Enterprise[] = [];
+  let sites: Site[] = [];
+  // Names and statuses are read at the same time; pages arriving before the names show ids until the final join.
+  const names = Promise.all([withNames ? fetchAll<Enterprise>(api, '/enterprises') : [], withNames ? fetchAll<Site>(api, '/sites') : []]).then(([e, s]) => {
+    enterprises = e;
+    sites = s;
+  });
+  const statuses = fetchAll<CollectorStatus>(api, '/status', {}, { onPage: (soFar, total) => onProgress({ rows: joinNames(soFar, enterprises, sites), enterprises, total }) });
+  const [all] = await Promise.all([statuses, names]);
+  return { rows: joinNames(all, enterprises, sites), enterprises, total: all.length };
 }
 
 export default function CollectorsScreen(props: ScreenProps) {
@@ -38,16 +56,29 @@ export default function CollectorsScreen(props: ScreenProps) {
   const tc = useT();
   const { user } = useSession();
   const [filter, setFilterState] = useState<CollectorFilter>(() => filterFromQuery(props.query));
-  const loaded = useLoad(() => loadAll(user.role !== 'reader'), []);
+  const [partial, setPartial] = useState<Loaded | null>(null);
+  const loaded = useLoad(() => loadAll(user.role !== 'reader', setPartial), []);
+  // The first load shows pages as they arrive; a refresh keeps the previous list until the new one is complete.
+  const current = loaded.data ?? partial;
+  const [auto, setAuto] = useState(true);
+  useEffect(() => {
+    if (!auto) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') loaded.reload();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [auto]);
 
   const setFilter = (next: CollectorFilter) => {
     setFilterState(next);
     history.replaceState(null, '', hrefOf('/collectors', {}, filterToQuery(next)));
   };
 
-  const all = loaded.data?.rows ?? [];
+  const all = current?.rows ?? [];
   const rows = useMemo(() => filterCollectors(all, filter), [all, filter]);
   const onlineCount = useMemo(() => rows.filter((r) => r.online).length, [rows]);
+  // Rejections link to the frame log (GET /frames roles).
+  const canSeeFrames = ['admin', 'ops', 'enterprise'].includes(user.role);
   const open = (r: CollectorRow) => (location.hash = hrefOf('/collectors/:mn', { mn: r.mn }));
 
   const columns: Column<CollectorRow>[] = [
@@ -69,7 +100,16 @@ export default function CollectorsScreen(props: ScreenProps) {
       header: t('rejectionsToday'),
       value: (r) => r.rejectionsToday,
       numeric: true,
-      render: (r) => (r.rejectionsToday > 0 ? <StateBadge state="rejections" tone="warn" label={String(r.rejectionsToday)} /> : '0'),
+      render: (r) =>
+        r.rejectionsToday === 0 ? (
+          '0'
+        ) : canSeeFrames ? (
+          <a href={hrefOf('/frames', {}, { mn: r.mn, verdict: 'rejected' })} data-action="rejections">
+            <StateBadge state="rejections" tone="warn" label={String(r.rejectionsToday)} />
+          </a>
+        ) : (
+          <StateBadge state="rejections" tone="warn" label={String(r.rejectionsToday)} />
+        ),
     },
     { id: 'remote', header: t('remote'), value: (r) => r.remote, render: (r) => <span class="mono">{r.remote ?? ''}</span> },
   ];
@@ -95,7 +135,7 @@ export default function CollectorsScreen(props: ScreenProps) {
             {(c) => (
               <select {...c} value={filter.enterpriseId} onChange={(e) => setFilter({ ...filter, enterpriseId: (e.currentTarget as HTMLSelectElement).value })}>
                 <option value="">{t('allEnterprises')}</option>
-                {(loaded.data?.enterprises ?? []).map((e) => (
+                {(current?.enterprises ?? []).map((e) => (
                   <option key={e.id} value={e.id}>
                     {e.name}
                   </option>
@@ -108,13 +148,18 @@ export default function CollectorsScreen(props: ScreenProps) {
           <input type="checkbox" name="rejected" checked={filter.rejected} onChange={(e) => setFilter({ ...filter, rejected: (e.currentTarget as HTMLInputElement).checked })} />
           {t('onlyRejected')}
         </label>
+        <label class="check">
+          <input type="checkbox" name="autoRefresh" checked={auto} onChange={(e) => setAuto((e.currentTarget as HTMLInputElement).checked)} />
+          {t('autoRefresh')}
+        </label>
         <button type="button" class="secondary" data-action="refresh" onClick={loaded.reload} disabled={loaded.loading}>
           {t('refresh')}
         </button>
       </FilterBar>
       <ErrorBox error={loaded.error} onRetry={loaded.reload} />
-      <p class="muted summary" data-count={rows.length}>
-        {loaded.loading && !loaded.data ? tc('loading') : `${t('shown', { shown: rows.length, total: all.length })} · ${t('online', { count: onlineCount })}`}
+      <p class="muted summary" data-count={rows.length} data-loading={String(loaded.loading)}>
+        {!current ? tc('loading') : `${t('shown', { shown: rows.length, total: current.total })} · ${t('online', { count: onlineCount })}`}
+        {loaded.loading && current && ` · ${tc('loading')}`}
       </p>
       <DataTable name="collectors" columns={columns} rows={rows} rowKey={(r) => r.mn} onActivate={open} sort={{ column: 'mn', dir: 'asc' }} />
     </section>

@@ -20,5 +20,6 @@ export default {
   onlyRejected: 'Only with rejections today',
   shown: '{shown} of {total} collectors',
   online: '{count} online',
+  autoRefresh: 'Refresh every 30 s',
   refresh: 'Refresh',
 } satisfies Messages;

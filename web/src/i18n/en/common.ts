@@ -2,6 +2,7 @@ import type { Messages } from '../index.js';
 
 export default {
   appName: 'HJ 212 data platform',
+  skipToContent: 'Skip to content',
   signOut: 'Sign out',
   language: 'Language',
   role: 'Role',
@@ -20,6 +21,7 @@ export default {
   'nav.ledger': 'Monthly ledger',
   'nav.registry': 'Enterprises and sites',
   'nav.accounts': 'Tokens and sub-accounts',
+  'nav.account': 'My account',
   'nav.audit': 'Audit trail',
   'nav.main': 'Main navigation',
   loading: 'Loading…',

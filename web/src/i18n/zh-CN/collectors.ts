@@ -18,5 +18,6 @@ export default {
   onlyRejected: '仅今日有拒收',
   shown: '显示 {shown} / {total} 台',
   online: '在线 {count}',
+  autoRefresh: '每 30 秒自动刷新',
   refresh: '刷新',
 };

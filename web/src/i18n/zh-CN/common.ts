@@ -1,6 +1,7 @@
 // Shell of the console: top bar, navigation, shared components.
 export default {
   appName: 'HJ 212 数据采集平台',
+  skipToContent: '跳到主要内容',
   signOut: '退出登录',
   language: '语言',
   role: '角色',
@@ -19,6 +20,7 @@ export default {
   'nav.ledger': '月度台账',
   'nav.registry': '企业与站点',
   'nav.accounts': '令牌与子账号',
+  'nav.account': '我的账号',
   'nav.audit': '审计日志',
   'nav.main': '主导航',
   loading: '加载中…',

@@ -1,0 +1,15 @@
+export default {
+  title: '我的账号',
+  username: '用户名',
+  role: '角色',
+  enterprise: '企业',
+  expiresAt: '本次登录有效至',
+  changePassword: '修改密码',
+  currentPassword: '当前密码',
+  newPassword: '新密码',
+  repeatPassword: '再次输入新密码',
+  mismatch: '两次输入的新密码不一致',
+  changed: '密码已修改，其他设备上的登录已退出',
+  wrongCurrent: '当前密码不正确',
+  save: '修改',
+};
