@@ -94,6 +94,9 @@ export function App(props: AppProps) {
           <a class="user" href={hrefOf('/account')} data-user={props.session.user.username} title={t('nav.account')}>
             {props.session.user.username} · <span data-role={role}>{t(`role.${role}`)}</span>
           </a>
+          <a class="password-link" href={hrefOf('/password')} data-action="change-password">
+            {t('changePassword')}
+          </a>
           <LangSwitch lang={props.lang} onChange={props.onLang} />
           <button type="button" class="secondary" data-action="sign-out" onClick={props.onSignOut}>
             {t('signOut')}

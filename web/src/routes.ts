@@ -41,6 +41,7 @@ export const ROUTES: readonly RouteDef[] = [
   { name: 'registry', path: '/registry', titleKey: 'nav.registry', roles: REGISTRY_READERS, nav: true, load: () => import('./screens/registry.js') },
   { name: 'accounts', path: '/accounts', titleKey: 'nav.accounts', roles: ['admin', 'enterprise'], nav: true, load: () => import('./screens/accounts.js') },
   { name: 'account', path: '/account', titleKey: 'nav.account', roles: ALL, nav: false, load: () => import('./screens/account.js') },
+  { name: 'password', path: '/password', titleKey: 'nav.password', roles: ALL, nav: false, load: () => import('./screens/password.js') },
   { name: 'audit', path: '/audit', titleKey: 'nav.audit', roles: ['admin', 'ops', 'regulator'], nav: true, load: () => import('./screens/audit.js') },
 ];
 

@@ -24,6 +24,8 @@ export default {
   'nav.account': 'My account',
   'nav.audit': 'Audit trail',
   'nav.main': 'Main navigation',
+  'nav.password': 'Change password',
+  changePassword: 'Change password',
   loading: 'Loading…',
   empty: 'Nothing to show',
   retry: 'Retry',

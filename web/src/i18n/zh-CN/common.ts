@@ -23,6 +23,8 @@ export default {
   'nav.account': '我的账号',
   'nav.audit': '审计日志',
   'nav.main': '主导航',
+  'nav.password': '修改密码',
+  changePassword: '修改密码',
   loading: '加载中…',
   empty: '暂无数据',
   retry: '重试',

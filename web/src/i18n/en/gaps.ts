@@ -1,0 +1,25 @@
+import type { Messages } from '../index.js';
+
+export default {
+  title: 'Gaps and anomalies',
+  hint: 'Gaps: periods whose data never arrived; anomalies: over the standard or range, flagged, constant values… Enterprises explain, regulators review.',
+  'tab.gaps': 'Gaps',
+  'tab.anomalies': 'Anomalies',
+  rule: 'Rule',
+  anyRule: 'Any rule',
+  'rule.over-standard': 'Over the standard',
+  'rule.out-of-range': 'Out of range',
+  'rule.flag': 'Data flag',
+  'rule.eflag': 'Equipment flag',
+  'rule.constant': 'Constant value',
+  'rule.negative': 'Negative value',
+  'rule.impossible': 'Impossible value',
+  'rule.hour-vs-minute': 'Hour vs minutes',
+  'rule.cou-sum': 'Emission sum',
+  evidence: 'Evidence',
+  backfill: 'Back-fill',
+  gapWhat: 'gap of {mn} {factor} {period}',
+  anomalyWhat: 'anomaly of {mn} {factor} {period}',
+  explained: 'Explanation submitted',
+  reviewedOk: 'Reviewed',
+} satisfies Messages;
