@@ -99,7 +99,8 @@ export async function startPlatform(t: Test, db: number, env: NodeJS.ProcessEnv 
     redisUrl: redis,
     browser,
     async newPage() {
-      const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
+      // A Chinese operator's browser: the platform's default HJ212_TIME_ZONE, so datetime inputs mean the same hour.
+      const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
       contexts.push(context);
       return { context, page: await context.newPage() };
     },
