@@ -4,8 +4,9 @@
  * How the anomaly and the gap come about, deterministically and as in production: an operator (ops token from
  * `npx hj212 token create`) registers over the API an enterprise, a site, a point with the item COD (w01018,
  * minute data every 60 s, standard upper limit 10 mg/L) and a collector bound to that point. A `npx hj212-sim`
- * then uploads minute data (2051) for that collector every 2 minutes with COD values of its water profile (20–90):
- * every upload is over the standard (an `over-standard` anomaly), and every other minute has no reading (a gap).
+ * then uploads minute data (2051) for that collector for 3 minutes with COD values of its water profile (20–90):
+ * every upload is over the standard (an `over-standard` anomaly). Then the simulator ends: the collector is
+ * offline, so the worker cannot re-pull the minutes after it, and they become open gaps.
  * The system runs with short check settings (HJ212_CHECK_DELAY_S=0, HJ212_CHECK_SCAN_EVERY_S=5,
  * HJ212_CHECK_GAP_GRACE_S=1, all documented settings) so the ledgers fill within a few minutes.
  *
@@ -52,10 +53,13 @@ t.test('enterprise explains an anomaly and back-fills a gap; the regulator revie
   await p.createUser(REG.name, REG.password, '--role regulator');
   const dir = mkdtempSync(join(tmpdir(), 'hj212-browser-'));
   writeFileSync(join(dir, 'mn.txt'), `${MN}\n`);
-  p.sim(`--mn-file ${join(dir, 'mn.txt')} --password ${DEVICE_PASSWORD} --realtime-interval 0 --minute-interval 2 --no-hour --no-day --duration 900 --progress 0`);
+  const sim = p.sim(`--mn-file ${join(dir, 'mn.txt')} --password ${DEVICE_PASSWORD} --realtime-interval 0 --minute-interval 1 --no-hour --no-day --duration 180 --progress 0`);
 
   const list = (path: string) => p.http<{ items: Entry[] }>(ops, 'GET', path).then((r) => r.items);
   await waitFor(async () => (await list(`/anomalies?mn=${MN}&state=open`)).length > 0, 'an open anomaly', 300_000);
+  // The simulator ends (--duration 180) and the collector goes offline: while it is online the worker re-pulls its
+  // gaps (2051 history) and the simulator fills them; offline, the minutes after it stay open gaps.
+  await sim.done;
   await waitFor(async () => (await list(`/gaps?mn=${MN}&state=open`)).length > 0, 'an open gap', 300_000);
 
   const { page } = await p.newPage();
@@ -79,7 +83,11 @@ t.test('enterprise explains an anomaly and back-fills a gap; the regulator revie
   });
 
   await t.test('enterprise: back-fills a gap from the gap list', async (t) => {
-    await page.goto(`${p.api}/#/gaps`);
+    // Same screen, other tab: the gaps, filtered to the open ones.
+    await page.click('[data-screen="gaps"] button[data-tab="gaps"]');
+    await page.waitForSelector('[data-table="gaps"]');
+    await page.selectOption('[data-filter="gaps"] select[name="state"]', 'open');
+    await page.click('[data-filter="gaps"] [data-action="filter"]');
     const row = page.locator('[data-table="gaps"] [data-row]:has([data-action="backfill"])').first();
     await row.waitFor();
     backfillGap = (await row.getAttribute('data-row')) ?? '';
@@ -101,30 +109,33 @@ t.test('enterprise explains an anomaly and back-fills a gap; the regulator revie
     await page.waitForSelector('[data-screen="sign-in"]');
   });
 
+  // The regulator in a browser of its own.
+  const { page: rp } = await p.newPage();
+
   await t.test('regulator: accepts the explanation', async (t) => {
-    await signIn(page, p.api, REG.name, REG.password);
-    t.equal(await page.getAttribute('[data-role]', 'data-role'), 'regulator');
-    await page.goto(`${p.api}/#/gaps?tab=anomalies&state=explained`);
-    const row = page.locator(`[data-table="anomalies"] [data-row="${anomalyId}"]`);
+    await signIn(rp, p.api, REG.name, REG.password);
+    t.equal(await rp.getAttribute('[data-role]', 'data-role'), 'regulator');
+    await rp.goto(`${p.api}/#/gaps?tab=anomalies&state=explained`);
+    const row = rp.locator(`[data-table="anomalies"] [data-row="${anomalyId}"]`);
     await row.locator('[data-action="review"]').click();
-    await page.fill('form[name="review"] textarea[name="comment"]', '说明合理，予以认可');
-    await page.click('form[name="review"] [data-action="review-approve"]');
+    await rp.fill('form[name="review"] textarea[name="comment"]', '说明合理，予以认可');
+    await rp.click('form[name="review"] [data-action="review-approve"]');
     await waitFor(async () => (await p.http<Entry>(ops, 'GET', `/anomalies/${encodeURIComponent(anomalyId)}`)).state === 'accepted', 'the anomaly accepted');
     t.pass('the anomaly is accepted');
   });
 
   await t.test('regulator: accepts the back-fill', async (t) => {
-    await page.goto(`${p.api}/#/backfills`);
-    const row = page.locator('[data-table="backfills"] [data-row]:has([data-action="review"])').first();
+    await rp.goto(`${p.api}/#/backfills`);
+    const row = rp.locator('[data-table="backfills"] [data-row]:has([data-action="review"])').first();
     await row.waitFor();
     const id = (await row.getAttribute('data-row')) ?? '';
     await row.locator('[data-action="review"]').click();
-    await page.fill('form[name="review"] textarea[name="comment"]', '补录依据充分');
-    await page.click('form[name="review"] [data-action="review-approve"]');
-    await page.waitForSelector(`[data-table="backfills"] [data-row="${id}"] [data-state="accepted"]`);
+    await rp.fill('form[name="review"] textarea[name="comment"]', '补录依据充分');
+    await rp.click('form[name="review"] [data-action="review-approve"]');
+    await rp.waitForSelector(`[data-table="backfills"] [data-row="${id}"] [data-state="accepted"]`);
     t.equal((await p.http<Entry>(ops, 'GET', `/backfills/${encodeURIComponent(id)}`)).state, 'accepted', 'the API has the review');
-    await page.goto(`${p.api}/#/ledger`);
-    await page.waitForSelector('[data-screen="ledger"]');
-    await screenshot(page, 'ledger');
+    await rp.goto(`${p.api}/#/ledger`);
+    await rp.waitForSelector('[data-screen="ledger"]');
+    await screenshot(rp, 'ledger');
   });
 });

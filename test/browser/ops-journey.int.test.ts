@@ -72,7 +72,7 @@ t.test('operator: pending collector → register → chart → time request → 
   // The collector: a simulator with an MN the platform does not know, realtime data every second.
   const dir = mkdtempSync(join(tmpdir(), 'hj212-browser-'));
   writeFileSync(join(dir, 'mn.txt'), `${MN}\n`);
-  p.sim(`--mn-file ${join(dir, 'mn.txt')} --password ${DEVICE_PASSWORD} --realtime-interval 1 --minute-interval 0 --no-hour --no-day --duration 900 --progress 0`);
+  p.sim(`--mn-file ${join(dir, 'mn.txt')} --password ${DEVICE_PASSWORD} --realtime-interval 1 --minute-interval 0 --no-hour --no-day --duration 300 --progress 0`);
 
   await t.test('the unknown collector is pending; register it from the console', async (t) => {
     await page.goto(`${p.api}/#/pending`);
