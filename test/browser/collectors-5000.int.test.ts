@@ -51,7 +51,9 @@ t.test(`collectors page with ${COUNT} collectors`, async (t) => {
   await page.goto(`${p.api}/#/collectors`);
   await page.reload();
   await page.waitForSelector('[data-table="collectors"] [data-row]');
-  t.comment(`collectors page, ${COUNT} collectors, full page load: first rows ${Date.now() - t1} ms`);
+  const reloadFirst = Date.now() - t1;
+  await waitFor(async () => (await page.getAttribute('[data-screen="collectors"] [data-count]', 'data-count')) === String(COUNT), `all ${COUNT} listed again`, 120_000);
+  t.comment(`collectors page, ${COUNT} collectors, full page load: first rows ${reloadFirst} ms, whole list ${Date.now() - t1} ms`);
 
   t.equal(await page.getAttribute('[data-table="collectors"]', 'aria-rowcount'), String(COUNT + 1), `the table holds ${COUNT} rows (and its header)`);
   t.ok((await page.locator('[data-table="collectors"] [data-row]').count()) < COUNT, 'only the rows in view are in the DOM');
