@@ -30,8 +30,8 @@ const problem = (status: number, what: string) => ({ description: `${what} (${co
 export function problemResponses(method: string, hasParams: boolean, hasBody: boolean, isPublic: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = { 400: problem(400, 'the request does not match the schema or is malformed') };
   if (!isPublic) {
-    out[401] = problem(401, 'missing or invalid bearer token');
-    out[403] = problem(403, 'the role of the token may not call this route');
+    out[401] = problem(401, 'missing or invalid bearer token or session cookie');
+    out[403] = problem(403, 'the role of the token or account may not call this route (or, with the session cookie, no X-CSRF-Token)');
   }
   const writes = method !== 'GET';
   if (hasParams || writes || !isPublic) out[404] = problem(404, 'no such resource, or one outside the token’s enterprise');

@@ -19,6 +19,7 @@ import { createRedisUsers } from '../../src/storage/redis/users.js';
 import { createRedisWebSessions } from '../../src/storage/redis/web-sessions.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { DEFAULT_CONFIG, type AccountSettings, type InfluxConfig } from '../../src/config.js';
+import type { Logger } from '../../src/log.js';
 import { createRedisCommandLedger } from '../../src/storage/redis/command-ledger.js';
 import { createRedisCommandBus } from '../../src/storage/redis/command-bus.js';
 import { createRedisFrameLog } from '../../src/storage/redis/frame-log.js';
@@ -61,6 +62,8 @@ export interface TestApiOptions {
   accounts?: Partial<Omit<AccountSettings, 'login'>> & { login?: Partial<AccountSettings['login']> };
   /** Clock of sessions and sign-in lockouts (ms). */
   now?: () => number;
+  /** pino logger of the API (silent when absent). */
+  logger?: Logger;
 }
 
 /** scrypt cost of test accounts: cheap, so sign-in tests do not spend the machine on hashing. */
@@ -97,7 +100,7 @@ export async function buildTestApi(options: TestApiOptions = {}): Promise<TestAp
     accounts: accountDeps(redis, prefix, options.accounts),
   };
   const { pageMax, bulkMax, consoleDir, now } = options;
-  const app = await buildApi(deps, { bodyLimit: 64 * 1024, timeZone: options.timeZone ?? 'Asia/Shanghai', authFailures: options.authFailures, pageMax, bulkMax, consoleDir, now });
+  const app = await buildApi(deps, { bodyLimit: 64 * 1024, timeZone: options.timeZone ?? 'Asia/Shanghai', authFailures: options.authFailures, pageMax, bulkMax, consoleDir, now, logger: options.logger });
   await app.ready();
 
   const token = {} as Record<Exclude<Role, 'enterprise'>, string>;

@@ -6,6 +6,7 @@
  */
 import t from 'tap';
 import { createHashLimiter } from '../../src/api/hash-limiter.js';
+import { createLogger } from '../../src/log.js';
 import { asSession, login, makeUser, signIn } from './account-helper.js';
 import { body, buildTestApi } from './helper.js';
 
@@ -103,4 +104,17 @@ t.test('the hash limiter runs at most `concurrency` checks, queues `queue` more 
   tt.equal(settled.filter((r) => r === 'done').length, 5, 'two running + three queued');
   tt.equal(settled.filter((r) => r === 'APP_ERR_BUSY').length, 95, 'the rest refused at once');
   tt.equal(peak, 2, 'never more than two at once');
+});
+
+t.test('failed sign-ins are logged as one summary line, never with the password', async (tt) => {
+  const lines: string[] = [];
+  const logged = await buildTestApi({ logger: createLogger('info', { write: (line: string) => void lines.push(line) }) });
+  await makeUser(logged, { username: 'fay', role: 'reader' });
+  for (let i = 0; i < 30; i++) await login(logged, 'fay', `secret guess ${i}`, `10.40.0.${i % 3}`);
+  await logged.close();
+  const summaries = lines.map((l) => JSON.parse(l) as { msg: string; failures?: number; addresses?: number }).filter((e) => e.msg === 'failed sign-ins');
+  tt.equal(summaries.length, 1, 'one summary line for the flood');
+  tt.match(summaries[0], { failures: 5, addresses: 3 }, 'counts and addresses (only checked failures count; locked attempts are metrics)');
+  tt.notMatch(lines.join('\n'), /secret guess/, 'never a password');
+  tt.match(lines.join('\n'), /"msg":"sign-in lockout"/, 'the lockout itself is logged');
 });

@@ -156,3 +156,29 @@ t.test('HJ212_COOKIE_SECURE=true marks the cookie Secure (TLS ends at a proxy)',
   const s = { secret: sessionCookieSet(res) ?? '', csrf: body<{ csrfToken: string }>(res).csrfToken, res };
   tt.match(String((await asSession(secure, s, { method: 'POST', url: '/auth/logout' })).headers['set-cookie']), /Max-Age=0.*; Secure$/);
 });
+
+t.test('every documented route accepts the session cookie; every cookie write without the CSRF token is refused', async (tt) => {
+  await makeUser(api, { username: 'root', role: 'admin' });
+  const admin = await signIn(api, 'root', 'correct horse', '10.9.4.1');
+  const doc = body<{ paths: Record<string, Record<string, { security?: unknown[] }>> }>(await api.app.inject({ url: '/docs/json' }));
+  let reads = 0;
+  let writes = 0;
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    const url = path.replace('/audit/{type}/{id}', '/audit/site/x').replace(/\{[^}]+\}/g, 'x');
+    for (const [method, op] of Object.entries(ops)) {
+      if (!op.security || op.security.length === 0 || url === '/auth/logout') continue;
+      const request = { method: method.toUpperCase() as 'GET', url, payload: method === 'get' ? undefined : {}, remoteAddress: '10.9.4.1' };
+      if (method === 'get') {
+        const res = await asSession(api, admin, request);
+        tt.ok(res.statusCode !== 401 && res.statusCode !== 403, `GET ${url} with the admin's cookie: ${res.statusCode}`);
+        reads++;
+      } else {
+        const res = await asSession(api, admin, request, false);
+        tt.equal(body(res).code, 'APP_ERR_CSRF', `${method.toUpperCase()} ${url} without X-CSRF-Token`);
+        writes++;
+      }
+    }
+  }
+  tt.ok(reads > 20 && writes > 15, `${reads} reads, ${writes} writes`);
+  tt.equal((await asSession(api, admin, { url: '/auth/me' })).statusCode, 200, 'the session survived it all');
+});
