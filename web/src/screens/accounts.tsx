@@ -23,6 +23,7 @@ import { accountMessages } from './accounts-messages.js';
 import { enterpriseNameOf, managesAccounts, passwordProblem } from './accounts-logic.js';
 import { Tokens } from './accounts-tokens.js';
 import { asApiError } from './ledger-parts.js';
+import { keyedByQuery } from './query-keyed.js';
 
 
 interface UserRow {
@@ -37,7 +38,7 @@ interface UserRow {
 
 type Tab = 'users' | 'tokens';
 
-export default function AccountsScreen(props: ScreenProps) {
+function AccountsScreen(props: ScreenProps) {
   const t = useT(accountMessages);
   const { user } = useSession();
   const [tab, setTab] = useState<Tab>(props.query.tab === 'tokens' ? 'tokens' : 'users');
@@ -218,3 +219,5 @@ function ResetPassword(props: { t: T; username: string; onDone: () => void; onCa
     </form>
   );
 }
+
+export default keyedByQuery(AccountsScreen);

@@ -17,6 +17,7 @@ import en from '../i18n/en/audit.js';
 import zh from '../i18n/zh-CN/audit.js';
 import { hrefOf, type ScreenProps } from '../routes.js';
 import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, auditPathOf, changedFields, type AuditEntry, type AuditPage } from './audit-logic.js';
+import { keyedByQuery } from './query-keyed.js';
 
 const messages = defineMessages('audit', { 'zh-CN': zh, en });
 
@@ -26,7 +27,7 @@ interface Filter {
   action: string;
 }
 
-export default function AuditScreen(props: ScreenProps) {
+function AuditScreen(props: ScreenProps) {
   const t = useT(messages);
   const tc = useT();
   const [draft, setDraft] = useState<Filter>({ type: props.query.type ?? '', id: props.query.id ?? '', action: props.query.action ?? '' });
@@ -125,3 +126,5 @@ export default function AuditScreen(props: ScreenProps) {
     </section>
   );
 }
+
+export default keyedByQuery(AuditScreen);

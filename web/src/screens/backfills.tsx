@@ -23,13 +23,14 @@ import { hrefOf, type ScreenProps } from '../routes.js';
 import { useCan, useSession } from '../session.js';
 import { backfillBodyOf, canReview, LEDGER_ROLES, ledgerFilterFromQuery, ledgerQuery, nextOffsetOf, NO_LEDGER_FILTER, offsetOf, type BackfillForm, type LedgerFilter } from './ledger-logic.js';
 import { asApiError, EnterprisePicker, LedgerState, ledgerMessages, ReviewForm, ReviewNote, showPeriod, TextArea, useEnterprises } from './ledger-parts.js';
+import { keyedByQuery } from './query-keyed.js';
 
 const messages = defineMessages('backfills', { 'zh-CN': zh, en });
 const PAGE = 50;
 
 const emptyRow = (factor = '') => ({ factor, values: Object.fromEntries(VALUE_FIELDS.map((f) => [f, ''])) as Record<string, string> });
 
-export default function BackfillsScreen(props: ScreenProps) {
+function BackfillsScreen(props: ScreenProps) {
   const t = useT(messages);
   const tl = useT(ledgerMessages);
   const { user } = useSession();
@@ -225,3 +226,5 @@ function BackfillFormView(props: { initial: BackfillForm; onCancel: () => void; 
     </form>
   );
 }
+
+export default keyedByQuery(BackfillsScreen);

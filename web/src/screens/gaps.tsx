@@ -21,6 +21,7 @@ import { hrefOf, type ScreenProps } from '../routes.js';
 import { useCan, useSession } from '../session.js';
 import { canExplain, canReview, LEDGER_ROLES, ledgerFilterFromQuery, ledgerQuery, nextOffsetOf, NO_LEDGER_FILTER, offsetOf, type LedgerFilter } from './ledger-logic.js';
 import { EnterprisePicker, ExplainForm, LedgerState, ledgerMessages, ReviewForm, ReviewNote, showPeriod, useEnterprises } from './ledger-parts.js';
+import { keyedByQuery } from './query-keyed.js';
 
 const messages = defineMessages('gaps', { 'zh-CN': zh, en });
 
@@ -28,7 +29,7 @@ type Tab = 'gaps' | 'anomalies';
 type Entry = GapEntry | AnomalyEntry;
 const PAGE = 50;
 
-export default function GapsScreen(props: ScreenProps) {
+function GapsScreen(props: ScreenProps) {
   const t = useT(messages);
   const tl = useT(ledgerMessages);
   const { user } = useSession();
@@ -190,3 +191,5 @@ export default function GapsScreen(props: ScreenProps) {
     </section>
   );
 }
+
+export default keyedByQuery(GapsScreen);

@@ -22,11 +22,12 @@ import { hrefOf, type ScreenProps } from '../routes.js';
 import { useCan, useSession } from '../session.js';
 import { ledgerCsvHref, monthOf, ROLLUP_ROLES, showRate } from './ledger-logic.js';
 import { asApiError, EnterprisePicker, ledgerMessages, useEnterprises } from './ledger-parts.js';
+import { keyedByQuery } from './query-keyed.js';
 
 const messages = defineMessages('ledger-month', { 'zh-CN': zh, en });
 const SITE_READERS = ['admin', 'ops', 'regulator', 'enterprise'];
 
-export default function LedgerScreen(props: ScreenProps) {
+function LedgerScreen(props: ScreenProps) {
   const t = useT(messages);
   const tl = useT(ledgerMessages);
   const { user } = useSession();
@@ -58,7 +59,7 @@ export default function LedgerScreen(props: ScreenProps) {
 
   const siteName = (id: string) => sites.data?.find((s) => s.id === id)?.name ?? id;
   const columns: Column<MonthlyRow>[] = [
-    ...(enterprises.pick ? [{ id: 'enterprise', header: tl('enterprise'), value: (r: MonthlyRow) => enterprises.nameOf(r.enterpriseId) }] : []),
+    ...(enterprises.pick && !sel.enterpriseId ? [{ id: 'enterprise', header: tl('enterprise'), value: (r: MonthlyRow) => enterprises.nameOf(r.enterpriseId) }] : []),
     { id: 'site', header: tl('site'), value: (r) => siteName(r.siteId) },
     { id: 'mn', header: tl('mn'), value: (r) => r.mn, render: (r) => <a class="mono" href={hrefOf('/collectors/:mn', { mn: r.mn })}>{r.mn}</a> },
     { id: 'factor', header: tl('factor'), value: (r) => r.factor },
@@ -110,3 +111,5 @@ export default function LedgerScreen(props: ScreenProps) {
     </section>
   );
 }
+
+export default keyedByQuery(LedgerScreen);

@@ -22,13 +22,14 @@ import type { ScreenProps } from '../routes.js';
 import { useCan, useSession } from '../session.js';
 import { canReview, LEDGER_ROLES, ledgerFilterFromQuery, ledgerQuery, nextOffsetOf, NO_LEDGER_FILTER, offsetOf, registrationBodyOf, type LedgerFilter, type RegistrationForm } from './ledger-logic.js';
 import { asApiError, EnterprisePicker, LedgerState, ledgerMessages, ReviewForm, ReviewNote, showPeriod, TextArea, useEnterprises } from './ledger-parts.js';
+import { keyedByQuery } from './query-keyed.js';
 
 const messages = defineMessages('registrations', { 'zh-CN': zh, en });
 const PAGE = 50;
 /** Roles that may read sites (GET /sites) to name them in the list. */
 const SITE_READERS = ['admin', 'ops', 'regulator', 'enterprise'];
 
-export default function RegistrationsScreen(props: ScreenProps) {
+function RegistrationsScreen(props: ScreenProps) {
   const t = useT(messages);
   const tl = useT(ledgerMessages);
   const { user } = useSession();
@@ -45,8 +46,14 @@ export default function RegistrationsScreen(props: ScreenProps) {
   const page = useLoad(() => api.get<LedgerPage<RegistrationEntry>>('/registrations', ledgerQuery({ ...filter, mn: '', rule: '' }, offsetOf(pager.cursor), PAGE)), [filter, pager.cursor]);
   const apply = (f: LedgerFilter) => (pager.reset(), setFilter(f));
 
+  // Point names of the page shown (at most PAGE look-ups; points are listed per site only).
+  const pointIds = SITE_READERS.includes(user.role) ? [...new Set((page.data?.items ?? []).flatMap((e) => (e.pointId ? [e.pointId] : [])))] : [];
+  const pointNames = useLoad(
+    () => Promise.all(pointIds.map((id) => api.get<Point>(`/points/${encodeURIComponent(id)}`).then((p) => [id, p.name] as const, () => [id, id] as const))).then((e) => new Map(e)),
+    [pointIds.join(',')],
+  );
   const siteName = (id: string) => sites.data?.find((s) => s.id === id)?.name ?? id;
-  const scopeOf = (e: RegistrationEntry) => [siteName(e.siteId), e.pointId ? e.pointId.slice(0, 8) : '', e.factor ?? ''].filter(Boolean).join(' / ');
+  const scopeOf = (e: RegistrationEntry) => [siteName(e.siteId), e.pointId ? (pointNames.data?.get(e.pointId) ?? e.pointId) : '', e.factor ?? ''].filter(Boolean).join(' / ');
   const what = (e: RegistrationEntry) => t('what', { scope: scopeOf(e), period: showPeriod(e.periodStart, e.periodEnd) });
 
   const columns: Column<RegistrationEntry>[] = [
@@ -203,3 +210,5 @@ function RegistrationFormView(props: { sites: readonly Site[]; onCancel: () => v
     </form>
   );
 }
+
+export default keyedByQuery(RegistrationsScreen);

@@ -23,6 +23,7 @@ import { useCan, useSession } from '../session.js';
 import { asApiError, EnterprisePicker } from './ledger-parts.js';
 import { RecordForm } from './registry-form.js';
 import { childTab, pathsOf, REGISTRY_TABS, REGISTRY_WRITERS, type RegistryTab } from './registry-logic.js';
+import { keyedByQuery } from './query-keyed.js';
 
 const messages = defineMessages('registry', { 'zh-CN': zh, en });
 
@@ -39,7 +40,7 @@ interface Selection {
 const num = (v: unknown) => (typeof v === 'number' ? showNumber(v) : '');
 const pair = (a: unknown, b: unknown) => (a === undefined && b === undefined ? '' : `${num(a)} ~ ${num(b)}`);
 
-export default function RegistryScreen(props: ScreenProps) {
+function RegistryScreen(props: ScreenProps) {
   const t = useT(messages);
   const { user } = useSession();
   const canWrite = useCan(REGISTRY_WRITERS);
@@ -229,3 +230,5 @@ export default function RegistryScreen(props: ScreenProps) {
     </section>
   );
 }
+
+export default keyedByQuery(RegistryScreen);
