@@ -2,7 +2,7 @@
 # Local InfluxDB 1.x, Redis (AOF on) and VictoriaMetrics (speaks InfluxDB's /api/v2/write) for
 # development, tests and benchmarks. No systemd: data under a project-local directory, configurable ports.
 #
-#   scripts/services.sh install        apt-get install what is missing (Debian)
+#   scripts/services.sh install        apt-get install what is missing (Debian), Chromium and a Chinese font for the browser tests too
 #   scripts/services.sh start          start all three and wait until they answer
 #   scripts/services.sh stop           stop them
 #   scripts/services.sh status         print URLs and whether each answers
@@ -30,6 +30,10 @@ install() {
   need influxd || missing+=(influxdb)
   need victoria-metrics || missing+=(victoria-metrics)
   need curl || missing+=(curl)
+  # The console's browser tests (test/browser) drive Debian's Chromium; HJ212_CHROMIUM names another binary.
+  [ -x "${HJ212_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+  # A Chinese font, so the console's zh-CN screens (and docs/console/*.png) render as text, not boxes.
+  [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
