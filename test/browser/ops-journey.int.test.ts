@@ -2,7 +2,7 @@
  * The operator's journey in a real browser (Chromium) against `npm start`: sign in with an account and password
  * (made with `npx hj212 user create`, password on stdin), a collector the platform does not know uploads (a
  * `npx hj212-sim` with its MN, not registered) → it is listed as pending → registered from the console → its
- * readings appear in the chart while the simulator keeps uploading → a time request (1011) is sent and its 9012
+ * readings appear in the chart while the simulator keeps uploading → a time request (1011) and a time sync (1012) are sent and their 9012
  * outcome shown → its frame log opened. Around it: a wrong password shows an error, writes carry the CSRF token
  * (and a write without it is refused), the language switch, keyboard reachability of the navigation, no horizontal
  * overflow at 1280×720 on each of the operator's screens, and sign-out.
@@ -134,6 +134,18 @@ t.test('operator: pending collector → register → chart → time request → 
     t.match(await page.textContent('[data-current-command]'), /SystemTime=\d{14}/, 'and the collector\'s time');
     await page.waitForSelector('[data-table="commands"] [data-row]');
     await screenshot(page, 'collector-commands');
+  });
+
+  await t.test('time sync (1012, the server clock): the collector sets it and the 9012 outcome is shown', async (t) => {
+    const before = await page.getAttribute('[data-current-command]', 'data-current-command');
+    await page.selectOption('[data-form="command"] select[name="name"]', 'set-time');
+    await page.click('[data-action="send-command"]');
+    // A new command replaces the panel of the previous one: wait for another id that has reached its end.
+    await page.waitForSelector(`[data-current-command]:not([data-current-command="${before ?? ''}"])[data-final="true"]`, { timeout: 60_000 });
+    const state = await page.getAttribute('[data-current-command]', 'data-state');
+    t.ok(state === 'succeeded' || state === 'answered', `final state ${state}`);
+    t.match(await page.textContent('[data-current-command]'), /\(1012\)/, 'the set-time command (CN 1012)');
+    t.match(await page.textContent('[data-current-command]'), /ExeRtn=1/, 'the 9012 ExeRtn=1 is shown');
   });
 
   await t.test('writes carry the CSRF token; a cookie write without it is refused', async (t) => {
