@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { InfluxConfig } from '../src/config.js';
-import type { Point } from '../src/domain/point.js';
+import type { SeriesPoint } from '../src/domain/series-point.js';
 import { createInfluxQuery, quoteIdent } from '../src/storage/influx/query.js';
 import { createInfluxWriter } from '../src/storage/influx/writer.js';
 import { toLines } from '../src/storage/influx/line-protocol.js';
@@ -22,7 +22,7 @@ const FRAME_POINTS = 10;
 const BATCH = 5000;
 const FACTORS = ['a21026', 'a21002', 'a21004', 'a34013', 'a01012', 'a01013', 'a01014', 'a01011', 'a00000', 'a19001'];
 
-function makePoints(measurement: string, n: number, start: number): Point[] {
+function makePoints(measurement: string, n: number, start: number): SeriesPoint[] {
   return Array.from({ length: n }, (_, i) => {
     const k = start + i;
     return {

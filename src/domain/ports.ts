@@ -4,7 +4,7 @@
  */
 import type { CpData } from '../../protocol/index.js';
 import type { Device, PendingDevice } from './device.js';
-import type { Point } from './point.js';
+import type { SeriesPoint } from './series-point.js';
 
 /** Error a sink rejects with. `permanent` errors will never succeed on retry (dead-letter them). */
 export class SinkError extends Error {
@@ -23,7 +23,7 @@ export class SinkError extends Error {
  * points stay buffered; only permanent failures reject (SinkError with permanent = true).
  */
 export interface ReadingSink {
-  write(points: readonly Point[]): Promise<void>;
+  write(points: readonly SeriesPoint[]): Promise<void>;
   /** Write one upload's readings as the storage maps them (same group commit and durability as `write`). */
   writeUpload(upload: UploadRecord): Promise<void>;
   /** Points accepted but not yet durable. */

@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../domain/clock.js';
 import { BACKFILL_RESUBMITTABLE, GAP_MOVES_FROM, LedgerError, type ActorRef, type BackfillEntry, type CheckItem, type CheckKind, type GapEntry, type ItemSource, type LedgerStore, type Limits, type ReadingReader, type ReadingRow } from '../domain/ledgers.js';
-import type { Point } from '../domain/point.js';
+import type { SeriesPoint } from '../domain/series-point.js';
 import type { ReadingSink } from '../domain/ports.js';
 import { MANUAL_SOURCE, RAW_FIELD, REJECTED_FIELD, TAG, WIRE_SUFFIX, type NumericField } from '../domain/reading-schema.js';
 import { backfillId, gapId, SYSTEM_ACTOR, transition } from './entries.js';
@@ -60,8 +60,8 @@ export class OutOfRangeError extends LedgerError {
 
 
 /** The InfluxDB point of a back-fill; `rejected` re-writes the same point (same series and time) marked rejected. */
-export function manualPoint(entry: Pick<BackfillEntry, 'mn' | 'factor' | 'kind' | 'periodStart' | 'values'>, rejected = false): Point {
-  const fields: Point['fields'] = {};
+export function manualPoint(entry: Pick<BackfillEntry, 'mn' | 'factor' | 'kind' | 'periodStart' | 'values'>, rejected = false): SeriesPoint {
+  const fields: SeriesPoint['fields'] = {};
   const raw: string[] = [];
   for (const [field, value] of Object.entries(entry.values) as Array<[NumericField, number]>) {
     fields[field] = value;

@@ -1,5 +1,5 @@
 /** Line protocol back into points, for fakes that store what the InfluxDB writer would send (test-only). */
-import type { Point } from '../../src/domain/point.js';
+import type { SeriesPoint } from '../../src/domain/series-point.js';
 
 /** Split `text` at `sep` outside double quotes, honouring backslash escapes. */
 function split(text: string, sep: string, max = Infinity): string[] {
@@ -33,8 +33,8 @@ function value(text: string): number | string | boolean {
   return Number(text);
 }
 
-export function parseLines(body: string): Point[] {
-  const points: Point[] = [];
+export function parseLines(body: string): SeriesPoint[] {
+  const points: SeriesPoint[] = [];
   for (const line of body.split('\n')) {
     if (line === '') continue;
     const [head = '', fieldText = '', time = ''] = split(line, ' ', 3);
@@ -44,7 +44,7 @@ export function parseLines(body: string): Point[] {
       const [k = '', v = ''] = split(pair, '=', 2);
       tags[unescapeName(k)] = unescapeName(v);
     }
-    const fields: Point['fields'] = {};
+    const fields: SeriesPoint['fields'] = {};
     for (const pair of split(fieldText, ',')) {
       const [k = '', v = ''] = split(pair, '=', 2);
       fields[unescapeName(k)] = value(v);

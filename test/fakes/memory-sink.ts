@@ -3,7 +3,7 @@
  * simulate an unreachable InfluxDB (writes stay pending, as the real writer keeps retrying) and permanent refusals.
  */
 import { SinkError, type ReadingSink } from '../../src/domain/ports.js';
-import type { Point } from '../../src/domain/point.js';
+import type { SeriesPoint } from '../../src/domain/series-point.js';
 import { LineProtocolError } from '../../src/storage/influx/line-protocol.js';
 import { uploadLines } from '../../src/storage/influx/upload-lines.js';
 import { parseLines } from './line-protocol-parse.js';
@@ -11,24 +11,24 @@ import { parseLines } from './line-protocol-parse.js';
 /** The fake's controls on top of the ReadingSink port. */
 export interface MemorySink extends ReadingSink {
   /** Points whose write resolved, in order. */
-  readonly points: readonly Point[];
+  readonly points: readonly SeriesPoint[];
   /** Hold every write (existing and new) pending, like the real writer while InfluxDB is unreachable. */
   pause(): void;
   /** Make held writes durable and stop holding. */
   resume(): void;
   /** Reject writes for which `predicate` is true with SinkError(permanent = true); undefined accepts all again. */
-  refuseWhen(predicate: ((points: readonly Point[]) => boolean) | undefined): void;
+  refuseWhen(predicate: ((points: readonly SeriesPoint[]) => boolean) | undefined): void;
 }
 
 interface Held {
-  points: readonly Point[];
+  points: readonly SeriesPoint[];
   resolve: () => void;
 }
 
 /** Create the fake; `maxPending` (default 200 000) drives `saturated`, which ends at half of it as in the writer. */
 export function createMemorySink(options: { maxPending?: number } = {}): MemorySink {
   const maxPending = options.maxPending ?? 200_000;
-  const stored: Point[] = [];
+  const stored: SeriesPoint[] = [];
   const held: Held[] = [];
   const drainListeners: Array<() => void> = [];
   const idleWaiters: Array<() => void> = [];
@@ -36,7 +36,7 @@ export function createMemorySink(options: { maxPending?: number } = {}): MemoryS
   let closed = false;
   let pending = 0;
   let saturated = false;
-  let refuse: ((points: readonly Point[]) => boolean) | undefined;
+  let refuse: ((points: readonly SeriesPoint[]) => boolean) | undefined;
 
   function updateSaturation(): void {
     if (!saturated && pending > maxPending) saturated = true;
@@ -72,7 +72,7 @@ export function createMemorySink(options: { maxPending?: number } = {}): MemoryS
     },
     writeUpload(upload) {
       // The writer's own mapping, read back into points: tests see what InfluxDB would store.
-      let points: Point[];
+      let points: SeriesPoint[];
       try {
         points = parseLines(uploadLines(upload).text);
       } catch (err) {

@@ -5,7 +5,7 @@
 import t from 'tap';
 import type { InfluxConfig } from '../../src/config.js';
 import { SinkError } from '../../src/domain/ports.js';
-import type { Point } from '../../src/domain/point.js';
+import type { SeriesPoint } from '../../src/domain/series-point.js';
 import { createInfluxQuery, quoteIdent, quoteString, type InfluxQuery } from '../../src/storage/influx/query.js';
 import { createInfluxWriter, type WriterObserver } from '../../src/storage/influx/writer.js';
 import { freshDatabase, influxUrl } from '../helpers/services.js';
@@ -47,7 +47,7 @@ async function count(q: InfluxQuery, measurement: string, field = '*'): Promise<
   return Math.max(0, ...row.slice(1).map((v) => Number(v ?? 0)));
 }
 
-function pts(measurement: string, n: number, start = 0, fields: (i: number) => Point['fields'] = (i) => ({ v: i })): Point[] {
+function pts(measurement: string, n: number, start = 0, fields: (i: number) => SeriesPoint['fields'] = (i) => ({ v: i })): SeriesPoint[] {
   return Array.from({ length: n }, (_, i) => ({ measurement, tags: { mn: 'M1' }, fields: fields(start + i), timeMs: 1_700_000_000_000 + start + i }));
 }
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import t from 'tap';
-import type { Point } from '../../src/domain/point.js';
+import type { SeriesPoint } from '../../src/domain/series-point.js';
 import { LineProtocolError, toLine, toLines } from '../../src/storage/influx/line-protocol.js';
 
-const p = (over: Partial<Point>): Point => ({ measurement: 'minute', tags: {}, fields: { avg: 1.5 }, timeMs: 1_700_000_000_000, ...over });
+const p = (over: Partial<SeriesPoint>): SeriesPoint => ({ measurement: 'minute', tags: {}, fields: { avg: 1.5 }, timeMs: 1_700_000_000_000, ...over });
 
 t.test('numbers are floats (no i suffix), booleans and strings are typed, time in ms', async (tt) => {
   tt.equal(

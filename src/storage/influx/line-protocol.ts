@@ -5,7 +5,7 @@
  * string field values escape double quote and backslash. Numbers are always written as floats (no `i` suffix),
  * so a field never flips between integer and float and hits a "field type conflict".
  */
-import type { Point } from '../../domain/point.js';
+import type { SeriesPoint } from '../../domain/series-point.js';
 
 /** A point that line protocol cannot represent (the whole write call should be rejected as permanent). */
 export class LineProtocolError extends Error {
@@ -91,7 +91,7 @@ function formatTags(tags: Record<string, string>): string {
   return out;
 }
 
-function formatFields(fields: Point['fields']): string {
+function formatFields(fields: SeriesPoint['fields']): string {
   let out = '';
   for (const key of Object.keys(fields)) {
     const value = fields[key];
@@ -108,7 +108,7 @@ function formatFields(fields: Point['fields']): string {
  * Non-finite numeric fields are left out; returns undefined when no field is left (nothing to store).
  * @throws LineProtocolError when a name cannot be represented (empty, or a backslash before a separator or at the end).
  */
-export function toLine(point: Point): string | undefined {
+export function toLine(point: SeriesPoint): string | undefined {
   if (!Number.isFinite(point.timeMs)) throw new LineProtocolError(`timestamp is not finite: ${point.timeMs}`);
   const fields = formatFields(point.fields);
   if (fields === '') return undefined;
@@ -119,7 +119,7 @@ export function toLine(point: Point): string | undefined {
  * Points as a line-protocol body, newline-separated; points with nothing to store are skipped.
  * @throws LineProtocolError as {@link toLine}.
  */
-export function toLines(points: readonly Point[]): string {
+export function toLines(points: readonly SeriesPoint[]): string {
   let out = '';
   for (const point of points) {
     const line = toLine(point);

@@ -6,7 +6,7 @@
  */
 import type { InfluxConfig } from '../../config.js';
 import { SinkError, type ReadingSink, type UploadRecord } from '../../domain/ports.js';
-import type { Point } from '../../domain/point.js';
+import type { SeriesPoint } from '../../domain/series-point.js';
 import type { Logger } from '../../log.js';
 import { InfluxWriteError } from './errors.js';
 import { createWriteTransport, type WriteTransport } from './write-transport.js';
@@ -100,7 +100,7 @@ export class GroupCommitWriter implements ReadingSink {
     this.drainListeners.push(listener);
   }
 
-  write(points: readonly Point[]): Promise<void> {
+  write(points: readonly SeriesPoint[]): Promise<void> {
     if (this.closing) return Promise.reject(new SinkError('influx writer is closed', false));
     let body: string;
     try {

@@ -1,6 +1,6 @@
 /** ReadingSink conformance for the in-memory fake and the InfluxDB writers. */
 import { SinkError, type ReadingSink } from '../../../src/domain/ports.js';
-import type { Point } from '../../../src/domain/point.js';
+import type { SeriesPoint } from '../../../src/domain/series-point.js';
 import type { Tap } from './tap-types.js';
 import { readCp } from '../../../protocol/index.js';
 
@@ -13,7 +13,7 @@ export interface SinkUnderTest {
   stored(measurement: string, expected: number): Promise<number>;
 }
 
-function points(measurement: string, n: number, base = 1_700_000_000_000): Point[] {
+function points(measurement: string, n: number, base = 1_700_000_000_000): SeriesPoint[] {
   return Array.from({ length: n }, (_, i) => ({ measurement, tags: { mn: 'M1', factor: `f${i}` }, fields: { rtd: i + 0.5 }, timeMs: base + i }));
 }
 
