@@ -12,25 +12,24 @@ import { ErrorBox, Field, SelectField, TextField } from '../components/Field.js'
 import { FormFooter } from '../components/FormFooter.js';
 import { Notice } from '../components/Notice.js';
 import { FilterBar } from '../components/FilterBar.js';
-import { Pager, useCursorPager } from '../components/Pager.js';
+import { Pager } from '../components/Pager.js';
 import { useLoad } from '../components/use-load.js';
 import { useSubmit, validationError } from '../components/use-submit.js';
-import { showNumber, showTime } from '../format.js';
+import { showNumber } from '../format.js';
 import { defineMessages } from '../i18n/index.js';
 import { useT } from '../i18n/use-t.js';
 import en from '../i18n/en/backfills.js';
 import zh from '../i18n/zh-CN/backfills.js';
-import { BACKFILL_STATES, VALUE_FIELDS, VALUE_KINDS, type BackfillEntry, type LedgerPage } from '../ledger-types.js';
+import { BACKFILL_STATES, VALUE_FIELDS, VALUE_KINDS, type BackfillEntry } from '../ledger-types.js';
 import { fetchAll } from '../list.js';
 import type { ScreenProps } from '../routes.js';
-import { useCan, useSession } from '../session.js';
-import { backfillBodyOf, canReview, LEDGER_ROLES, ledgerFilterFromQuery, ledgerQuery, nextOffsetOf, NO_LEDGER_FILTER, offsetOf, type BackfillForm, type LedgerFilter } from './ledger-logic.js';
-import { CreateButton, entryHeadColumns, LedgerFilterFields, ReviewButton, usePanel } from './ledger-list.js';
-import { LedgerState, ledgerMessages, ReviewForm, ReviewNote, showPeriod, TextArea, useEnterprises } from './ledger-parts.js';
+import { useCan } from '../session.js';
+import { backfillBodyOf, LEDGER_ROLES, ledgerFilterFromQuery, nextOffsetOf, NO_LEDGER_FILTER, type BackfillForm } from './ledger-logic.js';
+import { CreateButton, entryHeadColumns, LedgerFilterFields, reviewedTailColumns, useLedgerList } from './ledger-list.js';
+import { ledgerMessages, ReviewForm, showPeriod, TextArea } from './ledger-parts.js';
 import { keyedByQuery } from './query-keyed.js';
 
 const messages = defineMessages('backfills', { 'zh-CN': zh, en });
-const PAGE = 50;
 
 const showValues = (values: BackfillEntry['values']) => Object.entries(values).map(([k, v]) => `${k}=${showNumber(v)}`).join(' ');
 const emptyRow = (factor = '') => ({ factor, values: Object.fromEntries(VALUE_FIELDS.map((f) => [f, ''])) as Record<string, string> });
@@ -38,33 +37,23 @@ const emptyRow = (factor = '') => ({ factor, values: Object.fromEntries(VALUE_FI
 function BackfillsScreen(props: ScreenProps) {
   const t = useT(messages);
   const tl = useT(ledgerMessages);
-  const { user } = useSession();
   const canAct = useCan(LEDGER_ROLES.act);
   const mayReview = useCan(LEDGER_ROLES.review);
   const prefill = props.query.mn !== undefined;
   const [showForm, setShowForm] = useState(canAct && prefill);
-  const [filter, setFilter] = useState<LedgerFilter>(() => ({ ...ledgerFilterFromQuery(props.query), mn: prefill ? '' : (props.query.mn ?? '') }));
-  const [draft, setDraft] = useState<LedgerFilter>(filter);
-  const pager = useCursorPager();
-  const enterprises = useEnterprises(user.role);
-  const page = useLoad(() => api.get<LedgerPage<BackfillEntry>>('/backfills', ledgerQuery({ ...filter, rule: '' }, offsetOf(pager.cursor), PAGE)), [filter, pager.cursor]);
-  const apply = (f: LedgerFilter) => (pager.reset(), setFilter(f));
-  const review = usePanel<BackfillEntry>(page.reload);
+  const list = useLedgerList<BackfillEntry>(
+    '/backfills',
+    () => ({ ...ledgerFilterFromQuery(props.query), mn: prefill ? '' : (props.query.mn ?? '') }),
+    (f) => ({ ...f, rule: '' }),
+  );
+  const { draft, setDraft, pager, enterprises, page, apply, review } = list;
 
   const what = (e: BackfillEntry) => t('what', { mn: e.mn ?? '', factor: e.factor ?? '', period: showPeriod(e.periodStart, e.periodEnd) });
   const columns: Column<BackfillEntry>[] = [
     ...entryHeadColumns<BackfillEntry>(tl, enterprises),
     { id: 'values', header: t('valuesCol'), render: (e) => showValues(e.values) },
     { id: 'reason', header: t('reason'), render: (e) => <span title={e.reason}>{e.reason}</span> },
-    { id: 'by', header: tl('by'), value: (e) => e.by.name, render: (e) => `${e.by.name} · ${showTime(e.createdAt)}` },
-    { id: 'state', header: tl('state'), value: (e) => e.state, render: (e) => <>
-      <LedgerState state={e.state} /> <ReviewNote review={e.review} />
-    </> },
-    {
-      id: 'actions',
-      header: tl('actions'),
-      render: (e) => (mayReview && canReview('backfill', e.state) ? <ReviewButton onClick={() => review.open(e)} /> : null),
-    },
+    ...reviewedTailColumns<BackfillEntry>(tl, mayReview, review.open),
   ];
 
   return (

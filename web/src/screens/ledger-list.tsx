@@ -8,9 +8,18 @@ import type { Column } from '../components/DataTable.js';
 import { Field } from '../components/Field.js';
 import type { T } from '../i18n/use-t.js';
 import { useT } from '../i18n/use-t.js';
+import { api } from '../api.js';
+import { useCursorPager } from '../components/Pager.js';
+import { useLoad } from '../components/use-load.js';
+import { showTime } from '../format.js';
+import type { BackfillEntry, LedgerPage, RegistrationEntry } from '../ledger-types.js';
 import { hrefOf } from '../routes.js';
-import type { LedgerFilter } from './ledger-logic.js';
-import { EnterprisePicker, ledgerMessages, showPeriod, type useEnterprises } from './ledger-parts.js';
+import { useSession } from '../session.js';
+import { canReview, ledgerQuery, offsetOf, type LedgerFilter } from './ledger-logic.js';
+import { EnterprisePicker, LedgerState, ledgerMessages, ReviewNote, showPeriod, useEnterprises } from './ledger-parts.js';
+
+/** Entries a ledger list shows a page. */
+export const LEDGER_PAGE = 50;
 
 type Enterprises = ReturnType<typeof useEnterprises>;
 
@@ -102,4 +111,35 @@ export function usePanel<P>(reload: () => void) {
     reload();
   };
   return { panel, notice, setNotice, open, close, done };
+}
+
+/** Who entered it, its state with the review, and (for reviewers, while it awaits one) the review button. */
+export function reviewedTailColumns<E extends BackfillEntry | RegistrationEntry>(tl: T, mayReview: boolean, onReview: (e: E) => void): Column<E>[] {
+  return [
+    { id: 'by', header: tl('by'), value: (e) => e.by.name, render: (e) => `${e.by.name} · ${showTime(e.createdAt)}` },
+    { id: 'state', header: tl('state'), value: (e) => e.state, render: (e) => <>
+      <LedgerState state={e.state} /> <ReviewNote review={e.review} />
+    </> },
+    {
+      id: 'actions',
+      header: tl('actions'),
+      render: (e) => (mayReview && canReview(e.type, e.state) ? <ReviewButton onClick={() => onReview(e)} /> : null),
+    },
+  ];
+}
+
+/**
+ * A ledger list's state: the applied filter and the one being edited, the pager, the enterprises to pick from, the
+ * page of `path` (the filter narrowed by `narrow` to what the list takes) and its review panel.
+ */
+export function useLedgerList<E>(path: string, initial: () => LedgerFilter, narrow: (f: LedgerFilter) => LedgerFilter) {
+  const { user } = useSession();
+  const [filter, setFilter] = useState<LedgerFilter>(initial);
+  const [draft, setDraft] = useState<LedgerFilter>(filter);
+  const pager = useCursorPager();
+  const enterprises = useEnterprises(user.role);
+  const page = useLoad(() => api.get<LedgerPage<E>>(path, ledgerQuery(narrow(filter), offsetOf(pager.cursor), LEDGER_PAGE)), [filter, pager.cursor]);
+  const apply = (f: LedgerFilter) => (pager.reset(), setFilter(f));
+  const review = usePanel<E>(page.reload);
+  return { draft, setDraft, pager, enterprises, page, apply, review };
 }

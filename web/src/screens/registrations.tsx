@@ -11,25 +11,23 @@ import { ErrorBox, SelectField, TextField } from '../components/Field.js';
 import { FormFooter } from '../components/FormFooter.js';
 import { Notice } from '../components/Notice.js';
 import { FilterBar } from '../components/FilterBar.js';
-import { Pager, useCursorPager } from '../components/Pager.js';
+import { Pager } from '../components/Pager.js';
 import { useLoad } from '../components/use-load.js';
 import { useSubmit } from '../components/use-submit.js';
-import { showTime } from '../format.js';
 import { defineMessages } from '../i18n/index.js';
 import { useT } from '../i18n/use-t.js';
 import en from '../i18n/en/registrations.js';
 import zh from '../i18n/zh-CN/registrations.js';
-import { REGISTRATION_REASONS, REGISTRATION_STATES, type LedgerPage, type RegistrationEntry } from '../ledger-types.js';
+import { REGISTRATION_REASONS, REGISTRATION_STATES, type RegistrationEntry } from '../ledger-types.js';
 import { fetchAll } from '../list.js';
 import type { ScreenProps } from '../routes.js';
 import { useCan, useSession } from '../session.js';
-import { canReview, LEDGER_ROLES, ledgerFilterFromQuery, ledgerQuery, nextOffsetOf, NO_LEDGER_FILTER, offsetOf, registrationBodyOf, type LedgerFilter, type RegistrationForm } from './ledger-logic.js';
-import { CreateButton, LedgerFilterFields, ReviewButton, usePanel } from './ledger-list.js';
-import { LedgerState, ledgerMessages, ReviewForm, ReviewNote, showPeriod, TextArea, useEnterprises } from './ledger-parts.js';
+import { LEDGER_ROLES, ledgerFilterFromQuery, nextOffsetOf, NO_LEDGER_FILTER, registrationBodyOf, type RegistrationForm } from './ledger-logic.js';
+import { CreateButton, LedgerFilterFields, reviewedTailColumns, useLedgerList } from './ledger-list.js';
+import { ledgerMessages, ReviewForm, showPeriod, TextArea } from './ledger-parts.js';
 import { keyedByQuery } from './query-keyed.js';
 
 const messages = defineMessages('registrations', { 'zh-CN': zh, en });
-const PAGE = 50;
 /** Roles that may read sites (GET /sites) to name them in the list. */
 const SITE_READERS = ['admin', 'ops', 'regulator', 'enterprise'];
 
@@ -40,16 +38,11 @@ function RegistrationsScreen(props: ScreenProps) {
   const canAct = useCan(LEDGER_ROLES.act);
   const mayReview = useCan(LEDGER_ROLES.review);
   const [showForm, setShowForm] = useState(false);
-  const [filter, setFilter] = useState<LedgerFilter>(() => ledgerFilterFromQuery(props.query));
-  const [draft, setDraft] = useState<LedgerFilter>(filter);
-  const pager = useCursorPager();
-  const enterprises = useEnterprises(user.role);
   const sites = useLoad(() => (SITE_READERS.includes(user.role) ? fetchAll<Site>(api, '/sites') : Promise.resolve([])), []);
-  const page = useLoad(() => api.get<LedgerPage<RegistrationEntry>>('/registrations', ledgerQuery({ ...filter, mn: '', rule: '' }, offsetOf(pager.cursor), PAGE)), [filter, pager.cursor]);
-  const apply = (f: LedgerFilter) => (pager.reset(), setFilter(f));
-  const review = usePanel<RegistrationEntry>(page.reload);
+  const list = useLedgerList<RegistrationEntry>('/registrations', () => ledgerFilterFromQuery(props.query), (f) => ({ ...f, mn: '', rule: '' }));
+  const { draft, setDraft, pager, enterprises, page, apply, review } = list;
 
-  // Point names of the page shown (at most PAGE look-ups; points are listed per site only).
+  // Point names of the page shown (at most LEDGER_PAGE look-ups; points are listed per site only).
   const pointIds = SITE_READERS.includes(user.role) ? [...new Set((page.data?.items ?? []).flatMap((e) => (e.pointId ? [e.pointId] : [])))] : [];
   const pointNames = useLoad(
     () => Promise.all(pointIds.map((id) => api.get<Point>(`/points/${encodeURIComponent(id)}`).then((p) => [id, p.name] as const, () => [id, id] as const))).then((e) => new Map(e)),
@@ -64,15 +57,7 @@ function RegistrationsScreen(props: ScreenProps) {
     { id: 'scope', header: t('scope'), value: (e) => scopeOf(e) },
     { id: 'period', header: tl('period'), value: (e) => e.periodStart, render: (e) => showPeriod(e.periodStart, e.periodEnd) },
     { id: 'reason', header: t('reason'), value: (e) => e.reason, render: (e) => <span title={e.reasonText}>{t(`reason.${e.reason}`)}{e.reasonText ? ` · ${e.reasonText}` : ''}</span> },
-    { id: 'by', header: tl('by'), value: (e) => e.by.name, render: (e) => `${e.by.name} · ${showTime(e.createdAt)}` },
-    { id: 'state', header: tl('state'), value: (e) => e.state, render: (e) => <>
-      <LedgerState state={e.state} /> <ReviewNote review={e.review} />
-    </> },
-    {
-      id: 'actions',
-      header: tl('actions'),
-      render: (e) => (mayReview && canReview('registration', e.state) ? <ReviewButton onClick={() => review.open(e)} /> : null),
-    },
+    ...reviewedTailColumns<RegistrationEntry>(tl, mayReview, review.open),
   ];
 
   return (
