@@ -112,20 +112,25 @@ export interface LatestStore {
   get(mn: string): Promise<LatestEntry[]>;
 }
 
-/** Raw archive of every frame with its verdict (bounded retention). */
-export interface ArchivedFrame {
+/** What the gateway knows of one received frame: when, from where, whose, and its verdict. */
+export interface FrameRecord {
   receivedAt: number;
   sourceIp: string;
   mn?: string;
   cn?: string;
   verdict: string;
+  /** Why it was rejected, when it was. */
   code?: string;
-  /** Raw bytes as base64, password masked (`PW=***`), cut to the archive's raw limit. */
-  raw: string;
-  /** Byte length of the frame as received, when `raw` holds only its start. */
+  /** Byte length of the frame as received, when the stored copy holds only its start. */
   size?: number;
   /** Further identical frames (same raw bytes, MN and verdict) counted instead of archived (a summary entry). */
   repeats?: number;
+}
+
+/** Raw archive of every frame with its verdict (bounded retention). */
+export interface ArchivedFrame extends FrameRecord {
+  /** Raw bytes as base64, password masked (`PW=***`), cut to the archive's raw limit. */
+  raw: string;
 }
 export interface FrameArchive {
   append(frames: readonly ArchivedFrame[]): Promise<void>;
@@ -153,22 +158,11 @@ export interface FactorBudget {
 }
 
 /** One archived frame as the frame log shows it (报文查询). */
-export interface LoggedFrame {
+export interface LoggedFrame extends FrameRecord {
   /** Position in the log (a Redis stream id); pass as `before` to page on. */
   id: string;
-  receivedAt: number;
-  sourceIp: string;
-  mn?: string;
-  cn?: string;
-  verdict: string;
-  /** Why it was rejected, when it was. */
-  code?: string;
   /** The frame as text with every password masked (PW=***). */
   text: string;
-  /** Bytes received, when the archive kept only the start of the frame. */
-  size?: number;
-  /** Identical frames counted into this entry instead of archived one by one. */
-  repeats?: number;
 }
 
 export interface FrameLogQuery {

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
 import { ErrorBox, TextField } from '../components/Field.js';
+import { asApiError, useSubmit } from '../components/use-submit.js';
 import { showTime } from '../format.js';
 import { defineMessages } from '../i18n/index.js';
 import { useT } from '../i18n/use-t.js';
@@ -18,9 +19,12 @@ export default function AccountScreen() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
+  // A wrong current password answers 403 APP_ERR_WRONG_PASSWORD (the session stays).
+  const { error, setError, busy, run } = useSubmit((err) => {
+    const apiErr = asApiError(err);
+    return apiErr.code === 'APP_ERR_WRONG_PASSWORD' ? new ApiError({ status: apiErr.status, code: apiErr.code, title: t('wrongCurrent'), fieldErrors: { currentPassword: t('wrongCurrent') } }) : apiErr;
+  });
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -29,21 +33,13 @@ export default function AccountScreen() {
       setError(new ApiError({ status: 400, code: 'MISMATCH', title: t('mismatch'), fieldErrors: { repeatPassword: t('mismatch') } }));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.post('/auth/password', { currentPassword: current, newPassword: next });
       setDone(true);
       setCurrent('');
       setNext('');
       setRepeat('');
-    } catch (err) {
-      const apiErr = err instanceof ApiError ? err : new ApiError({ status: 0, code: 'ERROR', title: String(err) });
-      // A wrong current password answers 403 APP_ERR_WRONG_PASSWORD (the session stays).
-      setError(apiErr.code === 'APP_ERR_WRONG_PASSWORD' ? new ApiError({ status: apiErr.status, code: apiErr.code, title: t('wrongCurrent'), fieldErrors: { currentPassword: t('wrongCurrent') } }) : apiErr);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const u = session.user;

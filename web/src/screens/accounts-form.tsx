@@ -4,39 +4,26 @@
  * sub-accounts of its own enterprise only), a password for users.
  */
 import { useState } from 'preact/hooks';
-import { api, ApiError, type Role } from '../api.js';
+import { api, type Role } from '../api.js';
 import type { Enterprise } from '../api-types.js';
-import { ErrorBox, SelectField, TextField } from '../components/Field.js';
+import { SelectField, TextField } from '../components/Field.js';
+import { FormFooter } from '../components/FormFooter.js';
+import { useSubmit, validationError } from '../components/use-submit.js';
 import { useT, type T } from '../i18n/use-t.js';
 import { creatableRoles, passwordProblem, tokenBodyOf, userBodyOf, type AccountForm } from './accounts-logic.js';
-import { asApiError } from './ledger-parts.js';
 
 export function NewAccountForm<R>(props: { kind: 'token' | 'user'; t: T; creator: Role; enterprises: readonly Enterprise[]; onDone: (created: R) => void; onCancel: () => void }) {
   const { t, kind, creator } = props;
   const tc = useT();
   const [form, setForm] = useState<AccountForm>({ name: '', role: 'enterprise', enterpriseId: '', main: false, ...(kind === 'user' ? { password: '' } : {}) });
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, run } = useSubmit();
   const admin = creator === 'admin';
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    if (kind === 'user') {
-      const problem = passwordProblem(form.password ?? '');
-      if (problem) {
-        setError(new ApiError({ status: 400, code: 'APP_ERR_VALIDATION', title: tc('form.invalid'), fieldErrors: { password: t(problem) } }));
-        return;
-      }
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      props.onDone(kind === 'token' ? await api.post<R>('/tokens', tokenBodyOf(form, creator)) : await api.post<R>('/users', userBodyOf(form, creator)));
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    const problem = kind === 'user' ? passwordProblem(form.password ?? '') : undefined;
+    if (problem) return setError(validationError(tc('form.invalid'), { password: t(problem) }));
+    void run(async () => props.onDone(kind === 'token' ? await api.post<R>('/tokens', tokenBodyOf(form, creator)) : await api.post<R>('/users', userBodyOf(form, creator))));
   };
 
   return (
@@ -70,15 +57,7 @@ export function NewAccountForm<R>(props: { kind: 'token' | 'user'; t: T; creator
           </label>
         )}
       </div>
-      <ErrorBox error={error} />
-      <div class="row">
-        <button type="submit" data-action="submit" disabled={busy || form.name.trim() === ''}>
-          {t('save')}
-        </button>
-        <button type="button" class="secondary" data-action="cancel" onClick={props.onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormFooter error={error} submit={{ label: t('save'), disabled: busy || form.name.trim() === '' }} cancelLabel={t('cancel')} onCancel={props.onCancel} />
     </form>
   );
 }

@@ -1,19 +1,16 @@
 /** The API tokens tab of the accounts screen: list, create (the secret shown once), revoke after a confirming click. */
 import { useState } from 'preact/hooks';
 import { api, type Role } from '../api.js';
-import type { Enterprise, ListPage } from '../api-types.js';
+import type { Enterprise } from '../api-types.js';
 import { DataTable, type Column } from '../components/DataTable.js';
-import { ErrorBox, Field } from '../components/Field.js';
-import { FilterBar } from '../components/FilterBar.js';
-import { Pager, useCursorPager } from '../components/Pager.js';
+import { Pager } from '../components/Pager.js';
 import { StateBadge } from '../components/StateBadge.js';
-import { useLoad } from '../components/use-load.js';
 import { showTime } from '../format.js';
 import { useT, type T } from '../i18n/use-t.js';
 import { useSession } from '../session.js';
 import { NewAccountForm } from './accounts-form.js';
 import { enterpriseNameOf } from './accounts-logic.js';
-import { asApiError } from './ledger-parts.js';
+import { AccountFilterBar, AccountListError, useAccountList } from './accounts-list.js';
 
 export interface TokenRow {
   id: string;
@@ -30,27 +27,16 @@ export function Tokens(props: { t: T; enterprises: readonly Enterprise[] }) {
   const { t } = props;
   const tc = useT();
   const { user } = useSession();
-  const [draft, setDraft] = useState({ q: '', revoked: '' });
-  const [search, setSearch] = useState(draft);
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
-  const pager = useCursorPager();
-  const list = useLoad(() => api.get<ListPage<TokenRow>>('/tokens', { ...search, limit: 100, cursor: pager.cursor }), [search, pager.cursor]);
+  const tokens = useAccountList<TokenRow>('/tokens', 'revoked');
+  const { setNotice, pager, list } = tokens;
   const nameOf = (id: string | undefined) => enterpriseNameOf(props.enterprises, id);
 
-  const revoke = async (tok: TokenRow) => {
-    setActionError(null);
+  const revoke = (tok: TokenRow) => {
     setConfirming(null);
-    try {
-      await api.del(`/tokens/${encodeURIComponent(tok.id)}`);
-      setNotice(t('revokedOk', { name: tok.name }));
-      list.reload();
-    } catch (err) {
-      setActionError(asApiError(err));
-    }
+    return tokens.act(() => api.del(`/tokens/${encodeURIComponent(tok.id)}`), () => t('revokedOk', { name: tok.name }));
   };
   const columns: Column<TokenRow>[] = [
     { id: 'name', header: t('name'), value: (x) => x.name },
@@ -81,28 +67,7 @@ export function Tokens(props: { t: T; enterprises: readonly Enterprise[] }) {
 
   return (
     <div data-tab-panel="tokens">
-      <FilterBar name="tokens" onApply={() => (pager.reset(), setSearch(draft))} onReset={() => (setDraft({ q: '', revoked: '' }), pager.reset(), setSearch({ q: '', revoked: '' }))}>
-        <Field name="q" label={t('search')}>
-          {(c) => <input {...c} type="search" value={draft.q} onInput={(e) => setDraft({ ...draft, q: (e.currentTarget as HTMLInputElement).value })} />}
-        </Field>
-        <Field name="revoked" label={t('stateFilter')}>
-          {(c) => (
-            <select {...c} value={draft.revoked} onChange={(e) => setDraft({ ...draft, revoked: (e.currentTarget as HTMLSelectElement).value })}>
-              <option value="">{t('any')}</option>
-              <option value="false">{t('active')}</option>
-              <option value="true">{t('revoked')}</option>
-            </select>
-          )}
-        </Field>
-        <button type="button" data-action="create" onClick={() => (setNotice(null), setSecret(null), setCreating(true))}>
-          {t('create')}
-        </button>
-      </FilterBar>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <AccountFilterBar name="tokens" t={t} list={tokens} inactive={t('revoked')} onCreate={() => (setSecret(null), setCreating(true))} />
       {secret && (
         <div class="panel" role="status" data-token-created={secret.name}>
           <p>{t('tokenCreated')}</p>
@@ -125,7 +90,7 @@ export function Tokens(props: { t: T; enterprises: readonly Enterprise[] }) {
           }}
         />
       )}
-      <ErrorBox error={actionError ?? list.error} onRetry={list.reload} />
+      <AccountListError list={tokens} />
       <DataTable name="tokens" columns={columns} rows={list.data?.items ?? []} rowKey={(x) => x.id} />
       <Pager pager={pager} total={list.data?.total} nextCursor={list.data?.nextCursor} />
     </div>

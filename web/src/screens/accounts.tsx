@@ -5,14 +5,15 @@
  * why the screen is empty.
  */
 import { useState } from 'preact/hooks';
-import { api, ApiError, type Role } from '../api.js';
-import type { Enterprise, ListPage } from '../api-types.js';
+import { api, type Role } from '../api.js';
+import type { Enterprise } from '../api-types.js';
 import { DataTable, type Column } from '../components/DataTable.js';
-import { ErrorBox, Field, TextField } from '../components/Field.js';
-import { FilterBar } from '../components/FilterBar.js';
-import { Pager, useCursorPager } from '../components/Pager.js';
+import { ErrorBox, TextField } from '../components/Field.js';
+import { FormFooter } from '../components/FormFooter.js';
+import { Pager } from '../components/Pager.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { useLoad } from '../components/use-load.js';
+import { useSubmit, validationError } from '../components/use-submit.js';
 import { showTime } from '../format.js';
 import { useT, type T } from '../i18n/use-t.js';
 import { fetchAll } from '../list.js';
@@ -22,7 +23,7 @@ import { NewAccountForm } from './accounts-form.js';
 import { accountMessages } from './accounts-messages.js';
 import { enterpriseNameOf, managesAccounts, passwordProblem } from './accounts-logic.js';
 import { Tokens } from './accounts-tokens.js';
-import { asApiError } from './ledger-parts.js';
+import { AccountFilterBar, AccountListError, useAccountList } from './accounts-list.js';
 import { keyedByQuery } from './query-keyed.js';
 
 
@@ -76,27 +77,13 @@ function Users(props: { t: T; enterprises: readonly Enterprise[] }) {
   const { t } = props;
   const tc = useT();
   const { user } = useSession();
-  const [draft, setDraft] = useState({ q: '', disabled: '' });
-  const [search, setSearch] = useState(draft);
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<UserRow | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
-  const pager = useCursorPager();
-  const list = useLoad(() => api.get<ListPage<UserRow>>('/users', { ...search, limit: 100, cursor: pager.cursor }), [search, pager.cursor]);
+  const users = useAccountList<UserRow>('/users', 'disabled');
+  const { setNotice, pager, list } = users;
   const nameOf = (id: string | undefined) => enterpriseNameOf(props.enterprises, id);
 
-  const setDisabled = async (u: UserRow, disable: boolean) => {
-    setActionError(null);
-    setNotice(null);
-    try {
-      await api.post(`/users/${encodeURIComponent(u.username)}/${disable ? 'disable' : 'enable'}`);
-      setNotice(t('saved'));
-      list.reload();
-    } catch (err) {
-      setActionError(asApiError(err));
-    }
-  };
+  const setDisabled = (u: UserRow, disable: boolean) => users.act(() => api.post(`/users/${encodeURIComponent(u.username)}/${disable ? 'disable' : 'enable'}`), () => t('saved'));
   const self = (u: UserRow) => u.username === user.username;
   const columns: Column<UserRow>[] = [
     { id: 'username', header: t('username'), value: (u) => u.username },
@@ -124,28 +111,7 @@ function Users(props: { t: T; enterprises: readonly Enterprise[] }) {
 
   return (
     <div data-tab-panel="users">
-      <FilterBar name="users" onApply={() => (pager.reset(), setSearch(draft))} onReset={() => (setDraft({ q: '', disabled: '' }), pager.reset(), setSearch({ q: '', disabled: '' }))}>
-        <Field name="q" label={t('search')}>
-          {(c) => <input {...c} type="search" value={draft.q} onInput={(e) => setDraft({ ...draft, q: (e.currentTarget as HTMLInputElement).value })} />}
-        </Field>
-        <Field name="disabled" label={t('stateFilter')}>
-          {(c) => (
-            <select {...c} value={draft.disabled} onChange={(e) => setDraft({ ...draft, disabled: (e.currentTarget as HTMLSelectElement).value })}>
-              <option value="">{t('any')}</option>
-              <option value="false">{t('active')}</option>
-              <option value="true">{t('disabled')}</option>
-            </select>
-          )}
-        </Field>
-        <button type="button" data-action="create" onClick={() => (setNotice(null), setCreating(true))}>
-          {t('create')}
-        </button>
-      </FilterBar>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <AccountFilterBar name="users" t={t} list={users} inactive={t('disabled')} onCreate={() => setCreating(true)} />
       {creating && (
         <NewAccountForm<UserRow>
           kind="user"
@@ -172,7 +138,7 @@ function Users(props: { t: T; enterprises: readonly Enterprise[] }) {
           }}
         />
       )}
-      <ErrorBox error={actionError ?? list.error} onRetry={list.reload} />
+      <AccountListError list={users} />
       <DataTable name="users" columns={columns} rows={list.data?.items ?? []} rowKey={(u) => u.username} />
       <Pager pager={pager} total={list.data?.total} nextCursor={list.data?.nextCursor} />
     </div>
@@ -183,39 +149,21 @@ function ResetPassword(props: { t: T; username: string; onDone: () => void; onCa
   const { t } = props;
   const tc = useT();
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
+  const { error, setError, busy, run } = useSubmit();
+  const submit = (e: Event) => {
     e.preventDefault();
     const problem = passwordProblem(password);
-    if (problem) {
-      setError(new ApiError({ status: 400, code: 'APP_ERR_VALIDATION', title: tc('form.invalid'), fieldErrors: { password: t(problem) } }));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
+    if (problem) return setError(validationError(tc('form.invalid'), { password: t(problem) }));
+    void run(async () => {
       await api.post(`/users/${encodeURIComponent(props.username)}/password`, { password });
       props.onDone();
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form name="reset-password" class="panel" onSubmit={submit} data-username={props.username}>
       <h2>{t('resetTitle', { username: props.username })}</h2>
       <TextField name="password" label={t('newPassword')} type="password" required autoComplete="new-password" value={password} onInput={setPassword} error={error} />
-      <ErrorBox error={error} />
-      <div class="row">
-        <button type="submit" data-action="submit" disabled={busy}>
-          {t('save')}
-        </button>
-        <button type="button" class="secondary" data-action="cancel" onClick={props.onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormFooter error={error} submit={{ label: t('save'), disabled: busy }} cancelLabel={t('cancel')} onCancel={props.onCancel} />
     </form>
   );
 }

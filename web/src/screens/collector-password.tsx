@@ -4,9 +4,11 @@
  * (PUT /collectors/:mn/password) when the collector was changed on site.
  */
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api.js';
+import { api } from '../api.js';
 import type { Collector, Command } from '../api-types.js';
 import { ErrorBox, TextField } from '../components/Field.js';
+import { Notice } from '../components/Notice.js';
+import { useSubmit } from '../components/use-submit.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { useT } from '../i18n/use-t.js';
 import { collectorMessages } from './collector-messages.js';
@@ -57,27 +59,20 @@ function PasswordForm(props: {
 }) {
   const t = useT(collectorMessages);
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useSubmit();
   const [command, setCommand] = useState<Command | null>(null);
   const [saved, setSaved] = useState(false);
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await run(async () => {
       if (props.put) {
         await props.put(password);
         setSaved(true);
       } else await props.send(password, setCommand);
       setPassword('');
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError({ status: 0, code: 'ERROR', title: String(err) }));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -91,11 +86,7 @@ function PasswordForm(props: {
         </button>
       </div>
       <ErrorBox error={error} />
-      {saved && (
-        <p class="notice" role="status">
-          {t('password.saved')}
-        </p>
-      )}
+      <Notice text={saved ? t('password.saved') : null} />
       {command && (
         <p class="panel" data-current-command={command.id} data-state={command.state} aria-live="polite">
           {t('sent', { id: command.id })} · <CommandState command={command} /> {!command.final && <span class="muted">{t('following')}</span>}

@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { ErrorBox, Field } from '../components/Field.js';
+import { Notice } from '../components/Notice.js';
 import { FilterBar } from '../components/FilterBar.js';
 import { Pager, useCursorPager } from '../components/Pager.js';
 import { useLoad } from '../components/use-load.js';
@@ -20,7 +21,8 @@ import { ANOMALY_RULES, ANOMALY_STATES, GAP_STATES, type AnomalyEntry, type GapE
 import { hrefOf, type ScreenProps } from '../routes.js';
 import { useCan, useSession } from '../session.js';
 import { canExplain, canReview, LEDGER_ROLES, ledgerFilterFromQuery, ledgerQuery, nextOffsetOf, NO_LEDGER_FILTER, offsetOf, type LedgerFilter } from './ledger-logic.js';
-import { EnterprisePicker, ExplainForm, LedgerState, ledgerMessages, ReviewForm, ReviewNote, showPeriod, useEnterprises } from './ledger-parts.js';
+import { entryHeadColumns, LedgerFilterFields, ReviewButton, usePanel } from './ledger-list.js';
+import { ExplainForm, LedgerState, ledgerMessages, ReviewForm, ReviewNote, showPeriod, useEnterprises } from './ledger-parts.js';
 import { keyedByQuery } from './query-keyed.js';
 
 const messages = defineMessages('gaps', { 'zh-CN': zh, en });
@@ -38,14 +40,14 @@ function GapsScreen(props: ScreenProps) {
   const [tab, setTabState] = useState<Tab>(props.query.tab === 'anomalies' ? 'anomalies' : 'gaps');
   const [filter, setFilterState] = useState<LedgerFilter>(() => ledgerFilterFromQuery(props.query));
   const [draft, setDraft] = useState<LedgerFilter>(filter);
-  const [action, setAction] = useState<{ kind: 'explain' | 'review'; entry: Entry } | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const pager = useCursorPager();
   const enterprises = useEnterprises(user.role);
   const page = useLoad(
     () => api.get<LedgerPage<Entry>>(`/${tab}`, ledgerQuery(tab === 'gaps' ? { ...filter, rule: '' } : filter, offsetOf(pager.cursor), PAGE)),
     [tab, filter, pager.cursor],
   );
+  const panel = usePanel<{ kind: 'explain' | 'review'; entry: Entry }>(page.reload);
+  const action = panel.panel;
 
   const keep = (nextTab: Tab, f: LedgerFilter) =>
     history.replaceState(null, '', hrefOf('/gaps', {}, { tab: nextTab === 'gaps' ? undefined : nextTab, state: f.state, enterpriseId: f.enterpriseId, mn: f.mn, month: f.month, rule: f.rule }));
@@ -56,7 +58,7 @@ function GapsScreen(props: ScreenProps) {
   };
   const setTab = (next: Tab) => {
     const f = { ...filter, state: '', rule: '' };
-    setAction(null);
+    panel.close();
     pager.reset();
     setTabState(next);
     setFilterState(f);
@@ -69,11 +71,7 @@ function GapsScreen(props: ScreenProps) {
   const states: readonly string[] = tab === 'gaps' ? GAP_STATES : ANOMALY_STATES;
 
   const columns: Column<Entry>[] = [
-    { id: 'mn', header: tl('mn'), value: (e) => e.mn, render: (e) => <a class="mono" href={hrefOf('/collectors/:mn', { mn: e.mn ?? '' })}>{e.mn}</a> },
-    ...(enterprises.pick ? [{ id: 'enterprise', header: tl('enterprise'), value: (e: Entry) => enterprises.nameOf(e.enterpriseId) }] : []),
-    { id: 'factor', header: tl('factor'), value: (e) => e.factor },
-    { id: 'kind', header: tl('kind'), value: (e) => (e.kind ? tl(`kind.${e.kind}`) : '') },
-    { id: 'period', header: tl('period'), value: (e) => e.periodStart, render: (e) => showPeriod(e.periodStart, e.periodEnd) },
+    ...entryHeadColumns<Entry>(tl, enterprises),
     ...(tab === 'anomalies' ? [{ id: 'rule', header: t('rule'), value: (e: Entry) => (e.type === 'anomaly' ? t(`rule.${e.rule}`) : '') }] : []),
     { id: 'state', header: tl('state'), value: (e) => e.state, render: (e) => <LedgerState state={e.state} /> },
     {
@@ -93,7 +91,7 @@ function GapsScreen(props: ScreenProps) {
       render: (e) => (
         <span class="actions">
           {canAct && canExplain(e.type, e.state) && (
-            <button type="button" class="secondary" data-action="explain" onClick={() => (setNotice(null), setAction({ kind: 'explain', entry: e }))}>
+            <button type="button" class="secondary" data-action="explain" onClick={() => panel.open({ kind: 'explain', entry: e })}>
               {tl('explain')}
             </button>
           )}
@@ -106,21 +104,13 @@ function GapsScreen(props: ScreenProps) {
               {t('backfill')}
             </a>
           )}
-          {mayReview && canReview(e.type, e.state) && (
-            <button type="button" class="secondary" data-action="review" onClick={() => (setNotice(null), setAction({ kind: 'review', entry: e }))}>
-              {tl('review')}
-            </button>
-          )}
+          {mayReview && canReview(e.type, e.state) && <ReviewButton onClick={() => panel.open({ kind: 'review', entry: e })} />}
         </span>
       ),
     },
   ];
 
-  const done = (message: string) => () => {
-    setAction(null);
-    setNotice(message);
-    page.reload();
-  };
+  const { done } = panel;
 
   return (
     <section data-screen="gaps" class="screen">
@@ -134,50 +124,29 @@ function GapsScreen(props: ScreenProps) {
         ))}
       </div>
       <FilterBar name={tab} onApply={() => setFilter(draft)} onReset={() => (setDraft(NO_LEDGER_FILTER), setFilter(NO_LEDGER_FILTER))}>
-        <Field name="state" label={tl('state')}>
-          {(c) => (
-            <select {...c} value={draft.state} onChange={(e) => setDraft({ ...draft, state: (e.currentTarget as HTMLSelectElement).value })}>
-              <option value="">{tl('anyState')}</option>
-              {states.map((s) => (
-                <option key={s} value={s}>
-                  {tl(`state.${s}`)}
-                </option>
-              ))}
-            </select>
+        <LedgerFilterFields draft={draft} setDraft={setDraft} states={states} enterprises={enterprises} mn>
+          {tab === 'anomalies' && (
+            <Field name="rule" label={t('rule')}>
+              {(c) => (
+                <select {...c} value={draft.rule} onChange={(e) => setDraft({ ...draft, rule: (e.currentTarget as HTMLSelectElement).value })}>
+                  <option value="">{t('anyRule')}</option>
+                  {ANOMALY_RULES.map((r) => (
+                    <option key={r} value={r}>
+                      {t(`rule.${r}`)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
           )}
-        </Field>
-        {tab === 'anomalies' && (
-          <Field name="rule" label={t('rule')}>
-            {(c) => (
-              <select {...c} value={draft.rule} onChange={(e) => setDraft({ ...draft, rule: (e.currentTarget as HTMLSelectElement).value })}>
-                <option value="">{t('anyRule')}</option>
-                {ANOMALY_RULES.map((r) => (
-                  <option key={r} value={r}>
-                    {t(`rule.${r}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        )}
-        {enterprises.pick && <EnterprisePicker enterprises={enterprises.list} value={draft.enterpriseId} onChange={(v) => setDraft({ ...draft, enterpriseId: v })} />}
-        <Field name="month" label={tl('month')}>
-          {(c) => <input {...c} type="month" value={draft.month} onInput={(e) => setDraft({ ...draft, month: (e.currentTarget as HTMLInputElement).value })} />}
-        </Field>
-        <Field name="mn" label={tl('mn')}>
-          {(c) => <input {...c} class="mono" value={draft.mn} onInput={(e) => setDraft({ ...draft, mn: (e.currentTarget as HTMLInputElement).value })} />}
-        </Field>
+        </LedgerFilterFields>
       </FilterBar>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={panel.notice} />
       {action?.kind === 'explain' && (
-        <ExplainForm key={action.entry.id} path={path(action.entry)} what={what(action.entry)} onCancel={() => setAction(null)} onDone={done(t('explained'))} />
+        <ExplainForm key={action.entry.id} path={path(action.entry)} what={what(action.entry)} onCancel={panel.close} onDone={done(t('explained'))} />
       )}
       {action?.kind === 'review' && (
-        <ReviewForm key={action.entry.id} path={path(action.entry)} what={what(action.entry)} onCancel={() => setAction(null)} onDone={done(t('reviewedOk'))}>
+        <ReviewForm key={action.entry.id} path={path(action.entry)} what={what(action.entry)} onCancel={panel.close} onDone={done(t('reviewedOk'))}>
           {action.entry.explanation && (
             <p>
               <strong>{tl('explanation')}:</strong> {action.entry.explanation.text} <span class="muted">· {action.entry.explanation.by.name}</span>

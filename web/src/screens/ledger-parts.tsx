@@ -5,11 +5,13 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, ApiError, type Role } from '../api.js';
+import { api, type ApiError, type Role } from '../api.js';
 import type { Enterprise } from '../api-types.js';
-import { ErrorBox, Field } from '../components/Field.js';
+import { Field } from '../components/Field.js';
+import { FormFooter } from '../components/FormFooter.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { useLoad } from '../components/use-load.js';
+import { useSubmit } from '../components/use-submit.js';
 import { showTime } from '../format.js';
 import { defineMessages } from '../i18n/index.js';
 import { useT } from '../i18n/use-t.js';
@@ -20,10 +22,7 @@ import { reviewBody, stateTone } from './ledger-logic.js';
 
 export const ledgerMessages = defineMessages('ledger', { 'zh-CN': zh, en });
 
-/** An error of any kind as an ApiError (for Field / ErrorBox). */
-export function asApiError(err: unknown): ApiError {
-  return err instanceof ApiError ? err : new ApiError({ status: 0, code: 'ERROR', title: String(err) });
-}
+export { asApiError } from '../components/use-submit.js';
 
 export function LedgerState(props: { state: string }) {
   const t = useT(ledgerMessages);
@@ -78,33 +77,16 @@ export function TextArea(props: { name: string; label: string; value: string; on
 export function ExplainForm<T>(props: { path: string; what: string; onDone: (entry: T) => void; onCancel: () => void }) {
   const t = useT(ledgerMessages);
   const [text, setText] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
+  const { error, busy, run } = useSubmit();
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      props.onDone(await api.post<T>(`${props.path}/explanation`, { text: text.trim() }));
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    void run(async () => props.onDone(await api.post<T>(`${props.path}/explanation`, { text: text.trim() })));
   };
   return (
     <form name="explain" class="panel" onSubmit={submit}>
       <h2>{t('explainTitle', { what: props.what })}</h2>
       <TextArea name="text" label={t('explainText')} value={text} onInput={setText} error={error} required />
-      <ErrorBox error={error} />
-      <div class="row">
-        <button type="submit" data-action="submit" disabled={busy || text.trim() === ''}>
-          {t('submit')}
-        </button>
-        <button type="button" class="secondary" data-action="cancel" onClick={props.onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormFooter error={error} submit={{ label: t('submit'), disabled: busy || text.trim() === '' }} cancelLabel={t('cancel')} onCancel={props.onCancel} />
     </form>
   );
 }
@@ -113,36 +95,21 @@ export function ExplainForm<T>(props: { path: string; what: string; onDone: (ent
 export function ReviewForm<T>(props: { path: string; what: string; children?: ComponentChildren; onDone: (entry: T) => void; onCancel: () => void }) {
   const t = useT(ledgerMessages);
   const [comment, setComment] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const decide = async (decision: 'accepted' | 'rejected') => {
-    setBusy(true);
-    setError(null);
-    try {
-      props.onDone(await api.post<T>(`${props.path}/review`, reviewBody(decision, comment)));
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, run } = useSubmit();
+  const decide = (decision: 'accepted' | 'rejected') => run(async () => props.onDone(await api.post<T>(`${props.path}/review`, reviewBody(decision, comment))));
   return (
     <form name="review" class="panel" onSubmit={(e) => (e.preventDefault(), void decide('accepted'))}>
       <h2>{t('reviewTitle', { what: props.what })}</h2>
       {props.children}
       <TextArea name="comment" label={t('comment')} value={comment} onInput={setComment} error={error} required />
-      <ErrorBox error={error} />
-      <div class="row">
+      <FormFooter error={error} cancelLabel={t('cancel')} onCancel={props.onCancel}>
         <button type="button" data-action="review-approve" disabled={busy || comment.trim() === ''} onClick={() => void decide('accepted')}>
           {t('approve')}
         </button>
         <button type="button" class="danger" data-action="review-reject" disabled={busy || comment.trim() === ''} onClick={() => void decide('rejected')}>
           {t('reject')}
         </button>
-        <button type="button" class="secondary" data-action="cancel" onClick={props.onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      </FormFooter>
     </form>
   );
 }

@@ -9,6 +9,7 @@ import { api } from '../api.js';
 import type { Site } from '../api-types.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { ErrorBox, Field } from '../components/Field.js';
+import { Notice } from '../components/Notice.js';
 import { FilterBar } from '../components/FilterBar.js';
 import { useLoad } from '../components/use-load.js';
 import { showTime } from '../format.js';
@@ -96,11 +97,7 @@ function LedgerScreen(props: ScreenProps) {
           </button>
         )}
       </FilterBar>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       <ErrorBox error={actionError ?? ledger.error ?? enterprises.error} onRetry={ledger.reload} />
       {data && (
         <p class="muted summary" data-computed={data.computed}>

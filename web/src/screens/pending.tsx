@@ -3,10 +3,12 @@
  * (POST /pending-devices/:mn/register: password, edition, optional binding to a site and point, legacy MN options).
  */
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api.js';
+import { api } from '../api.js';
 import type { Collector, ListPage, PendingDevice, Point, Site } from '../api-types.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { ErrorBox, Field, SelectField, TextField } from '../components/Field.js';
+import { FormFooter } from '../components/FormFooter.js';
+import { useSubmit } from '../components/use-submit.js';
 import { FilterBar } from '../components/FilterBar.js';
 import { Pager, useCursorPager } from '../components/Pager.js';
 import { useLoad } from '../components/use-load.js';
@@ -83,22 +85,13 @@ export default function PendingScreen() {
 function RegisterForm(props: { device: PendingDevice; onCancel: () => void; onDone: (c: Collector) => void }) {
   const t = useT(messages);
   const [form, setForm] = useState<Form>({ password: '', version: '', siteId: '', pointId: '', allowMnLength: false, mnCharset: '' });
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useSubmit();
   const sites = useLoad(() => fetchAll<Site>(api, '/sites', { enabled: 'true' }), []);
   const points = useLoad(() => (form.siteId ? fetchAll<Point>(api, `/sites/${encodeURIComponent(form.siteId)}/points`, { enabled: 'true' }) : Promise.resolve([])), [form.siteId]);
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      props.onDone(await api.post<Collector>(`/pending-devices/${encodeURIComponent(props.device.mn)}/register`, registerBodyOf(form)));
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError({ status: 0, code: 'ERROR', title: String(err) }));
-    } finally {
-      setBusy(false);
-    }
+    void run(async () => props.onDone(await api.post<Collector>(`/pending-devices/${encodeURIComponent(props.device.mn)}/register`, registerBodyOf(form))));
   };
 
   return (
@@ -148,15 +141,7 @@ function RegisterForm(props: { device: PendingDevice; onCancel: () => void; onDo
         <input type="checkbox" name="allowMnLength" checked={form.allowMnLength} onChange={(e) => setForm({ ...form, allowMnLength: (e.currentTarget as HTMLInputElement).checked })} />
         {t('allowMnLength')}
       </label>
-      <ErrorBox error={error ?? sites.error} />
-      <div class="row">
-        <button type="submit" data-action="confirm-register" disabled={busy || form.password === ''}>
-          {t('register')}
-        </button>
-        <button type="button" class="secondary" data-action="cancel" onClick={props.onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormFooter error={error ?? sites.error} submit={{ label: t('register'), action: 'confirm-register', disabled: busy || form.password === '' }} cancelLabel={t('cancel')} onCancel={props.onCancel} />
     </form>
   );
 }

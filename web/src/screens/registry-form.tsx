@@ -5,10 +5,11 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
 import type { Enterprise } from '../api-types.js';
-import { ErrorBox, Field, SelectField, TextField } from '../components/Field.js';
+import { Field, SelectField, TextField } from '../components/Field.js';
+import { FormFooter } from '../components/FormFooter.js';
+import { useSubmit, validationError } from '../components/use-submit.js';
 import { useT, type T } from '../i18n/use-t.js';
 import { FIELDS, formOf, recordBody, UPLOAD_KINDS, type RegistryTab } from './registry-logic.js';
-import { asApiError } from './ledger-parts.js';
 
 const FORM_NAMES: Readonly<Record<RegistryTab, string>> = { enterprises: 'enterprise', sites: 'site', points: 'point', items: 'item' };
 
@@ -32,33 +33,21 @@ export function RecordForm<R>(props: RecordFormProps<R>) {
   const tc = useT();
   const [values, setValues] = useState(() => formOf(tab, record as Record<string, unknown> | undefined));
   const [enterpriseId, setEnterpriseId] = useState(props.defaultEnterpriseId ?? '');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, run } = useSubmit();
   const set = (name: string) => (v: string) => setValues({ ...values, [name]: v });
 
   const submit = async (e: Event) => {
     e.preventDefault();
     const { body, invalid } = recordBody(tab, values, record as Record<string, unknown> | undefined);
     if (invalid.length > 0) {
-      setError(new ApiError({ status: 400, code: 'APP_ERR_VALIDATION', title: tc('form.invalid'), fieldErrors: Object.fromEntries(invalid.map((f) => [f, t('invalidValue')])) }));
+      setError(validationError(tc('form.invalid'), Object.fromEntries(invalid.map((f) => [f, t('invalidValue')]))));
       return;
     }
     if (record && Object.keys(body).length === 0) {
       setError(new ApiError({ status: 400, code: 'NOTHING_CHANGED', title: t('nothingChanged') }));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = record
-        ? await api.patch<R>(props.recordPath(record.id), body)
-        : await api.post<R>(props.createPath ?? '', tab === 'sites' ? { enterpriseId, ...body } : body);
-      props.onDone(saved);
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => props.onDone(record ? await api.patch<R>(props.recordPath(record.id), body) : await api.post<R>(props.createPath ?? '', tab === 'sites' ? { enterpriseId, ...body } : body)));
   };
 
   const fields = FIELDS[tab].filter((f) => !(record && f.createOnly));
@@ -103,15 +92,7 @@ export function RecordForm<R>(props: RecordFormProps<R>) {
           ))}
         </fieldset>
       )}
-      <ErrorBox error={error} />
-      <div class="row">
-        <button type="submit" data-action="submit" disabled={busy || (tab === 'sites' && !record && enterpriseId === '')}>
-          {t('save')}
-        </button>
-        <button type="button" class="secondary" data-action="cancel" onClick={props.onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormFooter error={error} submit={{ label: t('save'), disabled: busy || (tab === 'sites' && !record && enterpriseId === '') }} cancelLabel={t('cancel')} onCancel={props.onCancel} />
     </form>
   );
 }

@@ -8,6 +8,7 @@ import { api, ApiError } from '../api.js';
 import type { Enterprise, ListPage, Point, Site } from '../api-types.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { ErrorBox, Field } from '../components/Field.js';
+import { Notice } from '../components/Notice.js';
 import { FilterBar } from '../components/FilterBar.js';
 import { Pager, useCursorPager } from '../components/Pager.js';
 import { StateBadge } from '../components/StateBadge.js';
@@ -201,11 +202,7 @@ function RegistryScreen(props: ScreenProps) {
         )}
       </FilterBar>
       {canWrite && <p class="muted">{t('neverDeleted')}</p>}
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       {canWrite && editing && (
         <RecordForm<Rec>
           key={editing === 'new' ? `new-${sel.tab}` : editing.id}

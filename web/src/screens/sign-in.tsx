@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Session } from '../api.js';
 import { ErrorBox, TextField } from '../components/Field.js';
+import { useSubmit } from '../components/use-submit.js';
 import { defineMessages } from '../i18n/index.js';
 import { useT } from '../i18n/use-t.js';
 import en from '../i18n/en/sign-in.js';
@@ -13,23 +14,15 @@ export function SignIn(props: { onSignedIn: (session: Session) => void }) {
   const t = useT(messages);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useSubmit<unknown>((err) => {
+    if (err instanceof ApiError && err.status === 401) return new Error(t('failed'));
+    if (err instanceof ApiError && err.status === 429) return new Error(t('locked', { seconds: err.retryAfter ?? 60 }));
+    return err;
+  });
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const session = await api.post<Session>('/auth/login', { username, password });
-      props.onSignedIn(session);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setError(new Error(t('failed')));
-      else if (err instanceof ApiError && err.status === 429) setError(new Error(t('locked', { seconds: err.retryAfter ?? 60 })));
-      else setError(err);
-    } finally {
-      setBusy(false);
-    }
+    void run(async () => props.onSignedIn(await api.post<Session>('/auth/login', { username, password })));
   };
 
   const apiError = error instanceof ApiError ? error : null;
