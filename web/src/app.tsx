@@ -94,7 +94,7 @@ export function App(props: AppProps) {
           <a class="user" href={hrefOf('/account')} data-user={props.session.user.username} title={t('nav.account')}>
             {props.session.user.username} · <span data-role={role}>{t(`role.${role}`)}</span>
           </a>
-          <a class="password-link" href={hrefOf('/account')} data-action="change-password">
+          <a class="password-link" href={hrefOf('/account')} data-nav="account">
             {t('changePassword')}
           </a>
           <LangSwitch lang={props.lang} onChange={props.onLang} />
