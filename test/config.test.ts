@@ -66,10 +66,11 @@ t.test('account settings: session expiry, cap, cookie and sign-in limits, second
     sessionIdleMs: 1_800_000,
     sessionMaxMs: 43_200_000,
     sessionsPerUser: 10,
+    enterpriseAccountsMax: 1000,
     cookieSecure: false,
     login: { userFailures: 5, addressFailures: 20, lockBaseMs: 60_000, lockMaxMs: 3_600_000, hashConcurrency: 4, hashQueue: 64 },
   });
-  t.match(loadConfig({ HJ212_SESSION_IDLE_S: '60', HJ212_COOKIE_SECURE: 'true', HJ212_LOGIN_LOCK_BASE_S: '5' }).accounts, { sessionIdleMs: 60_000, cookieSecure: true, login: { lockBaseMs: 5000 } });
+  t.match(loadConfig({ HJ212_SESSION_IDLE_S: '60', HJ212_COOKIE_SECURE: 'true', HJ212_LOGIN_LOCK_BASE_S: '5', HJ212_ENTERPRISE_ACCOUNTS_MAX: '7' }).accounts, { sessionIdleMs: 60_000, enterpriseAccountsMax: 7, cookieSecure: true, login: { lockBaseMs: 5000 } });
   const err = t.throws(() => loadConfig({ HJ212_SESSIONS_PER_USER: '0', HJ212_COOKIE_SECURE: 'yes', HJ212_LOGIN_HASH_CONCURRENCY: '1000' })) as ConfigError;
   t.same(err.problems.map((p) => p.split(':')[0]).sort(), ['HJ212_COOKIE_SECURE', 'HJ212_LOGIN_HASH_CONCURRENCY', 'HJ212_SESSIONS_PER_USER']);
 });

@@ -169,6 +169,8 @@ export const envSchema = z.object({
   /** A session ends this long after sign-in however much it is used, seconds. */
   HJ212_SESSION_MAX_S: positiveInt.default(43_200),
   /** Sessions one account keeps; signing in once more ends the oldest. */
+  /** Accounts and API tokens an enterprise main account may create for its enterprise (each kind; revoked and disabled ones count: records are kept). */
+  HJ212_ENTERPRISE_ACCOUNTS_MAX: positiveInt.max(1_000_000).default(1000),
   HJ212_SESSIONS_PER_USER: positiveInt.max(1000).default(10),
   /** Mark the session cookie `Secure` even when the request did not arrive over TLS (TLS ends at a proxy). */
   HJ212_COOKIE_SECURE: z.enum(['true', 'false']).default('false'),

@@ -124,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       sessionIdleMs: e.HJ212_SESSION_IDLE_S * 1000,
       sessionMaxMs: e.HJ212_SESSION_MAX_S * 1000,
       sessionsPerUser: e.HJ212_SESSIONS_PER_USER,
+      enterpriseAccountsMax: e.HJ212_ENTERPRISE_ACCOUNTS_MAX,
       cookieSecure: e.HJ212_COOKIE_SECURE === 'true',
       login: {
         userFailures: e.HJ212_LOGIN_USER_FAILURES,

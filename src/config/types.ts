@@ -50,6 +50,8 @@ export interface AccountSettings {
   sessionIdleMs: number;
   sessionMaxMs: number;
   sessionsPerUser: number;
+  /** Accounts, and tokens, an enterprise main account may create for its enterprise (each kind). */
+  enterpriseAccountsMax: number;
   /** `Secure` on the session cookie whatever the request's protocol. */
   cookieSecure: boolean;
   login: LoginLimits;

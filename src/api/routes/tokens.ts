@@ -5,10 +5,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { NewToken, TokenRecord } from '../../domain/catalog.js';
+import { DEFAULT_CONFIG } from '../../config.js';
 import { AppError } from '../../errors.js';
 import { recordChange } from '../audit-trail.js';
 import { principalOf } from '../auth.js';
 import type { RouteOptions } from '../deps.js';
+import { assertEnterpriseCap } from '../enterprise-cap.js';
 import { listPageOf, matchesQ, namedPageQuery, oldestFirst, pageByKey } from '../list-page.js';
 import { errorResponses, idParams, roleSchema, text, tokenSchema } from '../schemas.js';
 import { EVERYONE, ENTERPRISE_ACTORS } from '../role-sets.js';
@@ -27,6 +29,7 @@ function assertTokenManager(token: TokenRecord): void {
 
 export const tokenRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps, pageMax }) => {
   const tags = ['tokens'];
+  const enterpriseMax = (deps.accounts?.settings ?? DEFAULT_CONFIG.accounts).enterpriseAccountsMax;
 
   /** What the creator may make: admins anything, enterprise main accounts sub-accounts of their enterprise. */
   async function newTokenFor(creator: TokenRecord, body: z.infer<typeof createBody>): Promise<NewToken> {
@@ -67,7 +70,9 @@ export const tokenRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
     async (req, reply) => {
       const creator = principalOf(req);
       assertTokenManager(creator);
-      const { record, secret } = await deps.tokens.create(await newTokenFor(creator, req.body));
+      const input = await newTokenFor(creator, req.body);
+      if (creator.role === 'enterprise') assertEnterpriseCap(creator, (await deps.tokens.list({ enterpriseId: creator.enterpriseId })).length, enterpriseMax, 'tokens');
+      const { record, secret } = await deps.tokens.create(input);
       await recordChange(deps, req, { action: 'create', entity: { type: 'token', id: record.id }, after: record });
       return reply.code(201).send({ token: secret, record });
     },

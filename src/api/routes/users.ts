@@ -12,6 +12,7 @@ import type { TokenRecord } from '../../domain/catalog.js';
 import { AppError } from '../../errors.js';
 import { newPasswordSchema, userSchema, usernameSchema } from '../account-schemas.js';
 import { recordChange } from '../audit-trail.js';
+import { assertEnterpriseCap } from '../enterprise-cap.js';
 import { ENTERPRISE_ACTORS } from '../role-sets.js';
 import { principalOf } from '../auth.js';
 import { listPageOf, matchesQ, namedPageQuery, pageByKey } from '../list-page.js';
@@ -97,6 +98,7 @@ export const userRoutes: FastifyPluginAsyncZod<AccountRouteOptions> = async (app
       const creator = principalOf(req);
       assertAccountManager(creator);
       const input = await newUserFor(creator, req.body);
+      if (creator.role === 'enterprise') assertEnterpriseCap(creator, (await users.list({ enterpriseId: creator.enterpriseId })).length, runtime.accounts.settings.enterpriseAccountsMax, 'accounts');
       const record = await runtime.hashes(() => users.create(input));
       if (!record) throw new AppError('APP_ERR_CONFLICT', `user ${input.username} exists`);
       await recordChange(deps, req, { action: 'create', entity: { type: 'user', id: record.username }, after: record });
