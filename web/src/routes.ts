@@ -34,6 +34,7 @@ export const ROUTES: readonly RouteDef[] = [
   { name: 'collector', path: '/collectors/:mn', titleKey: 'nav.collector', roles: REGISTRY_READERS, nav: false, load: () => import('./screens/collector.js') },
   { name: 'pending', path: '/pending', titleKey: 'nav.pending', roles: ['admin', 'ops'], nav: true, load: () => import('./screens/pending.js') },
   { name: 'frames', path: '/frames', titleKey: 'nav.frames', roles: ['admin', 'ops', 'enterprise'], nav: true, load: () => import('./screens/frames.js') },
+  { name: 'reviews', path: '/reviews', titleKey: 'nav.reviews', roles: ['admin', 'regulator'], nav: true, load: () => import('./screens/reviews.js') },
   { name: 'gaps', path: '/gaps', titleKey: 'nav.gaps', roles: ALL, nav: true, load: () => import('./screens/gaps.js') },
   { name: 'backfills', path: '/backfills', titleKey: 'nav.backfills', roles: ALL, nav: true, load: () => import('./screens/backfills.js') },
   { name: 'registrations', path: '/registrations', titleKey: 'nav.registrations', roles: ALL, nav: true, load: () => import('./screens/registrations.js') },

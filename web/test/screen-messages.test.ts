@@ -8,6 +8,7 @@ import enLedgerCommon from '../src/i18n/en/ledger-common.js';
 import enLedger from '../src/i18n/en/ledger.js';
 import enRegistrations from '../src/i18n/en/registrations.js';
 import enRegistry from '../src/i18n/en/registry.js';
+import enReviews from '../src/i18n/en/reviews.js';
 import zhAccounts from '../src/i18n/zh-CN/accounts.js';
 import zhAudit from '../src/i18n/zh-CN/audit.js';
 import zhBackfills from '../src/i18n/zh-CN/backfills.js';
@@ -16,8 +17,10 @@ import zhLedgerCommon from '../src/i18n/zh-CN/ledger-common.js';
 import zhLedger from '../src/i18n/zh-CN/ledger.js';
 import zhRegistrations from '../src/i18n/zh-CN/registrations.js';
 import zhRegistry from '../src/i18n/zh-CN/registry.js';
+import zhReviews from '../src/i18n/zh-CN/reviews.js';
 import { ANOMALY_RULES, ANOMALY_STATES, BACKFILL_STATES, GAP_STATES, REGISTRATION_REASONS, REGISTRATION_STATES, VALUE_KINDS } from '../src/ledger-types.js';
 import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '../src/screens/audit-logic.js';
+import { REVIEW_TYPES } from '../src/screens/reviews-logic.js';
 
 const pairs: [string, Record<string, string>, Record<string, string>][] = [
   ['ledger-common', zhLedgerCommon, enLedgerCommon],
@@ -26,6 +29,7 @@ const pairs: [string, Record<string, string>, Record<string, string>][] = [
   ['registrations', zhRegistrations, enRegistrations],
   ['ledger', zhLedger, enLedger],
   ['registry', zhRegistry, enRegistry],
+  ['reviews', zhReviews, enReviews],
   ['accounts', zhAccounts, enAccounts],
   ['audit', zhAudit, enAudit],
 ];
@@ -45,4 +49,5 @@ t.test('every state, kind, rule, reason, action and entity type has a label', as
   tt.same(missing(zhRegistrations, 'reason', REGISTRATION_REASONS), []);
   tt.same(missing(zhAudit, 'action', AUDIT_ACTIONS), []);
   tt.same(missing(zhAudit, 'type', AUDIT_ENTITY_TYPES), []);
+  tt.same(missing(zhReviews, 'type', REVIEW_TYPES), []);
 });

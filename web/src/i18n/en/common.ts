@@ -15,6 +15,7 @@ export default {
   'nav.collector': 'Collector',
   'nav.pending': 'Pending devices',
   'nav.frames': 'Frame log',
+  'nav.reviews': 'Review inbox',
   'nav.gaps': 'Gaps and anomalies',
   'nav.backfills': 'Back-fills',
   'nav.registrations': 'Outage registrations',

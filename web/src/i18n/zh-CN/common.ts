@@ -14,6 +14,7 @@ export default {
   'nav.collector': '数采仪详情',
   'nav.pending': '待注册设备',
   'nav.frames': '报文日志',
+  'nav.reviews': '待审核',
   'nav.gaps': '缺数与异常',
   'nav.backfills': '补录',
   'nav.registrations': '停运报备',
