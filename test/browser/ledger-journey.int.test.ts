@@ -115,6 +115,10 @@ t.test('enterprise explains an anomaly and back-fills a gap; the regulator revie
   await t.test('regulator: accepts the explanation', async (t) => {
     await signIn(rp, p.api, REG.name, REG.password);
     t.equal(await rp.getAttribute('[data-role]', 'data-role'), 'regulator');
+    // The review inbox (#/reviews, GET /reviews) lists what waits for the regulator: the explained anomaly among it.
+    await rp.click('[data-nav="reviews"]');
+    await rp.waitForSelector(`[data-table="reviews"] [data-row="${anomalyId}"] [data-action="review"]`);
+    t.pass('the explained anomaly waits in the review inbox');
     await rp.goto(`${p.api}/#/gaps?tab=anomalies&state=explained`);
     const row = rp.locator(`[data-table="anomalies"] [data-row="${anomalyId}"]`);
     await row.locator('[data-action="review"]').click();
