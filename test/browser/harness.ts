@@ -9,11 +9,10 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Test } from 'tap';
-import { npmStart, shell, ROOT, type Running, type System } from '../e2e/doc-commands.js';
-import { freshDatabase, influxUrl, redisUrl } from '../helpers/services.js';
+import { npmStartOnTestServices, shell, ROOT, type Running, type System } from '../e2e/doc-commands.js';
+import { redisUrl } from '../helpers/services.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** Debian's `chromium` package (scripts/services.sh install); HJ212_CHROMIUM points elsewhere. */
@@ -64,24 +63,7 @@ export interface Platform {
 export async function startPlatform(t: Test, db: number, env: NodeJS.ProcessEnv = {}): Promise<Platform> {
   const browser = await launchChromium();
   const redis = `${redisUrl()}/${db}`;
-  const flush = new Redis(redis);
-  await flush.flushdb();
-  await flush.quit();
-  const system = await npmStart({
-    ...process.env,
-    REDIS_PORT: new URL(redisUrl()).port,
-    INFLUX_PORT: new URL(influxUrl()).port,
-    HJ212_SERVICES_DIR: process.env.HJ212_TEST_SERVICES_DIR ?? process.env.HJ212_SERVICES_DIR,
-    NODE_OPTIONS: '',
-    HJ212_REDIS_URL: redis,
-    HJ212_INFLUX_URL: influxUrl(),
-    HJ212_INFLUX_DATABASE: freshDatabase(),
-    HJ212_TCP_HOST: '127.0.0.1',
-    HJ212_TCP_PORT: '0',
-    HJ212_HTTP_HOST: '127.0.0.1',
-    HJ212_HTTP_PORT: '0',
-    ...env,
-  });
+  const system = await npmStartOnTestServices(redis, env);
   const api = `http://127.0.0.1:${system.apiPort}`;
   const cliEnv: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', HJ212_REDIS_URL: redis };
   const sims: Running[] = [];

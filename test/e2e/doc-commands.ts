@@ -7,6 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { freshDatabase, influxUrl, redisUrl } from '../helpers/services.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -118,6 +120,32 @@ export interface System {
   logs: string[];
   /** SIGTERM to the app (as a supervisor stops it); resolves to the exit code of `npm start`. */
   stop(): Promise<number | null>;
+}
+
+/**
+ * `npm start` on the test services: Redis at `redis` (a database of the test Redis, flushed first), a fresh InfluxDB
+ * database, gateway and API on ephemeral loopback ports; `env` adds to or overrides that.
+ */
+export async function npmStartOnTestServices(redis: string, env: NodeJS.ProcessEnv = {}): Promise<System> {
+  const flush = new Redis(redis);
+  await flush.flushdb();
+  await flush.quit();
+  return npmStart({
+    ...process.env,
+    // scripts/start.sh starts Redis and InfluxDB unless they run: point it at the test services (scripts/test.sh).
+    REDIS_PORT: new URL(redisUrl()).port,
+    INFLUX_PORT: new URL(influxUrl()).port,
+    HJ212_SERVICES_DIR: process.env.HJ212_TEST_SERVICES_DIR ?? process.env.HJ212_SERVICES_DIR,
+    NODE_OPTIONS: '',
+    HJ212_REDIS_URL: redis,
+    HJ212_INFLUX_URL: influxUrl(),
+    HJ212_INFLUX_DATABASE: freshDatabase(),
+    HJ212_TCP_HOST: '127.0.0.1',
+    HJ212_TCP_PORT: '0',
+    HJ212_HTTP_HOST: '127.0.0.1',
+    HJ212_HTTP_PORT: '0',
+    ...env,
+  });
 }
 
 /**

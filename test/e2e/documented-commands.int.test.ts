@@ -26,13 +26,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import t from 'tap';
 import { encodeFrame, uploadPacket } from '../../protocol/index.js';
 import { connectCollector } from '../helpers/collector.js';
-import { freshDatabase, influxUrl, redisUrl } from '../helpers/services.js';
+import { redisUrl } from '../helpers/services.js';
 import { waitFor } from '../helpers/wait.js';
-import { documentedCommands, npmStart, shell, ROOT, type Run, type Running, type System } from './doc-commands.js';
+import { documentedCommands, npmStartOnTestServices, shell, ROOT, type Run, type Running, type System } from './doc-commands.js';
 import { STEPS, SKIPPED, type Ctx, type Step } from './documented-steps.js';
 
 // Database 7 of the test Redis, flushed first: the system and the CLI run with the documented default prefix.
@@ -114,24 +113,7 @@ t.test('documented commands against npm start', async (tt) => {
     for (const vars of runsOf(step)) early.set(keyOf(step, vars), shell(substitute(step.cmd, vars), ctx.env, undefined, step.stdin));
   }
 
-  const flush = new Redis(REDIS_E2E);
-  await flush.flushdb();
-  await flush.quit();
-  const started = await npmStart({
-    ...process.env,
-    // scripts/start.sh starts Redis and InfluxDB unless they run: point it at the test services (scripts/test.sh).
-    REDIS_PORT: new URL(redisUrl()).port,
-    INFLUX_PORT: new URL(influxUrl()).port,
-    HJ212_SERVICES_DIR: process.env.HJ212_TEST_SERVICES_DIR ?? process.env.HJ212_SERVICES_DIR,
-    NODE_OPTIONS: '',
-    HJ212_REDIS_URL: REDIS_E2E,
-    HJ212_INFLUX_URL: influxUrl(),
-    HJ212_INFLUX_DATABASE: freshDatabase(),
-    HJ212_TCP_HOST: '127.0.0.1',
-    HJ212_TCP_PORT: '0',
-    HJ212_HTTP_HOST: '127.0.0.1',
-    HJ212_HTTP_PORT: '0',
-  });
+  const started = await npmStartOnTestServices(REDIS_E2E);
   live.system = started;
   let stopped = false;
   tt.teardown(async () => {
