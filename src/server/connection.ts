@@ -212,14 +212,16 @@ export class Connection implements ConnectionContext, Expiring {
     if (this.closed) return;
     this.junkSinceFrame = 0;
     const pending = (this.pending ??= new Set());
-    const p = this.shared.handler
-      .handle(frame, this)
-      .catch((err: unknown) => this.log.error({ err }, 'frame handling failed'))
-      .finally(() => {
-        pending.delete(p);
-        if (pending.size === 0 && this.pending === pending) this.pending = undefined;
-        if (this.localPause) this.updatePause();
-      });
+    const settled = (): void => {
+      pending.delete(p);
+      if (pending.size === 0 && this.pending === pending) this.pending = undefined;
+      if (this.localPause) this.updatePause();
+    };
+    // One derived promise per frame (not a catch and a finally).
+    const p: Promise<void> = this.shared.handler.handle(frame, this).then(settled, (err: unknown) => {
+      this.log.error({ err }, 'frame handling failed');
+      settled();
+    });
     pending.add(p);
   }
 

@@ -124,7 +124,8 @@ export class Deduper {
     const known = owner.recent.get(id.key);
     if (known === true) return Promise.resolve(duplicate);
     if (known) return (known as Promise<T>).then((o) => (fate(o) === 'stored' ? duplicate : o));
-    const running = this.seen(owner, mn, id).then((seen) => (seen ? duplicate : store()));
+    // Above the collector's mark the frame is new without a lookup: stored at once, no promise for the question.
+    const running = this.newByMark(owner, id) ? store() : this.seen(owner, mn, id).then((seen) => (seen ? duplicate : store()));
     owner.recent.set(id.key, running);
     owner.pending++;
     if (owner.recent.size > WINDOW) this.trim(owner);
@@ -188,6 +189,13 @@ export class Deduper {
       if (owner.recent.size <= WINDOW) return;
       if (state === true) owner.recent.delete(key);
     }
+  }
+
+  /** The marks are loaded and the frame's DataTime is above its CN's mark (or the CN has none): never stored. */
+  private newByMark(owner: Owner, id: Identity): boolean {
+    if (!owner.marks || id.mark === undefined) return false;
+    const mark = owner.marks.get(id.stream);
+    return mark === undefined || id.mark > mark;
   }
 
   /** True when the frame was stored before (by any gateway, within the store's TTL). */

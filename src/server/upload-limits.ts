@@ -66,7 +66,11 @@ export class FactorGate {
     private readonly logger: Logger,
   ) {}
 
-  async filter(device: Device, factors: FactorReading[], now: number): Promise<FactorFilterResult> {
+  /**
+   * The readings of a frame that the limits keep. Synchronous (no promise on the per-frame path) unless an unknown
+   * factor code must be put to the budget store first.
+   */
+  filter(device: Device, factors: FactorReading[], now: number): FactorFilterResult | Promise<FactorFilterResult> {
     let readings = factors;
     let overFrame = 0;
     if (readings.length > this.limits.maxFactorsPerFrame) {
@@ -82,7 +86,11 @@ export class FactorGate {
       if (!CODE_SYNTAX.test(r.code) || (refused?.get(r.code) ?? 0) > now) continue;
       (ask ??= []).push(r.code);
     }
-    if (ask) await this.ask(device, ask, now);
+    if (ask) return this.ask(device, ask, now).then(() => this.keep(device, readings, overFrame));
+    return this.keep(device, readings, overFrame);
+  }
+
+  private keep(device: Device, readings: FactorReading[], overFrame: number): FactorFilterResult {
     const known = this.admitted.get(device.mn);
     const kept: FactorReading[] = [];
     const droppedCodes: string[] = [];

@@ -72,7 +72,9 @@ export class UploadStore {
       // HJ212-2017 table 9: QnRtn 2, request rejected.
       return { verdict: outOfRange.verdict, reason: outOfRange.detail, qnRtn: '2' };
     }
-    const filtered = await this.factors.filter(device, cp.factors, receivedAt);
+    const gate = this.factors.filter(device, cp.factors, receivedAt);
+    // Awaited only when the budget store was asked: a resolved frame takes no extra promise.
+    const filtered = gate instanceof Promise ? await gate : gate;
     cp.factors = filtered.kept;
     const st = this.factors.stTag(device.mn, packet.st);
     const timeMs = cp.dataTimeMs ?? receivedAt;
