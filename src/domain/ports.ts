@@ -62,6 +62,11 @@ export interface UploadRecord {
 /** Registry of collectors, plus the list of unknown MNs seen by gateways. */
 export interface DeviceRegistry {
   get(mn: string): Promise<Device | undefined>;
+  /**
+   * What `get` would answer from memory, without a promise (the per-frame path): a device, null when known absent,
+   * undefined when `get` must be asked. Optional: registries without a cache leave it out.
+   */
+  cached?(mn: string): Device | null | undefined;
   /** Every registered collector, by MN. */
   list(): Promise<Device[]>;
   /** The collectors of an enterprise, site and/or point, by MN (what API listings and reads by site look up). */

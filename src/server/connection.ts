@@ -211,6 +211,16 @@ export class Connection implements ConnectionContext, Expiring {
     // Closed by the gateway (budget, lockout) in the middle of a chunk: the rest is not handled (and not acked).
     if (this.closed) return;
     this.junkSinceFrame = 0;
+    let handling: Promise<void> | void;
+    try {
+      handling = this.shared.handler.handle(frame, this);
+    } catch (err) {
+      // Thrown before the frame waited on anything: logged like a failed asynchronous frame, never a crash.
+      this.log.error({ err }, 'frame handling failed');
+      return;
+    }
+    // Handled from memory: nothing to wait for.
+    if (handling === undefined) return;
     const pending = (this.pending ??= new Set());
     const settled = (): void => {
       pending.delete(p);
@@ -218,7 +228,7 @@ export class Connection implements ConnectionContext, Expiring {
       if (this.localPause) this.updatePause();
     };
     // One derived promise per frame (not a catch and a finally).
-    const p: Promise<void> = this.shared.handler.handle(frame, this).then(settled, (err: unknown) => {
+    const p: Promise<void> = handling.then(settled, (err: unknown) => {
       this.log.error({ err }, 'frame handling failed');
       settled();
     });

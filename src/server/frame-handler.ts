@@ -54,16 +54,29 @@ export class FrameHandler {
     return this.verdicts.backedUp;
   }
 
-  /** Handle one complete frame. `frame` is copied; the caller may reuse its buffer. */
-  async handle(frameView: Uint8Array, ctx: ConnectionContext): Promise<void> {
+  /**
+   * Handle one complete frame. `frame` is copied; the caller may reuse its buffer. Returns a promise only while the
+   * frame waits on I/O (registry lookup, the durable write, a budget or dedupe lookup): a frame answered from memory
+   * (a cached device, a rejection, a notification) takes no promise at all.
+   */
+  handle(frameView: Uint8Array, ctx: ConnectionContext): Promise<void> | void {
     const raw = Buffer.from(frameView);
     const receivedAt = this.deps.clock.now();
     const encoding = ctx.device?.profile.encoding ?? ctx.encoding;
     const maxDataLength = Math.max(this.opts.maxDataLength, ctx.device?.profile.maxDataLength ?? 0);
     // Widest options (length policy, MN alphabet): admit() holds what was tolerated against the device's record.
-    let parsed = parseFrame(raw, { maxDataLength, encoding, ...GATEWAY_PARSING });
+    const parsed = parseFrame(raw, { maxDataLength, encoding, ...GATEWAY_PARSING });
     if (!parsed.ok) return this.rejections.unparsed(ctx, raw, receivedAt, parsed);
-    const device = parsed.packet.mn ? await this.deps.registry.get(parsed.packet.mn) : undefined;
+    const mn = parsed.packet.mn;
+    if (!mn) return this.identified(ctx, raw, receivedAt, parsed, maxDataLength, encoding, undefined);
+    const cached = this.deps.registry.cached?.(mn);
+    if (cached !== undefined) return this.identified(ctx, raw, receivedAt, parsed, maxDataLength, encoding, cached ?? undefined);
+    return this.deps.registry.get(mn).then((device) => this.identified(ctx, raw, receivedAt, parsed, maxDataLength, encoding, device));
+  }
+
+  /** The frame once its MN's record (or its absence) is known: admit, then the handler of its CN family. */
+  private identified(ctx: ConnectionContext, raw: Buffer, receivedAt: number, first: ParseOk, maxDataLength: number, encoding: ConnectionContext['encoding'], device: Device | undefined): Promise<void> | void {
+    let parsed = first;
     if (device && device.profile.encoding !== encoding) {
       // First frame of a connection: text was decoded before the device (and its GBK profile) was known.
       const again = parseFrame(raw, { maxDataLength: Math.max(maxDataLength, device.profile.maxDataLength), encoding: device.profile.encoding, ...GATEWAY_PARSING });

@@ -42,6 +42,28 @@ t.test('put on one gateway invalidates the cached device on another', async (tt)
   tt.ok(seen, 'b sees the disabled device');
 });
 
+t.test('cached() answers from memory what get() cached, and nothing once another gateway changed the device', async (tt) => {
+  const prefix = freshPrefix();
+  const a = createRedisRegistry({ redis: redisUrl(), prefix });
+  const b = createRedisRegistry({ redis: redisUrl(), prefix });
+  tt.teardown(async () => {
+    await a.close();
+    await b.close();
+  });
+  await a.put(newDevice({ mn: MN, password: 'first-pw' }));
+  tt.equal(b.cached?.(MN), undefined, 'not asked yet: get() must be asked');
+  // The cache is trusted once b's subscription is live: read until get() has cached the device.
+  const cachedRead = async (): Promise<boolean> => (await b.get(MN))?.enabled === true && b.cached?.(MN)?.enabled === true;
+  tt.ok(await waitFor(cachedRead), 'the device get() read is answered without a promise');
+  await b.get('88888880009999');
+  tt.equal(b.cached?.('88888880009999'), null, 'a known-absent MN is null, not undefined');
+  const device = await a.get(MN);
+  if (!device) throw new Error('device missing');
+  await a.put({ ...device, enabled: false });
+  tt.ok(await waitFor(async () => b.cached?.(MN) === undefined), 'the invalidation drops the cached answer');
+  tt.equal((await b.get(MN))?.enabled, false, 'get() then reads the change');
+});
+
 t.test('a cached "unknown" is dropped when the MN is registered elsewhere', async (tt) => {
   const prefix = freshPrefix();
   const a = createRedisRegistry({ redis: redisUrl(), prefix });

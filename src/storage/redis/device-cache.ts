@@ -22,6 +22,8 @@ export interface DeviceCache {
    * publishes, so while the subscription is live no device was added or changed since it was built.
    */
   whole<T>(build: () => Promise<T>): Promise<T>;
+  /** The cached answer without a promise: a device, null when known absent, undefined when not cached (or not live). */
+  peek(mn: string): Device | null | undefined;
   /** Drop one MN locally (the publisher also hears its own message; this covers the window before it arrives). */
   invalidate(mn: string): void;
   close(): Promise<void>;
@@ -100,6 +102,9 @@ export function createDeviceCache(redis: Redis, channel: string, log?: Logger): 
   }
 
   return {
+    peek(mn) {
+      return live ? entries.get(mn) : undefined;
+    },
     load(mn, fetch) {
       if (live) {
         const cached = entries.get(mn);

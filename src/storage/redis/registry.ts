@@ -144,6 +144,9 @@ export function createRedisRegistry(options: RedisRegistryOptions): DeviceRegist
     get(mn) {
       return cache ? cache.load(mn, () => fetchDevice(mn)) : fetchDevice(mn);
     },
+    cached(mn) {
+      return cache?.peek(mn);
+    },
     async list() {
       return [...(await indexed()).all];
     },
