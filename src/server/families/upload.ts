@@ -8,44 +8,50 @@ import type { FrameVerdicts } from '../frame-verdicts.js';
 import type { GatewayDeps } from '../gateway-deps.js';
 import { QN_RTN_FOR, encodeAck, encodeRejection, wantsAnswer } from '../replies.js';
 import type { SubpacketTracker } from '../subpackets.js';
-import type { UploadStore } from '../upload.js';
+import type { UploadOutcome, UploadStore } from '../upload.js';
 
-export async function handleUpload(
-  deps: GatewayDeps,
-  uploads: UploadStore,
-  subpackets: SubpacketTracker,
-  verdicts: FrameVerdicts,
-  frame: { packet: Packet; kind: string; ctx: ConnectionContext; raw: Buffer; receivedAt: number },
-): Promise<void> {
+type UploadFrame = { packet: Packet; kind: string; ctx: ConnectionContext; raw: Buffer; receivedAt: number };
+
+/** Store the upload, then answer it: one derived promise per frame (the answer is sent from its callback). */
+export function handleUpload(deps: GatewayDeps, uploads: UploadStore, subpackets: SubpacketTracker, verdicts: FrameVerdicts, frame: UploadFrame): Promise<void> | void {
   const { packet, kind, ctx, raw, receivedAt } = frame;
   const device = ctx.device;
   if (!device) return;
   ctx.inflight++;
-  try {
-    const outcome = await uploads.store(packet, kind, device, receivedAt, raw);
-    if (outcome.verdict === 'dead-letter') {
-      verdicts.finish(ctx, raw, receivedAt, packet, 'dead-letter', outcome.reason, true);
-      // Refused for good (kept as a dead letter): answered, so the collector does not retransmit it forever.
-      if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, QN_RTN_FOR.refused, ctx));
-      return;
-    }
-    if ('qnRtn' in outcome) {
-      // Refused by a storage limit (DataTime window): nothing written, answered 9011 (src/server/upload-limits.ts).
-      verdicts.finish(ctx, raw, receivedAt, packet, outcome.verdict, outcome.reason);
-      if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, outcome.qnRtn, ctx));
-      return;
-    }
-    if (packet.pnum !== undefined && packet.pno !== undefined && packet.pnum > 1) {
-      if (subpackets.add(device.mn, packet.qn ?? '', packet.cn, packet.pnum, packet.pno, receivedAt) === 'untracked') deps.metrics.limited.inc({ limit: 'subpacket-untracked' });
-    }
-    verdicts.finish(ctx, raw, receivedAt, packet, outcome.verdict, outcome.verdict === 'stored-partial' ? outcome.detail : undefined);
-    if (wantsAnswer(packet)) {
-      ctx.send(encodeAck(packet, ctx));
-      const now = deps.clock.now();
-      deps.metrics.ackLatency.observe((now - receivedAt) / 1000);
-      deps.sessions.touch(device.mn, { lastAckAt: now });
-    }
-  } finally {
-    ctx.inflight--;
+  return uploads.store(packet, kind, device, receivedAt, raw).then(
+    (outcome) => {
+      ctx.inflight--;
+      answer(deps, subpackets, verdicts, frame, device.mn, outcome);
+    },
+    (err: unknown) => {
+      ctx.inflight--;
+      throw err;
+    },
+  );
+}
+
+function answer(deps: GatewayDeps, subpackets: SubpacketTracker, verdicts: FrameVerdicts, frame: UploadFrame, mn: string, outcome: UploadOutcome): void {
+  const { packet, ctx, raw, receivedAt } = frame;
+  if (outcome.verdict === 'dead-letter') {
+    verdicts.finish(ctx, raw, receivedAt, packet, 'dead-letter', outcome.reason, true);
+    // Refused for good (kept as a dead letter): answered, so the collector does not retransmit it forever.
+    if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, QN_RTN_FOR.refused, ctx));
+    return;
+  }
+  if ('qnRtn' in outcome) {
+    // Refused by a storage limit (DataTime window): nothing written, answered 9011 (src/server/upload-limits.ts).
+    verdicts.finish(ctx, raw, receivedAt, packet, outcome.verdict, outcome.reason);
+    if (wantsAnswer(packet)) ctx.send(encodeRejection(packet, outcome.qnRtn, ctx));
+    return;
+  }
+  if (packet.pnum !== undefined && packet.pno !== undefined && packet.pnum > 1) {
+    if (subpackets.add(mn, packet.qn ?? '', packet.cn, packet.pnum, packet.pno, receivedAt) === 'untracked') deps.metrics.limited.inc({ limit: 'subpacket-untracked' });
+  }
+  verdicts.finish(ctx, raw, receivedAt, packet, outcome.verdict, outcome.verdict === 'stored-partial' ? outcome.detail : undefined);
+  if (wantsAnswer(packet)) {
+    ctx.send(encodeAck(packet, ctx));
+    const now = deps.clock.now();
+    deps.metrics.ackLatency.observe((now - receivedAt) / 1000);
+    deps.sessions.touch(mn, { lastAckAt: now });
   }
 }
