@@ -12,7 +12,7 @@ import type { LatestEntry } from '../domain/ports.js';
 import { NUMERIC_FIELD_OF_CP, STRING_FIELD_OF_CP } from '../domain/reading-schema.js';
 import { LatestCoalescer } from './latest-coalescer.js';
 import type { StorageLimits } from '../config.js';
-import { FactorGate, checkDataTime, type LimitVerdict } from './upload-limits.js';
+import { FactorGate, checkDataTime, type FactorFilterResult, type LimitVerdict } from './upload-limits.js';
 
 export type UploadOutcome =
   | { verdict: 'stored' | 'duplicate' }
@@ -39,6 +39,7 @@ function latestEntries(mn: string, kind: string, cp: CpData, timeMs: number): La
 }
 
 const DUPLICATE: UploadOutcome = { verdict: 'duplicate' };
+const STORED: UploadOutcome = { verdict: 'stored' };
 const fateOf = (o: UploadOutcome): 'stored' | 'not-stored' => (o.verdict === 'stored' || o.verdict === 'stored-partial' ? 'stored' : 'not-stored');
 
 export class UploadStore {
@@ -64,35 +65,46 @@ export class UploadStore {
     return this.dedupe.run(device.mn, packet, raw, () => this.storeOnce(packet, kind, device, receivedAt, raw), fateOf, DUPLICATE);
   }
 
-  private async storeOnce(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array): Promise<UploadOutcome> {
-    const cp = readCp(packet.cp, { timeZone: device.profile.timeZone });
-    const outOfRange = checkDataTime(cp.dataTimeMs, receivedAt, this.limits);
-    if (outOfRange) {
-      this.deps.metrics.limited.inc({ limit: outOfRange.verdict });
-      // HJ212-2017 table 9: QnRtn 2, request rejected.
-      return { verdict: outOfRange.verdict, reason: outOfRange.detail, qnRtn: '2' };
+  /** One promise per frame (the sink's): no async functions on the way, and a synchronous throw is a rejection. */
+  private storeOnce(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array): Promise<UploadOutcome> {
+    try {
+      const cp = readCp(packet.cp, { timeZone: device.profile.timeZone });
+      const outOfRange = checkDataTime(cp.dataTimeMs, receivedAt, this.limits);
+      if (outOfRange) {
+        this.deps.metrics.limited.inc({ limit: outOfRange.verdict });
+        // HJ212-2017 table 9: QnRtn 2, request rejected.
+        return Promise.resolve({ verdict: outOfRange.verdict, reason: outOfRange.detail, qnRtn: '2' });
+      }
+      const gate = this.factors.filter(device, cp.factors, receivedAt);
+      // A promise only when the budget store was asked.
+      if (gate instanceof Promise) return gate.then((filtered) => this.write(packet, kind, device, receivedAt, raw, cp, filtered));
+      return this.write(packet, kind, device, receivedAt, raw, cp, gate);
+    } catch (err) {
+      return Promise.reject(err);
     }
-    const gate = this.factors.filter(device, cp.factors, receivedAt);
-    // Awaited only when the budget store was asked: a resolved frame takes no extra promise.
-    const filtered = gate instanceof Promise ? await gate : gate;
+  }
+
+  private write(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array, cp: CpData, filtered: FactorFilterResult): Promise<UploadOutcome> {
     cp.factors = filtered.kept;
     const st = this.factors.stTag(device.mn, packet.st);
     const timeMs = cp.dataTimeMs ?? receivedAt;
-    try {
-      await this.deps.sink.writeUpload({ kind, mn: device.mn, st, cn: packet.cn, timeMs, cp, wire: packet.cp });
-    } catch (err) {
-      if (err instanceof SinkError && err.permanent) {
-        await this.deps.deadLetters
-          // Masked (PW=***): dead letters are read by operators; the CRC of the stored copy no longer matches.
-          .add({ raw: Buffer.from(maskPassword(Buffer.from(raw).toString('latin1')), 'latin1').toString('base64'), mn: device.mn, reason: err.message, at: receivedAt })
-          .catch((e) => this.deps.logger.error({ err: e }, 'dead-letter record failed'));
-        return { verdict: 'dead-letter', reason: err.message };
-      }
-      throw err;
-    }
-    for (const entry of latestEntries(device.mn, kind, cp, timeMs)) this.latest.push(entry);
-    this.deps.jobs.ingested([{ mn: device.mn, kind, timeMs }]);
-    return filtered.detail === undefined ? { verdict: 'stored' } : { verdict: 'stored-partial', detail: filtered.detail };
+    return this.deps.sink.writeUpload({ kind, mn: device.mn, st, cn: packet.cn, timeMs, cp, wire: packet.cp }).then(
+      (): UploadOutcome => {
+        for (const entry of latestEntries(device.mn, kind, cp, timeMs)) this.latest.push(entry);
+        this.deps.jobs.ingested([{ mn: device.mn, kind, timeMs }]);
+        return filtered.detail === undefined ? STORED : { verdict: 'stored-partial', detail: filtered.detail };
+      },
+      (err: unknown): Promise<UploadOutcome> => {
+        if (!(err instanceof SinkError && err.permanent)) throw err;
+        return (
+          this.deps.deadLetters
+            // Masked (PW=***): dead letters are read by operators; the CRC of the stored copy no longer matches.
+            .add({ raw: Buffer.from(maskPassword(Buffer.from(raw).toString('latin1')), 'latin1').toString('base64'), mn: device.mn, reason: err.message, at: receivedAt })
+            .catch((e: unknown) => this.deps.logger.error({ err: e }, 'dead-letter record failed'))
+            .then(() => ({ verdict: 'dead-letter', reason: err.message }))
+        );
+      },
+    );
   }
 
   flush(): Promise<void> {
