@@ -24,8 +24,12 @@ export class SinkError extends Error {
  */
 export interface ReadingSink {
   write(points: readonly SeriesPoint[]): Promise<void>;
-  /** Write one upload's readings as the storage maps them (same group commit and durability as `write`). */
-  writeUpload(upload: UploadRecord): Promise<void>;
+  /**
+   * Write one upload's readings as the storage maps them (same group commit and durability as `write`). `done` is
+   * called once, with no argument when they are durable, with a SinkError when refused (or synchronously, for an
+   * upload that cannot be mapped or a closed sink). A callback, not a promise: the upload path takes none per frame.
+   */
+  writeUpload(upload: UploadRecord, done: (err?: Error) => void): void;
   /** Points accepted but not yet durable. */
   readonly pending: number;
   /** True while pending is above the high-water mark: callers should stop reading input. */

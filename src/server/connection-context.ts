@@ -17,8 +17,12 @@ export interface ConnectionContext {
   /** System code (ST) and edition of the collector's last good frame; host requests reuse them. */
   lastSt?: string;
   version?: Version;
-  /** Frames accepted for storage and not yet answered. */
-  inflight: number;
+  /** Frames accepted for storage and not yet answered (counted by uploadStarted / uploadSettled). */
+  readonly inflight: number;
+  /** An upload was handed to the store: it counts against HJ212_MAX_INFLIGHT_PER_CONNECTION until settled. */
+  uploadStarted(): void;
+  /** The upload was answered (or failed): reading resumes if it was paused for it. */
+  uploadSettled(): void;
   /**
    * Charge one framing error or rejected frame to the connection's error budget (HJ212_CONN_MAX_ERRORS per
    * HJ212_CONN_ERROR_WINDOW_MS). False when the connection is closed (now or before): the caller then does nothing

@@ -61,7 +61,9 @@ export class Connection implements ConnectionContext, Expiring {
   /** When an unfinished frame closes the connection (slow client); Infinity while none is buffered. */
   private partialUntil = Number.POSITIVE_INFINITY;
   private framer: Framer | undefined;
+  /** Frames waiting on a promise (registry lookups and the like; uploads are counted in `inflight`). */
   private pending: Set<Promise<void>> | undefined;
+  private drainWaiters: Array<() => void> | undefined;
   private logger: Logger | undefined;
   private junkSinceFrame = 0;
   private globalPause = false;
@@ -161,15 +163,35 @@ export class Connection implements ConnectionContext, Expiring {
     this.updatePause();
   }
 
-  /** Frames still being stored; resolves when none are. */
-  async drained(): Promise<void> {
-    while (this.pending !== undefined && this.pending.size > 0) await Promise.all([...this.pending]);
+  /** Frames still being handled or stored; resolves when none are. */
+  drained(): Promise<void> {
+    if (this.inflight === 0 && this.pending === undefined) return Promise.resolve();
+    return new Promise((resolve) => (this.drainWaiters ??= []).push(resolve));
+  }
+
+  uploadStarted(): void {
+    this.inflight++;
+  }
+
+  uploadSettled(): void {
+    this.inflight--;
+    this.frameDone();
+  }
+
+  /** A frame finished: reading may resume, and drained() waiters wake once nothing is left. */
+  private frameDone(): void {
+    if (this.localPause) this.updatePause();
+    if (this.drainWaiters === undefined || this.inflight > 0 || this.pending !== undefined) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = undefined;
+    for (const wake of waiters) wake();
   }
 
   // Frames still being handled, not only uploads awaiting their write: frames of unknown MNs wait on the registry
-  // too, and a sender must not queue more of them than this in memory (hostile-traffic fault 5b).
+  // too, and a sender must not queue more of them than this in memory (hostile-traffic fault 5b). An upload whose
+  // device was looked up is briefly in both counts: the sum errs on the side of pausing.
   private busy(): boolean {
-    return Math.max(this.inflight, this.pending?.size ?? 0) >= this.shared.opts.maxInflightPerConnection;
+    return this.inflight + (this.pending?.size ?? 0) >= this.shared.opts.maxInflightPerConnection;
   }
 
   private updatePause(): void {
@@ -225,7 +247,7 @@ export class Connection implements ConnectionContext, Expiring {
     const settled = (): void => {
       pending.delete(p);
       if (pending.size === 0 && this.pending === pending) this.pending = undefined;
-      if (this.localPause) this.updatePause();
+      this.frameDone();
     };
     // One derived promise per frame (not a catch and a finally).
     const p: Promise<void> = handling.then(settled, (err: unknown) => {

@@ -40,13 +40,16 @@ interface Identity {
   mark: number | undefined;
 }
 
+/** Callbacks of retransmits waiting for a frame being stored. */
+type Joiners = Array<(outcome: unknown) => void>;
+
 interface Owner {
   /** CN → newest DataTime stored; undefined until loaded from the store. */
   marks: Map<string, number> | undefined;
   /** CN → the ceiling in the store (as far as this gateway knows), undefined until loaded. */
   ceilings: Map<string, number> | undefined;
-  /** Frames being stored (their promise) and recently stored ones (true), oldest first. */
-  recent: Map<string, Promise<unknown> | true>;
+  /** Frames being stored (the retransmits waiting for them) and recently stored ones (true), oldest first. */
+  recent: Map<string, Joiners | true>;
   pending: number;
 }
 
@@ -114,46 +117,59 @@ export class Deduper {
   }
 
   /**
-   * Run `store` once per frame: a retransmit of a frame being stored waits for the same run (and gets `duplicate`
-   * when it stored, the same outcome otherwise); a retransmit of a stored frame gets `duplicate` at once.
-   * `fate` tells whether an outcome stored the frame (only stored frames are remembered).
+   * Run `store` once per frame and hand its outcome to `done`: a retransmit of a frame being stored waits for the
+   * same run (and gets `duplicate` when it stored, the same outcome otherwise); a retransmit of a stored frame gets
+   * `duplicate` at once. `fate` tells whether an outcome stored the frame (only stored frames are remembered).
+   * Callbacks, not promises: a frame above its collector's mark goes from here to the sink without one. `store`
+   * must not throw and must call its callback once.
    */
-  run<T>(mn: string, packet: Packet, raw: Uint8Array, store: () => Promise<T>, fate: (outcome: T) => Fate, duplicate: T): Promise<T> {
+  run<T>(mn: string, packet: Packet, raw: Uint8Array, store: (done: (outcome: T) => void) => void, fate: (outcome: T) => Fate, duplicate: T, done: (outcome: T) => void): void {
     const id = frameIdentity(packet, raw);
     const owner = this.owner(mn);
     const known = owner.recent.get(id.key);
-    if (known === true) return Promise.resolve(duplicate);
-    if (known) return (known as Promise<T>).then((o) => (fate(o) === 'stored' ? duplicate : o));
-    // Above the collector's mark the frame is new without a lookup: stored at once, no promise for the question.
-    const running = this.newByMark(owner, id) ? store() : this.seen(owner, mn, id).then((seen) => (seen ? duplicate : store()));
-    owner.recent.set(id.key, running);
+    if (known === true) return done(duplicate);
+    if (known) {
+      known.push((o) => done(fate(o as T) === 'stored' ? duplicate : (o as T)));
+      return;
+    }
+    const joiners: Array<(outcome: unknown) => void> = [];
+    owner.recent.set(id.key, joiners);
     owner.pending++;
     if (owner.recent.size > WINDOW) this.trim(owner);
-    const done = (known: boolean): void => {
-      owner.pending--;
-      if (owner.recent.get(id.key) !== running) return;
-      owner.recent.delete(id.key);
-      if (!known) return;
-      owner.recent.set(id.key, true);
-      if (owner.recent.size > WINDOW) this.trim(owner);
+    const finish = (o: T): void => {
+      const stored = o !== duplicate && fate(o) === 'stored';
+      this.settle(owner, mn, id, joiners, stored || o === duplicate, stored);
+      done(o);
+      for (const join of joiners) join(o);
     };
-    running.then(
-      (o) => {
-        const stored = o !== duplicate && fate(o) === 'stored';
-        done(stored || o === duplicate);
-        if (!stored) return;
-        // Raised only by stored frames: a refused frame (a DataTime in 2099) must not hide later ones from the check.
-        if (id.mark !== undefined && owner.marks && id.mark > (owner.marks.get(id.stream) ?? -Infinity)) owner.marks.set(id.stream, id.mark);
-        let mark: DedupeMark | undefined;
-        if (id.mark !== undefined && !(id.mark <= (owner.ceilings?.get(id.stream) ?? -Infinity))) {
-          mark = { owner: mn, stream: id.stream, mark: id.mark + CEILING_AHEAD_MS };
-          owner.ceilings?.set(id.stream, mark.mark);
-        }
-        this.remembers.push({ key: `${mn}|${id.key}`, mark });
-      },
-      () => done(false),
+    // Above the collector's mark the frame is new without a lookup: stored at once.
+    if (this.newByMark(owner, id)) return store(finish);
+    this.seen(owner, mn, id).then(
+      (seen) => (seen ? finish(duplicate) : store(finish)),
+      // seen() answers false when the store fails; anything else thrown there is a bug: store again, like a miss.
+      () => store(finish),
     );
-    return running;
+  }
+
+  /** Bookkeeping once a frame's run ended: the recent window, the collector's mark and the keys for the store. */
+  private settle(owner: Owner, mn: string, id: Identity, entry: Joiners, known: boolean, stored: boolean): void {
+    owner.pending--;
+    if (owner.recent.get(id.key) === entry) {
+      owner.recent.delete(id.key);
+      if (known) {
+        owner.recent.set(id.key, true);
+        if (owner.recent.size > WINDOW) this.trim(owner);
+      }
+    }
+    if (!stored) return;
+    // Raised only by stored frames: a refused frame (a DataTime in 2099) must not hide later ones from the check.
+    if (id.mark !== undefined && owner.marks && id.mark > (owner.marks.get(id.stream) ?? -Infinity)) owner.marks.set(id.stream, id.mark);
+    let mark: DedupeMark | undefined;
+    if (id.mark !== undefined && !(id.mark <= (owner.ceilings?.get(id.stream) ?? -Infinity))) {
+      mark = { owner: mn, stream: id.stream, mark: id.mark + CEILING_AHEAD_MS };
+      owner.ceilings?.set(id.stream, mark.mark);
+    }
+    this.remembers.push({ key: `${mn}|${id.key}`, mark });
   }
 
   /** The collector's connection closed: its marks are loaded again on its next frame (it may upload elsewhere meanwhile). */

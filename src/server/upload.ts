@@ -19,6 +19,8 @@ export type UploadOutcome =
   /** Stored and acked without some readings (factor limits); `detail` says which. */
   | { verdict: 'stored-partial'; detail: string }
   | { verdict: 'dead-letter'; reason: string }
+  /** Not stored and not answered (InfluxDB writer closed, or a bug): the collector retransmits. */
+  | { verdict: 'failed'; err: unknown }
   /** Refused by a limit before anything was written: answered 9011 with `qnRtn`. */
   | { verdict: LimitVerdict; reason: string; qnRtn: string };
 
@@ -59,52 +61,59 @@ export class UploadStore {
     );
   }
 
-  /** Resolves once the upload is durable (or known to be a duplicate, or dead-lettered). */
-  store(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array): Promise<UploadOutcome> {
+  /**
+   * Store the upload; `done` gets its outcome once it is durable (or known to be a duplicate, dead-lettered, refused
+   * by a limit, or failed). No promise on the common path: the sink's batch write is the one the frame waits on.
+   */
+  store(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array, done: (outcome: UploadOutcome) => void): void {
     // A retransmit that joins a refused or partial write gets the same outcome (handled by the caller).
-    return this.dedupe.run(device.mn, packet, raw, () => this.storeOnce(packet, kind, device, receivedAt, raw), fateOf, DUPLICATE);
+    this.dedupe.run(device.mn, packet, raw, (stored) => this.storeOnce(packet, kind, device, receivedAt, raw, stored), fateOf, DUPLICATE, done);
   }
 
-  /** One promise per frame (the sink's): no async functions on the way, and a synchronous throw is a rejection. */
-  private storeOnce(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array): Promise<UploadOutcome> {
+  /** Never throws: a thrown error becomes the `failed` outcome. */
+  private storeOnce(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array, done: (outcome: UploadOutcome) => void): void {
     try {
       const cp = readCp(packet.cp, { timeZone: device.profile.timeZone });
       const outOfRange = checkDataTime(cp.dataTimeMs, receivedAt, this.limits);
       if (outOfRange) {
         this.deps.metrics.limited.inc({ limit: outOfRange.verdict });
         // HJ212-2017 table 9: QnRtn 2, request rejected.
-        return Promise.resolve({ verdict: outOfRange.verdict, reason: outOfRange.detail, qnRtn: '2' });
+        return done({ verdict: outOfRange.verdict, reason: outOfRange.detail, qnRtn: '2' });
       }
       const gate = this.factors.filter(device, cp.factors, receivedAt);
       // A promise only when the budget store was asked.
-      if (gate instanceof Promise) return gate.then((filtered) => this.write(packet, kind, device, receivedAt, raw, cp, filtered));
-      return this.write(packet, kind, device, receivedAt, raw, cp, gate);
+      if (!(gate instanceof Promise)) return this.write(packet, kind, device, receivedAt, raw, cp, gate, done);
+      gate.then(
+        (filtered) => this.write(packet, kind, device, receivedAt, raw, cp, filtered, done),
+        (err: unknown) => done({ verdict: 'failed', err }),
+      );
     } catch (err) {
-      return Promise.reject(err);
+      done({ verdict: 'failed', err });
     }
   }
 
-  private write(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array, cp: CpData, filtered: FactorFilterResult): Promise<UploadOutcome> {
+  private write(packet: Packet, kind: string, device: Device, receivedAt: number, raw: Uint8Array, cp: CpData, filtered: FactorFilterResult, done: (outcome: UploadOutcome) => void): void {
     cp.factors = filtered.kept;
     const st = this.factors.stTag(device.mn, packet.st);
     const timeMs = cp.dataTimeMs ?? receivedAt;
-    return this.deps.sink.writeUpload({ kind, mn: device.mn, st, cn: packet.cn, timeMs, cp, wire: packet.cp }).then(
-      (): UploadOutcome => {
-        for (const entry of latestEntries(device.mn, kind, cp, timeMs)) this.latest.push(entry);
-        this.deps.jobs.ingested([{ mn: device.mn, kind, timeMs }]);
-        return filtered.detail === undefined ? STORED : { verdict: 'stored-partial', detail: filtered.detail };
-      },
-      (err: unknown): Promise<UploadOutcome> => {
-        if (!(err instanceof SinkError && err.permanent)) throw err;
-        return (
-          this.deps.deadLetters
-            // Masked (PW=***): dead letters are read by operators; the CRC of the stored copy no longer matches.
-            .add({ raw: Buffer.from(maskPassword(Buffer.from(raw).toString('latin1')), 'latin1').toString('base64'), mn: device.mn, reason: err.message, at: receivedAt })
-            .catch((e: unknown) => this.deps.logger.error({ err: e }, 'dead-letter record failed'))
-            .then(() => ({ verdict: 'dead-letter', reason: err.message }))
-        );
-      },
-    );
+    this.deps.sink.writeUpload({ kind, mn: device.mn, st, cn: packet.cn, timeMs, cp, wire: packet.cp }, (err) => {
+      if (!err) {
+        try {
+          for (const entry of latestEntries(device.mn, kind, cp, timeMs)) this.latest.push(entry);
+          this.deps.jobs.ingested([{ mn: device.mn, kind, timeMs }]);
+        } catch (e) {
+          // Durable already: the frame is acked whatever happened to its side effects.
+          this.deps.logger.error({ err: e }, 'after-write side effects failed');
+        }
+        return done(filtered.detail === undefined ? STORED : { verdict: 'stored-partial', detail: filtered.detail });
+      }
+      if (!(err instanceof SinkError && err.permanent)) return done({ verdict: 'failed', err });
+      this.deps.deadLetters
+        // Masked (PW=***): dead letters are read by operators; the CRC of the stored copy no longer matches.
+        .add({ raw: Buffer.from(maskPassword(Buffer.from(raw).toString('latin1')), 'latin1').toString('base64'), mn: device.mn, reason: err.message, at: receivedAt })
+        .catch((e: unknown) => this.deps.logger.error({ err: e }, 'dead-letter record failed'))
+        .then(() => done({ verdict: 'dead-letter', reason: err.message }));
+    });
   }
 
   flush(): Promise<void> {

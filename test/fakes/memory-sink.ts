@@ -70,16 +70,19 @@ export function createMemorySink(options: { maxPending?: number } = {}): MemoryS
     onDrain(listener) {
       drainListeners.push(listener);
     },
-    writeUpload(upload) {
+    writeUpload(upload, done) {
       // The writer's own mapping, read back into points: tests see what InfluxDB would store.
       let points: SeriesPoint[];
       try {
         points = parseLines(uploadLines(upload).text);
       } catch (err) {
-        if (err instanceof LineProtocolError) return Promise.reject(new SinkError(err.message, true));
+        if (err instanceof LineProtocolError) return done(new SinkError(err.message, true));
         throw err;
       }
-      return this.write(points);
+      this.write(points).then(
+        () => done(),
+        (err: Error) => done(err),
+      );
     },
     write(points) {
       if (closed) return Promise.reject(new SinkError('sink is closed', false));

@@ -45,16 +45,20 @@ function runner(dedupe: Deduper): { writes: string[]; run(f: { packet: Packet; r
   return {
     writes,
     run: (f, outcome = 'stored') =>
-      dedupe.run(
-        MN,
-        f.packet,
-        f.raw,
-        async () => {
-          writes.push(f.packet.cp.DataTime ?? '');
-          return outcome;
-        },
-        fate,
-        'duplicate' as Outcome,
+      new Promise<Outcome>((resolve) =>
+        dedupe.run(
+          MN,
+          f.packet,
+          f.raw,
+          (done) => {
+            writes.push(f.packet.cp.DataTime ?? '');
+            // Settled on a later tick, like a real write: a retransmit meanwhile joins it.
+            void Promise.resolve().then(() => done(outcome));
+          },
+          fate,
+          'duplicate' as Outcome,
+          resolve,
+        ),
       ),
   };
 }

@@ -12,25 +12,25 @@ import type { UploadOutcome, UploadStore } from '../upload.js';
 
 type UploadFrame = { packet: Packet; kind: string; ctx: ConnectionContext; raw: Buffer; receivedAt: number };
 
-/** Store the upload, then answer it: one derived promise per frame (the answer is sent from its callback). */
-export function handleUpload(deps: GatewayDeps, uploads: UploadStore, subpackets: SubpacketTracker, verdicts: FrameVerdicts, frame: UploadFrame): Promise<void> | void {
+/** Store the upload, then answer it from the store's callback: no promise per frame (the sink's batch has one). */
+export function handleUpload(deps: GatewayDeps, uploads: UploadStore, subpackets: SubpacketTracker, verdicts: FrameVerdicts, frame: UploadFrame): void {
   const { packet, kind, ctx, raw, receivedAt } = frame;
   const device = ctx.device;
   if (!device) return;
-  ctx.inflight++;
-  return uploads.store(packet, kind, device, receivedAt, raw).then(
-    (outcome) => {
-      ctx.inflight--;
-      answer(deps, subpackets, verdicts, frame, device.mn, outcome);
-    },
-    (err: unknown) => {
-      ctx.inflight--;
-      throw err;
-    },
-  );
+  ctx.uploadStarted();
+  uploads.store(packet, kind, device, receivedAt, raw, (outcome) => {
+    try {
+      if (outcome.verdict === 'failed') deps.logger.error({ err: outcome.err, mn: device.mn, cn: packet.cn }, 'frame handling failed');
+      else answer(deps, subpackets, verdicts, frame, device.mn, outcome);
+    } catch (err) {
+      deps.logger.error({ err, mn: device.mn, cn: packet.cn }, 'frame handling failed');
+    } finally {
+      ctx.uploadSettled();
+    }
+  });
 }
 
-function answer(deps: GatewayDeps, subpackets: SubpacketTracker, verdicts: FrameVerdicts, frame: UploadFrame, mn: string, outcome: UploadOutcome): void {
+function answer(deps: GatewayDeps, subpackets: SubpacketTracker, verdicts: FrameVerdicts, frame: UploadFrame, mn: string, outcome: Exclude<UploadOutcome, { verdict: 'failed' }>): void {
   const { packet, ctx, raw, receivedAt } = frame;
   if (outcome.verdict === 'dead-letter') {
     verdicts.finish(ctx, raw, receivedAt, packet, 'dead-letter', outcome.reason, true);

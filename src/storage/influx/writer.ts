@@ -1,8 +1,9 @@
 /**
  * ReadingSink over InfluxDB with group commit: the points of every `write()` call (from all connections) are merged
  * into one HTTP write of up to `batchSize` points, sent when that many are buffered or `flushMs` after the oldest
- * buffered call. Each call's promise settles with the batch that carried its points, so a collector is acked only
- * once InfluxDB has answered 2xx. One batch is in flight at a time; the next one fills up meanwhile.
+ * buffered call. Each call settles (its promise, or for `writeUpload` its callback) with the batch that carried its
+ * points, so a collector is acked only once InfluxDB has answered 2xx. One batch is in flight at a time; the next one
+ * fills up meanwhile. An upload takes no promise of its own: the batch's HTTP write is the one promise for all of it.
  */
 import type { InfluxConfig } from '../../config.js';
 import { SinkError, type ReadingSink, type UploadRecord } from '../../domain/ports.js';
@@ -36,8 +37,8 @@ interface Call {
   body: Buffer;
   points: number;
   at: number;
-  resolve: () => void;
-  reject: (err: Error) => void;
+  /** Called once: without an error when the points are durable, with the SinkError that refused them otherwise. */
+  done: (err?: Error) => void;
 }
 
 /** Saturation ends (and drain listeners fire) once pending falls to this fraction of maxPending. */
@@ -111,19 +112,20 @@ export class GroupCommitWriter implements ReadingSink {
     }
     // Encoded at once: a buffered line-protocol string is a rope of hundreds of small V8 strings that survives into
     // the old generation and keeps the garbage collector busy; one Buffer per call does not.
-    return body === '' ? Promise.resolve() : this.enqueue(Buffer.from(body), points.length);
+    if (body === '') return Promise.resolve();
+    return new Promise<void>((resolve, reject) => this.enqueue(Buffer.from(body), points.length, (err) => (err ? reject(err) : resolve())));
   }
 
-  writeUpload(upload: UploadRecord): Promise<void> {
-    if (this.closing) return Promise.reject(new SinkError('influx writer is closed', false));
+  writeUpload(upload: UploadRecord, done: (err?: Error) => void): void {
+    if (this.closing) return done(new SinkError('influx writer is closed', false));
     let lines: { text: string; lines: number };
     try {
       lines = uploadLines(upload);
     } catch (err) {
-      if (err instanceof LineProtocolError) return Promise.reject(new SinkError(err.message, true));
+      if (err instanceof LineProtocolError) return done(new SinkError(err.message, true));
       throw err;
     }
-    return this.enqueue(Buffer.from(lines.text), lines.lines);
+    this.enqueue(Buffer.from(lines.text), lines.lines, done);
   }
 
   async close(): Promise<void> {
@@ -134,16 +136,14 @@ export class GroupCommitWriter implements ReadingSink {
     if (this.running) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private enqueue(body: Buffer, points: number): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ body, points, at: Date.now(), resolve, reject });
-      this.queuedPoints += points;
-      this.pendingPoints += points;
-      this.updateSaturation();
-      if (this.running) return;
-      if (this.queuedPoints >= this.limits.batchSize) void this.run();
-      else this.arm(this.limits.flushMs);
-    });
+  private enqueue(body: Buffer, points: number, done: (err?: Error) => void): void {
+    this.queue.push({ body, points, at: Date.now(), done });
+    this.queuedPoints += points;
+    this.pendingPoints += points;
+    this.updateSaturation();
+    if (this.running) return;
+    if (this.queuedPoints >= this.limits.batchSize) void this.run();
+    else this.arm(this.limits.flushMs);
   }
 
   private arm(ms: number): void {
@@ -233,8 +233,12 @@ export class GroupCommitWriter implements ReadingSink {
   private settle(calls: readonly Call[], err?: Error): void {
     for (const call of calls) {
       this.pendingPoints -= call.points;
-      if (err) call.reject(err);
-      else call.resolve();
+      try {
+        call.done(err);
+      } catch (thrown) {
+        // A caller's bug must not stop the other calls of the batch from settling.
+        this.log?.error({ err: thrown }, 'write callback threw');
+      }
     }
     this.updateSaturation();
   }

@@ -45,9 +45,9 @@ export function sinkSuite(t: Tap, factory: () => Promise<SinkUnderTest>, prefix 
     const { sink, stored } = await factory();
     const wire = { DataTime: '20240101000000', 'a21026-Rtd': '1.5', 'a21026-Flag': 'N', 'a34004-Rtd': '2' };
     const upload = { kind: `${prefix}conf_u`, mn: 'M1', st: '32', cn: '2011', timeMs: 1_700_000_000_000, cp: readCp(wire, { timeZone: 'UTC' }), wire };
-    const write = sink.writeUpload(upload);
+    const write = new Promise<Error | undefined>((resolve) => sink.writeUpload(upload, resolve));
     tt.equal(sink.pending, 2);
-    await write;
+    tt.equal(await write, undefined, 'done without an error once durable');
     tt.equal(await stored(`${prefix}conf_u`, 2), 2);
     await sink.close();
   });
