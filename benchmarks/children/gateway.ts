@@ -4,7 +4,8 @@
  * (user + system CPU time so far: on a shared machine CPU per frame is steadier than frames per second) and exits on
  * `quit` after a graceful close. The RSS line ends with `<check jobs added> <distinct check job ids>`: every job
  * handed to BullMQ's addBulk (an add of an id already waiting is a no-op in Redis but still a script call and its
- * traffic), counted by wrapping addBulk in this benchmark process only.
+ * traffic), counted by wrapping addBulk in this benchmark process only. `HJ212_BENCH_TRACE=1` adds a line to stderr every
+ * 500 ms (trace.ts).
  */
 import { createInterface } from 'node:readline';
 import { Queue } from 'bullmq';
@@ -12,6 +13,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { startGatewayRole } from '../../src/roles/gateway-role.js';
+import { startTrace } from './trace.js';
 
 let jobsAdded = 0;
 const jobIds = new Set<string>();
@@ -23,8 +25,10 @@ Queue.prototype.addBulk = function (this: Queue, jobs: Parameters<Queue['addBulk
 } as Queue['addBulk'];
 
 const config = loadConfig({ ...process.env, HJ212_ROLES: 'gateway', HJ212_LOG_LEVEL: process.env.HJ212_LOG_LEVEL ?? 'silent' });
-const role = await startGatewayRole(config, createLogger(config.logLevel), createMetrics({ defaults: false }));
+const metrics = createMetrics({ defaults: false });
+const role = await startGatewayRole(config, createLogger(config.logLevel), metrics);
 process.stdout.write(`READY ${role.port}\n`);
+if (process.env.HJ212_BENCH_TRACE) startTrace(metrics, () => role.gateway.connectionCount);
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'rss') {
     globalThis.gc?.();
