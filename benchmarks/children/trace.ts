@@ -7,7 +7,7 @@
  * buffered the points accepted and not yet durable, acks the 9014s sent in the interval and how many of them took
  * longer than 100 ms / 250 ms / 500 ms / 1 s from receipt (hj212_ack_latency_seconds, the gateway's side).
  */
-import { PerformanceObserver, constants, monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, constants, monitorEventLoopDelay, type PerformanceEntry } from 'node:perf_hooks';
 import type { Metrics } from '../../src/metrics.js';
 
 type Sample = Array<{ labels: Record<string, unknown>; value: number }>;
