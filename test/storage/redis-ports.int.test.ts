@@ -7,6 +7,7 @@ import { createRedisDeadLetters } from '../../src/storage/redis/dead-letters.js'
 import { createRedisDedupe, createRedisLatest } from '../../src/storage/redis/stores.js';
 import type { LatestEntry } from '../../src/domain/ports.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
+import { waitFor } from '../helpers/wait.js';
 import { registrySuite } from './conformance/registry-suite.js';
 import { storesSuite } from './conformance/stores-suite.js';
 
@@ -137,4 +138,20 @@ t.test('archive: entries of the previous layout (m + r) are read; MN and CN are 
   tt.equal(fields?.[0]?.toString(), 'e', 'one field per entry');
   tt.notOk(fields?.[1]?.includes('\x1fABC\x1f'), 'the MN the raw header names is not stored twice');
   tt.ok(fields?.[1]?.includes('\x1f\x1d\x1f\x1d\x1f'), 'MN and CN marked as in the raw header');
+});
+
+t.test('latest: with flushMs updates are held (newest per kind + factor) and written on the interval or flush()', async (tt) => {
+  const prefix = freshPrefix();
+  const store = createRedisLatest(redis, { prefix, flushMs: 60_000 });
+  tt.teardown(() => store.close());
+  const e = (factor: string, timeMs: number, rtd: string): LatestEntry => ({ mn: 'M', kind: 'realtime', factor, timeMs, values: { rtd } });
+  await store.update([e('a', 2, 'two'), e('b', 1, 'one')]);
+  await store.update([e('a', 1, 'older'), e('a', 3, 'three')]);
+  tt.equal(await redis.exists(`${prefix}latest:M`), 0, 'nothing written before the interval');
+  await store.flush();
+  const reader = createRedisLatest(redis, { prefix });
+  tt.same((await reader.get('M')).map((x) => [x.factor, x.timeMs, x.values.rtd]), [['a', 3, 'three'], ['b', 1, 'one']], 'the newest of each written');
+  const quick = createRedisLatest(redis, { prefix, flushMs: 20 });
+  await quick.update([e('b', 5, 'five')]);
+  await waitFor(async () => (await reader.get('M')).some((x) => x.factor === 'b' && x.timeMs === 5), 'written by the timer');
 });

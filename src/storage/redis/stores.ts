@@ -305,9 +305,29 @@ function decodeLegacy(mn: string, field: string, value: string): LatestEntry {
   return { mn, factor, kind, timeMs: Number(value.slice(0, bar)), values: parsed as Record<string, string> };
 }
 
-/** Latest value per MN + kind + factor; never moves backwards in time, whatever order updates arrive in. */
-export function createRedisLatest(redis: Redis, options: { prefix: string; maxFields?: number }): LatestStore {
-  const { prefix, maxFields = DEFAULT_CONFIG.storageLimits.maxLatestFields } = options;
+export interface RedisLatestOptions {
+  prefix: string;
+  /** Kind + factor entries kept per MN (HJ212_MAX_LATEST_FIELDS). */
+  maxFields?: number;
+  /**
+   * Hold updates in memory (the newest per MN + kind + factor) and write them this often (HJ212_LATEST_FLUSH_MS): a
+   * collector uploading every second then costs one write per interval, not one per frame. 0: every update() is
+   * written before it resolves.
+   */
+  flushMs?: number;
+  /** A held write that failed (with flushMs). */
+  onError?: (err: unknown) => void;
+}
+
+/** Entries held at most before a write is forced (bounds memory whatever the interval). */
+const MAX_HELD = 20_000;
+
+/**
+ * Latest value per MN + kind + factor; never moves backwards in time, whatever order updates arrive in. `flush()`
+ * writes what is held, `close()` stops the timer (flush first).
+ */
+export function createRedisLatest(redis: Redis, options: RedisLatestOptions): LatestStore & { flush(): Promise<void>; close(): void } {
+  const { prefix, maxFields = DEFAULT_CONFIG.storageLimits.maxLatestFields, flushMs = 0, onError = () => undefined } = options;
   const keyPrefix = `${prefix}latest:`;
   const send = async (byMn: Map<string, Map<string, LatestEntry[]>>): Promise<void> => {
     if (byMn.size === 0) return;
@@ -329,26 +349,60 @@ export function createRedisLatest(redis: Redis, options: { prefix: string; maxFi
     }
     await runScript(redis, LATEST_MERGE, [keyPrefix + (byMn.keys().next().value as string)], args);
   };
-  return {
-    async update(entries) {
-      // Grouped by MN and kind: each MN goes out once per call, each kind's factors as one field.
-      let byMn = new Map<string, Map<string, LatestEntry[]>>();
-      let count = 0;
-      for (const e of entries) {
-        let byKind = byMn.get(e.mn);
-        if (!byKind) byMn.set(e.mn, (byKind = new Map()));
-        const list = byKind.get(e.kind);
-        if (list) list.push(e);
-        else byKind.set(e.kind, [e]);
-        if (++count >= LATEST_CHUNK) {
-          await send(byMn);
-          byMn = new Map();
-          count = 0;
-        }
+  const write = async (entries: Iterable<LatestEntry>): Promise<void> => {
+    // Grouped by MN and kind: each MN goes out once per call, each kind's factors as one field.
+    let byMn = new Map<string, Map<string, LatestEntry[]>>();
+    let count = 0;
+    for (const e of entries) {
+      let byKind = byMn.get(e.mn);
+      if (!byKind) byMn.set(e.mn, (byKind = new Map()));
+      const list = byKind.get(e.kind);
+      if (list) list.push(e);
+      else byKind.set(e.kind, [e]);
+      if (++count >= LATEST_CHUNK) {
+        await send(byMn);
+        byMn = new Map();
+        count = 0;
       }
-      await send(byMn);
+    }
+    await send(byMn);
+  };
+  let held = new Map<string, LatestEntry>();
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (held.size > 0) {
+      const entries = held.values();
+      held = new Map();
+      writing = writing.then(() => write(entries)).catch(onError);
+    }
+    return writing;
+  };
+  return {
+    update(entries) {
+      if (flushMs <= 0) return write(entries);
+      for (const e of entries) {
+        const id = `${e.mn}\n${e.kind}\n${e.factor}`;
+        const before = held.get(id);
+        // Equal times replace, as in the store.
+        if (before === undefined || before.timeMs <= e.timeMs) held.set(id, e);
+      }
+      if (held.size >= MAX_HELD) void flush();
+      else if (!timer && held.size > 0) {
+        timer = setTimeout(() => void flush(), flushMs);
+        timer.unref();
+      }
+      return Promise.resolve();
+    },
+    flush,
+    close() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
     },
     async get(mn) {
+      await flush();
       const stored = await redis.hgetall(keyPrefix + mn);
       const newest = new Map<string, LatestEntry>();
       const keepNewest = (e: LatestEntry): void => {
