@@ -319,8 +319,11 @@ export interface RedisLatestOptions {
   onError?: (err: unknown) => void;
 }
 
-/** Entries held at most before a write is forced (bounds memory whatever the interval). */
-const MAX_HELD = 20_000;
+/**
+ * Kind + factor entries held at most before a write is forced (bounds memory whatever the interval, ~25 MB): 5,000
+ * collectors uploading 6 factors of 3 kinds fit, so their writes still come once per interval.
+ */
+const MAX_HELD = 100_000;
 
 /**
  * Latest value per MN + kind + factor; never moves backwards in time, whatever order updates arrive in. `flush()`
