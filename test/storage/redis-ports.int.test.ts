@@ -114,7 +114,7 @@ t.test('latest: the cap counts kind + factor entries across kinds and layouts', 
   tt.same(got.find((x) => x.factor === 'a')?.timeMs, 2, 'existing entries are still updated');
 });
 
-t.test('archive: entries of the previous layout (m + r) are read; MN and CN are taken from the raw header only when it names them', async (tt) => {
+t.test('archive: entries of the previous layout (m + r) are read; raw bytes packed; MN and CN are taken from the raw header only when it names them', async (tt) => {
   const prefix = freshPrefix();
   const archive = createRedisArchive(redis, { prefix, maxLength: 100 });
   const raw = Buffer.from('##0100QN=1;ST=32;CN=2011;PW=***;MN=ABC;Flag=5;CP=&&DataTime=20240101000000&&1234\r\n');
@@ -135,7 +135,8 @@ t.test('archive: entries of the previous layout (m + r) are read; MN and CN are 
     ],
   );
   const [, fields] = ((await redis.xrevrangeBuffer(`${prefix}frames`, '+', '-', 'COUNT', 3)) as unknown as Array<[Buffer, Buffer[]]>)[2] ?? [];
-  tt.equal(fields?.[0]?.toString(), 'e', 'one field per entry');
+  tt.equal(fields?.[0]?.toString(), 'z', 'one field per entry, the raw bytes packed');
+  tt.ok((fields?.[1]?.length ?? 0) < raw.length, 'shorter than the raw bytes alone');
   tt.notOk(fields?.[1]?.includes('\x1fABC\x1f'), 'the MN the raw header names is not stored twice');
   tt.ok(fields?.[1]?.includes('\x1f\x1d\x1f\x1d\x1f'), 'MN and CN marked as in the raw header');
 });

@@ -6,11 +6,13 @@
  */
 import type { Redis } from 'ioredis';
 import type { ArchivedFrame, FrameArchive } from '../../domain/ports.js';
+import { packFrame, unpackFrame } from './frame-codec.js';
 import { defineScript, runScript } from './util.js';
 
 /**
- * Entry layout: one field `e` = receivedAt, sourceIp, verdict, mn, cn, code, size, repeats and then the raw bytes as
- * they are (not base64), joined by U+001F (absent ones empty). An MN or CN that the stored raw bytes' header names
+ * Entry layout: one field `z` = receivedAt, sourceIp, verdict, mn, cn, code, size, repeats and then the raw bytes
+ * packed by frame-codec.ts (the HJ212 vocabulary as single bytes), joined by U+001F (absent ones empty); `e` instead of
+ * `z` when packing would not make the raw bytes shorter (they follow as they are). An MN or CN that the stored raw bytes' header names
  * (checked when writing) is written as U+001D and read back from the raw bytes, so a stored frame does not carry its
  * MN and CN twice. Entries of earlier versions are still read: two fields (`m` the same properties, `r` the raw
  * bytes) and, before those, one field per property with `raw` in base64.
@@ -33,10 +35,13 @@ function headerValue(raw: Buffer, name: 'MN' | 'CN'): string | undefined {
 
 const fromRaw = (raw: Buffer, name: 'MN' | 'CN', value: string | undefined): string => (value && headerValue(raw, name) === value ? FROM_RAW : clean(value));
 
-function toEntry(frame: ArchivedFrame): Buffer {
+/** The entry's field name and value. */
+function toEntry(frame: ArchivedFrame): [string, Buffer] {
   const raw = Buffer.from(frame.raw, 'base64');
   const meta = [frame.receivedAt, clean(frame.sourceIp), clean(frame.verdict), fromRaw(raw, 'MN', frame.mn), fromRaw(raw, 'CN', frame.cn), clean(frame.code), frame.size ?? '', frame.repeats ?? '', ''].join(SEP);
-  return Buffer.concat([Buffer.from(meta, 'utf8'), raw]);
+  const packed = raw.length > 0 ? packFrame(raw) : raw;
+  const smaller = packed.length < raw.length;
+  return [smaller ? 'z' : 'e', Buffer.concat([Buffer.from(meta, 'utf8'), smaller ? packed : raw])];
 }
 
 /** An archive entry as stored, its raw bytes as a Buffer. */
@@ -63,7 +68,8 @@ function fromMeta(parts: readonly string[], raw: Buffer): StoredFrame {
 export function fromStreamFields(flat: readonly Buffer[]): StoredFrame {
   const map = new Map<string, Buffer>();
   for (let i = 0; i + 1 < flat.length; i += 2) map.set((flat[i] as Buffer).toString('latin1'), flat[i + 1] as Buffer);
-  const entry = map.get('e');
+  const packed = map.get('z');
+  const entry = packed ?? map.get('e');
   if (entry) {
     // The metadata is the text before the eighth separator; the raw bytes follow it.
     let end = -1;
@@ -72,7 +78,8 @@ export function fromStreamFields(flat: readonly Buffer[]): StoredFrame {
       if (end < 0) break;
     }
     const metaEnd = end < 0 ? entry.length : end;
-    return fromMeta(entry.toString('utf8', 0, metaEnd).split(SEP), end < 0 ? Buffer.alloc(0) : entry.subarray(end + 1));
+    const raw = end < 0 ? Buffer.alloc(0) : entry.subarray(end + 1);
+    return fromMeta(entry.toString('utf8', 0, metaEnd).split(SEP), packed ? unpackFrame(raw) : raw);
   }
   const meta = map.get('m');
   if (meta) return fromMeta(meta.toString('utf8').split(SEP), map.get('r') ?? Buffer.alloc(0));
@@ -94,7 +101,7 @@ export function fromStreamFields(flat: readonly Buffer[]): StoredFrame {
   return frame;
 }
 
-// KEYS: stream, byte counter. ARGV: max entries, max bytes, then one entry (field `e`) per frame. One command per
+// KEYS: stream, byte counter. ARGV: max entries, max bytes, then per frame its field name and value. One command per
 // batch; the trim reads the oldest entries 100 at a time and deletes them until both bounds hold. Bytes counted: the
 // field names and values.
 const APPEND_FRAMES = defineScript(`
@@ -104,9 +111,9 @@ local function size(fields)
   return n
 end
 local added = 0
-for i = 3, #ARGV do
-  redis.call('XADD', KEYS[1], '*', 'e', ARGV[i])
-  added = added + 1 + #ARGV[i]
+for i = 3, #ARGV - 1, 2 do
+  redis.call('XADD', KEYS[1], '*', ARGV[i], ARGV[i + 1])
+  added = added + #ARGV[i] + #ARGV[i + 1]
 end
 local maxLen = tonumber(ARGV[1])
 local maxBytes = tonumber(ARGV[2])
@@ -148,7 +155,7 @@ export function createRedisArchive(redis: Redis, options: RedisArchiveOptions): 
     async append(frames) {
       for (let start = 0; start < frames.length; start += CHUNK) {
         const args: Array<string | number | Buffer> = [maxLength, maxBytes];
-        for (let i = start; i < Math.min(frames.length, start + CHUNK); i++) args.push(toEntry(frames[i] as ArchivedFrame));
+        for (let i = start; i < Math.min(frames.length, start + CHUNK); i++) args.push(...toEntry(frames[i] as ArchivedFrame));
         await runScript(redis, APPEND_FRAMES, [key, bytesKey], args);
       }
     },
