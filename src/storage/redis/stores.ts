@@ -332,68 +332,86 @@ const MAX_HELD = 100_000;
 export function createRedisLatest(redis: Redis, options: RedisLatestOptions): LatestStore & { flush(): Promise<void>; close(): void } {
   const { prefix, maxFields = DEFAULT_CONFIG.storageLimits.maxLatestFields, flushMs = 0, onError = () => undefined } = options;
   const keyPrefix = `${prefix}latest:`;
-  const send = async (byMn: Map<string, Map<string, LatestEntry[]>>): Promise<void> => {
-    if (byMn.size === 0) return;
-    const args: Array<string | number> = [maxFields, keyPrefix];
-    for (const [mn, byKind] of byMn) {
-      // One group per kind and time (a collector's factors usually share their frame's time).
+  /** Per MN, kind and factor the entry to write: nested maps, no key string built per entry. */
+  type Table = Map<string, Map<string, Map<string, LatestEntry>>>;
+  /** Merge `entries` into `table` (the newest per factor; equal times: the later); returns the entries added. */
+  const hold = (table: Table, entries: Iterable<LatestEntry>): number => {
+    let added = 0;
+    for (const e of entries) {
+      let byKind = table.get(e.mn);
+      if (!byKind) table.set(e.mn, (byKind = new Map()));
+      let byFactor = byKind.get(e.kind);
+      if (!byFactor) byKind.set(e.kind, (byFactor = new Map()));
+      const before = byFactor.get(e.factor);
+      if (before === undefined) added++;
+      // Equal times replace, as in the store.
+      if (before === undefined || before.timeMs <= e.timeMs) byFactor.set(e.factor, e);
+    }
+    return added;
+  };
+  /** One script call per LATEST_CHUNK entries; per MN its kinds, per kind one group per time. */
+  const write = async (table: Table): Promise<void> => {
+    let args: Array<string | number> = [];
+    let first: string | undefined;
+    let count = 0;
+    const send = async (): Promise<void> => {
+      if (first !== undefined) await runScript(redis, LATEST_MERGE, [keyPrefix + first], [maxFields, keyPrefix, ...args]);
+      args = [];
+      first = undefined;
+      count = 0;
+    };
+    for (const [mn, byKind] of table) {
+      first ??= mn;
       const groups: string[] = [];
-      for (const [kind, list] of byKind) {
-        // Within one time the last entry of a factor wins (as two updates in a row would).
-        const times = new Map<number, Map<string, LatestEntry>>();
-        for (const e of list) {
-          const same = times.get(e.timeMs);
-          if (same) same.set(e.factor, e);
-          else times.set(e.timeMs, new Map([[e.factor, e]]));
+      for (const [kind, byFactor] of byKind) {
+        // A collector's factors usually share their frame's time: one group.
+        let times: Map<number, LatestEntry[]> | undefined;
+        let only: number | undefined;
+        for (const e of byFactor.values()) {
+          only ??= e.timeMs;
+          if (e.timeMs !== only) times ??= new Map();
         }
-        for (const [timeMs, group] of times) groups.push(kind, encodeGroup(timeMs, [...group.values()]));
+        if (times === undefined) groups.push(kind, encodeGroup(only as number, [...byFactor.values()]));
+        else {
+          for (const e of byFactor.values()) {
+            const same = times.get(e.timeMs);
+            if (same) same.push(e);
+            else times.set(e.timeMs, [e]);
+          }
+          for (const [timeMs, list] of times) groups.push(kind, encodeGroup(timeMs, list));
+        }
+        count += byFactor.size;
       }
       args.push(mn, groups.length / 2, ...groups);
+      if (count >= LATEST_CHUNK) await send();
     }
-    await runScript(redis, LATEST_MERGE, [keyPrefix + (byMn.keys().next().value as string)], args);
+    await send();
   };
-  const write = async (entries: Iterable<LatestEntry>): Promise<void> => {
-    // Grouped by MN and kind: each MN goes out once per call, each kind's factors as one field.
-    let byMn = new Map<string, Map<string, LatestEntry[]>>();
-    let count = 0;
-    for (const e of entries) {
-      let byKind = byMn.get(e.mn);
-      if (!byKind) byMn.set(e.mn, (byKind = new Map()));
-      const list = byKind.get(e.kind);
-      if (list) list.push(e);
-      else byKind.set(e.kind, [e]);
-      if (++count >= LATEST_CHUNK) {
-        await send(byMn);
-        byMn = new Map();
-        count = 0;
-      }
-    }
-    await send(byMn);
-  };
-  let held = new Map<string, LatestEntry>();
+  let held: Table = new Map();
+  let heldCount = 0;
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
   const flush = (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (held.size > 0) {
-      const entries = held.values();
+    if (heldCount > 0) {
+      const table = held;
       held = new Map();
-      writing = writing.then(() => write(entries)).catch(onError);
+      heldCount = 0;
+      writing = writing.then(() => write(table)).catch(onError);
     }
     return writing;
   };
   return {
     update(entries) {
-      if (flushMs <= 0) return write(entries);
-      for (const e of entries) {
-        const id = `${e.mn}\n${e.kind}\n${e.factor}`;
-        const before = held.get(id);
-        // Equal times replace, as in the store.
-        if (before === undefined || before.timeMs <= e.timeMs) held.set(id, e);
+      if (flushMs <= 0) {
+        const table: Table = new Map();
+        hold(table, entries);
+        return write(table);
       }
-      if (held.size >= MAX_HELD) void flush();
-      else if (!timer && held.size > 0) {
+      heldCount += hold(held, entries);
+      if (heldCount >= MAX_HELD) void flush();
+      else if (!timer && heldCount > 0) {
         timer = setTimeout(() => void flush(), flushMs);
         timer.unref();
       }
