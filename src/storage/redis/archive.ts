@@ -11,11 +11,11 @@ import { defineScript, runScript } from './util.js';
 
 /**
  * Entry layout: one field `z` = receivedAt, sourceIp, verdict, mn, cn, code, size, repeats and then the raw bytes
- * packed by frame-codec.ts (the HJ212 vocabulary as single bytes), joined by U+001F (absent ones empty); `e` instead of
- * `z` when packing would not make the raw bytes shorter (they follow as they are). An MN or CN that the stored raw bytes' header names
- * (checked when writing) is written as U+001D and read back from the raw bytes, so a stored frame does not carry its
- * MN and CN twice. Entries of earlier versions are still read: two fields (`m` the same properties, `r` the raw
- * bytes) and, before those, one field per property with `raw` in base64.
+ * packed by frame-codec.ts (the HJ212 vocabulary as single bytes), joined by U+001F (absent ones empty); `e` instead
+ * of `z` when packing would not make the raw bytes shorter (they follow as they are). An MN or CN that the stored raw
+ * bytes' header names (checked when writing) is written as U+001D and read back from the raw bytes, so a stored frame
+ * does not carry its MN and CN twice. Entries of earlier versions are still read: two fields (`m` the same
+ * properties, `r` the raw bytes) and, before those, one field per property with `raw` in base64.
  */
 const SEP = '\x1f';
 const FROM_RAW = '\x1d';
