@@ -92,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxUnknownFactors: e.HJ212_MAX_UNKNOWN_FACTORS,
       maxFactorsPerFrame: e.HJ212_MAX_FACTORS_PER_FRAME,
       maxLatestFields: e.HJ212_MAX_LATEST_FIELDS,
+      latestFlushMs: e.HJ212_LATEST_FLUSH_MS,
       maxFutureSkewMs: e.HJ212_MAX_FUTURE_SKEW_S * 1000,
       minDataTimeMs: Date.UTC(e.HJ212_MIN_DATA_YEAR, 0, 1),
       maxSubpacketSetsPerMn: e.HJ212_MAX_SUBPACKET_SETS_PER_MN,

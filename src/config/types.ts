@@ -101,6 +101,8 @@ export interface StorageLimits {
   maxUnknownFactors: number;
   maxFactorsPerFrame: number;
   maxLatestFields: number;
+  /** Latest values held in memory this long before they are written to Redis (0: written at once). */
+  latestFlushMs: number;
   maxFutureSkewMs: number;
   /** Epoch ms before which a DataTime is refused. */
   minDataTimeMs: number;

@@ -47,13 +47,19 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
     prefix,
     onInvalid: (message) => log.warn({ bytes: message.length }, 'ignored a message on the command channel that is not a command'),
   });
+  const latest = createRedisLatest(redis, {
+    prefix,
+    maxFields: config.storageLimits.maxLatestFields,
+    flushMs: config.storageLimits.latestFlushMs,
+    onError: (err) => log.warn({ err }, 'latest-value update failed'),
+  });
   const jobs = createJobProducer({ connection: { url: config.redis.url }, prefix, logger: log, delayMs: config.checks.delayMs });
   const gateway = createGateway(
     {
       sink,
       registry,
       dedupe: createRedisDedupe(redis, { prefix, ttlSeconds: config.dedupeTtlS, maxPerOwner: config.dedupeMaxPerDevice }),
-      latest: createRedisLatest(redis, { prefix, maxFields: config.storageLimits.maxLatestFields }),
+      latest,
       archive: createRedisArchive(redis, { prefix, maxLength: config.archiveMaxFrames, maxBytes: config.archive.maxBytes }),
       deadLetters: createRedisDeadLetters(redis, { prefix, max: config.deadLettersMax }),
       factorBudget: createRedisFactorBudget(redis, { prefix, maxUnknown: config.storageLimits.maxUnknownFactors, catalog: createRedisCatalog({ redis, prefix }) }),
@@ -96,6 +102,8 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
       await jobs.close();
       await sessions.flush();
       sessions.close();
+      await latest.flush();
+      latest.close();
       await commands.close();
       await registry.close();
       await redis.quit();

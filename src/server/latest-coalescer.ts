@@ -7,7 +7,9 @@
 import type { LatestEntry } from '../domain/ports.js';
 
 export class LatestCoalescer {
-  private pending = new Map<string, LatestEntry>();
+  /** Per MN, kind and factor the newest entry: nested maps, no key string built per entry. */
+  private pending = new Map<string, Map<string, Map<string, LatestEntry>>>();
+  private size = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -20,20 +22,26 @@ export class LatestCoalescer {
   ) {}
 
   push(entry: LatestEntry): void {
-    const key = `${entry.mn}\n${entry.kind}\n${entry.factor}`;
-    const held = this.pending.get(key);
+    let byKind = this.pending.get(entry.mn);
+    if (!byKind) this.pending.set(entry.mn, (byKind = new Map()));
+    let byFactor = byKind.get(entry.kind);
+    if (!byFactor) byKind.set(entry.kind, (byFactor = new Map()));
+    const held = byFactor.get(entry.factor);
+    if (held === undefined) this.size++;
     // Equal times replace, as in the store: a corrected resend of the same DataTime wins.
-    if (held === undefined || held.timeMs <= entry.timeMs) this.pending.set(key, entry);
-    if (this.pending.size >= this.maxKeys) void this.flush();
+    if (held === undefined || held.timeMs <= entry.timeMs) byFactor.set(entry.factor, entry);
+    if (this.size >= this.maxKeys) void this.flush();
     else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.intervalMs);
   }
 
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.size > 0) {
-      const entries = [...this.pending.values()];
+    if (this.size > 0) {
+      const entries: LatestEntry[] = [];
+      for (const byKind of this.pending.values()) for (const byFactor of byKind.values()) for (const e of byFactor.values()) entries.push(e);
       this.pending = new Map();
+      this.size = 0;
       this.flushing = this.flushing.then(() => this.flushFn(entries).catch((err) => this.onError(err)));
     }
     return this.flushing;

@@ -35,7 +35,7 @@ async function entries(gw: TestGateway): Promise<Entry[]> {
 const fieldBytes = (e: Entry): number => e.bytes;
 
 t.test('archive bounded in bytes; junk truncated; repeats and retransmits counted', async (t) => {
-  const gw = await startTestGateway({ HJ212_ARCHIVE_MAX_BYTES: '30000', HJ212_ARCHIVE_JUNK_RAW_BYTES: '512' });
+  const gw = await startTestGateway({ HJ212_ARCHIVE_MAX_BYTES: '12000', HJ212_ARCHIVE_JUNK_RAW_BYTES: '512' });
   t.teardown(() => gw.close());
   await gw.addDevice({ mn: MN, password: '123456' });
   const c = await connectCollector(gw.port);
@@ -56,20 +56,20 @@ t.test('archive bounded in bytes; junk truncated; repeats and retransmits counte
     c.send(encodeFrame(p));
     await c.next((r) => r.qn === p.qn);
   }
-  // 200 distinct stored frames (~300 bytes each in the archive): far more than 30,000 bytes.
-  const many = Array.from({ length: 200 }, (_, i) => upload({}, { DataTime: `202403${String(10 + Math.floor(i / 24))}${String(i % 24).padStart(2, '0')}0000` }));
+  // 200 distinct stored frames (~100 bytes each in the archive, raw bytes packed): far more than 12,000 bytes.
+  const many = Array.from({ length: 200 }, (_, i) => upload({}, { DataTime: `202403${String(16 + Math.floor(i / 24))}${String(i % 24).padStart(2, '0')}0000` }));
+  // Their DataTimes all follow the first frame's, so none waits for a dedupe lookup (a frame below the collector's
+  // mark would): they reach the archive in upload order, and the byte bound trims by archive order.
   for (const q of many) c.send(encodeFrame(q));
   for (const q of many) await c.next((r) => r.qn === q.qn);
   await gw.role.gateway.close();
   const kept = await entries(gw);
   const total = kept.reduce((n, e) => n + fieldBytes(e), 0);
-  t.ok(total <= 30_000, `archive holds ${total} bytes in ${kept.length} entries`);
+  t.ok(total <= 12_000, `archive holds ${total} bytes in ${kept.length} entries`);
   t.equal(Number(await gw.redis.get(`${gw.config.redis.prefix}frames:bytes`)), total, 'the byte counter matches the entries');
   t.ok(kept.length > 50, 'the newest entries are kept');
   const last = many.at(-1)?.qn ?? '';
   const holds = (qn: string): boolean => kept.some((e) => Buffer.from(e.raw ?? '', 'base64').toString().includes(qn));
-  // Frames below the collector's dedupe mark wait for a lookup, so archive order is not upload order: whole entries
-  // are checked, not positions.
   t.ok(holds(last), 'the last stored frame is kept');
   t.notOk(holds(p.qn ?? ''), 'the oldest stored frame was trimmed');
   const limited = await gw.metrics.limited.get();

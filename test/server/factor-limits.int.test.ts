@@ -10,6 +10,7 @@ import { FACTORS, encodeFrame, type Packet } from '../../protocol/index.js';
 import { newDevice } from '../../src/domain/device-defaults.js';
 import type { ArchivedFrame } from '../../src/domain/ports.js';
 import { createRedisArchive } from '../../src/storage/redis/archive.js';
+import { createRedisLatest } from '../../src/storage/redis/stores.js';
 import { body, buildTestApi } from '../api/helper.js';
 import { connectCollector } from '../helpers/collector.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -85,10 +86,11 @@ t.test('unknown factor codes are capped per collector; others are unaffected', a
   t.match(body(status), { mn: A, unknownFactors: { dropped: FRAMES * 10 - 3 } }, 'the operator sees the dropped count');
   t.equal(body<{ unknownFactors: { codes: string[] } }>(status).unknownFactors.codes.length, 3);
 
-  // The latest-values hash of A is capped at 3 fields although 5 factors of A are stored.
-  await waitFor(async () => (await gw.redis.hlen(`${api.prefix}latest:${A}`)) > 0, 'latest values written');
+  // The latest values of A are capped at 3 kind + factor entries although 5 factors of A are stored.
+  const latest = createRedisLatest(gw.redis, { prefix: api.prefix });
+  await waitFor(async () => (await latest.get(A)).length > 0, 'latest values written');
   await gw.role.gateway.close();
-  t.equal(await gw.redis.hlen(`${api.prefix}latest:${A}`), 3, 'latest-values hash bounded');
+  t.equal((await latest.get(A)).length, 3, 'latest values bounded');
 });
 
 t.test('factors per frame are capped', async (t) => {

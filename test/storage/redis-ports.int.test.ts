@@ -5,7 +5,9 @@ import { createRedisRegistry } from '../../src/storage/redis/registry.js';
 import { createRedisArchive } from '../../src/storage/redis/archive.js';
 import { createRedisDeadLetters } from '../../src/storage/redis/dead-letters.js';
 import { createRedisDedupe, createRedisLatest } from '../../src/storage/redis/stores.js';
+import type { LatestEntry } from '../../src/domain/ports.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
+import { waitFor } from '../helpers/wait.js';
 import { registrySuite } from './conformance/registry-suite.js';
 import { storesSuite } from './conformance/stores-suite.js';
 
@@ -59,4 +61,98 @@ t.test('latest: works after the script cache is flushed (EVALSHA falls back to E
   await redis.script('FLUSH');
   await store.update([{ mn: 'M', kind: 'rt', factor: 'a', timeMs: 2, values: { rtd: '2' } }]);
   tt.equal((await store.get('M'))[0]?.values.rtd, '2');
+});
+
+t.test('latest: one field per kind; factors whose set or time differs keep their own newest time', async (tt) => {
+  const prefix = freshPrefix();
+  const store = createRedisLatest(redis, { prefix });
+  const e = (factor: string, timeMs: number, rtd: string, kind = 'realtime'): LatestEntry => ({ mn: 'M', kind, factor, timeMs, values: { rtd, flag: 'N' } });
+  await store.update([e('a', 10, '1'), e('b', 10, '1'), e('h', 5, 'h', 'hour')]);
+  tt.same(await redis.hkeys(`${prefix}latest:M`), ['realtime', 'hour'], 'one hash field per kind');
+  // A frame without b, then an older frame with b and c: a stays at 20, b stays at 10, c comes in at 15.
+  await store.update([e('a', 20, '2')]);
+  await store.update([e('a', 15, 'old'), e('b', 5, 'old'), e('c', 15, '3')]);
+  const got = await store.get('M');
+  tt.same(
+    got.map((x) => [x.kind, x.factor, x.timeMs, x.values.rtd]),
+    [
+      ['hour', 'h', 5, 'h'],
+      ['realtime', 'a', 20, '2'],
+      ['realtime', 'b', 10, '1'],
+      ['realtime', 'c', 15, '3'],
+    ],
+  );
+  tt.same(got[1]?.values, { rtd: '2', flag: 'N' }, 'all value names kept');
+  // Values absent for one factor stay absent.
+  await store.update([{ mn: 'M', kind: 'minute', factor: 'x', timeMs: 1, values: { avg: '1' } }, { mn: 'M', kind: 'minute', factor: 'y', timeMs: 1, values: { min: '0', max: '2' } }]);
+  tt.same((await store.get('M')).filter((x) => x.kind === 'minute').map((x) => x.values), [{ avg: '1' }, { min: '0', max: '2' }]);
+});
+
+t.test('latest: fields of the earlier layouts are read, merged by time and replaced by newer values', async (tt) => {
+  const prefix = freshPrefix();
+  const key = `${prefix}latest:M`;
+  // The layout before this one (values JSON after the time) and the one before it (the whole entry as JSON).
+  await redis.hset(key, JSON.stringify(['realtime', 'a']), '100|{"rtd":"old-a"}');
+  await redis.hset(key, JSON.stringify(['realtime', 'b']), `300|${JSON.stringify({ mn: 'M', factor: 'b', kind: 'realtime', timeMs: 300, values: { rtd: 'old-b' } })}`);
+  const store = createRedisLatest(redis, { prefix });
+  tt.same((await store.get('M')).map((x) => [x.factor, x.timeMs, x.values.rtd]), [['a', 100, 'old-a'], ['b', 300, 'old-b']], 'read as before');
+  await store.update([{ mn: 'M', kind: 'realtime', factor: 'a', timeMs: 200, values: { rtd: 'new-a' } }, { mn: 'M', kind: 'realtime', factor: 'b', timeMs: 200, values: { rtd: 'new-b' } }]);
+  tt.same((await store.get('M')).map((x) => [x.factor, x.timeMs, x.values.rtd]), [['a', 200, 'new-a'], ['b', 300, 'old-b']], 'the newer time wins either way');
+  tt.same((await redis.hkeys(key)).sort(), [JSON.stringify(['realtime', 'b']), 'realtime'].sort(), 'the superseded old field is gone');
+});
+
+t.test('latest: the cap counts kind + factor entries across kinds and layouts', async (tt) => {
+  const prefix = freshPrefix();
+  await redis.hset(`${prefix}latest:M`, JSON.stringify(['hour', 'old']), '1|{"rtd":"1"}');
+  const store = createRedisLatest(redis, { prefix, maxFields: 4 });
+  const e = (kind: string, factor: string, timeMs = 1): LatestEntry => ({ mn: 'M', kind, factor, timeMs, values: { rtd: '1' } });
+  await store.update([e('minute', 'a'), e('minute', 'b')]);
+  await store.update([e('realtime', 'c'), e('realtime', 'd'), e('realtime', 'e')]);
+  await store.update([e('minute', 'f', 2), e('minute', 'a', 2)]);
+  const got = await store.get('M');
+  tt.equal(got.length, 4, 'four entries at most');
+  tt.same(got.find((x) => x.factor === 'a')?.timeMs, 2, 'existing entries are still updated');
+});
+
+t.test('archive: entries of the previous layout (m + r) are read; raw bytes packed; MN and CN are taken from the raw header only when it names them', async (tt) => {
+  const prefix = freshPrefix();
+  const archive = createRedisArchive(redis, { prefix, maxLength: 100 });
+  const raw = Buffer.from('##0100QN=1;ST=32;CN=2011;PW=***;MN=ABC;Flag=5;CP=&&DataTime=20240101000000&&1234\r\n');
+  await redis.xadd(`${prefix}frames`, '*', 'm', ['1', '10.0.0.1', 'stored', 'OLD', '2011', '', '', ''].join('\x1f'), 'r', raw);
+  await archive.append([
+    { receivedAt: 2, sourceIp: '10.0.0.2', verdict: 'stored', mn: 'ABC', cn: '2011', raw: raw.toString('base64') },
+    { receivedAt: 3, sourceIp: '10.0.0.3', verdict: 'unknown-mn', mn: 'XYZ', cn: '2061', raw: raw.toString('base64') },
+    { receivedAt: 4, sourceIp: '10.0.0.4', verdict: 'duplicate', mn: 'ABC', cn: '2011', raw: '', size: 90 },
+  ]);
+  const got = await archive.recent(10);
+  tt.same(
+    got.map((f) => [f.receivedAt, f.verdict, f.mn, f.cn, Buffer.from(f.raw, 'base64').length, f.size]),
+    [
+      [4, 'duplicate', 'ABC', '2011', 0, 90],
+      [3, 'unknown-mn', 'XYZ', '2061', raw.length, undefined],
+      [2, 'stored', 'ABC', '2011', raw.length, undefined],
+      [1, 'stored', 'OLD', '2011', raw.length, undefined],
+    ],
+  );
+  const [, fields] = ((await redis.xrevrangeBuffer(`${prefix}frames`, '+', '-', 'COUNT', 3)) as unknown as Array<[Buffer, Buffer[]]>)[2] ?? [];
+  tt.equal(fields?.[0]?.toString(), 'z', 'one field per entry, the raw bytes packed');
+  tt.ok((fields?.[1]?.length ?? 0) < raw.length, 'shorter than the raw bytes alone');
+  tt.notOk(fields?.[1]?.includes('\x1fABC\x1f'), 'the MN the raw header names is not stored twice');
+  tt.ok(fields?.[1]?.includes('\x1f\x1d\x1f\x1d\x1f'), 'MN and CN marked as in the raw header');
+});
+
+t.test('latest: with flushMs updates are held (newest per kind + factor) and written on the interval or flush()', async (tt) => {
+  const prefix = freshPrefix();
+  const store = createRedisLatest(redis, { prefix, flushMs: 60_000 });
+  tt.teardown(() => store.close());
+  const e = (factor: string, timeMs: number, rtd: string): LatestEntry => ({ mn: 'M', kind: 'realtime', factor, timeMs, values: { rtd } });
+  await store.update([e('a', 2, 'two'), e('b', 1, 'one')]);
+  await store.update([e('a', 1, 'older'), e('a', 3, 'three')]);
+  tt.equal(await redis.exists(`${prefix}latest:M`), 0, 'nothing written before the interval');
+  await store.flush();
+  const reader = createRedisLatest(redis, { prefix });
+  tt.same((await reader.get('M')).map((x) => [x.factor, x.timeMs, x.values.rtd]), [['a', 3, 'three'], ['b', 1, 'one']], 'the newest of each written');
+  const quick = createRedisLatest(redis, { prefix, flushMs: 20 });
+  await quick.update([e('b', 5, 'five')]);
+  await waitFor(async () => (await reader.get('M')).some((x) => x.factor === 'b' && x.timeMs === 5), 'written by the timer');
 });

@@ -17,23 +17,24 @@ const RELEASE = `if redis.call('HGET', KEYS[1], 'connectionId') == ARGV[1] then
 end
 return 0`;
 
-// KEYS[1] the set of known MNs, then one status hash per MN; ARGV[1] the day, then per MN its frame, rejection and
-// replacement counts, last frame and last ack time ('' = unchanged) and the MN. One command per flush rather than three
-// per MN: with thousands of collectors the per-MN commands would cost the gateway measurable CPU.
+// KEYS[1] the set of known MNs. ARGV: the day, the status key prefix, the flush time, then per MN the MN and its
+// patch `<frames>,<rejections>,<replaced>,<last frame>,<last ack>` (counts added; times as ms before the flush time,
+// empty = unchanged). One command per flush rather than three per MN, each MN sent once (its hash is named from the
+// prefix): with thousands of collectors per-MN commands and key names would cost the gateway and Redis measurable CPU.
 const APPLY_TOUCHES = defineScript(`
-local day = ARGV[1]
-local a = 2
-for i = 2, #KEYS do
-  local k = KEYS[i]
-  if ARGV[a] ~= '0' then redis.call('HINCRBY', k, 'framesToday:' .. day, ARGV[a]) end
-  if ARGV[a + 1] ~= '0' then redis.call('HINCRBY', k, 'rejectionsToday:' .. day, ARGV[a + 1]) end
-  if ARGV[a + 2] ~= '0' then redis.call('HINCRBY', k, 'replaced', ARGV[a + 2]) end
-  if ARGV[a + 3] ~= '' then redis.call('HSET', k, 'lastFrameAt', ARGV[a + 3]) end
-  if ARGV[a + 4] ~= '' then redis.call('HSET', k, 'lastAckAt', ARGV[a + 4]) end
-  redis.call('SADD', KEYS[1], ARGV[a + 5])
-  a = a + 6
+local day, prefix, base = ARGV[1], ARGV[2], tonumber(ARGV[3])
+for a = 4, #ARGV - 1, 2 do
+  local mn = ARGV[a]
+  local k = prefix .. mn
+  local frames, rejections, replaced, frame, ack = string.match(ARGV[a + 1], '^(%d*),(%d*),(%d*),(%-?%d*),(%-?%d*)$')
+  if frames and frames ~= '' and frames ~= '0' then redis.call('HINCRBY', k, 'framesToday:' .. day, frames) end
+  if rejections and rejections ~= '' and rejections ~= '0' then redis.call('HINCRBY', k, 'rejectionsToday:' .. day, rejections) end
+  if replaced and replaced ~= '' and replaced ~= '0' then redis.call('HINCRBY', k, 'replaced', replaced) end
+  if frame and frame ~= '' then redis.call('HSET', k, 'lastFrameAt', string.format('%.0f', base - tonumber(frame))) end
+  if ack and ack ~= '' then redis.call('HSET', k, 'lastAckAt', string.format('%.0f', base - tonumber(ack))) end
+  redis.call('SADD', KEYS[1], mn)
 end
-return #KEYS - 1
+return (#ARGV - 3) / 2
 `);
 
 /** MNs per script call, so one call never blocks Redis for long. */
@@ -52,17 +53,17 @@ export function createRedisSessions(redis: Redis, opts: { prefix: string; timeZo
 
   async function flush(): Promise<void> {
     if (dirty.size === 0) return;
-    const today = dayOf(now(), opts.timeZone);
+    const at = now();
+    const today = dayOf(at, opts.timeZone);
     const patches = [...dirty];
     dirty.clear();
+    const ago = (ms: number | undefined): string | number => (ms === undefined ? '' : Math.round(at - ms));
     for (let start = 0; start < patches.length; start += FLUSH_CHUNK) {
-      const keys = [`${opts.prefix}status`];
-      const args: Array<string | number> = [today];
+      const args: Array<string | number> = [today, key(''), at];
       for (const [mn, patch] of patches.slice(start, start + FLUSH_CHUNK)) {
-        keys.push(key(mn));
-        args.push(patch.framesToday ?? 0, patch.rejectionsToday ?? 0, patch.replaced ?? 0, patch.lastFrameAt ?? '', patch.lastAckAt ?? '', mn);
+        args.push(mn, `${patch.framesToday ?? ''},${patch.rejectionsToday ?? ''},${patch.replaced ?? ''},${ago(patch.lastFrameAt)},${ago(patch.lastAckAt)}`);
       }
-      await runScript(redis, APPLY_TOUCHES, keys, args);
+      await runScript(redis, APPLY_TOUCHES, [`${opts.prefix}status`], args);
     }
   }
 

@@ -3,7 +3,7 @@
  *   `dedupe:<MN>`    sorted set: ids of frames already stored (retransmits are re-acked, not re-written), scored
  *                    by expiry; at most HJ212_DEDUPE_MAX_PER_DEVICE per collector
  *   `dedupe-mark:<MN>` hash: CN → newest DataTime stored (frames above it need no lookup); expires with the set
- *   `latest:<MN>`    hash: JSON [kind, factor] → "<timeMs>|<LatestEntry JSON>"
+ *   `latest:<MN>`    hash: kind → the latest values of its factors (layout below)
  *   (the raw frame archive `frames` is in archive.ts)
  * Each takes a connection owned by the caller (the gateway shares one, with auto-pipelining).
  */
@@ -24,24 +24,27 @@ end
 return out
 `);
 
-// KEYS: per owner its set and its marks hash. ARGV: now, ttl ms, cap per owner, then per owner: the number of ids,
+// ARGV: now, ttl ms, cap per owner, the set and the marks key prefixes, then per owner: the owner, the number of ids,
 // the ids, the number of marks, then stream and mark pairs. Each touched set drops expired ids and, above the cap,
-// the ids that expire first; a mark is only raised; both keys expire with the newest id. One command per batch.
+// the ids that expire first; a mark is only raised; both keys expire with the newest id. One command per batch; the
+// keys are named from the prefixes (the owner goes out once, not in two key names); KEYS[1], the first owner's set,
+// routes the call.
 const REMEMBER = defineScript(`
 local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
 local cap = tonumber(ARGV[3])
-local a = 4
+local a = 6
 local trimmed = 0
-for k = 1, #KEYS, 2 do
-  local set = KEYS[k]
-  local n = tonumber(ARGV[a])
-  for j = a + 1, a + n do redis.call('ZADD', set, now + ttl, ARGV[j]) end
-  a = a + n + 1
+while a <= #ARGV do
+  local set = ARGV[4] .. ARGV[a]
+  local marks = ARGV[5] .. ARGV[a]
+  local n = tonumber(ARGV[a + 1])
+  for j = a + 2, a + n + 1 do redis.call('ZADD', set, now + ttl, ARGV[j]) end
+  a = a + n + 2
   local m = tonumber(ARGV[a])
   for j = a + 1, a + 2 * m, 2 do
-    local current = redis.call('HGET', KEYS[k + 1], ARGV[j])
-    if not current or tonumber(current) < tonumber(ARGV[j + 1]) then redis.call('HSET', KEYS[k + 1], ARGV[j], ARGV[j + 1]) end
+    local current = redis.call('HGET', marks, ARGV[j])
+    if not current or tonumber(current) < tonumber(ARGV[j + 1]) then redis.call('HSET', marks, ARGV[j], ARGV[j + 1]) end
   end
   a = a + 2 * m + 1
   if n > 0 then
@@ -50,7 +53,7 @@ for k = 1, #KEYS, 2 do
     if c > cap then trimmed = trimmed + redis.call('ZREMRANGEBYRANK', set, 0, c - cap - 1) end
     redis.call('PEXPIRE', set, ttl)
   end
-  if m > 0 then redis.call('PEXPIRE', KEYS[k + 1], ttl) end
+  if m > 0 then redis.call('PEXPIRE', marks, ttl) end
 end
 return trimmed
 `);
@@ -103,16 +106,16 @@ export function createRedisDedupe(redis: Redis, options: { prefix: string; ttlSe
         group(owner).ids.push(id);
       }
       for (const m of marks) group(m.owner).marks.push(m.stream, m.mark);
-      let names: string[] = [];
+      let first: string | undefined;
       let args: Array<string | number> = [];
       const send = async (): Promise<void> => {
-        if (names.length > 0) await runScript(redis, REMEMBER, names, [now(), ttlSeconds * 1000, maxPerOwner, ...args]);
-        names = [];
+        if (first !== undefined) await runScript(redis, REMEMBER, [setOf(first)], [now(), ttlSeconds * 1000, maxPerOwner, setOf(''), marksOf(''), ...args]);
+        first = undefined;
         args = [];
       };
       for (const [owner, g] of byOwner) {
-        names.push(setOf(owner), marksOf(owner));
-        args.push(g.ids.length, ...g.ids, g.marks.length / 2, ...g.marks);
+        first ??= owner;
+        args.push(owner, g.ids.length, ...g.ids, g.marks.length / 2, ...g.marks);
         if (args.length >= SCRIPT_CHUNK) await send();
       }
       await send();
@@ -134,44 +137,167 @@ export function createRedisDedupe(redis: Redis, options: { prefix: string; ttlSe
   };
 }
 
-// Compare-and-set per entry, all in one round trip: the stored value starts with its timeMs so the script
-// compares without decoding JSON. Equal times replace (a corrected resend of the same DataTime wins).
-// KEYS: one hash per MN. ARGV[1] is the field cap per hash: a new kind + factor field is added only while the hash
-// has fewer fields (HJ212_MAX_LATEST_FIELDS; existing fields are always updated); then per MN the number of entries
-// and per entry field, timeMs, values.
-const LATEST_CAS = defineScript(`
+// ---- Latest values ----------------------------------------------------------------------------------------------
+// Hash `latest:<MN>`, one field per kind (`realtime`, `minute` ...). Its value is one or more groups joined by U+001E;
+// a group is the factors stored at one time: `<timeMs>␟<factor names JSON>␟<value names JSON>␟<rows JSON>` (␟ =
+// U+001F; a row holds one factor's values in the order of the value names, null where absent). JSON text never holds
+// a raw control character, so the separators cannot occur inside a group. A collector uploading the same factors every
+// time keeps one group per kind, replaced whole (the fast path: no JSON decoded in Redis). Fields of the earlier layout
+// (one per kind + factor: JSON [kind, factor] → `<timeMs>|<values JSON>`, or the whole entry as JSON) are still read;
+// the newest time per kind + factor wins on read, and the cap counts them.
+
+// ARGV: the cap on kind + factor entries per MN (HJ212_MAX_LATEST_FIELDS), the key prefix, then per MN: the MN, its
+// number of kinds, per kind the field and its group. KEYS[1]: the first MN's hash (routing only; the hashes are named
+// from the prefix, so the MN goes out once rather than twice). Returns the entries skipped by the cap.
+const LATEST_MERGE = defineScript(`
+local US, RS = '\\31', '\\30'
 local cap = tonumber(ARGV[1])
+local prefix = ARGV[2]
 local skipped = 0
-local a = 2
-for i = 1, #KEYS do
-  local n = tonumber(ARGV[a])
-  for j = a + 1, a + 3 * n, 3 do
-    local field = ARGV[j]
-    local t = tonumber(ARGV[j + 1])
-    local current = redis.call('HGET', KEYS[i], field)
-    local bar = current and string.find(current, '|', 1, true)
-    if not current and redis.call('HLEN', KEYS[i]) >= cap then
-      skipped = skipped + 1
-    elseif not bar or tonumber(string.sub(current, 1, bar - 1)) <= t then
-      redis.call('HSET', KEYS[i], field, ARGV[j + 1] .. '|' .. ARGV[j + 2])
+local function head(g)
+  local a = string.find(g, US, 1, true)
+  local b = string.find(g, US, a + 1, true)
+  return tonumber(string.sub(g, 1, a - 1)), string.sub(g, a + 1, b - 1), b
+end
+local function parse(value)
+  local groups = {}
+  for g in string.gmatch(value, '[^' .. RS .. ']+') do
+    local t, f, b = head(g)
+    local c = string.find(g, US, b + 1, true)
+    groups[#groups + 1] = { t = t, f = cjson.decode(f), s = string.sub(g, b + 1, c - 1), r = cjson.decode(string.sub(g, c + 1)) }
+  end
+  return groups
+end
+local function encode(groups)
+  local out = {}
+  for _, g in ipairs(groups) do
+    if #g.f > 0 then out[#out + 1] = string.format('%.0f', g.t) .. US .. cjson.encode(g.f) .. US .. g.s .. US .. cjson.encode(g.r) end
+  end
+  return table.concat(out, RS)
+end
+local function keep(g, wanted)
+  local f, r = {}, {}
+  for j = 1, #g.f do
+    if wanted(g.f[j]) then f[#f + 1] = g.f[j]; r[#r + 1] = g.r[j] end
+  end
+  g.f, g.r = f, r
+end
+-- Entries of the MN's other fields (old-layout fields: 1 each); old-layout fields of this kind that the new group
+-- supersedes are deleted instead of counted.
+local function others(key, kind, incoming, t)
+  local all = redis.call('HGETALL', key)
+  local n = 0
+  for i = 1, #all, 2 do
+    local field, value = all[i], all[i + 1]
+    if string.sub(field, 1, 1) == '[' then
+      local ok, kf = pcall(cjson.decode, field)
+      local bar = string.find(value, '|', 1, true)
+      if ok and type(kf) == 'table' and kf[1] == kind and incoming[kf[2]] and bar and (tonumber(string.sub(value, 1, bar - 1)) or 0) <= t then
+        redis.call('HDEL', key, field)
+      else
+        n = n + 1
+      end
+    elseif field ~= kind then
+      for _, g in ipairs(parse(value)) do n = n + #g.f end
     end
   end
-  a = a + 3 * n + 1
+  return n
+end
+local a = 3
+while a <= #ARGV do
+  local key = prefix .. ARGV[a]
+  local kinds = tonumber(ARGV[a + 1])
+  a = a + 2
+  for _ = 1, kinds do
+    local field, group = ARGV[a], ARGV[a + 1]
+    a = a + 2
+    local t, f = head(group)
+    local current = redis.call('HGET', key, field)
+    local ct, cf
+    if current and not string.find(current, RS, 1, true) then ct, cf = head(current) end
+    if cf == f then
+      if ct <= t then redis.call('HSET', key, field, group) end
+    else
+      local new = parse(group)[1]
+      local names = {}
+      for j = 1, #new.f do names[new.f[j]] = true end
+      local stored = current and parse(current) or {}
+      local present = {}
+      for _, g in ipairs(stored) do
+        for j = 1, #g.f do present[g.f[j]] = g.t end
+      end
+      -- Per factor the newer time wins; equal times replace (a corrected resend of the same DataTime).
+      for _, g in ipairs(stored) do keep(g, function(name) return not (names[name] and g.t <= t) end) end
+      keep(new, function(name) return present[name] == nil or present[name] <= t end)
+      local count = others(key, field, names, t)
+      for _, g in ipairs(stored) do count = count + #g.f end
+      for j = 1, #new.f do
+        if present[new.f[j]] ~= nil then count = count + 1 end
+      end
+      local fresh = 0
+      keep(new, function(name)
+        if present[name] ~= nil then return true end
+        fresh = fresh + 1
+        if count + fresh > cap then skipped = skipped + 1; return false end
+        return true
+      end)
+      stored[#stored + 1] = new
+      local value = encode(stored)
+      if value == '' then redis.call('HDEL', key, field) else redis.call('HSET', key, field, value) end
+    end
+  end
 end
 return skipped
 `);
 
 /** Entries per script call, so one EVAL never blocks Redis for long. */
 const LATEST_CHUNK = 500;
-/** Distinct kind + factor fields remembered by {@link createRedisLatest}; more is unusual (custom factor codes). */
-const MAX_FIELDS = 10_000;
+const US = '\x1f';
+const RS = '\x1e';
 
 function compareEntries(a: LatestEntry, b: LatestEntry): number {
   return a.kind.localeCompare(b.kind) || a.factor.localeCompare(b.factor);
 }
 
-/** A stored value: `<timeMs>|<values JSON>`; earlier versions stored the whole entry as JSON after the bar. */
-function decodeLatest(mn: string, field: string, value: string): LatestEntry {
+/** One group: entries of one MN + kind stored at one time, as `<timeMs>␟<factors>␟<value names>␟<rows>`. */
+function encodeGroup(timeMs: number, list: readonly LatestEntry[]): string {
+  const factors: string[] = [];
+  const names: string[] = [];
+  const column = new Map<string, number>();
+  for (const e of list) {
+    factors.push(e.factor);
+    for (const name in e.values) if (!column.has(name)) column.set(name, names.push(name) - 1);
+  }
+  const rows = list.map((e) => {
+    const row: Array<string | null> = new Array<string | null>(names.length).fill(null);
+    for (const name in e.values) row[column.get(name) as number] = e.values[name] as string;
+    return row;
+  });
+  return `${timeMs}${US}${JSON.stringify(factors)}${US}${JSON.stringify(names)}${US}${JSON.stringify(rows)}`;
+}
+
+/** The entries of a field of the current layout (one per kind). */
+function decodeGroups(mn: string, kind: string, value: string): LatestEntry[] {
+  const out: LatestEntry[] = [];
+  for (const group of value.split(RS)) {
+    const [t, f, s, r] = group.split(US);
+    const factors = JSON.parse(f ?? '[]') as string[];
+    const names = JSON.parse(s ?? '[]') as string[];
+    const rows = JSON.parse(r ?? '[]') as unknown[];
+    factors.forEach((factor, j) => {
+      const values: Record<string, string> = {};
+      const row = rows[j];
+      if (Array.isArray(row)) {
+        for (let k = 0; k < names.length; k++) if (typeof row[k] === 'string') values[names[k] as string] = row[k] as string;
+      }
+      out.push({ mn, factor, kind, timeMs: Number(t), values });
+    });
+  }
+  return out;
+}
+
+/** A field of the earlier layouts: JSON [kind, factor] → `<timeMs>|<values JSON>` (or the whole entry as JSON). */
+function decodeLegacy(mn: string, field: string, value: string): LatestEntry {
   const bar = value.indexOf('|');
   const parsed = JSON.parse(value.slice(bar + 1)) as Record<string, unknown>;
   if (typeof parsed.mn === 'string' && typeof parsed.values === 'object') return parsed as unknown as LatestEntry;
@@ -179,53 +305,136 @@ function decodeLatest(mn: string, field: string, value: string): LatestEntry {
   return { mn, factor, kind, timeMs: Number(value.slice(0, bar)), values: parsed as Record<string, string> };
 }
 
-/** Latest value per MN + kind + factor; never moves backwards in time, whatever order updates arrive in. */
-export function createRedisLatest(redis: Redis, options: { prefix: string; maxFields?: number }): LatestStore {
-  const { prefix, maxFields = DEFAULT_CONFIG.storageLimits.maxLatestFields } = options;
-  const keyOf = (mn: string): string => `${prefix}latest:${mn}`;
-  // Hash field per kind + factor: a few dozen distinct values, kept instead of stringified per entry (building the
-  // arguments is on the per-frame path).
-  const fields = new Map<string, string>();
-  const fieldOf = (e: LatestEntry): string => {
-    const id = `${e.kind}\n${e.factor}`;
-    let field = fields.get(id);
-    if (field === undefined) {
-      if (fields.size >= MAX_FIELDS) fields.clear();
-      fields.set(id, (field = JSON.stringify([e.kind, e.factor])));
+export interface RedisLatestOptions {
+  prefix: string;
+  /** Kind + factor entries kept per MN (HJ212_MAX_LATEST_FIELDS). */
+  maxFields?: number;
+  /**
+   * Hold updates in memory (the newest per MN + kind + factor) and write them this often (HJ212_LATEST_FLUSH_MS): a
+   * collector uploading every second then costs one write per interval, not one per frame. 0: every update() is
+   * written before it resolves.
+   */
+  flushMs?: number;
+  /** A held write that failed (with flushMs). */
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * Kind + factor entries held at most before a write is forced (bounds memory whatever the interval, ~25 MB): 5,000
+ * collectors uploading 6 factors of 3 kinds fit, so their writes still come once per interval.
+ */
+const MAX_HELD = 100_000;
+
+/**
+ * Latest value per MN + kind + factor; never moves backwards in time, whatever order updates arrive in. `flush()`
+ * writes what is held, `close()` stops the timer (flush first).
+ */
+export function createRedisLatest(redis: Redis, options: RedisLatestOptions): LatestStore & { flush(): Promise<void>; close(): void } {
+  const { prefix, maxFields = DEFAULT_CONFIG.storageLimits.maxLatestFields, flushMs = 0, onError = () => undefined } = options;
+  const keyPrefix = `${prefix}latest:`;
+  /** Per MN, kind and factor the entry to write: nested maps, no key string built per entry. */
+  type Table = Map<string, Map<string, Map<string, LatestEntry>>>;
+  /** Merge `entries` into `table` (the newest per factor; equal times: the later); returns the entries added. */
+  const hold = (table: Table, entries: Iterable<LatestEntry>): number => {
+    let added = 0;
+    for (const e of entries) {
+      let byKind = table.get(e.mn);
+      if (!byKind) table.set(e.mn, (byKind = new Map()));
+      let byFactor = byKind.get(e.kind);
+      if (!byFactor) byKind.set(e.kind, (byFactor = new Map()));
+      const before = byFactor.get(e.factor);
+      if (before === undefined) added++;
+      // Equal times replace, as in the store.
+      if (before === undefined || before.timeMs <= e.timeMs) byFactor.set(e.factor, e);
     }
-    return field;
+    return added;
   };
-  const send = async (byMn: Map<string, LatestEntry[]>): Promise<void> => {
-    const keys: string[] = [];
-    const args: Array<string | number> = [maxFields];
-    for (const [mn, list] of byMn) {
-      keys.push(keyOf(mn));
-      args.push(list.length);
-      for (const e of list) args.push(fieldOf(e), e.timeMs, JSON.stringify(e.values));
+  /** One script call per LATEST_CHUNK entries; per MN its kinds, per kind one group per time. */
+  const write = async (table: Table): Promise<void> => {
+    let args: Array<string | number> = [];
+    let first: string | undefined;
+    let count = 0;
+    const send = async (): Promise<void> => {
+      if (first !== undefined) await runScript(redis, LATEST_MERGE, [keyPrefix + first], [maxFields, keyPrefix, ...args]);
+      args = [];
+      first = undefined;
+      count = 0;
+    };
+    for (const [mn, byKind] of table) {
+      first ??= mn;
+      const groups: string[] = [];
+      for (const [kind, byFactor] of byKind) {
+        // A collector's factors usually share their frame's time: one group.
+        let times: Map<number, LatestEntry[]> | undefined;
+        let only: number | undefined;
+        for (const e of byFactor.values()) {
+          only ??= e.timeMs;
+          if (e.timeMs !== only) times ??= new Map();
+        }
+        if (times === undefined) groups.push(kind, encodeGroup(only as number, [...byFactor.values()]));
+        else {
+          for (const e of byFactor.values()) {
+            const same = times.get(e.timeMs);
+            if (same) same.push(e);
+            else times.set(e.timeMs, [e]);
+          }
+          for (const [timeMs, list] of times) groups.push(kind, encodeGroup(timeMs, list));
+        }
+        count += byFactor.size;
+      }
+      args.push(mn, groups.length / 2, ...groups);
+      if (count >= LATEST_CHUNK) await send();
     }
-    if (keys.length > 0) await runScript(redis, LATEST_CAS, keys, args);
+    await send();
+  };
+  let held: Table = new Map();
+  let heldCount = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (heldCount > 0) {
+      const table = held;
+      held = new Map();
+      heldCount = 0;
+      writing = writing.then(() => write(table)).catch(onError);
+    }
+    return writing;
   };
   return {
-    async update(entries) {
-      // Grouped by MN: each hash name goes out once per call, not once per factor.
-      let byMn = new Map<string, LatestEntry[]>();
-      let count = 0;
-      for (const e of entries) {
-        let list = byMn.get(e.mn);
-        if (!list) byMn.set(e.mn, (list = []));
-        list.push(e);
-        if (++count >= LATEST_CHUNK) {
-          await send(byMn);
-          byMn = new Map();
-          count = 0;
-        }
+    update(entries) {
+      if (flushMs <= 0) {
+        const table: Table = new Map();
+        hold(table, entries);
+        return write(table);
       }
-      await send(byMn);
+      heldCount += hold(held, entries);
+      if (heldCount >= MAX_HELD) void flush();
+      else if (!timer && heldCount > 0) {
+        timer = setTimeout(() => void flush(), flushMs);
+        timer.unref();
+      }
+      return Promise.resolve();
+    },
+    flush,
+    close() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
     },
     async get(mn) {
-      const stored = await redis.hgetall(keyOf(mn));
-      const entries = Object.entries(stored).map(([field, value]) => decodeLatest(mn, field, value));
-      return entries.sort(compareEntries);
+      await flush();
+      const stored = await redis.hgetall(keyPrefix + mn);
+      const newest = new Map<string, LatestEntry>();
+      const keepNewest = (e: LatestEntry): void => {
+        const id = `${e.kind}\n${e.factor}`;
+        const held = newest.get(id);
+        if (!held || held.timeMs <= e.timeMs) newest.set(id, e);
+      };
+      // Earlier-layout fields first: an entry of the current layout with the same time wins.
+      for (const [field, value] of Object.entries(stored)) if (field.startsWith('[')) keepNewest(decodeLegacy(mn, field, value));
+      for (const [field, value] of Object.entries(stored)) if (!field.startsWith('[')) decodeGroups(mn, field, value).forEach(keepNewest);
+      return [...newest.values()].sort(compareEntries);
     },
   };
 }
