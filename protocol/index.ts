@@ -12,7 +12,7 @@ export { isNumber, readCp } from './cp.js';
 export type { ReadCpOptions } from './cp.js';
 export { parseCpPairs } from './cp-pairs.js';
 export type { CpResult } from './cp-pairs.js';
-export { maskPassword } from './mask.js';
+export { maskPassword, maskPasswordBytes } from './mask.js';
 export { formatDataTime, formatQn, isDataTime, parseDataTime, zoneOffset } from './data-time.js';
 export { encodeCp, encodeDataSegment, encodeFrame, encodeFrames } from './encode.js';
 export { encodeDataAck } from './ack.js';

@@ -138,8 +138,8 @@ export interface FrameRecord {
 
 /** Raw archive of every frame with its verdict (bounded retention). */
 export interface ArchivedFrame extends FrameRecord {
-  /** Raw bytes as base64, password masked (`PW=***`), cut to the archive's raw limit. */
-  raw: string;
+  /** Raw bytes, password masked (`PW=***`), cut to the archive's raw limit; empty for repeat summaries and notes. */
+  raw: Uint8Array;
 }
 export interface FrameArchive {
   append(frames: readonly ArchivedFrame[]): Promise<void>;

@@ -12,7 +12,7 @@
  * The archive store bounds the total (HJ212_ARCHIVE_MAX_BYTES, HJ212_ARCHIVE_MAX_FRAMES).
  */
 import { hash } from 'node:crypto';
-import { maskPassword } from '../../protocol/index.js';
+import { maskPasswordBytes } from '../../protocol/index.js';
 import type { ArchivedFrame } from '../domain/ports.js';
 import type { Metrics } from '../metrics.js';
 
@@ -30,6 +30,8 @@ interface Window {
   count: number;
   meta: FrameMeta;
 }
+
+const NO_BYTES = new Uint8Array(0);
 
 /** Distinct frames whose repeats are counted at once; when full, every window is closed early (summaries written). */
 const MAX_WINDOWS = 10_000;
@@ -82,16 +84,18 @@ export class ArchiveRecorder {
     if (w.count === 0) return;
     const at = Number.isFinite(now) ? now : w.at + this.limits.repeatWindowMs;
     const code = `repeated ${w.count} times after the entry of ${new Date(w.at).toISOString()}`;
-    this.push({ ...w.meta, receivedAt: Math.max(at, w.at), code, raw: '', repeats: w.count });
+    this.push({ ...w.meta, receivedAt: Math.max(at, w.at), code, raw: NO_BYTES, repeats: w.count });
   }
 
   private entry(meta: FrameMeta, bytes: Buffer): ArchivedFrame {
-    if (meta.verdict === 'duplicate') return { ...meta, raw: '', size: bytes.length };
+    if (meta.verdict === 'duplicate') return { ...meta, raw: NO_BYTES, size: bytes.length };
     const limit = meta.verdict.startsWith('HJ_ERR') ? this.limits.junkRawBytes : this.limits.maxRawBytes;
-    let text = maskPassword(bytes.toString('latin1'));
-    if (text.length <= limit) return { ...meta, raw: Buffer.from(text, 'latin1').toString('base64') };
+    // Masked as bytes (no text, no base64): a frame holds its password in every header, so this is always a copy and
+    // the entry never keeps the connection's buffer alive.
+    const masked = maskPasswordBytes(bytes);
+    const kept = masked === bytes ? new Uint8Array(bytes.subarray(0, limit)) : masked.subarray(0, limit);
+    if (masked.length <= limit) return { ...meta, raw: kept };
     this.metrics.limited.inc({ limit: 'archive-truncated' });
-    text = text.slice(0, limit);
-    return { ...meta, raw: Buffer.from(text, 'latin1').toString('base64'), size: bytes.length };
+    return { ...meta, raw: kept, size: bytes.length };
   }
 }

@@ -128,7 +128,7 @@ export class FrameHandler {
       this.verdicts.count(set.cn, 'subpacket-incomplete');
       if (set.evicted) this.deps.metrics.limited.inc({ limit: 'subpacket-sets' });
       const why = set.evicted ? 'closed early: too many open sets for this MN; ' : '';
-      this.verdicts.note({ receivedAt: now, sourceIp: '', mn: set.mn, cn: set.cn, verdict: 'subpacket-incomplete', code: `${why}missing ${set.missing} of ${set.pnum} (qn ${set.qn})`, raw: '' });
+      this.verdicts.note({ receivedAt: now, sourceIp: '', mn: set.mn, cn: set.cn, verdict: 'subpacket-incomplete', code: `${why}missing ${set.missing} of ${set.pnum} (qn ${set.qn})`, raw: new Uint8Array(0) });
     }
     this.incomplete.sets += incomplete.length;
     for (const set of incomplete) if (this.incomplete.first.length < 5) this.incomplete.first.push(set);

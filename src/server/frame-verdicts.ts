@@ -15,7 +15,7 @@ import type { GatewayDeps } from './gateway-deps.js';
 /** Verdicts that are not rejections. */
 const ACCEPTED = new Set(['stored', 'stored-partial', 'duplicate', 'reply', 'notification']);
 
-/** Approximate bytes an archived frame holds in the queue (its base64 raw dominates). */
+/** Approximate bytes an archived frame holds in the queue (its raw bytes dominate). */
 const archivedBytes = (f: ArchivedFrame): number => f.raw.length + (f.code?.length ?? 0) + 64;
 
 /** The part of a frame a verdict names: its CN and MN (absent for frames whose header is unreadable). */

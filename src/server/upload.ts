@@ -3,7 +3,7 @@
  * durable in InfluxDB). A retransmit of a stored frame is re-acked without a second write; a retransmit that
  * arrives while the original is still being written waits for the same write.
  */
-import { maskPassword, readCp, type CpData, type Packet } from '../../protocol/index.js';
+import { maskPasswordBytes, readCp, type CpData, type Packet } from '../../protocol/index.js';
 import type { Device } from '../domain/device.js';
 import { SinkError } from '../domain/ports.js';
 import { Deduper } from './deduper.js';
@@ -110,7 +110,7 @@ export class UploadStore {
       if (!(err instanceof SinkError && err.permanent)) return done({ verdict: 'failed', err });
       this.deps.deadLetters
         // Masked (PW=***): dead letters are read by operators; the CRC of the stored copy no longer matches.
-        .add({ raw: Buffer.from(maskPassword(Buffer.from(raw).toString('latin1')), 'latin1').toString('base64'), mn: device.mn, reason: err.message, at: receivedAt })
+        .add({ raw: Buffer.from(maskPasswordBytes(raw)).toString('base64'), mn: device.mn, reason: err.message, at: receivedAt })
         .catch((e: unknown) => this.deps.logger.error({ err: e }, 'dead-letter record failed'))
         .then(() => done({ verdict: 'dead-letter', reason: err.message }));
     });

@@ -37,7 +37,7 @@ const fromRaw = (raw: Buffer, name: 'MN' | 'CN', value: string | undefined): str
 
 /** The entry's field name and value. */
 function toEntry(frame: ArchivedFrame): [string, Buffer] {
-  const raw = Buffer.from(frame.raw, 'base64');
+  const raw = Buffer.from(frame.raw.buffer, frame.raw.byteOffset, frame.raw.byteLength);
   const meta = [frame.receivedAt, clean(frame.sourceIp), clean(frame.verdict), fromRaw(raw, 'MN', frame.mn), fromRaw(raw, 'CN', frame.cn), clean(frame.code), frame.size ?? '', frame.repeats ?? '', ''].join(SEP);
   const packed = raw.length > 0 ? packFrame(raw) : raw;
   const smaller = packed.length < raw.length;
@@ -162,10 +162,7 @@ export function createRedisArchive(redis: Redis, options: RedisArchiveOptions): 
     async recent(limit) {
       if (limit <= 0) return [];
       const entries = (await redis.xrevrangeBuffer(key, '+', '-', 'COUNT', limit)) as unknown as Array<[Buffer, Buffer[]]>;
-      return entries.map(([, fields]) => {
-        const frame = fromStreamFields(fields);
-        return { ...frame, raw: frame.raw.toString('base64') };
-      });
+      return entries.map(([, fields]) => fromStreamFields(fields));
     },
     async bytes() {
       return Number((await redis.get(bytesKey)) ?? 0);

@@ -71,7 +71,7 @@ function latestSuite(t: Tap, factory: StoreFactories['latest']): void {
 }
 
 function frame(i: number, extra: Partial<ArchivedFrame> = {}): ArchivedFrame {
-  return { receivedAt: 1_700_000_000_000 + i, sourceIp: '10.1.1.1', verdict: 'ok', raw: Buffer.from(`##frame${i}`).toString('base64'), ...extra };
+  return { receivedAt: 1_700_000_000_000 + i, sourceIp: '10.1.1.1', verdict: 'ok', raw: Buffer.from(`##frame${i}`), ...extra };
 }
 
 function archiveSuite(t: Tap, factory: StoreFactories['archive']): void {
