@@ -42,6 +42,9 @@ function daysInMonth(y: number, m: number): number {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, Map<number, number>>();
+let lastZone = '';
+let lastBucket = Number.NaN;
+let lastOffset = 0;
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
@@ -75,14 +78,19 @@ function computeOffset(utcMs: number, timeZone: string): number {
  */
 export function zoneOffset(utcMs: number, timeZone: string): number {
   if (timeZone === 'UTC') return 0;
+  const bucket = Math.floor(utcMs / BUCKET);
+  // The last answer first: the frames of a time span read the same zone and bucket (two maps less per DataTime).
+  if (bucket === lastBucket && timeZone === lastZone) return lastOffset;
   let cache = offsets.get(timeZone);
   if (!cache || cache.size > MAX_CACHED) offsets.set(timeZone, (cache = new Map()));
-  const bucket = Math.floor(utcMs / BUCKET);
   let off = cache.get(bucket);
   if (off === undefined) {
     off = computeOffset(bucket * BUCKET, timeZone);
     cache.set(bucket, off);
   }
+  lastZone = timeZone;
+  lastBucket = bucket;
+  lastOffset = off;
   return off;
 }
 

@@ -4,13 +4,12 @@
  * Lenient (default) turns the non-conformities real collectors show into warnings; strict rejects them.
  */
 import { CRC_VARIANTS, crc16Ascii, matchCrcValue, parseCrcHex, readCrcHex } from './crc.js';
-import { TIMED_CNS } from './codes.js';
 import { charCodesOf, type CharCodes } from './char-codes.js';
 import { readCpPairs } from './cp-pairs.js';
 import { failAt as fail } from './errors.js';
-import { checkHeader, readHeader, readNumbers } from './header.js';
+import { checkHeader, isTimedCn, readHeader, readNumbers } from './header.js';
 import { lengthPolicyAccepts, type MnCharset } from './quirks.js';
-import { countChars, decodeText } from './text.js';
+import { asciiText, countChars, decodeText } from './text.js';
 import type { CrcVariant, Packet, ParseFail, ParseOk, ParseOptions, ParseResult, Version, Warning } from './types.js';
 
 const HASH = 0x23;
@@ -93,9 +92,9 @@ export function parseFrame(frame: Uint8Array, opts: ParseOptions = {}): ParseRes
   if (crc === undefined) return fail('HJ_ERR_CRC', dataEnd);
   if (crc !== 'hj212') warnings.push({ code: 'HJ_WARN_CRC_VARIANT', message: `CRC is the ${crc} variant` });
   if (sent > 0xffff) warnings.push({ code: 'HJ_WARN_CRC_LOWERCASE', message: 'CRC in lower-case hex' });
-  const text = decodeText(frame, HEAD, dataEnd, encoding);
   // ASCII text is scanned in the frame's own bytes; other text as its UTF-16 code units.
   const ascii = sum < 0x10000;
+  const text = ascii ? asciiText(frame, HEAD, dataEnd) : decodeText(frame, HEAD, dataEnd, encoding);
   const seg = parseSegment(ascii ? frame : charCodesOf(text), ascii ? HEAD : 0, text, strict, warnings, extendedMn(opts, strict));
   if (!seg.ok) return { ok: false, code: seg.code, offset: seg.offset + HEAD, message: seg.message };
   const ok: ParseOk = { ok: true, packet: seg.packet, version: seg.version, crc, warnings };
@@ -141,7 +140,7 @@ function parseSegment(codes: CharCodes, base: number, text: string, strict: bool
   const pairs = readCpPairs(codes, base, text, cpAt + 5, text.length - 2, strict, warnings);
   if (!pairs.ok) return pairs;
   const { cp } = pairs;
-  if ((TIMED_CNS as readonly string[]).includes(packet.cn) && !Object.hasOwn(cp, 'DataTime') && !Object.hasOwn(cp, 'BeginTime')) {
+  if (isTimedCn(h) && !Object.hasOwn(cp, 'DataTime') && !Object.hasOwn(cp, 'BeginTime')) {
     return fail('HJ_ERR_FIELD', cpAt, `CN ${packet.cn} needs DataTime or BeginTime`);
   }
   packet.cp = cp;
