@@ -3,6 +3,7 @@
  * configured encoding, UTF-8 (default) or GBK. No dependencies: GBK decoding is the WHATWG decoder built into Node's
  * ICU, GBK encoding a reverse table built from it on first use.
  */
+import { latin1Text } from './runtime.js';
 import type { TextEncoding } from './types.js';
 
 type Decoder = InstanceType<typeof TextDecoder>;
@@ -22,26 +23,12 @@ export function decodeText(bytes: Uint8Array, start: number, end: number, encodi
   return decoder(encoding).decode(bytes.subarray(start, end));
 }
 
-type Latin1Slice = (this: Uint8Array, start: number, end: number) => string;
-
-/** `candidate` when it is a latin1 decoder that reads any Uint8Array (as Node's `Buffer.prototype.latin1Slice`). */
-export function latin1Decoder(candidate: unknown): Latin1Slice | undefined {
-  if (typeof candidate !== 'function') return undefined;
-  try {
-    return (candidate as Latin1Slice).call(new Uint8Array([0x41, 0x7a, 0xe9]), 0, 3) === 'Az\u00e9' ? (candidate as Latin1Slice) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const latin1Slice = latin1Decoder((globalThis as { Buffer?: { prototype: { latin1Slice?: unknown } } }).Buffer?.prototype.latin1Slice);
-
 /**
  * The text of `bytes[start, end)` known to be 7-bit ASCII (every decoder reads it alike): Node's latin1 decoder
  * where there is one (no view of the range, no UTF-8 state machine: ~40 against ~100 ns for a 300-byte segment).
  */
 export function asciiText(bytes: Uint8Array, start: number, end: number): string {
-  return latin1Slice !== undefined ? latin1Slice.call(bytes, start, end) : decodeText(bytes, start, end);
+  return latin1Text(bytes, start, end) ?? decodeText(bytes, start, end);
 }
 
 /** True when every byte of `bytes[start, end)` is 7-bit ASCII. */
