@@ -6,7 +6,7 @@ import { NUMERIC_SUFFIXES, READING_SUFFIXES, type ReadingField } from './codes.j
 import { charCodesOf, numberEnd, ownText, type CharCodes } from './char-codes.js';
 import { wallAt } from './data-time.js';
 import { failAt as cpFail } from './errors.js';
-import { PlainRecord, setKey } from './own.js';
+import { buildMap } from './cp-map.js';
 import type { ParseFail, Warning } from './types.js';
 
 const COMMA = 0x2c;
@@ -194,8 +194,7 @@ export function readCpPairs(codes: CharCodes, base: number, text: string, start:
     needPair = j < last && codes[j] === COMMA;
     p = needPair ? j + 1 : j;
   }
-  const cp = new PlainRecord();
-  for (let k = 0; k < n; k++) setKey(cp, entries[k]!.key, values[k]!);
+  const cp = buildMap(entries, values, n);
   lastPairs.n = n;
   return { ok: true, cp };
 }

@@ -44,7 +44,7 @@ function keyInfo(key: string): KeyInfo | null {
 }
 
 /** Factors of one CP found by scanning the readings so far; above this a map is built. */
-const SCAN_MAX = 8;
+const SCAN_MAX = 32;
 
 /** True when `proto` or its prototypes have an enumerable string key (for-in would visit it). */
 function hasEnumerable(proto: object | null): boolean {
