@@ -214,9 +214,16 @@ function smallInt(text: string, maxDigits: number): number {
   return v;
 }
 
+/**
+ * `new PacketRecord()` is `{}` built by a constructor: V8 sizes it from the packets it built before, so the header
+ * fields and the CP are stored in the object (an object literal has room for 4, then grows a property array).
+ */
+const PacketRecord = function PacketRecord(): void {} as unknown as new () => Packet;
+PacketRecord.prototype = Object.prototype as Packet;
+
 /** Flag, PNUM and PNO as numbers, and the edition (HJ212-2017 6.3.2: V = Flag >> 2). */
 export function readNumbers(h: Header, strict: boolean, warnings: Warning[]): Packet | ParseFail {
-  const packet = {} as Packet;
+  const packet = new PacketRecord();
   let version: Version = '2005';
   if (h.qn !== undefined) packet.qn = h.qn;
   if (h.st !== undefined) packet.st = h.st;
