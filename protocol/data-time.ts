@@ -42,9 +42,16 @@ function daysInMonth(y: number, m: number): number {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, Map<number, number>>();
-let lastZone = '';
-let lastBucket = Number.NaN;
-let lastOffset = 0;
+/**
+ * The last two answers (zone, bucket, offset), newest first: fromWall asks for two instants a zone offset apart, and
+ * the frames of a time span ask for the same two again.
+ */
+let zoneA = '';
+let bucketA = Number.NaN;
+let offsetA = 0;
+let zoneB = '';
+let bucketB = Number.NaN;
+let offsetB = 0;
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
@@ -79,8 +86,8 @@ function computeOffset(utcMs: number, timeZone: string): number {
 export function zoneOffset(utcMs: number, timeZone: string): number {
   if (timeZone === 'UTC') return 0;
   const bucket = Math.floor(utcMs / BUCKET);
-  // The last answer first: the frames of a time span read the same zone and bucket (two maps less per DataTime).
-  if (bucket === lastBucket && timeZone === lastZone) return lastOffset;
+  if (bucket === bucketA && timeZone === zoneA) return offsetA;
+  if (bucket === bucketB && timeZone === zoneB) return offsetB;
   let cache = offsets.get(timeZone);
   if (!cache || cache.size > MAX_CACHED) offsets.set(timeZone, (cache = new Map()));
   let off = cache.get(bucket);
@@ -88,9 +95,12 @@ export function zoneOffset(utcMs: number, timeZone: string): number {
     off = computeOffset(bucket * BUCKET, timeZone);
     cache.set(bucket, off);
   }
-  lastZone = timeZone;
-  lastBucket = bucket;
-  lastOffset = off;
+  zoneB = zoneA;
+  bucketB = bucketA;
+  offsetB = offsetA;
+  zoneA = timeZone;
+  bucketA = bucket;
+  offsetA = off;
   return off;
 }
 
