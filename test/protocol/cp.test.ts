@@ -203,3 +203,24 @@ t.test('readCp reads own keys only, as Object.keys does', async (t) => {
   const bare = Object.assign(Object.create(null) as Record<string, string>, { DataTime: '20240315103000' });
   t.equal(readCp(bare).dataTime, '20240315103000', 'a map without prototype');
 });
+
+t.test('zoneOffset: interleaved zones and instants get their own offsets (the recent answers are per zone and bucket)', async (t) => {
+  const reference = (ms: number, zone: string): number => {
+    const p: Record<string, number> = {};
+    const f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    for (const part of f.formatToParts(ms)) p[part.type] = Number(part.value);
+    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ms / 1000) * 1000;
+  };
+  // New York's spring-forward instant and the quarter hours around it, Shanghai and Kathmandu at the same instants.
+  const spring = Date.UTC(2024, 2, 10, 7, 0, 0);
+  const zones = ['America/New_York', 'Asia/Shanghai', 'America/New_York', 'Asia/Kathmandu', 'UTC'];
+  for (const delta of [-15, 0, 15, -15, 0]) {
+    for (const zone of zones) {
+      const ms = spring + delta * 60_000;
+      t.equal(zoneOffset(ms, zone), reference(ms, zone), `${zone} at ${new Date(ms).toISOString()}`);
+    }
+  }
+  t.equal(parseDataTime('20240310015959', 'America/New_York'), Date.UTC(2024, 2, 10, 6, 59, 59), 'before the gap');
+  t.equal(parseDataTime('20240315103000', 'Asia/Shanghai'), Date.UTC(2024, 2, 15, 2, 30, 0));
+  t.equal(parseDataTime('20240310030000', 'America/New_York'), Date.UTC(2024, 2, 10, 7, 0, 0), 'after the gap');
+});
