@@ -13,9 +13,14 @@ export interface MapKey {
   slot: number;
 }
 
-/** Maps of fewer keys are built by keyed stores alone (as fast as a copy, and never a dictionary). */
+/**
+ * Maps of fewer keys are built by keyed stores alone (as fast as a copy, and never a dictionary); of more than
+ * TEMPLATE_MAX too, so that the templates hold at most SLOTS × TEMPLATE_MAX key entries (a hostile stream of new
+ * key sequences cannot make them keep more alive than that).
+ */
 const TEMPLATE_MIN = 12;
-const SLOTS = 256;
+const TEMPLATE_MAX = 128;
+const SLOTS = 128;
 
 /** A key sequence seen: its entries; the template once the sequence was seen twice (hostile streams never repeat). */
 interface Template {
@@ -27,7 +32,7 @@ const templates: (Template | undefined)[] = new Array<Template | undefined>(SLOT
 
 /** The CP map of `entries[k]` → `values[k]` for k < n. */
 export function buildMap(entries: readonly MapKey[], values: readonly string[], n: number): Record<string, string> {
-  if (n < TEMPLATE_MIN) return plainMap(entries, values, n);
+  if (n < TEMPLATE_MIN || n > TEMPLATE_MAX) return plainMap(entries, values, n);
   let seq = n;
   for (let k = 0; k < n; k++) seq = (Math.imul(seq, 31) + entries[k]!.slot) | 0;
   const slot = (seq ^ (seq >>> 8) ^ (seq >>> 16)) & (SLOTS - 1);

@@ -63,3 +63,17 @@ t.test('__proto__ among many keys stays an own value, also from a template', asy
     t.equal(Object.keys(cp).length, Object.keys(expected).length + 1);
   }
 });
+
+t.test('a CP of more keys than a template holds: every parse still holds its own values', async (t) => {
+  const codes = Array.from({ length: 30 }, (_, i) => `a${String(30000 + i)}`);
+  for (const tag of ['1', '2', '3']) {
+    const expected: Record<string, string> = { DataTime: '20240315103000' };
+    for (const code of codes) for (const suffix of ['Rtd', 'Min', 'Avg', 'Max', 'Flag']) expected[`${code}-${suffix}`] = `${tag}.${suffix.length}`;
+    const content = Object.entries(expected)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(';');
+    const cp = parse(content);
+    t.equal(Object.keys(cp).length, 151, `parse ${tag}: 151 keys`);
+    t.strictSame(cp, expected, `parse ${tag}: the values of this CP`);
+  }
+});
