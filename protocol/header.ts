@@ -57,10 +57,12 @@ export function isTimedCn(h: Header): boolean {
   return (h.cnTag & CN_TIMED) !== 0;
 }
 
-/** ST, CN, PW and Flag repeat too (a device sends the same ones): interned, with their table lookups done once. */
+/**
+ * ST, CN and Flag repeat too (a device sends the same ones): interned, with their table lookups done once. PW is not:
+ * a password is not kept in module state after the frame that carried it.
+ */
 const sts = new Interner(isKnownSt, 8);
 const cns = new Interner(cnTag, 8);
-const pws = new Interner(() => 0);
 const flags = new Interner((text) => smallInt(text, 3), 8);
 
 /** Index of each standard header field in the scratch array of {@link readHeader}. */
@@ -165,9 +167,6 @@ export function readHeader(codes: CharCodes, base: number, text: string, end: nu
         case CN:
           fields[CN] = cns.get(codes, from, j);
           cn = cns.tag;
-          break;
-        case PW:
-          fields[PW] = pws.get(codes, from, j);
           break;
         case MN:
           fields[MN] = mns.get(codes, from, j);
