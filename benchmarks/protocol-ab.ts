@@ -1,12 +1,16 @@
 /**
  * A/B of the codec's full decode (framer + parseFrame + readCp): an earlier build of protocol/ (A) and this one (B)
  * in one process, alternately on the same chunks, so both see the same machine load. Prints the median of the
- * pairwise B/A rate ratios per frame. Run through `scripts/protocol-ab.sh <commit-A>`.
+ * pairwise B/A rate ratios per frame, and the bytes each allocates per full decode (heap growth over a few hundred
+ * frames between forced collections; rounds a scavenge interrupted are dropped). Run through
+ * `scripts/protocol-ab.sh <commit-A>`.
  *
  *   node dist/benchmarks/protocol-ab.js <dir of A's compiled protocol/index.js>
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import * as B from '../protocol/index.js';
 import { largeFrame, minuteFrame, smallFrame } from './lib/frames.js';
 
@@ -27,16 +31,43 @@ function chunksOf(frame: Uint8Array): Buffer[] {
   return chunks;
 }
 
-function decodeAll(codec: Codec, chunks: readonly Buffer[]): number {
+function decodeAll(codec: Codec, chunks: readonly Buffer[], limit = Number.POSITIVE_INFINITY): number {
   let n = 0;
   const framer = codec.createFramer({
     onFrame: (f) => {
+      if (n >= limit) return;
       const r = codec.parseFrame(f);
       if (r.ok && codec.readCp(r.packet.cp).factors.length > 0) n++;
     },
   });
-  for (const c of chunks) framer.push(c);
+  for (const c of chunks) {
+    framer.push(c);
+    if (n >= limit) break;
+  }
   return n;
+}
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+function newSpaceUsed(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;
+}
+
+/** Median bytes allocated per full decode: new-space growth over `FRAMES` frames after a full collection. */
+function bytesPerFrame(codec: Codec, chunks: readonly Buffer[]): number {
+  const FRAMES = 300;
+  const samples: number[] = [];
+  for (let i = 0; i < 40 && samples.length < 9; i++) {
+    gc();
+    const before = newSpaceUsed();
+    const n = decodeAll(codec, chunks, FRAMES);
+    const after = newSpaceUsed();
+    // A scavenge during the round empties the new space: that round says nothing.
+    if (after > before) samples.push((after - before) / n);
+  }
+  samples.sort((x, y) => x - y);
+  return samples.length > 0 ? Math.round(samples[samples.length >> 1]!) : Number.NaN;
 }
 
 function rate(codec: Codec, chunks: readonly Buffer[], ms: number): number {
@@ -61,5 +92,6 @@ for (const [name, frame] of [['2011 realtime', smallFrame()], ['2051 minute', mi
   }
   ratios.sort((x, y) => x - y);
   const med = ratios[ROUNDS >> 1]!.toFixed(2);
-  console.log(`${name}, ${frame.length} B: A ${Math.round(a)} → B ${Math.round(b)} frames/s, B/A ${med} (${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)})`);
+  const alloc = `${bytesPerFrame(A, chunks)} → ${bytesPerFrame(B, chunks)} B allocated per frame`;
+  console.log(`${name}, ${frame.length} B: A ${Math.round(a)} → B ${Math.round(b)} frames/s, B/A ${med} (${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)}); ${alloc}`);
 }

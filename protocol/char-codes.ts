@@ -49,27 +49,31 @@ export function ownText(codes: CharCodes, from: number, to: number): string {
  * a tag worked out once per text (the MN's alphabet). No allocation for a text seen before, and none that keeps a
  * frame's text alive. One way: a new text replaces its slot's.
  */
-const SLOT_BITS = 12;
-const SLOTS = 1 << SLOT_BITS;
-
 export class Interner<T> {
   private readonly texts: (string | undefined)[];
   private readonly codes: (Uint16Array | undefined)[];
   private readonly tags: T[];
+  private readonly shift: number;
   /** Tag of the text returned by the last {@link get}. */
   tag: T;
 
-  constructor(private readonly tagOf: (text: string) => T) {
-    this.texts = new Array<string | undefined>(SLOTS).fill(undefined);
-    this.codes = new Array<Uint16Array | undefined>(SLOTS).fill(undefined);
-    this.tags = new Array<T>(SLOTS);
+  /** `slotBits`: the table holds 2^slotBits texts. */
+  constructor(
+    private readonly tagOf: (text: string) => T,
+    slotBits = 12,
+  ) {
+    const slots = 1 << slotBits;
+    this.shift = 32 - slotBits;
+    this.texts = new Array<string | undefined>(slots).fill(undefined);
+    this.codes = new Array<Uint16Array | undefined>(slots).fill(undefined);
+    this.tags = new Array<T>(slots);
     this.tag = tagOf('');
   }
 
   get(codes: CharCodes, from: number, to: number): string {
     let hash = to - from;
     for (let i = from; i < to; i++) hash = (Math.imul(hash, 31) + codes[i]!) | 0;
-    const slot = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) >>> (32 - SLOT_BITS);
+    const slot = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) >>> this.shift;
     const seen = this.codes[slot];
     if (seen !== undefined && seen.length === to - from) {
       let k = 0;

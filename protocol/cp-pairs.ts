@@ -6,7 +6,7 @@ import { NUMERIC_SUFFIXES, READING_SUFFIXES, type ReadingField } from './codes.j
 import { charCodesOf, numberEnd, ownText, type CharCodes } from './char-codes.js';
 import { wallAt } from './data-time.js';
 import { failAt as cpFail } from './errors.js';
-import { PlainRecord, setKey } from './own.js';
+import { buildMap } from './cp-map.js';
 import type { ParseFail, Warning } from './types.js';
 
 const COMMA = 0x2c;
@@ -102,7 +102,16 @@ let firstKey: KeyEntry | undefined;
  * a memo for the CP it is given, position by position and only where that CP holds the same key (and, for the number
  * check, the same value): a CP built or changed by a caller falls back to working the key out.
  */
-export const lastPairs = { n: 0, entries: [] as KeyEntry[], values: [] as string[], numbers: [] as boolean[], dataTimeAt: -1, wall: undefined as number | undefined };
+export const lastPairs = {
+  n: 0,
+  entries: [] as KeyEntry[],
+  values: [] as string[],
+  numbers: [] as boolean[],
+  dataTimeAt: -1,
+  wall: undefined as number | undefined,
+  /** The map {@link readCpPairs} built (its result, without a result object). */
+  map: {} as Record<string, string>,
+};
 const { entries, values, numbers } = lastPairs;
 
 /**
@@ -111,14 +120,22 @@ const { entries, values, numbers } = lastPairs;
  * numeric suffix is HJ_ERR_FIELD when `strict`, else a HJ_WARN_NOT_NUMBER warning (value kept verbatim).
  */
 export function parseCpPairs(text: string, start: number, end: number, strict: boolean, warnings: Warning[]): CpResult {
-  return readCpPairs(charCodesOf(text), 0, text, start, end, strict, warnings);
+  return readCpPairs(charCodesOf(text), 0, text, start, end, strict, warnings) ?? { ok: true, cp: lastPairs.map };
 }
 
 /**
  * {@link parseCpPairs} over `codes`, where `codes[base + i]` is `text.charCodeAt(i)`; `start`, `end` and the offsets
- * of failures are indices in `text`.
+ * of failures are indices in `text`. Returns the failure, or undefined with the map in `lastPairs.map`.
  */
-export function readCpPairs(codes: CharCodes, base: number, text: string, start: number, end: number, strict: boolean, warnings: Warning[]): CpResult {
+export function readCpPairs(
+  codes: CharCodes,
+  base: number,
+  text: string,
+  start: number,
+  end: number,
+  strict: boolean,
+  warnings: Warning[],
+): ParseFail | undefined {
   const stamp = ++parseStamp;
   let n = 0;
   lastPairs.n = 0;
@@ -194,10 +211,9 @@ export function readCpPairs(codes: CharCodes, base: number, text: string, start:
     needPair = j < last && codes[j] === COMMA;
     p = needPair ? j + 1 : j;
   }
-  const cp = new PlainRecord();
-  for (let k = 0; k < n; k++) setKey(cp, entries[k]!.key, values[k]!);
+  lastPairs.map = buildMap(entries, values, n);
   lastPairs.n = n;
-  return { ok: true, cp };
+  return undefined;
 }
 
 /** The cached entry of key `codes[i, eq)` (hash `hash`), when the slot holds that key. */

@@ -44,7 +44,7 @@ function keyInfo(key: string): KeyInfo | null {
 }
 
 /** Factors of one CP found by scanning the readings so far; above this a map is built. */
-const SCAN_MAX = 8;
+const SCAN_MAX = 32;
 
 /** True when `proto` or its prototypes have an enumerable string key (for-in would visit it). */
 function hasEnumerable(proto: object | null): boolean {
@@ -58,6 +58,16 @@ const Reading = function Reading(this: FactorReading, code: string): void {
   this.valid = true;
 } as unknown as new (code: string) => FactorReading;
 Reading.prototype = Object.prototype as FactorReading;
+
+/**
+ * `new CpRecord(params, factors)` is `{ params, factors }` built by a constructor: V8 leaves room in the object for
+ * dataTime and dataTimeMs, added when the CP has a DataTime.
+ */
+const CpRecord = function CpRecord(this: CpData, params: Record<string, string>, factors: FactorReading[]): void {
+  this.params = params;
+  this.factors = factors;
+} as unknown as new (params: Record<string, string>, factors: FactorReading[]) => CpData;
+CpRecord.prototype = Object.prototype as CpData;
 
 /** Sets one reading field by name: one store site per field keeps each a plain property store. */
 function setField(r: FactorReading, field: ReadingField, value: string): void {
@@ -100,8 +110,9 @@ export interface ReadCpOptions {
  * A reading is `valid: false` when one of its numeric suffixes holds a non-number.
  */
 export function readCp(cp: Readonly<Record<string, string>>, opts: ReadCpOptions = {}): CpData {
-  const out: CpData = { params: {}, factors: [] };
-  const factors = out.factors;
+  const params: Record<string, string> = {};
+  const factors: FactorReading[] = [];
+  const out = new CpRecord(params, factors);
   /** Readings by code, built once a CP has more factors than a short scan of `factors` handles. */
   let byCode: Map<string, FactorReading> | undefined;
   let last: FactorReading | undefined;
@@ -125,7 +136,7 @@ export function readCp(cp: Readonly<Record<string, string>>, opts: ReadCpOptions
         const read = same && lastPairs.dataTimeAt === pos && memoValues[pos] === value;
         const ms = read ? fromWall(lastPairs.wall, zone) : parseDataTime(value, zone);
         if (ms !== undefined) out.dataTimeMs = ms;
-      } else setKey(out.params, key, value);
+      } else setKey(params, key, value);
       continue;
     }
     // Suffixes of one factor usually sit together in one group: check the previous reading first.

@@ -47,8 +47,45 @@ export function crc16(bytes: Uint8Array, start = 0, end = bytes.length): number 
 }
 
 /**
+ * `SHIFT[k >> 4][h]` = the carried high byte after `k` zero bytes from high byte `h` (built on first use per `k`).
+ * Every step is linear over GF(2) (`HIGH[a ^ b] = HIGH[a] ^ HIGH[b]`), so the state after two parts A then B is
+ * `SHIFT(|B|)[state after A] ^ (state after B from 0)`: the two parts run as independent chains in one loop.
+ */
+const SHIFT: (Uint8Array | undefined)[] = [];
+
+function shiftTable(k: number): Uint8Array {
+  let t = SHIFT[k >> 4];
+  if (t !== undefined) return t;
+  t = new Uint8Array(256);
+  for (let bit = 1; bit < 256; bit <<= 1) {
+    let v = bit;
+    for (let s = 0; s < k; s++) v = HIGH[v]!;
+    for (let x = 0; x < 256; x++) if (x & bit) t[x]! ^= v;
+  }
+  SHIFT[k >> 4] = t;
+  return t;
+}
+
+/** Below this many bytes one chain runs. */
+const SPLIT_MIN = 96;
+
+/** A DataView of the last buffer read (frames of one chunk share it): 4 bytes per load without a view per call. */
+let viewed: ArrayBufferLike | undefined;
+let view: DataView | undefined;
+
+function viewOf(buffer: ArrayBufferLike): DataView {
+  if (buffer !== viewed || view === undefined) {
+    viewed = buffer;
+    view = new DataView(buffer);
+  }
+  return view;
+}
+
+/**
  * {@link crc16} plus 0x10000 when a byte of `bytes[start, end)` is not 7-bit ASCII: the parser learns whether it may
  * scan the bytes as characters in the pass that checks the CRC (the OR is off the loop's dependency chain).
+ * Longer inputs run as three chains (the last two over `k` bytes each, a multiple of 16, from state 0) joined by
+ * {@link shiftTable}, reading 4 bytes per load: one chain is bound by the latency of its table loads, three overlap.
  */
 export function crc16Ascii(bytes: Uint8Array, start: number, end: number): number {
   if (end <= start) return 0xffff;
@@ -56,6 +93,40 @@ export function crc16Ascii(bytes: Uint8Array, start: number, end: number): numbe
   let h = 0xff;
   let any = 0;
   let i = start;
+  if (last - start >= SPLIT_MIN) {
+    const d = viewOf(bytes.buffer);
+    const off = bytes.byteOffset;
+    const k = Math.floor((last - start) / 3) & ~15;
+    const m2 = last - k;
+    const m1 = m2 - k;
+    let g = 0;
+    let f = 0;
+    let p = off + i;
+    for (let q = off + m1, r = off + m2, stop = off + last; r < stop; p += 4, q += 4, r += 4) {
+      const a = d.getUint32(p, true);
+      const b = d.getUint32(q, true);
+      const c = d.getUint32(r, true);
+      any |= a | b | c;
+      h = PAIR[h ^ (a & 0xffff)]!;
+      g = PAIR[g ^ (b & 0xffff)]!;
+      f = PAIR[f ^ (c & 0xffff)]!;
+      h = PAIR[h ^ (a >>> 16)]!;
+      g = PAIR[g ^ (b >>> 16)]!;
+      f = PAIR[f ^ (c >>> 16)]!;
+    }
+    for (i = p - off; i + 1 < m1; i += 2) {
+      const a = bytes[i]! | (bytes[i + 1]! << 8);
+      any |= a;
+      h = PAIR[h ^ a]!;
+    }
+    if (i < m1) {
+      any |= bytes[i]!;
+      h = HIGH[h ^ bytes[i]!]!;
+    }
+    const shift = shiftTable(k);
+    h = shift[shift[h]! ^ g]! ^ f;
+    i = last;
+  }
   for (; i + 1 < last; i += 2) {
     const pair = bytes[i]! | (bytes[i + 1]! << 8);
     any |= pair;
@@ -66,7 +137,7 @@ export function crc16Ascii(bytes: Uint8Array, start: number, end: number): numbe
     h = HIGH[h ^ bytes[i]!]!;
   }
   any |= bytes[last]!;
-  return TABLE[h ^ bytes[last]!]! | ((any & 0x8080) === 0 ? 0 : 0x10000);
+  return TABLE[h ^ bytes[last]!]! | ((any & 0x80808080) === 0 ? 0 : 0x10000);
 }
 
 /** The same CRC one table lookup per byte, as the standard's loop: the reference the fused version is tested against. */

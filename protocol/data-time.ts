@@ -42,6 +42,16 @@ function daysInMonth(y: number, m: number): number {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, Map<number, number>>();
+/**
+ * The last two answers (zone, bucket, offset), newest first: fromWall asks for two instants a zone offset apart, and
+ * the frames of a time span ask for the same two again.
+ */
+let zoneA = '';
+let bucketA = Number.NaN;
+let offsetA = 0;
+let zoneB = '';
+let bucketB = Number.NaN;
+let offsetB = 0;
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
@@ -75,14 +85,22 @@ function computeOffset(utcMs: number, timeZone: string): number {
  */
 export function zoneOffset(utcMs: number, timeZone: string): number {
   if (timeZone === 'UTC') return 0;
+  const bucket = Math.floor(utcMs / BUCKET);
+  if (bucket === bucketA && timeZone === zoneA) return offsetA;
+  if (bucket === bucketB && timeZone === zoneB) return offsetB;
   let cache = offsets.get(timeZone);
   if (!cache || cache.size > MAX_CACHED) offsets.set(timeZone, (cache = new Map()));
-  const bucket = Math.floor(utcMs / BUCKET);
   let off = cache.get(bucket);
   if (off === undefined) {
     off = computeOffset(bucket * BUCKET, timeZone);
     cache.set(bucket, off);
   }
+  zoneB = zoneA;
+  bucketB = bucketA;
+  offsetB = offsetA;
+  zoneA = timeZone;
+  bucketA = bucket;
+  offsetA = off;
   return off;
 }
 
@@ -128,24 +146,45 @@ function parseWall(text: string): number | undefined {
   return wallOf(digits(text, 0, 4), digits(text, 4, 2), digits(text, 6, 2), digits(text, 8, 2), digits(text, 10, 2), digits(text, 12, 2), ms);
 }
 
-/** True when `codes[from, to)` is a real date-time yyyyMMddHHmmss or yyyyMMddHHmmsszzz ({@link isDataTime} on codes). */
-/** Wall-clock ms (as if UTC) of the date-time in `codes[from, to)` ({@link parseWall} on codes). */
+/**
+ * The last real date-hour (yyyyMMddHH codes) read on codes, and its wall-clock ms: the QNs and DataTimes of an hour
+ * share it (every device's), so a date is checked and converted once an hour, not twice per frame.
+ */
+const lastHour = new Uint16Array(10);
+let lastHourBase: number | undefined;
+
+/** Wall-clock ms (as if UTC) of the date-hour yyyyMMddHH at `codes[at]`, or undefined when it is not a real one. */
+function hourAt(codes: ArrayLike<number>, at: number): number | undefined {
+  if (lastHourBase !== undefined) {
+    let k = 0;
+    while (k < 10 && codes[at + k] === lastHour[k]) k++;
+    if (k === 10) return lastHourBase;
+  }
+  const y = digitsAt(codes, at, 4);
+  const mo = digitsAt(codes, at + 4, 2);
+  const d = digitsAt(codes, at + 6, 2);
+  const h = digitsAt(codes, at + 8, 2);
+  if (!isWall(y, mo, d, h, 0, 0, 0)) return undefined;
+  for (let k = 0; k < 10; k++) lastHour[k] = codes[at + k]!;
+  lastHourBase = daysFromCivil(y, mo, d) * DAY + h * HOUR;
+  return lastHourBase;
+}
+
+/** Wall-clock ms (as if UTC) of the date-time yyyyMMddHHmmss[zzz] in `codes[from, to)` ({@link parseWall} on codes). */
 export function wallAt(codes: ArrayLike<number>, from: number, to: number): number | undefined {
   const n = to - from;
   if (n !== 14 && n !== 17) return undefined;
+  const hour = hourAt(codes, from);
+  const mi = digitsAt(codes, from + 10, 2);
+  const s = digitsAt(codes, from + 12, 2);
   const ms = n === 17 ? digitsAt(codes, from + 14, 3) : 0;
-  const c = codes;
-  const f = from;
-  return wallOf(digitsAt(c, f, 4), digitsAt(c, f + 4, 2), digitsAt(c, f + 6, 2), digitsAt(c, f + 8, 2), digitsAt(c, f + 10, 2), digitsAt(c, f + 12, 2), ms);
+  if (hour === undefined || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return undefined;
+  return hour + mi * MINUTE + s * 1000 + ms;
 }
 
+/** True when `codes[from, to)` is a real date-time yyyyMMddHHmmss or yyyyMMddHHmmsszzz ({@link isDataTime} on codes). */
 export function isDataTimeAt(codes: ArrayLike<number>, from: number, to: number): boolean {
-  const n = to - from;
-  if (n !== 14 && n !== 17) return false;
-  const ms = n === 17 ? digitsAt(codes, from + 14, 3) : 0;
-  const c = codes;
-  const f = from;
-  return isWall(digitsAt(c, f, 4), digitsAt(c, f + 4, 2), digitsAt(c, f + 6, 2), digitsAt(c, f + 8, 2), digitsAt(c, f + 10, 2), digitsAt(c, f + 12, 2), ms);
+  return wallAt(codes, from, to) !== undefined;
 }
 
 /** True when `text` is a real date-time of the form yyyyMMddHHmmss (14 digits) or yyyyMMddHHmmsszzz (17, as QN). */

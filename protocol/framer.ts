@@ -18,6 +18,7 @@ import { HJ_ERRORS, type HjErrorCode } from './errors.js';
 import { matchCrcValue, parseCrcHex } from './crc.js';
 import type { FrameMeta, Framer, FramerOptions } from './framer-types.js';
 import { lengthPolicyAccepts, type LengthPolicy } from './quirks.js';
+import { indexOfByte } from './runtime.js';
 import { countChars } from './text.js';
 import type { TextEncoding } from './types.js';
 
@@ -33,7 +34,7 @@ const EMPTY = new Uint8Array(0);
 function findHeader(d: Uint8Array, from: number): number {
   let i = from;
   for (;;) {
-    i = d.indexOf(HASH, i);
+    i = indexOfByte(d, HASH, i);
     if (i < 0) return d.length;
     if (i + 1 >= d.length || d[i + 1] === HASH) return i;
     i += 2;
@@ -250,7 +251,7 @@ class NetFramer implements Framer {
 
   private findCr(d: Uint8Array, from: number): number {
     if (d === this.crData && from >= this.crFrom && (this.crAt < 0 || from <= this.crAt)) return this.crAt;
-    const i = d.indexOf(CR, from);
+    const i = indexOfByte(d, CR, from);
     this.crData = d;
     this.crFrom = from;
     this.crAt = i;

@@ -3,7 +3,7 @@
  * the fields read in one pass over the character codes, Flag/PNUM/PNO as numbers, and the QN, MN, CN and ST rules
  * (docs/protocol.md §3, §8). Used by parse.ts.
  */
-import { isKnownSt, lookupCn, versionOfFlag } from './codes.js';
+import { TIMED_CNS, isKnownSt, lookupCn, versionOfFlag } from './codes.js';
 import { Interner, type CharCodes } from './char-codes.js';
 import { isDataTimeAt } from './data-time.js';
 import { failAt as fail } from './errors.js';
@@ -26,6 +26,12 @@ export interface Header {
   extra: Record<string, string> | undefined;
   /** {@link mnAlphabet} of `mn`. */
   mnAlphabet: -1 | 0 | 1;
+  /** `st` is in the system-code table. */
+  stKnown: boolean;
+  /** {@link cnTag} of `cn`. */
+  cnTag: number;
+  /** `flag` as a number of 1..3 digits, or -1. */
+  flagValue: number;
   /** `qn` is a real date-time of 17 digits (HJ212-2017 6.3.2), checked on the codes. */
   qnValid: boolean;
   /** Edition from the Flag ({@link readNumbers}). */
@@ -34,6 +40,30 @@ export interface Header {
 
 /** MNs repeat in every frame of a device: interned, with their alphabet checked once. */
 const mns = new Interner(mnAlphabet);
+
+/** {@link Header.cnTag} bits: the CN is defined in 2005, 2017, 2025; its CP needs DataTime or BeginTime. */
+const CN_2005 = 1;
+const CN_2017 = 2;
+const CN_2025 = 4;
+const CN_TIMED = 8;
+
+function cnTag(cn: string): number {
+  const timed = (TIMED_CNS as readonly string[]).includes(cn) ? CN_TIMED : 0;
+  return (lookupCn(cn, '2005') ? CN_2005 : 0) | (lookupCn(cn, '2017') ? CN_2017 : 0) | (lookupCn(cn, '2025') ? CN_2025 : 0) | timed;
+}
+
+/** True when the CN of a header read by {@link readHeader} needs DataTime or BeginTime in its CP. */
+export function isTimedCn(h: Header): boolean {
+  return (h.cnTag & CN_TIMED) !== 0;
+}
+
+/**
+ * ST, CN and Flag repeat too (a device sends the same ones): interned, with their table lookups done once. PW is not:
+ * a password is not kept in module state after the frame that carried it.
+ */
+const sts = new Interner(isKnownSt, 8);
+const cns = new Interner(cnTag, 8);
+const flags = new Interner((text) => smallInt(text, 3), 8);
 
 /** Index of each standard header field in the scratch array of {@link readHeader}. */
 const QN = 0;
@@ -86,6 +116,9 @@ const header: Header = {
   pno: undefined,
   extra: undefined,
   mnAlphabet: -1,
+  stKnown: false,
+  cnTag: 0,
+  flagValue: -1,
   qnValid: false,
   version: '2005',
 };
@@ -97,6 +130,9 @@ const header: Header = {
 export function readHeader(codes: CharCodes, base: number, text: string, end: number): Header | ParseFail {
   for (let k = 0; k < 8; k++) fields[k] = undefined;
   let qnValid = false;
+  let stKnown = false;
+  let cn = 0;
+  let flagValue = -1;
   let extra: Record<string, string> | undefined;
   const last = end + base;
   let p = base;
@@ -118,8 +154,30 @@ export function readHeader(codes: CharCodes, base: number, text: string, end: nu
       Object.defineProperty(extra, key, { value: text.slice(eq + 1 - base, j - base), enumerable: true, writable: true, configurable: true });
     } else if (fields[field] !== undefined) return fail('HJ_ERR_FIELD', i, `duplicate header field ${text.slice(i, eq - base)}`);
     else {
-      fields[field] = field === MN ? mns.get(codes, eq + 1, j) : text.slice(eq + 1 - base, j - base);
-      if (field === QN) qnValid = j - eq - 1 === 17 && isDataTimeAt(codes, eq + 1, j);
+      const from = eq + 1;
+      switch (field) {
+        case QN:
+          fields[QN] = text.slice(from - base, j - base);
+          qnValid = j - from === 17 && isDataTimeAt(codes, from, j);
+          break;
+        case ST:
+          fields[ST] = sts.get(codes, from, j);
+          stKnown = sts.tag;
+          break;
+        case CN:
+          fields[CN] = cns.get(codes, from, j);
+          cn = cns.tag;
+          break;
+        case MN:
+          fields[MN] = mns.get(codes, from, j);
+          break;
+        case FLAG:
+          fields[FLAG] = flags.get(codes, from, j);
+          flagValue = flags.tag;
+          break;
+        default:
+          fields[field] = text.slice(from - base, j - base);
+      }
     }
     p = j + 1;
   }
@@ -135,6 +193,9 @@ export function readHeader(codes: CharCodes, base: number, text: string, end: nu
   h.pno = f[PNO];
   h.extra = extra;
   h.mnAlphabet = f[MN] === undefined ? -1 : mns.tag;
+  h.stKnown = stKnown;
+  h.cnTag = cn;
+  h.flagValue = flagValue;
   h.qnValid = qnValid;
   h.version = '2005';
   return h;
@@ -152,9 +213,16 @@ function smallInt(text: string, maxDigits: number): number {
   return v;
 }
 
+/**
+ * `new PacketRecord()` is `{}` built by a constructor: V8 sizes it from the packets it built before, so the header
+ * fields and the CP are stored in the object (an object literal has room for 4, then grows a property array).
+ */
+const PacketRecord = function PacketRecord(): void {} as unknown as new () => Packet;
+PacketRecord.prototype = Object.prototype as Packet;
+
 /** Flag, PNUM and PNO as numbers, and the edition (HJ212-2017 6.3.2: V = Flag >> 2). */
 export function readNumbers(h: Header, strict: boolean, warnings: Warning[]): Packet | ParseFail {
-  const packet = {} as Packet;
+  const packet = new PacketRecord();
   let version: Version = '2005';
   if (h.qn !== undefined) packet.qn = h.qn;
   if (h.st !== undefined) packet.st = h.st;
@@ -163,7 +231,7 @@ export function readNumbers(h: Header, strict: boolean, warnings: Warning[]): Pa
   if (h.mn !== undefined) packet.mn = h.mn;
   if (h.flag === undefined) warnings.push({ code: 'HJ_WARN_NO_FLAG', message: 'no Flag: 2005 style', field: 'Flag' });
   else {
-    const flag = smallInt(h.flag, 3);
+    const flag = h.flagValue;
     if (flag < 0 || flag > 255) return fail('HJ_ERR_FIELD', 0, `Flag is not 0..255: ${h.flag}`);
     packet.flag = flag;
     const v = versionOfFlag(flag);
@@ -204,10 +272,10 @@ export function checkHeader(h: Header, version: Version, strict: boolean, warnin
     warnings.push({ code: 'HJ_WARN_MN_LENGTH', message, field: 'MN' });
   }
   if (h.cn === undefined || h.cn === '') return fail('HJ_ERR_FIELD', 0, 'no CN');
-  if (h.st === undefined || !isKnownSt(h.st)) {
+  if (h.st === undefined || !h.stKnown) {
     warnings.push({ code: 'HJ_WARN_UNKNOWN_ST', message: `unknown ST ${h.st ?? '(none)'}`, field: 'ST' });
   }
-  if (lookupCn(h.cn, version) === undefined) {
+  if ((h.cnTag & (version === '2005' ? CN_2005 : version === '2017' ? CN_2017 : CN_2025)) === 0) {
     warnings.push({ code: 'HJ_WARN_UNKNOWN_CN', message: `CN ${h.cn} is not a ${version} command`, field: 'CN' });
   }
   return undefined;

@@ -4,13 +4,12 @@
  * Lenient (default) turns the non-conformities real collectors show into warnings; strict rejects them.
  */
 import { CRC_VARIANTS, crc16Ascii, matchCrcValue, parseCrcHex, readCrcHex } from './crc.js';
-import { TIMED_CNS } from './codes.js';
 import { charCodesOf, type CharCodes } from './char-codes.js';
-import { readCpPairs } from './cp-pairs.js';
+import { lastPairs, readCpPairs } from './cp-pairs.js';
 import { failAt as fail } from './errors.js';
-import { checkHeader, readHeader, readNumbers } from './header.js';
+import { checkHeader, isTimedCn, readHeader, readNumbers } from './header.js';
 import { lengthPolicyAccepts, type MnCharset } from './quirks.js';
-import { countChars, decodeText } from './text.js';
+import { asciiText, countChars, decodeText } from './text.js';
 import type { CrcVariant, Packet, ParseFail, ParseOk, ParseOptions, ParseResult, Version, Warning } from './types.js';
 
 const HASH = 0x23;
@@ -93,12 +92,12 @@ export function parseFrame(frame: Uint8Array, opts: ParseOptions = {}): ParseRes
   if (crc === undefined) return fail('HJ_ERR_CRC', dataEnd);
   if (crc !== 'hj212') warnings.push({ code: 'HJ_WARN_CRC_VARIANT', message: `CRC is the ${crc} variant` });
   if (sent > 0xffff) warnings.push({ code: 'HJ_WARN_CRC_LOWERCASE', message: 'CRC in lower-case hex' });
-  const text = decodeText(frame, HEAD, dataEnd, encoding);
   // ASCII text is scanned in the frame's own bytes; other text as its UTF-16 code units.
   const ascii = sum < 0x10000;
-  const seg = parseSegment(ascii ? frame : charCodesOf(text), ascii ? HEAD : 0, text, strict, warnings, extendedMn(opts, strict));
-  if (!seg.ok) return { ok: false, code: seg.code, offset: seg.offset + HEAD, message: seg.message };
-  const ok: ParseOk = { ok: true, packet: seg.packet, version: seg.version, crc, warnings };
+  const text = ascii ? asciiText(frame, HEAD, dataEnd) : decodeText(frame, HEAD, dataEnd, encoding);
+  const packet = parseSegment(ascii ? frame : charCodesOf(text), ascii ? HEAD : 0, text, strict, warnings, extendedMn(opts, strict));
+  if ('ok' in packet) return { ok: false, code: packet.code, offset: packet.offset + HEAD, message: packet.message };
+  const ok: ParseOk = { ok: true, packet, version: segmentVersion, crc, warnings };
   if (lengthOffset !== undefined) ok.lengthOffset = lengthOffset;
   return ok;
 }
@@ -120,11 +119,19 @@ function extendedMn(opts: { strict?: boolean; mnCharset?: MnCharset }, strict: b
 
 /** Parses a data segment as text (`QN=…;…;CP=&&…&&`), the part the CRC covers. */
 export function parseDataSegment(text: string, opts: Pick<ParseOptions, 'strict' | 'mnCharset'> = {}): SegmentResult {
-  return parseSegment(charCodesOf(text), 0, text, opts.strict === true, [], extendedMn(opts, opts.strict === true));
+  const warnings: Warning[] = [];
+  const packet = parseSegment(charCodesOf(text), 0, text, opts.strict === true, warnings, extendedMn(opts, opts.strict === true));
+  return 'ok' in packet ? packet : { ok: true, packet, version: segmentVersion, warnings };
 }
 
-/** Parses the data segment `text`, scanned in `codes` from `base` (`codes[base + i]` is `text.charCodeAt(i)`). */
-function parseSegment(codes: CharCodes, base: number, text: string, strict: boolean, warnings: Warning[], extendedMn: boolean): SegmentResult {
+/** Edition of the packet {@link parseSegment} returned last (parsing is synchronous: no result object for it). */
+let segmentVersion: Version = '2005';
+
+/**
+ * Parses the data segment `text`, scanned in `codes` from `base` (`codes[base + i]` is `text.charCodeAt(i)`): the
+ * packet (a Packet has no `ok` field) with its edition in {@link segmentVersion}, or the failure.
+ */
+function parseSegment(codes: CharCodes, base: number, text: string, strict: boolean, warnings: Warning[], extendedMn: boolean): Packet | ParseFail {
   // CP is located first: the header is what precedes it (HJ212-2017 6.3.3).
   const cpAt = text.indexOf('CP=&&');
   if (cpAt < 0) return fail('HJ_ERR_CP_SYNTAX', 0, 'no CP=&&');
@@ -138,12 +145,13 @@ function parseSegment(codes: CharCodes, base: number, text: string, strict: bool
   const version = h.version;
   const bad = checkHeader(h, version, strict, warnings, extendedMn);
   if (bad) return bad;
-  const pairs = readCpPairs(codes, base, text, cpAt + 5, text.length - 2, strict, warnings);
-  if (!pairs.ok) return pairs;
-  const { cp } = pairs;
-  if ((TIMED_CNS as readonly string[]).includes(packet.cn) && !Object.hasOwn(cp, 'DataTime') && !Object.hasOwn(cp, 'BeginTime')) {
+  const cpBad = readCpPairs(codes, base, text, cpAt + 5, text.length - 2, strict, warnings);
+  if (cpBad !== undefined) return cpBad;
+  const cp = lastPairs.map;
+  if (isTimedCn(h) && !Object.hasOwn(cp, 'DataTime') && !Object.hasOwn(cp, 'BeginTime')) {
     return fail('HJ_ERR_FIELD', cpAt, `CN ${packet.cn} needs DataTime or BeginTime`);
   }
   packet.cp = cp;
-  return { ok: true, packet, version, warnings };
+  segmentVersion = version;
+  return packet;
 }

@@ -3,6 +3,7 @@
  * configured encoding, UTF-8 (default) or GBK. No dependencies: GBK decoding is the WHATWG decoder built into Node's
  * ICU, GBK encoding a reverse table built from it on first use.
  */
+import { latin1Text } from './runtime.js';
 import type { TextEncoding } from './types.js';
 
 type Decoder = InstanceType<typeof TextDecoder>;
@@ -20,6 +21,14 @@ function decoder(encoding: TextEncoding): Decoder {
  */
 export function decodeText(bytes: Uint8Array, start: number, end: number, encoding: TextEncoding = 'utf-8'): string {
   return decoder(encoding).decode(bytes.subarray(start, end));
+}
+
+/**
+ * The text of `bytes[start, end)` known to be 7-bit ASCII (every decoder reads it alike): Node's latin1 decoder
+ * where there is one (no view of the range, no UTF-8 state machine: ~40 against ~100 ns for a 300-byte segment).
+ */
+export function asciiText(bytes: Uint8Array, start: number, end: number): string {
+  return latin1Text(bytes, start, end) ?? decodeText(bytes, start, end);
 }
 
 /** True when every byte of `bytes[start, end)` is 7-bit ASCII. */

@@ -1,13 +1,16 @@
 /** CP grammar (docs/protocol.md §5), readCp, and the time-zone aware DataTime helpers. */
 import t from 'tap';
 import {
+  encodeFrame,
   formatDataTime,
   formatQn,
   isDataTime,
   isNumber,
   parseCpPairs,
   parseDataTime,
+  parseFrame,
   readCp,
+  uploadPacket,
   zoneOffset,
   type Warning,
 } from '../../protocol/index.js';
@@ -202,4 +205,55 @@ t.test('readCp reads own keys only, as Object.keys does', async (t) => {
   );
   const bare = Object.assign(Object.create(null) as Record<string, string>, { DataTime: '20240315103000' });
   t.equal(readCp(bare).dataTime, '20240315103000', 'a map without prototype');
+});
+
+t.test('zoneOffset: interleaved zones and instants get their own offsets (the recent answers are per zone and bucket)', async (t) => {
+  const reference = (ms: number, zone: string): number => {
+    const p: Record<string, number> = {};
+    const f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    for (const part of f.formatToParts(ms)) p[part.type] = Number(part.value);
+    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ms / 1000) * 1000;
+  };
+  // New York's spring-forward instant and the quarter hours around it, Shanghai and Kathmandu at the same instants.
+  const spring = Date.UTC(2024, 2, 10, 7, 0, 0);
+  const zones = ['America/New_York', 'Asia/Shanghai', 'America/New_York', 'Asia/Kathmandu', 'UTC'];
+  for (const delta of [-15, 0, 15, -15, 0]) {
+    for (const zone of zones) {
+      const ms = spring + delta * 60_000;
+      t.equal(zoneOffset(ms, zone), reference(ms, zone), `${zone} at ${new Date(ms).toISOString()}`);
+    }
+  }
+  t.equal(parseDataTime('20240310015959', 'America/New_York'), Date.UTC(2024, 2, 10, 6, 59, 59), 'before the gap');
+  t.equal(parseDataTime('20240315103000', 'Asia/Shanghai'), Date.UTC(2024, 2, 15, 2, 30, 0));
+  t.equal(parseDataTime('20240310030000', 'America/New_York'), Date.UTC(2024, 2, 10, 7, 0, 0), 'after the gap');
+});
+
+t.test('QN and DataTime read on the codes: a date-hour seen before does not excuse a bad minute, second or another hour', async (t) => {
+  const frame = (qn: string, dataTime: string): Uint8Array => {
+    const packet = uploadPacket({ st: '32', pw: '123456', mn: '33010600000001W00000001A', qn }, '2011', { dataTime, factors: [{ code: 'a34013', rtd: '1.5' }] });
+    return encodeFrame(packet);
+  };
+  const cases: [string, string, string | number][] = [
+    ['20240315104000001', '20240315103000', Date.UTC(2024, 2, 15, 2, 30, 0)],
+    ['20240315106000001', '20240315103000', 'HJ_ERR_QN'],
+    ['20240315104060001', '20240315103000', 'HJ_ERR_QN'],
+    ['20240315104000001', '20240315106000', 'no DataTime ms'],
+    ['20240315104000001', '20240315103059', Date.UTC(2024, 2, 15, 2, 30, 59)],
+    ['20240231104000001', '20240315103000', 'HJ_ERR_QN'],
+    ['20240315104000001', '20240231103000', 'no DataTime ms'],
+    ['20240315244000001', '20240315103000', 'HJ_ERR_QN'],
+    ['20240316004000001', '20240316000001', Date.UTC(2024, 2, 15, 16, 0, 1)],
+    ['20240315104000001', '20240315105959', Date.UTC(2024, 2, 15, 2, 59, 59)],
+  ];
+  for (const [qn, dataTime, want] of cases) {
+    const r = parseFrame(frame(qn, dataTime));
+    if (want === 'HJ_ERR_QN') {
+      t.equal(r.ok ? 'ok' : r.code, 'HJ_ERR_QN', `QN ${qn}`);
+      continue;
+    }
+    if (!r.ok) throw new Error(r.message);
+    const cp = readCp(r.packet.cp);
+    t.equal(cp.dataTimeMs ?? 'no DataTime ms', want, `QN ${qn}, DataTime ${dataTime}`);
+    t.equal(cp.dataTimeMs, parseDataTime(dataTime), `DataTime ${dataTime} as parseDataTime reads it`);
+  }
 });
