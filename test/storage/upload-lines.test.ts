@@ -36,3 +36,26 @@ t.test('names line protocol cannot hold and a non-finite time are refused', asyn
   t.throws(() => uploadLines(upload({ 'a\\-Avg': '1' })), LineProtocolError);
   t.throws(() => uploadLines(upload({ 'a-Avg': '1' }, { timeMs: Number.NaN })), LineProtocolError);
 });
+
+t.test('a numeric value is written as String(Number(value)) prints it, whatever its form', async (t) => {
+  // Plain decimals take a shortcut (trailing zeros cut from the text); the rest the number round trip. Both must agree.
+  const fixed = ['28.40', '28.4', '1.00', '0', '-0', '-0.00', '0.000001', '0.0000001', '0.0000010', '007', '-12.50', '123456789012345', '1234567890123456', '12.345678901234567', '1e3', '+5', '.5', '5.'];
+  let seed = 11;
+  const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  const random = Array.from({ length: 5000 }, () => {
+    let v = '';
+    for (let j = 1 + next(17); j > 0; j--) v += '0123456789.'[next(next(10) === 0 ? 11 : 10)];
+    if (next(4) === 0) v = `0.${'0'.repeat(next(8))}${v.replaceAll('.', '')}`;
+    if (next(5) === 0) v = `-${v}`;
+    return next(3) === 0 ? v + '0'.repeat(next(4)) : v;
+  });
+  let differ = 0;
+  for (const v of [...fixed, ...random]) {
+    const wire = { DataTime: '20240101000000', 'a01-Avg': v };
+    const line = uploadLines(upload(wire)).text;
+    const n = Number(v);
+    const want = Number.isFinite(n) && !line.includes('invalid=true') ? ` avg=${Object.is(n, -0) ? '0' : String(n)},` : undefined;
+    if (want !== undefined && !line.includes(want)) differ++;
+  }
+  t.equal(differ, 0, `${fixed.length + random.length} values written as their number prints`);
+});

@@ -42,7 +42,44 @@ export function paramsText(params: Readonly<Record<string, string>>): string {
   return out;
 }
 
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * `v` as `String(Number(v))` prints it, when `v` is a plain decimal `[-]digits[.digits]` of at most 15 digits (a double
+ * holds them exactly) without a leading zero in a longer integer part and not below 1e-6 (printed with an exponent):
+ * trailing fraction zeros and the point go, `-0` becomes `0`. Undefined for anything else (the general path).
+ * Most collectors' values are such decimals (`28.40`), and the substring costs less than a number round trip.
+ */
+function plainDecimal(v: string): string | undefined {
+  const n = v.length;
+  let i = v.charCodeAt(0) === 45 ? 1 : 0;
+  const intStart = i;
+  while (i < n && isDigit(v.charCodeAt(i))) i++;
+  const intLen = i - intStart;
+  if (intLen === 0 || intLen > 15 || (intLen > 1 && v.charCodeAt(intStart) === 48)) return undefined;
+  const zeroInt = intLen === 1 && v.charCodeAt(intStart) === 48;
+  let end = n;
+  if (i < n) {
+    if (v.charCodeAt(i) !== 46) return undefined;
+    const fracStart = ++i;
+    while (i < n && isDigit(v.charCodeAt(i))) i++;
+    if (i !== n || i === fracStart) return undefined;
+    while (end > fracStart && v.charCodeAt(end - 1) === 48) end--;
+    if (intLen + end - fracStart > 15) return undefined;
+    if (end === fracStart) end--;
+    else if (zeroInt) {
+      let z = fracStart;
+      while (v.charCodeAt(z) === 48) z++;
+      if (z - fracStart >= 6) return undefined;
+    }
+  }
+  const text = end === n ? v : v.slice(0, end);
+  return zeroInt && intStart === 1 && end === intStart + 1 ? '0' : text;
+}
+
 function numberText(v: string): string | undefined {
+  const plain = plainDecimal(v);
+  if (plain !== undefined) return plain;
   // A non-number (`***`, `NaN`, `x`) is not written: it is kept verbatim in `raw` and marks the reading invalid.
   if (!isNumber(v)) return undefined;
   const n = Number(v);
