@@ -4,6 +4,8 @@
  * the set-password command (HJ212-2017 6.6.1 CN 1072 `NewPW=`); both become `***`.
  */
 
+import { indexOfByte, newBytes } from './runtime.js';
+
 // A `PW` / `NewPW` key at the start or after a separator, in any letter case; the value runs to the next separator.
 const PASSWORD = /(^|[^A-Za-z0-9])((?:new)?pw=)[^;,&\r\n]*/gi;
 const HINT = /pw=/i;
@@ -26,22 +28,31 @@ const STARS = [0x2a, 0x2a, 0x2a];
  * over the bytes read as latin1, without building the text. Returns `bytes` itself when it holds no password.
  */
 export function maskPasswordBytes(bytes: Uint8Array): Uint8Array {
+  // The `=` of every `pw=` (any letter case), found from its rare `W`/`w` with the runtime's byte search, in order.
+  const equals: number[] = [];
+  for (const w of [0x57, 0x77]) {
+    for (let at = indexOfByte(bytes, w, 1); at >= 0 && at + 1 < bytes.length; at = indexOfByte(bytes, w, at + 1)) {
+      if (bytes[at + 1] === 0x3d && ((bytes[at - 1] as number) | 0x20) === 0x70) equals.push(at + 1);
+    }
+  }
+  if (equals.length > 1) equals.sort((x, y) => x - y);
   const cuts: number[] = [];
-  for (let i = 2; i < bytes.length; i++) {
-    // `pw=` in any letter case: 'P' and 'p' are the only bytes that or 0x20 to 'p' (0x70), likewise for 'w'.
-    if (bytes[i] !== 0x3d || ((bytes[i - 1] as number) | 0x20) !== 0x77 || ((bytes[i - 2] as number) | 0x20) !== 0x70) continue;
+  let done = 0;
+  for (const i of equals) {
+    // Inside a value already masked (`PW=xPW=y` is one value), as the regular expression resumes after its match.
+    if (i < done) continue;
     const key = i - 2;
     const newPw = key >= 3 && ((bytes[key - 3] as number) | 0x20) === 0x6e && ((bytes[key - 2] as number) | 0x20) === 0x65 && ((bytes[key - 1] as number) | 0x20) === 0x77;
     if (!boundary(bytes, key) && !(newPw && boundary(bytes, key - 3))) continue;
     let end = i + 1;
     while (end < bytes.length && !ends(bytes[end] as number)) end++;
     cuts.push(i + 1, end);
-    i = end;
+    done = end;
   }
   if (cuts.length === 0) return bytes;
   let length = bytes.length;
   for (let k = 0; k < cuts.length; k += 2) length += STARS.length - ((cuts[k + 1] as number) - (cuts[k] as number));
-  const out = new Uint8Array(length);
+  const out = newBytes(length);
   let from = 0;
   let to = 0;
   for (let k = 0; k < cuts.length; k += 2) {

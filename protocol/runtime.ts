@@ -30,7 +30,19 @@ export function byteSearch(candidate: unknown): ByteIndexOf | undefined {
   }
 }
 
+/** `candidate` when it returns a Uint8Array of the asked length (as Node's `Buffer.allocUnsafe`). */
+export function byteAllocator(candidate: unknown): ((size: number) => Uint8Array) | undefined {
+  if (typeof candidate !== 'function') return undefined;
+  try {
+    const bytes = (candidate as (size: number) => unknown)(3);
+    return bytes instanceof Uint8Array && bytes.length === 3 ? (candidate as (size: number) => Uint8Array) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const latin1Slice = latin1Decoder(nodeBuffer?.latin1Slice);
+const allocUnsafe = byteAllocator((globalThis as { Buffer?: { allocUnsafe?: unknown } }).Buffer?.allocUnsafe);
 const bufferIndexOf = byteSearch(nodeBuffer?.indexOf);
 
 /** The text of 7-bit ASCII bytes `bytes[start, end)` (latin1 reads it as every decoder does), or undefined without Node. */
@@ -44,4 +56,12 @@ export function latin1Text(bytes: Uint8Array, start: number, end: number): strin
  */
 export function indexOfByte(d: Uint8Array, byte: number, from: number): number {
   return bufferIndexOf !== undefined ? bufferIndexOf.call(d, byte, from) : d.indexOf(byte, from);
+}
+
+/**
+ * `size` bytes whose content the caller overwrites entirely: Node's pooled, uninitialised allocation where there is
+ * one (a zero-filled Uint8Array of a few hundred bytes costs ~3x as much), else a Uint8Array.
+ */
+export function newBytes(size: number): Uint8Array {
+  return allocUnsafe !== undefined ? allocUnsafe(size) : new Uint8Array(size);
 }

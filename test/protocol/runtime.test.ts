@@ -1,5 +1,5 @@
 import t from 'tap';
-import { byteSearch, indexOfByte, latin1Decoder } from '../../protocol/runtime.js';
+import { byteAllocator, byteSearch, indexOfByte, latin1Decoder, newBytes } from '../../protocol/runtime.js';
 import { asciiText, decodeText } from '../../protocol/text.js';
 
 t.test('asciiText: the same text as the UTF-8 and GBK decoders for ASCII bytes', async (t) => {
@@ -32,4 +32,11 @@ t.test("runtime fast paths: only a function that does what the portable code doe
   t.equal(byteSearch(throws), undefined, 'throws on a Uint8Array');
   t.equal(byteSearch(() => 0), undefined, 'ignores the offset');
   t.equal(byteSearch(Buffer.prototype.indexOf), Buffer.prototype.indexOf, "Node's Buffer.prototype.indexOf");
+  t.equal(byteAllocator(undefined), undefined, 'no Buffer');
+  t.equal(byteAllocator(throws), undefined, 'throws');
+  t.equal(byteAllocator(() => new Uint8Array(2)), undefined, 'not the asked length');
+  t.equal(byteAllocator(() => [0, 0, 0]), undefined, 'not bytes');
+  t.equal(byteAllocator(Buffer.allocUnsafe), Buffer.allocUnsafe, "Node's Buffer.allocUnsafe");
+  const fresh = newBytes(5);
+  t.ok(fresh instanceof Uint8Array && fresh.length === 5, 'newBytes: bytes of the asked length');
 });
