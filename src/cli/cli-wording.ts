@@ -40,6 +40,7 @@ export const SIM_FLAGS: Readonly<Record<string, string>> = {
   speed: '--speed',
   start: '--start',
   rampS: '--ramp',
+  warmupS: '--warmup',
   reconnectMs: '--reconnect-ms',
   seed: '--seed',
   faults: '--fault',

@@ -21,6 +21,7 @@ export const USAGE = `usage: hj212-sim [options]
   --fault NAME=RATE        inject a fault (repeatable): ${FAULT_NAMES.join(', ')}
   --storm AT_S[:FRACTION]  reconnect storm (repeatable)
   --ramp S --local-addresses N --reconnect-ms MS --seed N
+  --warmup S               ack latency also reported without uploads sent in the first S s after all connected
   --register REDIS_URL [--redis-prefix P]  register the fleet's devices first (existing MNs are kept unchanged)
   --overwrite              with --register: replace existing devices' version, password and profile (audited)
   --progress S             progress line interval on stderr (0 = none; default 5)
@@ -52,6 +53,7 @@ const options = {
   fault: { type: 'string', multiple: true },
   storm: { type: 'string', multiple: true },
   ramp: { type: 'string' },
+  warmup: { type: 'string' },
   'local-addresses': { type: 'string' },
   'reconnect-ms': { type: 'string' },
   seed: { type: 'string' },
@@ -115,6 +117,7 @@ export async function parseSimArgs(argv: string[]): Promise<{ scenario: Record<s
   set(s, 'speed', v.speed === 'max' ? 'max' : num(v.speed, 'speed'));
   set(s, 'start', v.start);
   set(s, 'rampS', num(v.ramp, 'ramp'));
+  set(s, 'warmupS', num(v.warmup, 'warmup'));
   set(s, 'localAddresses', num(v['local-addresses'], 'local-addresses'));
   set(s, 'reconnectMs', num(v['reconnect-ms'], 'reconnect-ms'));
   set(s, 'seed', num(v.seed, 'seed'));

@@ -126,12 +126,13 @@ export function createFleet(s: Scenario): Fleet {
       const progress = onProgress && s.progressS > 0 ? progressReporter(began, onProgress) : undefined;
       try {
         await connectAll();
+        if (s.warmupS > 0) stats.steadyFrom = performance.now() + s.warmupS * 1000;
         startStorms();
         const endAt = s.durationS === undefined ? undefined : startMs + s.durationS * 1000;
         await Promise.all(collectors.map((c) => c.run({ count: s.count, endAt })));
         // Admitted: the gateway answered (acks, requests), or with acks off the connection is still open.
         const connected = collectors.filter((c) => c.heard || (!s.ack && c.online)).length;
-        const summary = summarize(stats, collectors.length, Date.now() - began, connected);
+        const summary = summarize(stats, collectors.length, Date.now() - began, connected, s.warmupS > 0);
         await fleet.stop();
         return summary;
       } finally {

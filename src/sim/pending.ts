@@ -72,7 +72,11 @@ export class PendingAcks {
     entry.acks++;
     if (entry.acks < entry.need) return true;
     // Karn's rule: a retransmitted upload's ack cannot be matched to one send, so it gives no latency sample.
-    if (entry.attempts === 1) this.opts.stats.latency.record(performance.now() - entry.sentAt);
+    if (entry.attempts === 1) {
+      const ms = performance.now() - entry.sentAt;
+      this.opts.stats.latency.record(ms);
+      if (entry.sentAt >= this.opts.stats.steadyFrom) this.opts.stats.steadyLatency.record(ms);
+    }
     this.finish(qn, entry, 'acked');
     return true;
   }

@@ -44,6 +44,11 @@ export const scenarioSchema = z
     timeZone: z.string().default('Asia/Shanghai'),
     /** Seconds over which connections are opened. */
     rampS: z.number().min(0).default(0),
+    /**
+     * Seconds after every connection is open during which uploads are sent before the steady state: their acks
+     * count in the run's latency but not in the latency after warm-up (a cold gateway, the fleet's first frames).
+     */
+    warmupS: z.number().min(0).default(0),
     reconnectMs: z.number().int().positive().default(1000),
     seed: z.number().int().default(1),
     values: z.object({ breachRate: rate.optional(), flagRate: rate.optional() }).strict().default({}),

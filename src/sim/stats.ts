@@ -78,6 +78,10 @@ export function emptyCounters(): Counters {
 export class SimStats {
   readonly counters = emptyCounters();
   readonly latency = new LatencyHistogram();
+  /** Acks of uploads sent after the warm-up (scenario warmupS), when the run has one. */
+  readonly steadyLatency = new LatencyHistogram();
+  /** `performance.now()` from which sent uploads are past the warm-up; Infinity until the fleet has connected. */
+  steadyFrom = Number.POSITIVE_INFINITY;
   /** Connections currently open. */
   open = 0;
 
@@ -100,16 +104,27 @@ export interface Summary extends Counters {
   elapsedS: number;
   uploadsPerS: number;
   framesPerS: number;
-  ackLatencyMs: { p50: number; p90: number; p99: number; max: number; samples: number };
+  ackLatencyMs: LatencySummary;
+  /** Only with a warm-up (--warmup): the acks of uploads sent after it. */
+  ackLatencyAfterWarmupMs?: LatencySummary;
+}
+
+export interface LatencySummary {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  samples: number;
 }
 
 const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
 
 /** Summary of `stats` after `elapsedMs`. */
-export function summarize(stats: SimStats, collectors: number, elapsedMs: number, connected = collectors): Summary {
+const latencySummary = (h: LatencyHistogram): LatencySummary => ({ p50: round(h.quantile(0.5)), p90: round(h.quantile(0.9)), p99: round(h.quantile(0.99)), max: round(h.max), samples: h.count });
+
+export function summarize(stats: SimStats, collectors: number, elapsedMs: number, connected = collectors, warmup = false): Summary {
   const s = Math.max(elapsedMs, 1) / 1000;
-  const h = stats.latency;
-  return {
+  const summary: Summary = {
     collectors,
     connected,
     connectionsOpen: stats.open,
@@ -117,6 +132,8 @@ export function summarize(stats: SimStats, collectors: number, elapsedMs: number
     uploadsPerS: round(stats.counters.uploads / s, 1),
     framesPerS: round(stats.counters.frames / s, 1),
     ...structuredClone(stats.counters),
-    ackLatencyMs: { p50: round(h.quantile(0.5)), p90: round(h.quantile(0.9)), p99: round(h.quantile(0.99)), max: round(h.max), samples: h.count },
+    ackLatencyMs: latencySummary(stats.latency),
   };
+  if (warmup) summary.ackLatencyAfterWarmupMs = latencySummary(stats.steadyLatency);
+  return summary;
 }
