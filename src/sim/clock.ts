@@ -10,17 +10,25 @@ export interface SimClock {
   until(simMs: number): Promise<void>;
   readonly virtual: boolean;
   readonly startMs: number;
+  /**
+   * Simulated time is `startMs` again from now on: called once the fleet's connections are open, so that uploads
+   * falling due while it was connecting (a --ramp of seconds) are not all sent at once when the schedules start.
+   */
+  begin(): void;
 }
 
 export function createSimClock(startMs: number, speed: number): SimClock {
   if (!(speed > 0)) throw new RangeError('speed must be > 0');
-  const realStart = Date.now();
+  let realStart = Date.now();
   const virtual = speed === Infinity;
   const now = (): number => startMs + (Date.now() - realStart) * (virtual ? 1 : speed);
   return {
     virtual,
     startMs,
     now,
+    begin() {
+      realStart = Date.now();
+    },
     until(simMs) {
       if (virtual) return new Promise((resolve) => setImmediate(resolve));
       const delay = (simMs - now()) / speed;

@@ -126,6 +126,8 @@ export function createFleet(s: Scenario): Fleet {
       const progress = onProgress && s.progressS > 0 ? progressReporter(began, onProgress) : undefined;
       try {
         await connectAll();
+        // The schedules start now: simulated time restarts at the scenario's start (nothing fell due while connecting).
+        clock.begin();
         if (s.warmupS > 0) stats.steadyFrom = performance.now() + s.warmupS * 1000;
         startStorms();
         const endAt = s.durationS === undefined ? undefined : startMs + s.durationS * 1000;

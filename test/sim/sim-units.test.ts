@@ -4,6 +4,7 @@ import { formatDataTime, parseDataTime } from '../../protocol/index.js';
 import { createIdentities, generateMn } from '../../src/sim/identity.js';
 import { noFaults } from '../../src/sim/faults.js';
 import { PROFILES } from '../../src/sim/profiles.js';
+import { createSimClock } from '../../src/sim/clock.js';
 import { isLoopback, parseScenario } from '../../src/sim/scenario.js';
 import { historyStarts, scheduleEvents } from '../../src/sim/schedule.js';
 import { LatencyHistogram } from '../../src/sim/stats.js';
@@ -67,6 +68,22 @@ t.test('identities: MN length per edition, per-collector faults by fraction', as
   tt.ok(variants > 25 && variants < 75, `about half use a CRC variant (${variants})`);
   tt.ok(faulty.every((i) => Math.abs(i.skewMs) <= 60_000) && faulty.some((i) => i.skewMs !== 0));
   tt.equal(new Set(faulty.map((i) => i.mn)).size, 100, 'MNs are unique');
+});
+
+t.test('clock: simulated time restarts at the start when the schedules begin (a connect ramp is no backlog)', async (tt) => {
+  const realNow = Date.now;
+  let wall = 1_700_000_000_000;
+  Date.now = () => wall;
+  tt.teardown(() => {
+    Date.now = realNow;
+  });
+  const clock = createSimClock(1000, 2);
+  wall += 5000; // five seconds of connecting
+  tt.equal(clock.now(), 11_000, 'runs at its speed from creation');
+  clock.begin();
+  tt.equal(clock.now(), 1000, 'back at the start when the fleet begins uploading');
+  wall += 250;
+  tt.equal(clock.now(), 1500, 'and runs on from there');
 });
 
 t.test('latency histogram quantiles within 2 %', async (tt) => {
