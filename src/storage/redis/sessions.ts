@@ -1,7 +1,8 @@
 /**
  * Collector online status and which gateway instance holds each collector, in Redis hashes
  * `${prefix}status:${mn}` (kept after disconnect, so "last frame" survives) plus the set `${prefix}status`.
- * touch() is batched: one script call per second instead of one round trip per frame.
+ * touch() is batched: one script call per second instead of one round trip per frame; claims of one I/O phase go in
+ * one script call.
  */
 import type { Redis } from 'ioredis';
 import type { SessionDirectory, SessionInfo } from '../../domain/ports.js';
@@ -37,6 +38,27 @@ end
 return (#ARGV - 3) / 2
 `);
 
+// KEYS[1] the set of known MNs. ARGV[1] the status key prefix, then per claim its MN, instance id, connection id,
+// remote address, connect time and replacement count: the claims of one I/O phase (a fleet reconnecting after a
+// gateway restart brings thousands in a second) in one command, each hash named from the prefix.
+const APPLY_CLAIMS = defineScript(`
+local prefix = ARGV[1]
+for a = 2, #ARGV - 5, 6 do
+  local mn = ARGV[a]
+  local k = prefix .. mn
+  redis.call('HSET', k, 'instanceId', ARGV[a + 1], 'connectionId', ARGV[a + 2], 'remote', ARGV[a + 3], 'connectedAt', ARGV[a + 4], 'connected', '1')
+  if ARGV[a + 5] ~= '0' then redis.call('HINCRBY', k, 'replaced', ARGV[a + 5]) end
+  redis.call('SADD', KEYS[1], mn)
+end
+return (#ARGV - 1) / 6
+`);
+
+interface Claim {
+  info: SessionInfo;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 /** MNs per script call, so one call never blocks Redis for long. */
 const FLUSH_CHUNK = 1000;
 
@@ -48,6 +70,24 @@ export function createRedisSessions(redis: Redis, opts: { prefix: string; timeZo
   const now = opts.now ?? Date.now;
   const key = (mn: string): string => `${opts.prefix}status:${mn}`;
   const dirty = new Map<string, Partial<SessionInfo>>();
+  let claims: Claim[] = [];
+  let claimsScheduled = false;
+  /** The last claims call: a release waits for it (its EVALSHA may be retried as EVAL after a script flush). */
+  let claimsSent: Promise<unknown> = Promise.resolve();
+
+  /** Sends the queued claims now, in one script call (ioredis keeps the order of commands on the connection). */
+  function sendClaims(): void {
+    claimsScheduled = false;
+    if (claims.length === 0) return;
+    const batch = claims;
+    claims = [];
+    const args: Array<string | number> = [key('')];
+    for (const { info } of batch) args.push(info.mn, info.instanceId, info.connectionId, info.remote, info.connectedAt, info.replaced ?? 0);
+    claimsSent = runScript(redis, APPLY_CLAIMS, [`${opts.prefix}status`], args).then(
+      () => batch.forEach((c) => c.resolve()),
+      (err: unknown) => batch.forEach((c) => c.reject(err)),
+    );
+  }
   const timer = setInterval(() => void flush().catch(() => undefined), opts.flushMs ?? 1000);
   timer.unref();
 
@@ -86,16 +126,20 @@ export function createRedisSessions(redis: Redis, opts: { prefix: string; timeZo
   }
 
   return {
-    async claim(info) {
-      const k = key(info.mn);
-      const pipe = redis.pipeline();
-      pipe.hset(k, { instanceId: info.instanceId, connectionId: info.connectionId, remote: info.remote, connectedAt: String(info.connectedAt), connected: '1' });
-      if (info.replaced) pipe.hincrby(k, 'replaced', info.replaced);
-      pipe.sadd(`${opts.prefix}status`, info.mn);
-      await pipe.exec();
+    claim(info) {
+      return new Promise<void>((resolve, reject) => {
+        claims.push({ info, resolve, reject });
+        if (claims.length >= FLUSH_CHUNK) sendClaims();
+        else if (!claimsScheduled) {
+          claimsScheduled = true;
+          setImmediate(sendClaims);
+        }
+      });
     },
-    async release(mn, connectionId) {
-      await redis.eval(RELEASE, 1, key(mn), connectionId);
+    release(mn, connectionId) {
+      // After the claims still queued: a connection that closes at once must not be marked connected afterwards.
+      sendClaims();
+      return claimsSent.then(() => redis.eval(RELEASE, 1, key(mn), connectionId)).then(() => undefined);
     },
     touch(mn, patch) {
       const cur = dirty.get(mn) ?? {};
