@@ -15,8 +15,15 @@ export function charCodesOf(text: string): Uint16Array {
   return codes;
 }
 
-function isDigit(c: number): boolean {
+/** `c` is an ASCII digit. */
+export function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
+}
+
+/** `c` is an ASCII letter or digit (`[A-Za-z0-9]`). */
+export function isAlnum(c: number): boolean {
+  const l = c | 0x20;
+  return isDigit(c) || (l >= 0x61 && l <= 0x7a);
 }
 
 /**

@@ -2,6 +2,7 @@
  * CP, the command-parameter part of the data segment (HJ212-2017 6.3.3, docs/protocol.md §5): the flat map of
  * cp-pairs.ts structured by {@link readCp} into DataTime, parameters and one reading per factor.
  */
+import { isDigit } from './char-codes.js';
 import type { ReadingField } from './codes.js';
 import { lastPairs, splitKey, type KeyInfo } from './cp-pairs.js';
 import { fromWall, parseDataTime } from './data-time.js';
@@ -21,10 +22,6 @@ export function isNumber(text: string, start = 0, end = text.length): boolean {
   const fracStart = ++i;
   while (i < end && isDigit(text.charCodeAt(i))) i++;
   return i === end && i > fracStart;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
 }
 
 /**

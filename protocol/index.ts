@@ -8,6 +8,7 @@ export { createFramer } from './framer.js';
 export type { FrameMeta, Framer, FramerError, FramerOptions } from './framer-types.js';
 export { parseDataSegment, parseFrame } from './parse.js';
 export type { SegmentOk, SegmentResult } from './parse.js';
+export { isAlnum, isDigit } from './char-codes.js';
 export { isNumber, readCp } from './cp.js';
 export type { ReadCpOptions } from './cp.js';
 export { parseCpPairs } from './cp-pairs.js';

@@ -4,6 +4,7 @@
  * the set-password command (HJ212-2017 6.6.1 CN 1072 `NewPW=`); both become `***`.
  */
 
+import { isAlnum } from './char-codes.js';
 import { indexOfByte, newBytes } from './runtime.js';
 
 // A `PW` / `NewPW` key at the start or after a separator, in any letter case; the value runs to the next separator.
@@ -16,7 +17,6 @@ export function maskPassword(text: string): string {
   return text.replace(PASSWORD, '$1$2***');
 }
 
-const isAlnum = (c: number): boolean => (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
 /** The byte before `at` is absent or not an ASCII letter or digit (the `(^|[^A-Za-z0-9])` of PASSWORD). */
 const boundary = (bytes: Uint8Array, at: number): boolean => at === 0 || !isAlnum(bytes[at - 1] as number);
 /** `;` `,` `&` CR LF end a password value. */

@@ -3,6 +3,7 @@
  * how the length field relates to the data segment, and which characters an MN may hold (HJ212-2017 6.1: the length
  * field counts the data segment's bytes; 6.3.2 table 5: the MN). Lenient parsing only; strict mode never applies them.
  */
+import { isAlnum } from './char-codes.js';
 
 /**
  * How a collector's length field relates to its data segment:
@@ -40,8 +41,7 @@ export function mnAlphabet(mn: string): -1 | 0 | 1 {
   let extended: 0 | 1 = 0;
   for (let i = 0; i < mn.length; i++) {
     const c = mn.charCodeAt(i);
-    const l = c | 0x20;
-    if ((c >= 0x30 && c <= 0x39) || (l >= 0x61 && l <= 0x7a)) continue;
+    if (isAlnum(c)) continue;
     if (c === 0x5f || c === 0x2d) extended = 1;
     else return -1;
   }

@@ -9,7 +9,7 @@
  * can create a field of another type under a name other collectors' readings use (a "field type conflict" would make
  * InfluxDB refuse every later reading of that measurement in the shard, issue 11 finding 2).
  */
-import { isNumber, type FactorReading } from '../../../protocol/index.js';
+import { isDigit, isNumber, type FactorReading } from '../../../protocol/index.js';
 import type { UploadRecord } from '../../domain/ports.js';
 import { CN_FIELD, INVALID_FIELD, NUMERIC_FIELD_OF_CP as NUMERIC_FIELDS, PARAMS_FIELD, RAW_FIELD, STRING_FIELD_OF_CP as STRING_FIELDS, TAG } from '../../domain/reading-schema.js';
 import { LineProtocolError, escapeKey, escapeMeasurement, formatString } from './line-protocol.js';
@@ -41,8 +41,6 @@ export function paramsText(params: Readonly<Record<string, string>>): string {
   for (const k of Object.keys(params)) out += out === '' ? `${k}=${params[k]}` : `;${k}=${params[k]}`;
   return out;
 }
-
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /**
  * `v` as `String(Number(v))` prints it, when `v` is a plain decimal `[-]digits[.digits]` of at most 15 digits (a double
