@@ -20,7 +20,8 @@ async function nextMessage(channel: string): Promise<{ message: Promise<string>;
   return { message, close: () => sub.quit() };
 }
 
-t.test('put on one gateway invalidates the cached device on another', async (tt) => {
+/** Two gateways' registries on one fresh prefix (each with its own connections and cache), closed after the test. */
+function twoGateways(tt: Tap): { prefix: string; a: ReturnType<typeof createRedisRegistry>; b: ReturnType<typeof createRedisRegistry> } {
   const prefix = freshPrefix();
   const a = createRedisRegistry({ redis: redisUrl(), prefix });
   const b = createRedisRegistry({ redis: redisUrl(), prefix });
@@ -28,6 +29,11 @@ t.test('put on one gateway invalidates the cached device on another', async (tt)
     await a.close();
     await b.close();
   });
+  return { prefix, a, b };
+}
+
+t.test('put on one gateway invalidates the cached device on another', async (tt) => {
+  const { prefix, a, b } = twoGateways(tt);
   await a.put(newDevice({ mn: MN, password: 'first-pw' }));
   tt.equal((await b.get(MN))?.enabled, true, 'b caches the device');
 
@@ -43,13 +49,7 @@ t.test('put on one gateway invalidates the cached device on another', async (tt)
 });
 
 t.test('cached() answers from memory what get() cached, and nothing once another gateway changed the device', async (tt) => {
-  const prefix = freshPrefix();
-  const a = createRedisRegistry({ redis: redisUrl(), prefix });
-  const b = createRedisRegistry({ redis: redisUrl(), prefix });
-  tt.teardown(async () => {
-    await a.close();
-    await b.close();
-  });
+  const { a, b } = twoGateways(tt);
   await a.put(newDevice({ mn: MN, password: 'first-pw' }));
   tt.equal(b.cached?.(MN), undefined, 'not asked yet: get() must be asked');
   // The cache is trusted once b's subscription is live: read until get() has cached the device.
@@ -65,13 +65,7 @@ t.test('cached() answers from memory what get() cached, and nothing once another
 });
 
 t.test('a cached "unknown" is dropped when the MN is registered elsewhere', async (tt) => {
-  const prefix = freshPrefix();
-  const a = createRedisRegistry({ redis: redisUrl(), prefix });
-  const b = createRedisRegistry({ redis: redisUrl(), prefix });
-  tt.teardown(async () => {
-    await a.close();
-    await b.close();
-  });
+  const { a, b } = twoGateways(tt);
   tt.equal(await b.get(MN), undefined);
   await a.put(newDevice({ mn: MN, password: 'pw-123-x' }));
   tt.ok(await waitFor(async () => (await b.get(MN)) !== undefined), 'b sees the new device');
