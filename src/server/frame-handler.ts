@@ -56,8 +56,9 @@ export class FrameHandler {
 
   /**
    * Handle one complete frame. `frame` is copied; the caller may reuse its buffer. Returns a promise only while the
-   * frame waits on I/O (registry lookup, the durable write, a budget or dedupe lookup): a frame answered from memory
-   * (a cached device, a rejection, a notification) takes no promise at all.
+   * frame waits on a registry lookup; an upload handed to the store is counted by the connection (`uploadStarted` /
+   * `uploadSettled`) and answered from the store's callback, and a frame answered from memory (a rejection, a
+   * notification) takes no promise at all.
    */
   handle(frameView: Uint8Array, ctx: ConnectionContext): Promise<void> | void {
     const raw = Buffer.from(frameView);
