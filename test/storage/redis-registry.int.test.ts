@@ -153,6 +153,42 @@ t.test('a malformed stored record is an error naming the MN', async (tt) => {
   tt.ok((await registry.get(MN).catch((e: unknown) => e)) instanceof DeviceRecordError);
 });
 
+t.test('the lookups of one I/O phase go to Redis as one MGET; a malformed record fails only its own MN', async (tt) => {
+  const prefix = freshPrefix();
+  const redis = new Redis(redisUrl());
+  const registry = createRedisRegistry({ redis, prefix, cache: false });
+  tt.teardown(async () => {
+    await registry.close();
+    await redis.quit();
+  });
+  const mns = Array.from({ length: 40 }, (_, i) => `8888888${String(i).padStart(7, '0')}`);
+  for (const mn of mns.slice(0, 30)) await registry.put(newDevice({ mn, password: `pw-${mn}` }));
+  const bad = mns[30] as string;
+  await redis.set(`${prefix}device:${bad}`, 'not json');
+  // Counted on this connection only (other test files share the Redis server).
+  const calls = { get: 0, mget: 0 };
+  const { get, mget } = { get: redis.get.bind(redis), mget: redis.mget.bind(redis) };
+  Object.assign(redis, {
+    get: (...a: Parameters<typeof get>) => (calls.get++, get(...a)),
+    mget: (...a: Parameters<typeof mget>) => (calls.mget++, mget(...a)),
+  });
+  const answers = await Promise.all([...mns, mns[0] as string].map((mn) => registry.get(mn).then((d) => d?.mn ?? 'absent', (e: unknown) => e)));
+  tt.same(calls, { get: 0, mget: 1 }, '41 lookups (one MN twice), one MGET');
+  tt.same(answers.slice(0, 30), mns.slice(0, 30), 'registered devices found');
+  tt.ok(answers[30] instanceof DeviceRecordError, 'the malformed record is an error');
+  tt.same(answers.slice(31, 40), Array(9).fill('absent'), 'unknown MNs are absent');
+  tt.equal(answers[40], mns[0], 'the repeated MN gets the same answer');
+});
+
+t.test('a failed MGET rejects every lookup of its batch (none is answered as unknown)', async (tt) => {
+  // A client that cannot queue commands while it is not connected: every command fails at once.
+  const redis = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+  const registry = createRedisRegistry({ redis, prefix: freshPrefix(), cache: false });
+  tt.teardown(() => redis.disconnect());
+  const results = await Promise.allSettled([registry.get(MN), registry.get('88888880000002')]);
+  tt.same(results.map((r) => r.status), ['rejected', 'rejected']);
+});
+
 t.test('10,001 spoofed unknown MNs do not evict a genuine pending device (default bound 10,000)', async (tt) => {
   const prefix = freshPrefix();
   const redis = new Redis(redisUrl());

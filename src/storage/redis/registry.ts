@@ -109,6 +109,9 @@ function toPending(fields: Record<string, string>): PendingDevice | undefined {
  * every gateway's cache through the `registry` channel, so changes apply without restart. Registering a device
  * removes it from the pending list.
  */
+/** MNs per MGET of {@link fetchDevice}'s batches. */
+const FETCH_CHUNK = 1000;
+
 export function createRedisRegistry(options: RedisRegistryOptions): DeviceRegistry {
   const owned = typeof options.redis === 'string';
   const redis = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
@@ -117,9 +120,51 @@ export function createRedisRegistry(options: RedisRegistryOptions): DeviceRegist
   const log = options.logger?.child({ component: 'registry' });
   const cache: DeviceCache | undefined = options.cache === false ? undefined : createDeviceCache(redis, keys.channel, log);
 
-  async function fetchDevice(mn: string): Promise<Device | undefined> {
-    const json = await redis.get(keys.device(mn));
-    return json === null ? undefined : decodeDevice(mn, json);
+  /** MNs asked for while one I/O phase is handled, read with one MGET on the next setImmediate. */
+  let asked: Map<string, Array<{ resolve: (d: Device | undefined) => void; reject: (err: unknown) => void }>> | undefined;
+
+  async function fetchAsked(): Promise<void> {
+    const batch = asked ?? new Map();
+    asked = undefined;
+    const mns = [...batch.keys()];
+    for (let start = 0; start < mns.length; start += FETCH_CHUNK) {
+      const some = mns.slice(start, start + FETCH_CHUNK);
+      let records: Array<string | null>;
+      try {
+        records = await redis.mget(some.map(keys.device));
+      } catch (err) {
+        for (const mn of some) for (const w of batch.get(mn) ?? []) w.reject(err);
+        continue;
+      }
+      some.forEach((mn, i) => {
+        const json = records[i] ?? null;
+        // A malformed record rejects its own MN's lookups only.
+        let device: Device | undefined;
+        try {
+          device = json === null ? undefined : decodeDevice(mn, json);
+        } catch (err) {
+          for (const w of batch.get(mn) ?? []) w.reject(err);
+          return;
+        }
+        for (const w of batch.get(mn) ?? []) w.resolve(device);
+      });
+    }
+  }
+
+  /**
+   * One device record. A reconnecting fleet asks for thousands at once (every collector's first frame after a
+   * restart): the MNs of one I/O phase go out as one MGET, not one GET (and reply) each.
+   */
+  function fetchDevice(mn: string): Promise<Device | undefined> {
+    return new Promise((resolve, reject) => {
+      if (!asked) {
+        asked = new Map();
+        setImmediate(() => void fetchAsked());
+      }
+      const waiting = asked.get(mn);
+      if (waiting) waiting.push({ resolve, reject });
+      else asked.set(mn, [{ resolve, reject }]);
+    });
   }
 
   async function readAll(): Promise<Device[]> {

@@ -58,6 +58,14 @@ end
 return trimmed
 `);
 
+// ARGV[1] the marks key prefix, then the owners; KEYS[1] the first owner's hash (routing only). Returns per owner its
+// hash as a flat field/value list (empty when it has none).
+const MARKS = defineScript(`
+local out = {}
+for i = 2, #ARGV do out[i - 1] = redis.call('HGETALL', ARGV[1] .. ARGV[i]) end
+return out
+`);
+
 /** Batches larger than this are split so one script never blocks Redis for long. */
 const SCRIPT_CHUNK = 2000;
 
@@ -122,16 +130,21 @@ export function createRedisDedupe(redis: Redis, options: { prefix: string; ttlSe
     },
     async marks(owners) {
       const out = new Map<string, Map<string, number>>();
-      const found = await Promise.all(owners.map((owner) => redis.hgetall(marksOf(owner))));
-      owners.forEach((owner, i) => {
-        const hash = found[i] ?? {};
-        const streams = new Map<string, number>();
-        for (const stream of Object.keys(hash)) {
-          const mark = Number(hash[stream]);
-          if (Number.isFinite(mark)) streams.set(stream, mark);
-        }
-        if (streams.size > 0) out.set(owner, streams);
-      });
+      // One script call per chunk of owners, not one HGETALL command (and promise) each: a restarted gateway loads
+      // the marks of a whole reconnecting fleet in its first second.
+      for (let start = 0; start < owners.length; start += SCRIPT_CHUNK) {
+        const chunk = owners.slice(start, start + SCRIPT_CHUNK);
+        const found = (await runScript(redis, MARKS, [marksOf(chunk[0] as string)], [marksOf(''), ...chunk])) as string[][];
+        chunk.forEach((owner, i) => {
+          const flat = found[i] ?? [];
+          const streams = new Map<string, number>();
+          for (let j = 0; j + 1 < flat.length; j += 2) {
+            const mark = Number(flat[j + 1]);
+            if (Number.isFinite(mark)) streams.set(flat[j] as string, mark);
+          }
+          if (streams.size > 0) out.set(owner, streams);
+        });
+      }
       return out;
     },
   };
