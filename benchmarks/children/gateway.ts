@@ -5,7 +5,7 @@
  * `quit` after a graceful close. The RSS line ends with `<check jobs added> <distinct check job ids>`: every job
  * handed to BullMQ's addBulk (an add of an id already waiting is a no-op in Redis but still a script call and its
  * traffic), counted by wrapping addBulk in this benchmark process only. `HJ212_BENCH_TRACE=1` adds a line to stderr every
- * 500 ms (trace.ts).
+ * 500 ms (trace.ts); `HJ212_BENCH_ALLOC=<dir>` writes an allocation profile on quit (alloc.ts).
  */
 import { createInterface } from 'node:readline';
 import { Queue } from 'bullmq';
@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { startGatewayRole } from '../../src/roles/gateway-role.js';
+import { startAllocSampling } from './alloc.js';
 import { startTrace } from './trace.js';
 
 let jobsAdded = 0;
@@ -24,6 +25,7 @@ Queue.prototype.addBulk = function (this: Queue, jobs: Parameters<Queue['addBulk
   return addBulk.call(this, jobs);
 } as Queue['addBulk'];
 
+const alloc = process.env.HJ212_BENCH_ALLOC ? startAllocSampling(process.env.HJ212_BENCH_ALLOC) : undefined;
 const config = loadConfig({ ...process.env, HJ212_ROLES: 'gateway', HJ212_LOG_LEVEL: process.env.HJ212_LOG_LEVEL ?? 'silent' });
 const metrics = createMetrics({ defaults: false });
 const role = await startGatewayRole(config, createLogger(config.logLevel), metrics);
@@ -36,6 +38,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     process.stdout.write(`RSS ${process.memoryUsage().rss} ${role.gateway.connectionCount} ${cpu.user + cpu.system} ${jobsAdded} ${jobIds.size}\n`);
   } else if (line === 'quit') {
     await role.close();
+    await alloc?.stop();
     process.exit(0);
   }
 }

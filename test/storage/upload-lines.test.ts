@@ -2,7 +2,8 @@
 import t from 'tap';
 import { readCp } from '../../protocol/index.js';
 import { LineProtocolError } from '../../src/storage/influx/line-protocol.js';
-import { uploadLines } from '../../src/storage/influx/upload-lines.js';
+import { uploadLineBytes, uploadLines } from '../../src/storage/influx/upload-lines.js';
+import { referenceUploadLines } from './upload-lines-reference.js';
 
 const upload = (wire: Record<string, string>, over: Partial<Parameters<typeof uploadLines>[0]> = {}): Parameters<typeof uploadLines>[0] => ({
   kind: 'minute',
@@ -58,4 +59,72 @@ t.test('a numeric value is written as String(Number(value)) prints it, whatever 
     if (want !== undefined && !line.includes(want)) differ++;
   }
   t.equal(differ, 0, `${fixed.length + random.length} values written as their number prints`);
+});
+
+/** A line with its fields sorted (field order means nothing to InfluxDB): head, fields split outside quotes, time. */
+function normalised(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      // Sections split at unquoted, unescaped spaces: head, fields, time; fields split at unquoted commas.
+      const sections: string[][] = [[]];
+      let cur = '';
+      let quoted = false;
+      const end = (): void => {
+        sections[sections.length - 1]!.push(cur);
+        cur = '';
+      };
+      for (let i = 0; i < line.length; i++) {
+        const c = line[i]!;
+        if (c === '\\') {
+          cur += c + (line[++i] ?? '');
+          continue;
+        }
+        if (c === '"' && sections.length === 2) quoted = !quoted;
+        if (!quoted && c === ' ') {
+          end();
+          sections.push([]);
+        } else if (!quoted && c === ',' && sections.length === 2) end();
+        else cur += c;
+      }
+      end();
+      return sections.map((parts, i) => (i === 1 ? [...parts].sort() : parts).join(',')).join(' ');
+    })
+    .join('\n');
+}
+
+t.test('the bytes hold the string-built lines of the reference, fields in the order of the reading, for random uploads (escapes, non-ASCII, odd keys)', async (t) => {
+  let seed = 29;
+  const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  const pieces = ['a', 'w01018', '"', '\\', ',', ' ', '=', '-', '二氧化硫', '\u{1F600}', '\ud800', 'N', '28.40', '***', '-0', '1e3', 'é', '\t', ''];
+  const word = (): string => Array.from({ length: next(4) }, () => pieces[next(pieces.length)]).join('');
+  const suffixes = ['Rtd', 'Avg', 'Min', 'Max', 'Cou', 'Flag', 'ZsRtd', 'EFlag', 'SampleTime', 'Info', 'Odd', ''];
+  let compared = 0;
+  for (let i = 0; i < 3000; i++) {
+    const wire: Record<string, string> = { DataTime: '20240101000000' };
+    for (let f = next(8); f > 0; f--) {
+      const code = next(3) === 0 ? word() || 'x' : ['a21026', 'w01018', 'a34004', 'B02'][next(4)]!;
+      for (let k = 1 + next(4); k > 0; k--) wire[`${code}-${suffixes[next(suffixes.length)]}`] = next(2) === 0 ? String(next(1000) / 10) : word();
+    }
+    if (next(4) === 0) wire[word() || 'P'] = word();
+    const u = upload(wire, { mn: next(5) === 0 ? 'M,1 =x' : '88888880000001', st: next(4) === 0 ? '' : '32' });
+    if (next(3) === 0) u.cp.factors = u.cp.factors.filter(() => next(2) === 0);
+    let want: string | Error;
+    try {
+      want = referenceUploadLines(u).text;
+    } catch (err) {
+      want = err as Error;
+    }
+    if (want instanceof Error) {
+      t.throws(() => uploadLines(u), LineProtocolError);
+      continue;
+    }
+    const got = uploadLineBytes(u);
+    if (normalised(got.body.toString()) !== normalised(Buffer.from(want).toString())) {
+      t.fail(`differs for ${JSON.stringify(wire)}`, { got: got.body.toString(), want });
+      break;
+    }
+    compared++;
+  }
+  t.ok(compared > 2000, `${compared} uploads compared byte for byte`);
 });

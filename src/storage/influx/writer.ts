@@ -12,7 +12,7 @@ import type { Logger } from '../../log.js';
 import { InfluxWriteError } from './errors.js';
 import { createWriteTransport, type WriteTransport } from './write-transport.js';
 import { LineProtocolError, toLines } from './line-protocol.js';
-import { uploadLines } from './upload-lines.js';
+import { uploadLineBytes } from './upload-lines.js';
 
 /** Told about every HTTP write attempt (for metrics: batch size and latency). */
 export interface WriterObserver {
@@ -118,14 +118,14 @@ export class GroupCommitWriter implements ReadingSink {
 
   writeUpload(upload: UploadRecord, done: (err?: Error) => void): void {
     if (this.closing) return done(new SinkError('influx writer is closed', false));
-    let lines: { text: string; lines: number };
+    let lines: { body: Buffer; lines: number };
     try {
-      lines = uploadLines(upload);
+      lines = uploadLineBytes(upload);
     } catch (err) {
       if (err instanceof LineProtocolError) return done(new SinkError(err.message, true));
       throw err;
     }
-    this.enqueue(Buffer.from(lines.text), lines.lines, done);
+    this.enqueue(lines.body, lines.lines, done);
   }
 
   async close(): Promise<void> {
