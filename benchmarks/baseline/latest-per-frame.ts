@@ -24,7 +24,7 @@ export function latestEntries(mn: string, kind: string, cp: CpData, timeMs: numb
   return out;
 }
 
-type Table = Map<string, Map<string, Map<string, LatestEntry>>>;
+export type Table = Map<string, Map<string, Map<string, LatestEntry>>>;
 
 /** Newest entry per MN + kind + factor (equal times: the later); returns the entries added. */
 function hold(table: Table, entries: Iterable<LatestEntry>): number {
@@ -39,6 +39,13 @@ function hold(table: Table, entries: Iterable<LatestEntry>): number {
     if (before === undefined || before.timeMs <= e.timeMs) byFactor.set(e.factor, e);
   }
   return added;
+}
+
+/** The store adapter's grouping of a list of entries before it encodes them (both sides end here). */
+export function groupEntries(entries: Iterable<LatestEntry>): Table {
+  const table: Table = new Map();
+  hold(table, entries);
+  return table;
 }
 
 /** Both holders; the caller drives the two intervals (`flushGateway` every second, `flushAdapter` every 5 s). */

@@ -42,6 +42,7 @@ t.test('one entry per key per flush, the newest (equal times: the later frame)',
 });
 
 t.test('newest wins across frames and flushes; an out-of-order frame never moves a value back', async (t) => {
+  // The holder's slots are reused from one write to the next: the time comparison starts afresh, the store's does not.
   const store = recordingStore();
   const c = new LatestCoalescer(store, () => t.fail('no error'), { intervalMs: 60_000 });
   const base = Date.UTC(2024, 2, 15, 2);
@@ -66,6 +67,7 @@ t.test('a frame with a subset of the factors keeps the other factors at their ol
   t.same(show(store.calls[0]!), ['A realtime a 1000 1', 'A realtime b 2000 2', 'A realtime c 1000 1'], 'within one interval');
   c.hold('A', 'realtime', 3000, [r('c', '3')]);
   await c.flush();
+  t.same(show(store.calls[1]!), ['A realtime c 3000 3'], 'the next write carries only what came since the last');
   t.same(show(await store.get('A')), ['A realtime a 1000 1', 'A realtime b 2000 2', 'A realtime c 3000 3'], 'across intervals');
 });
 
