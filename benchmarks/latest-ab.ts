@@ -53,8 +53,9 @@ function sideA(mns: readonly string[], frames: readonly CpData[][]): Side {
   };
 }
 
-function sideB(mns: readonly string[], frames: readonly CpData[][]): Side {
-  const store = { update: async (entries: readonly LatestEntry[]) => consume(groupEntries(entries)) };
+/** `group`: the store groups the entries as the Redis adapter does (false: the holder alone). */
+function sideB(mns: readonly string[], frames: readonly CpData[][], group = true): Side {
+  const store = { update: async (entries: readonly LatestEntry[]) => void (group ? consume(groupEntries(entries)) : (sink += entries.length)) };
   const b = new LatestCoalescer(store, (err) => console.error(err), { intervalMs: 60_000 });
   return {
     async interval(collectors) {
@@ -108,7 +109,9 @@ for (const [name, bytes] of [['2011 realtime, 4 factors', smallFrame()], ['2051 
     b += nb / ROUNDS;
   }
   ratios.sort((x, y) => x - y);
-  const alloc = `${await bytesPerFrame(A)} → ${await bytesPerFrame(B)} B allocated per frame`;
+  const alone = sideB(mns, frames, false);
+  await nsPerFrame(alone, 200);
+  const alloc = `${await bytesPerFrame(A)} → ${await bytesPerFrame(B)} B allocated per frame (the holder alone: ${await bytesPerFrame(alone)})`;
   console.log(
     `${name}: A ${Math.round(a)} → B ${Math.round(b)} ns per frame, A/B ${ratios[ROUNDS >> 1]!.toFixed(2)} (${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)}); ${alloc}`,
   );
