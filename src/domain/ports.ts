@@ -116,7 +116,10 @@ export interface LatestEntry {
   values: Record<string, string>;
 }
 export interface LatestStore {
-  /** Keeps, per mn + kind + factor, the entry with the greatest timeMs. */
+  /**
+   * Keeps, per mn + kind + factor, the entry with the greatest timeMs (equal times: the later); written before it
+   * resolves. The gateway calls it once per interval with the newest entry of each key (server/latest-coalescer.ts).
+   */
   update(entries: readonly LatestEntry[]): Promise<void>;
   get(mn: string): Promise<LatestEntry[]>;
 }

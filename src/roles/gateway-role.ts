@@ -47,12 +47,7 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
     prefix,
     onInvalid: (message) => log.warn({ bytes: message.length }, 'ignored a message on the command channel that is not a command'),
   });
-  const latest = createRedisLatest(redis, {
-    prefix,
-    maxFields: config.storageLimits.maxLatestFields,
-    flushMs: config.storageLimits.latestFlushMs,
-    onError: (err) => log.warn({ err }, 'latest-value update failed'),
-  });
+  const latest = createRedisLatest(redis, { prefix, maxFields: config.storageLimits.maxLatestFields });
   const jobs = createJobProducer({ connection: { url: config.redis.url }, prefix, logger: log, delayMs: config.checks.delayMs });
   const gateway = createGateway(
     {
@@ -102,8 +97,6 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
       await jobs.close();
       await sessions.flush();
       sessions.close();
-      await latest.flush();
-      latest.close();
       await commands.close();
       await registry.close();
       await redis.quit();

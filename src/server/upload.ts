@@ -8,8 +8,6 @@ import type { Device } from '../domain/device.js';
 import { SinkError } from '../domain/ports.js';
 import { Deduper } from './deduper.js';
 import type { GatewayDeps } from './gateway-deps.js';
-import type { LatestEntry } from '../domain/ports.js';
-import { NUMERIC_FIELD_OF_CP, STRING_FIELD_OF_CP } from '../domain/reading-schema.js';
 import { LatestCoalescer } from './latest-coalescer.js';
 import type { StorageLimits } from '../config.js';
 import { FactorGate, checkDataTime, type FactorFilterResult, type LimitVerdict } from './upload-limits.js';
@@ -23,22 +21,6 @@ export type UploadOutcome =
   | { verdict: 'failed'; err: unknown }
   /** Refused by a limit before anything was written: answered 9011 with `qnRtn`. */
   | { verdict: LimitVerdict; reason: string; qnRtn: string };
-
-/** Every CP suffix the latest-value entry keeps, numeric then text, by stored name. */
-const LATEST_FIELDS = [...NUMERIC_FIELD_OF_CP, ...STRING_FIELD_OF_CP];
-
-function latestEntries(mn: string, kind: string, cp: CpData, timeMs: number): LatestEntry[] {
-  const out: LatestEntry[] = [];
-  for (const reading of cp.factors) {
-    const values: Record<string, string> = {};
-    for (const [key, name] of LATEST_FIELDS) {
-      const v = reading[key];
-      if (typeof v === 'string') values[name] = v;
-    }
-    out.push({ mn, factor: reading.code, kind, timeMs, values });
-  }
-  return out;
-}
 
 const DUPLICATE: UploadOutcome = { verdict: 'duplicate' };
 const STORED: UploadOutcome = { verdict: 'stored' };
@@ -55,10 +37,7 @@ export class UploadStore {
   ) {
     this.dedupe = new Deduper(deps.dedupe, deps.logger);
     this.factors = new FactorGate(deps.factorBudget, limits, deps.metrics, deps.logger);
-    this.latest = new LatestCoalescer(
-      (entries) => deps.latest.update(entries),
-      (err) => deps.logger.warn({ err }, 'latest-value update failed'),
-    );
+    this.latest = new LatestCoalescer(deps.latest, (err) => deps.logger.warn({ err }, 'latest-value update failed'), { intervalMs: limits.latestFlushMs });
   }
 
   /**
@@ -99,7 +78,7 @@ export class UploadStore {
     this.deps.sink.writeUpload({ kind, mn: device.mn, st, cn: packet.cn, timeMs, cp, wire: packet.cp }, (err) => {
       if (!err) {
         try {
-          for (const entry of latestEntries(device.mn, kind, cp, timeMs)) this.latest.push(entry);
+          this.latest.hold(device.mn, kind, timeMs, cp.factors);
           this.deps.jobs.ingested([{ mn: device.mn, kind, timeMs }]);
         } catch (e) {
           // Durable already: the frame is acked whatever happened to its side effects.

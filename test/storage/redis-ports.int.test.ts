@@ -6,6 +6,8 @@ import { createRedisArchive } from '../../src/storage/redis/archive.js';
 import { createRedisDeadLetters } from '../../src/storage/redis/dead-letters.js';
 import { createRedisDedupe, createRedisLatest } from '../../src/storage/redis/stores.js';
 import type { LatestEntry } from '../../src/domain/ports.js';
+import type { FactorReading } from '../../protocol/index.js';
+import { LatestCoalescer } from '../../src/server/latest-coalescer.js';
 import { freshPrefix, redisUrl } from '../helpers/services.js';
 import { waitFor } from '../helpers/wait.js';
 import { registrySuite } from './conformance/registry-suite.js';
@@ -141,18 +143,18 @@ t.test('archive: entries of the previous layout (m + r) are read; raw bytes pack
   tt.ok(fields?.[1]?.includes('\x1f\x1d\x1f\x1d\x1f'), 'MN and CN marked as in the raw header');
 });
 
-t.test('latest: with flushMs updates are held (newest per kind + factor) and written on the interval or flush()', async (tt) => {
+t.test('latest: held by the gateway (newest per kind + factor) and written to Redis on the interval or flush()', async (tt) => {
   const prefix = freshPrefix();
-  const store = createRedisLatest(redis, { prefix, flushMs: 60_000 });
-  tt.teardown(() => store.close());
-  const e = (factor: string, timeMs: number, rtd: string): LatestEntry => ({ mn: 'M', kind: 'realtime', factor, timeMs, values: { rtd } });
-  await store.update([e('a', 2, 'two'), e('b', 1, 'one')]);
-  await store.update([e('a', 1, 'older'), e('a', 3, 'three')]);
+  const store = createRedisLatest(redis, { prefix });
+  const r = (code: string, rtd: string): FactorReading => ({ code, rtd, valid: true });
+  const held = new LatestCoalescer(store, (err) => tt.fail(String(err)), { intervalMs: 60_000 });
+  held.hold('M', 'realtime', 2, [r('a', 'two')]);
+  held.hold('M', 'realtime', 1, [r('b', 'one'), r('a', 'older')]);
+  held.hold('M', 'realtime', 3, [r('a', 'three')]);
   tt.equal(await redis.exists(`${prefix}latest:M`), 0, 'nothing written before the interval');
-  await store.flush();
-  const reader = createRedisLatest(redis, { prefix });
-  tt.same((await reader.get('M')).map((x) => [x.factor, x.timeMs, x.values.rtd]), [['a', 3, 'three'], ['b', 1, 'one']], 'the newest of each written');
-  const quick = createRedisLatest(redis, { prefix, flushMs: 20 });
-  await quick.update([e('b', 5, 'five')]);
-  await waitFor(async () => (await reader.get('M')).some((x) => x.factor === 'b' && x.timeMs === 5), 'written by the timer');
+  await held.flush();
+  tt.same((await store.get('M')).map((x) => [x.factor, x.timeMs, x.values.rtd]), [['a', 3, 'three'], ['b', 1, 'one']], 'the newest of each written');
+  const quick = new LatestCoalescer(store, (err) => tt.fail(String(err)), { intervalMs: 20 });
+  quick.hold('M', 'realtime', 5, [r('b', 'five')]);
+  await waitFor(async () => (await store.get('M')).some((x) => x.factor === 'b' && x.timeMs === 5), 'written by the timer');
 });

@@ -322,46 +322,33 @@ export interface RedisLatestOptions {
   prefix: string;
   /** Kind + factor entries kept per MN (HJ212_MAX_LATEST_FIELDS). */
   maxFields?: number;
-  /**
-   * Hold updates in memory (the newest per MN + kind + factor) and write them this often (HJ212_LATEST_FLUSH_MS): a
-   * collector uploading every second then costs one write per interval, not one per frame. 0: every update() is
-   * written before it resolves.
-   */
-  flushMs?: number;
-  /** A held write that failed (with flushMs). */
-  onError?: (err: unknown) => void;
+}
+
+/** Per MN, kind and factor the entry to write: nested maps, no key string built per entry. */
+type Table = Map<string, Map<string, Map<string, LatestEntry>>>;
+
+/** The entries by MN, kind and factor (the newest per factor; equal times: the later). */
+function tableOf(entries: Iterable<LatestEntry>): Table {
+  const table: Table = new Map();
+  for (const e of entries) {
+    let byKind = table.get(e.mn);
+    if (!byKind) table.set(e.mn, (byKind = new Map()));
+    let byFactor = byKind.get(e.kind);
+    if (!byFactor) byKind.set(e.kind, (byFactor = new Map()));
+    const before = byFactor.get(e.factor);
+    // Equal times replace, as in the store.
+    if (before === undefined || before.timeMs <= e.timeMs) byFactor.set(e.factor, e);
+  }
+  return table;
 }
 
 /**
- * Kind + factor entries held at most before a write is forced (bounds memory whatever the interval, ~25 MB): 5,000
- * collectors uploading 6 factors of 3 kinds fit, so their writes still come once per interval.
+ * Latest value per MN + kind + factor; never moves backwards in time, whatever order updates arrive in. Each
+ * update() is written before it resolves: the gateway holds and coalesces (src/server/latest-coalescer.ts).
  */
-const MAX_HELD = 100_000;
-
-/**
- * Latest value per MN + kind + factor; never moves backwards in time, whatever order updates arrive in. `flush()`
- * writes what is held, `close()` stops the timer (flush first).
- */
-export function createRedisLatest(redis: Redis, options: RedisLatestOptions): LatestStore & { flush(): Promise<void>; close(): void } {
-  const { prefix, maxFields = DEFAULT_CONFIG.storageLimits.maxLatestFields, flushMs = 0, onError = () => undefined } = options;
+export function createRedisLatest(redis: Redis, options: RedisLatestOptions): LatestStore {
+  const { prefix, maxFields = DEFAULT_CONFIG.storageLimits.maxLatestFields } = options;
   const keyPrefix = `${prefix}latest:`;
-  /** Per MN, kind and factor the entry to write: nested maps, no key string built per entry. */
-  type Table = Map<string, Map<string, Map<string, LatestEntry>>>;
-  /** Merge `entries` into `table` (the newest per factor; equal times: the later); returns the entries added. */
-  const hold = (table: Table, entries: Iterable<LatestEntry>): number => {
-    let added = 0;
-    for (const e of entries) {
-      let byKind = table.get(e.mn);
-      if (!byKind) table.set(e.mn, (byKind = new Map()));
-      let byFactor = byKind.get(e.kind);
-      if (!byFactor) byKind.set(e.kind, (byFactor = new Map()));
-      const before = byFactor.get(e.factor);
-      if (before === undefined) added++;
-      // Equal times replace, as in the store.
-      if (before === undefined || before.timeMs <= e.timeMs) byFactor.set(e.factor, e);
-    }
-    return added;
-  };
   /** One script call per LATEST_CHUNK entries; per MN its kinds, per kind one group per time. */
   const write = async (table: Table): Promise<void> => {
     let args: Array<string | number> = [];
@@ -400,43 +387,9 @@ export function createRedisLatest(redis: Redis, options: RedisLatestOptions): La
     }
     await send();
   };
-  let held: Table = new Map();
-  let heldCount = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> = Promise.resolve();
-  const flush = (): Promise<void> => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (heldCount > 0) {
-      const table = held;
-      held = new Map();
-      heldCount = 0;
-      writing = writing.then(() => write(table)).catch(onError);
-    }
-    return writing;
-  };
   return {
-    update(entries) {
-      if (flushMs <= 0) {
-        const table: Table = new Map();
-        hold(table, entries);
-        return write(table);
-      }
-      heldCount += hold(held, entries);
-      if (heldCount >= MAX_HELD) void flush();
-      else if (!timer && heldCount > 0) {
-        timer = setTimeout(() => void flush(), flushMs);
-        timer.unref();
-      }
-      return Promise.resolve();
-    },
-    flush,
-    close() {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-    },
+    update: (entries) => write(tableOf(entries)),
     async get(mn) {
-      await flush();
       const stored = await redis.hgetall(keyPrefix + mn);
       const newest = new Map<string, LatestEntry>();
       const keepNewest = (e: LatestEntry): void => {
