@@ -57,6 +57,18 @@ t.test('dedupe keys are bounded per collector and expire by their own time', asy
   tt.same(await store.seen(['A|k999', 'B|keep']), new Set(), 'expired by time');
 });
 
+t.test('dedupe ids with whitespace (a DataTime that is not a time) are remembered and found; 2,500 ids of many collectors in one call', async (tt) => {
+  const prefix = freshPrefix();
+  const store = createRedisDedupe(redis, { prefix, ttlSeconds: 60 });
+  const odd = ['M1|2011.2024 01 01.\t1.x', 'M1|2011.\n.2.y', 'M2|a  b'];
+  const many = Array.from({ length: 2500 }, (_, i) => `C${i % 7}|2011.k${i}.1.f`);
+  await store.remember([...odd, ...many], [{ owner: 'M1', stream: '2011', mark: 5 }]);
+  tt.same(await store.seen([...odd, 'M1|2011.2024 01 01. 1.x', 'M1|other']), new Set([...odd, 'M1|2011.2024 01 01. 1.x']), 'found (whitespace read as one `_`), others not');
+  tt.equal((await store.seen(many)).size, 2500, 'every id of the large batch remembered');
+  tt.same(await redis.zcard(`${prefix}dedupe:C0`), 358, 'grouped per collector');
+  tt.same(await store.marks(['M1']), new Map([['M1', new Map([['2011', 5]])]]));
+});
+
 t.test('latest: works after the script cache is flushed (EVALSHA falls back to EVAL)', async (tt) => {
   const store = createRedisLatest(redis, { prefix: freshPrefix() });
   await store.update([{ mn: 'M', kind: 'rt', factor: 'a', timeMs: 1, values: { rtd: '1' } }]);

@@ -24,8 +24,9 @@ end
 return out
 `);
 
-// ARGV: now, ttl ms, cap per owner, the set and the marks key prefixes, then per owner: the owner, the number of ids,
-// the ids, the number of marks, then stream and mark pairs. Each touched set drops expired ids and, above the cap,
+// ARGV: now, ttl ms, cap per owner, the set and the marks key prefixes, then per owner: the owner, its ids joined by
+// spaces (one argument, not one per id: ioredis encodes every argument on its own), the number of marks, then stream
+// and mark pairs. Each touched set drops expired ids and, above the cap,
 // the ids that expire first; a mark is only raised; both keys expire with the newest id. One command per batch; the
 // keys are named from the prefixes (the owner goes out once, not in two key names); KEYS[1], the first owner's set,
 // routes the call.
@@ -38,9 +39,12 @@ local trimmed = 0
 while a <= #ARGV do
   local set = ARGV[4] .. ARGV[a]
   local marks = ARGV[5] .. ARGV[a]
-  local n = tonumber(ARGV[a + 1])
-  for j = a + 2, a + n + 1 do redis.call('ZADD', set, now + ttl, ARGV[j]) end
-  a = a + n + 2
+  local n = 0
+  for id in string.gmatch(ARGV[a + 1], '%S+') do
+    redis.call('ZADD', set, now + ttl, id)
+    n = n + 1
+  end
+  a = a + 2
   local m = tonumber(ARGV[a])
   for j = a + 1, a + 2 * m, 2 do
     local current = redis.call('HGET', marks, ARGV[j])
@@ -66,6 +70,9 @@ for i = 2, #ARGV do out[i - 1] = redis.call('HGETALL', ARGV[1] .. ARGV[i]) end
 return out
 `);
 
+const WHITESPACE = /\s/;
+const WHITESPACES = /\s/g;
+
 /** Batches larger than this are split so one script never blocks Redis for long. */
 const SCRIPT_CHUNK = 2000;
 
@@ -81,6 +88,9 @@ export function createRedisDedupe(redis: Redis, options: { prefix: string; ttlSe
     return bar < 0 ? ['', key] : [key.slice(0, bar), key.slice(bar + 1)];
   };
   const setOf = (owner: string): string => `${prefix}dedupe:${owner}`;
+  // Ids go to the remember script joined by spaces: whitespace inside one (a DataTime that is not a time) becomes `_`,
+  // for lookups too. The id's fingerprint covers the CP text, so two frames this merges are the same frame anyway.
+  const member = (id: string): string => (WHITESPACE.test(id) ? id.replace(WHITESPACES, '_') : id);
   const marksOf = (owner: string): string => `${prefix}dedupe-mark:${owner}`;
   return {
     async seen(keys) {
@@ -92,7 +102,7 @@ export function createRedisDedupe(redis: Redis, options: { prefix: string; ttlSe
         for (const key of chunk) {
           const [owner, id] = split(key);
           sets.push(setOf(owner));
-          args.push(id);
+          args.push(member(id));
         }
         const found = (await runScript(redis, SEEN, sets, args)) as number[];
         chunk.forEach((key, i) => {
@@ -103,28 +113,32 @@ export function createRedisDedupe(redis: Redis, options: { prefix: string; ttlSe
     },
     async remember(keys, marks = []) {
       // Grouped by owner: its key names go out once per batch, not once per frame.
-      const byOwner = new Map<string, { ids: string[]; marks: Array<string | number> }>();
-      const group = (owner: string): { ids: string[]; marks: Array<string | number> } => {
+      const byOwner = new Map<string, { ids: string; count: number; marks: Array<string | number> }>();
+      const group = (owner: string): { ids: string; count: number; marks: Array<string | number> } => {
         let g = byOwner.get(owner);
-        if (!g) byOwner.set(owner, (g = { ids: [], marks: [] }));
+        if (!g) byOwner.set(owner, (g = { ids: '', count: 0, marks: [] }));
         return g;
       };
       for (const key of keys) {
         const [owner, id] = split(key);
-        group(owner).ids.push(id);
+        const g = group(owner);
+        g.ids = g.count++ === 0 ? member(id) : `${g.ids} ${member(id)}`;
       }
       for (const m of marks) group(m.owner).marks.push(m.stream, m.mark);
       let first: string | undefined;
       let args: Array<string | number> = [];
+      let ids = 0;
       const send = async (): Promise<void> => {
         if (first !== undefined) await runScript(redis, REMEMBER, [setOf(first)], [now(), ttlSeconds * 1000, maxPerOwner, setOf(''), marksOf(''), ...args]);
         first = undefined;
         args = [];
+        ids = 0;
       };
       for (const [owner, g] of byOwner) {
         first ??= owner;
-        args.push(owner, g.ids.length, ...g.ids, g.marks.length / 2, ...g.marks);
-        if (args.length >= SCRIPT_CHUNK) await send();
+        args.push(owner, g.ids, g.marks.length / 2, ...g.marks);
+        ids += g.count;
+        if (ids + args.length >= SCRIPT_CHUNK) await send();
       }
       await send();
     },
