@@ -26,6 +26,9 @@ export interface ProducerOptions {
   delayMs?: number;
 }
 
+/** Collectors whose last job id is kept (jobOf). */
+const MAX_LAST_JOBS = 100_000;
+
 /** Kept off the delay when remembering an add: the flush interval, clock steps and the add's own latency fit in. */
 const REMEMBER_MARGIN_MS = 5000;
 
@@ -92,12 +95,32 @@ export function createJobProducer(opts: ProducerOptions): JobProducer & { flush(
     }
   }
 
+  /**
+   * Per collector and kind the job of the hour it last uploaded in: every frame of that hour reuses its id and data
+   * instead of building them again (the gateway calls this once per stored frame). Bounded: dropped whole at
+   * {@link MAX_LAST_JOBS} collectors.
+   */
+  const lastJobs = new Map<string, Map<string, { id: string; job: CheckJob }>>();
+  function jobOf(mn: string, kind: string, hourMs: number): { id: string; job: CheckJob } {
+    let byKind = lastJobs.get(mn);
+    if (!byKind) {
+      if (lastJobs.size >= MAX_LAST_JOBS) lastJobs.clear();
+      lastJobs.set(mn, (byKind = new Map()));
+    }
+    const last = byKind.get(kind);
+    if (last !== undefined && last.job.hourMs === hourMs) return last;
+    const job: CheckJob = { mn, kind, hourMs };
+    const made = { id: checkJobId(job), job };
+    byKind.set(kind, made);
+    return made;
+  }
+
   return {
     ingested(events: readonly IngestEvent[]) {
       const now = Date.now();
       for (const e of events) {
-        const job: CheckJob = { mn: e.mn, kind: e.kind, hourMs: Math.floor(e.timeMs / HOUR_MS) * HOUR_MS };
-        const id = checkJobId(job);
+        const hourMs = Math.floor(e.timeMs / HOUR_MS) * HOUR_MS;
+        const { id, job } = jobOf(e.mn, e.kind, hourMs);
         const r = remembered.get(id);
         if (r !== undefined && now < r.until) r.skipped = true;
         else batch.set(id, job);
