@@ -5,7 +5,7 @@
  * What the connection learns from an admitted frame (device, CRC variant, encoding, password, ST, edition) is
  * written here and only here; the session table only takes the device away from a replaced connection.
  */
-import { parseFrame, type ParseOk } from '../../protocol/index.js';
+import { parseFrame, type ParseOk, type ParseOptions } from '../../protocol/index.js';
 import { GATEWAY_PARSING } from '../domain/device-quirks.js';
 import { defaultLimits } from '../config.js';
 import type { Device } from '../domain/device.js';
@@ -22,6 +22,23 @@ import type { GatewayDeps, GatewayOptions } from './gateway-deps.js';
 import type { SessionTable } from './session-table.js';
 import { SubpacketTracker, type IncompleteSet } from './subpackets.js';
 import { UploadStore } from './upload.js';
+
+/**
+ * The gateway's parse options for a text encoding and data-length cap, made once each (a handful of combinations:
+ * the server's cap and the devices' profiles) rather than an object per frame.
+ */
+const PARSE_OPTIONS = new Map<string, Map<number, ParseOptions>>();
+function parseOptions(encoding: ConnectionContext['encoding'], maxDataLength: number): ParseOptions {
+  let byLength = PARSE_OPTIONS.get(encoding);
+  if (!byLength) PARSE_OPTIONS.set(encoding, (byLength = new Map()));
+  let options = byLength.get(maxDataLength);
+  if (!options) {
+    // Device profiles hold a handful of caps; a bound anyway, since they come from stored records.
+    if (byLength.size >= 64) byLength.clear();
+    byLength.set(maxDataLength, (options = { maxDataLength, encoding, ...GATEWAY_PARSING }));
+  }
+  return options;
+}
 
 /** Summaries (dropped readings, incomplete sub-packet sets) are logged at most this often. */
 const SUMMARY_EVERY_MS = 10_000;
@@ -66,7 +83,7 @@ export class FrameHandler {
     const encoding = ctx.device?.profile.encoding ?? ctx.encoding;
     const maxDataLength = Math.max(this.opts.maxDataLength, ctx.device?.profile.maxDataLength ?? 0);
     // Widest options (length policy, MN alphabet): admit() holds what was tolerated against the device's record.
-    const parsed = parseFrame(raw, { maxDataLength, encoding, ...GATEWAY_PARSING });
+    const parsed = parseFrame(raw, parseOptions(encoding, maxDataLength));
     if (!parsed.ok) return this.rejections.unparsed(ctx, raw, receivedAt, parsed);
     const mn = parsed.packet.mn;
     if (!mn) return this.identified(ctx, raw, receivedAt, parsed, maxDataLength, encoding, undefined);
@@ -80,7 +97,7 @@ export class FrameHandler {
     let parsed = first;
     if (device && device.profile.encoding !== encoding) {
       // First frame of a connection: text was decoded before the device (and its GBK profile) was known.
-      const again = parseFrame(raw, { maxDataLength: Math.max(maxDataLength, device.profile.maxDataLength), encoding: device.profile.encoding, ...GATEWAY_PARSING });
+      const again = parseFrame(raw, parseOptions(device.profile.encoding, Math.max(maxDataLength, device.profile.maxDataLength)));
       if (again.ok) parsed = again;
     }
     const { packet } = parsed;
