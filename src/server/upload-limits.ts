@@ -81,11 +81,15 @@ export class FactorGate {
     const admitted = this.admitted.get(device.mn);
     const refused = this.refused.get(device.mn);
     let ask: string[] | undefined;
+    let allKnown = true;
     for (const r of readings) {
       if (isTableFactor(r.code) || admitted?.has(r.code)) continue;
+      allKnown = false;
       if (!CODE_SYNTAX.test(r.code) || (refused?.get(r.code) ?? 0) > now) continue;
       (ask ??= []).push(r.code);
     }
+    // The common frame: every code in the table or admitted before, nothing cut. Kept as it is, without a second pass.
+    if (allKnown && overFrame === 0) return { kept: readings, dropped: 0 };
     if (ask) return this.ask(device, ask, now).then(() => this.keep(device, readings, overFrame));
     return this.keep(device, readings, overFrame);
   }
