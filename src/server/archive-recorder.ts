@@ -88,14 +88,21 @@ export class ArchiveRecorder {
   }
 
   private entry(meta: FrameMeta, bytes: Buffer): ArchivedFrame {
-    if (meta.verdict === 'duplicate') return { ...meta, raw: NO_BYTES, size: bytes.length };
+    if (meta.verdict === 'duplicate') return archived(meta, NO_BYTES, bytes.length);
     const limit = meta.verdict.startsWith('HJ_ERR') ? this.limits.junkRawBytes : this.limits.maxRawBytes;
     // Masked as bytes (no text, no base64): a frame holds its password in every header, so this is always a copy and
     // the entry never keeps the connection's buffer alive.
     const masked = maskPasswordBytes(bytes);
     const kept = masked === bytes ? new Uint8Array(bytes.subarray(0, limit)) : masked.subarray(0, limit);
-    if (masked.length <= limit) return { ...meta, raw: kept };
+    if (masked.length <= limit) return archived(meta, kept, undefined);
     this.metrics.limited.inc({ limit: 'archive-truncated' });
-    return { ...meta, raw: kept, size: bytes.length };
+    return archived(meta, kept, bytes.length);
   }
+}
+
+/** The entry of `meta` with `raw` (and the full `size` when cut), built field by field: no spread per frame. */
+function archived(meta: FrameMeta, raw: Uint8Array, size: number | undefined): ArchivedFrame {
+  const frame: ArchivedFrame = { receivedAt: meta.receivedAt, sourceIp: meta.sourceIp, mn: meta.mn, cn: meta.cn, verdict: meta.verdict, code: meta.code, raw };
+  if (size !== undefined) frame.size = size;
+  return frame;
 }
