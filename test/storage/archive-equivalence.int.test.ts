@@ -110,6 +110,11 @@ function realistic(): Case[] {
     Buffer.from(`##0100QN=1;CN=2011;PW=aCP=b;MN=${MN};CP=&&&&ABCD\r\n`, 'latin1'),
     Buffer.from(`##0100QN=1;CN=2011;MN=${MN}`, 'latin1'),
     Buffer.from(`##0100QN=1;CN=20\x1f11;MN=${MN}\x1d;CP=&&a\x1fb\x1d&&\r\n`, 'latin1'),
+    // A second MN and CN (the first counts), the MN after the header's end, a value running into `CP=`.
+    Buffer.from(`##0100QN=1;CN=2051;CN=2011;MN=X;MN=${MN};CP=&&&&\r\n`, 'latin1'),
+    Buffer.from(`##0100QN=1;CP=&&;CN=2011;MN=${MN};&&\r\n`, 'latin1'),
+    Buffer.from(`##0100QN=1;CN=2011;MN=${MN}CP=&&&&\r\n`, 'latin1'),
+    Buffer.from(`;MN=${MN};CN=2011;CP=&&&&`, 'latin1'),
   ];
   for (const raw of special) {
     for (const maxRawBytes of [4096, 30, 50, 6, 1]) {
