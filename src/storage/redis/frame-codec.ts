@@ -54,10 +54,21 @@ for (const t of TOKENS) KIND[t[0] as number] = (KIND[t[0] as number] as number) 
 const TOKEN_BYTES = new Uint8Array(Buffer.concat(TOKENS));
 const TOKEN_FROM = new Uint16Array(TOKENS.length + 1);
 TOKENS.forEach((t, i) => (TOKEN_FROM[i + 1] = (TOKEN_FROM[i] as number) + t.length));
-/** LISTS flattened: list l is CANDIDATES[LIST_FROM[l], LIST_FROM[l + 1]). */
-const CANDIDATES = new Uint8Array(LISTS.flat());
-const LIST_FROM = new Uint16Array(LISTS.length + 1);
-LISTS.forEach((l, i) => (LIST_FROM[i + 1] = (LIST_FROM[i] as number) + l.length));
+/**
+ * Each list split by the third byte (256: there is none), longest first: list l with third byte c is
+ * CANDIDATES[SUB_FROM[l * 257 + c], SUB_TO[l * 257 + c]), its tokens of two bytes and those whose third byte is c.
+ */
+const CANDIDATES: number[] = [];
+const SUB_FROM = new Uint16Array(LISTS.length * 257);
+const SUB_TO = new Uint16Array(LISTS.length * 257);
+LISTS.forEach((list, l) => {
+  for (let c = 0; c <= 256; c++) {
+    SUB_FROM[l * 257 + c] = CANDIDATES.length;
+    for (const t of list) if ((TOKENS[t] as Buffer).length === 2 || TOKENS[t]?.[2] === c) CANDIDATES.push(t);
+    SUB_TO[l * 257 + c] = CANDIDATES.length;
+  }
+});
+const CANDIDATE_LIST = new Uint8Array(CANDIDATES);
 /** 1 for the tokens that hold a byte which changes the factor-code state (separator, `=`, `-`). */
 const STATEFUL = new Uint8Array(TOKENS.map((t) => (t.some((c) => ((KIND[c] as number) & OTHER) !== 0) ? 1 : 0)));
 
@@ -137,10 +148,11 @@ export function packInto(plain: Uint8Array, out: Uint8Array, at: number): number
     if ((kind & STARTS_TOKEN) !== 0 && i + 1 < len) {
       const list = BY_PREFIX[(b << 8) | (plain[i + 1] as number)] as number;
       if (list > 0) {
-        // The list's tokens, longest first; their first two bytes match already.
+        // The list's tokens that may match here, longest first; their first two bytes match already.
         let token = -1;
-        for (let k = LIST_FROM[list - 1] as number, to = LIST_FROM[list] as number; k < to; k++) {
-          const c = CANDIDATES[k] as number;
+        const sub = (list - 1) * 257 + (i + 2 < len ? (plain[i + 2] as number) : 256);
+        for (let k = SUB_FROM[sub] as number, to = SUB_TO[sub] as number; k < to; k++) {
+          const c = CANDIDATE_LIST[k] as number;
           const from = TOKEN_FROM[c] as number;
           const tokenLen = (TOKEN_FROM[c + 1] as number) - from;
           if (i + tokenLen > len) continue;
