@@ -140,6 +140,11 @@ function summaries(): ArchivedFrame[] {
     { receivedAt: 1.5, sourceIp: '', verdict: 'x', raw: empty, size: 0 },
     { receivedAt: -7, sourceIp: '', verdict: 'x', raw: empty, size: 12.25, repeats: 0 },
     { receivedAt: 1e21, sourceIp: '', verdict: 'x', raw: empty, repeats: 1e21 },
+    { receivedAt: Number.NaN, sourceIp: '', verdict: 'x', raw: empty, size: Number.POSITIVE_INFINITY },
+    // Integers around the writer's split at 10^8 and its digit-by-digit limit (2^49).
+    ...[0, 9, 10, 99_999_999, 1e8, 1e8 + 1, 1e8 * 12_345 - 1, 1e8 * 12_345, 2 ** 31, 2 ** 49 - 1, 2 ** 49, 2 ** 49 + 1, 2 ** 53 - 1, 2 ** 53].map(
+      (n): ArchivedFrame => ({ receivedAt: n, sourceIp: '', verdict: 'x', raw: empty, size: n + 1, repeats: n * 10 }),
+    ),
   ];
 }
 
@@ -177,7 +182,7 @@ t.test('random frames and metadata (property): the same stream entries', async (
     cn: fc.option(fc.oneof(fc.constantFrom('2011', '2051'), text), { nil: undefined }),
     code: fc.option(text, { nil: undefined }),
     sourceIp: text,
-    receivedAt: fc.oneof(fc.integer({ min: 0, max: 2 ** 50 }), fc.double({ noNaN: true })),
+    receivedAt: fc.oneof(fc.integer({ min: 0, max: 2 ** 50 }), fc.maxSafeNat(), fc.double()),
     maxRawBytes: fc.integer({ min: 1, max: 400 }),
     junkRawBytes: fc.integer({ min: 1, max: 400 }),
   });

@@ -76,7 +76,7 @@ const E = 0x65;
 const ENTRY_HEAD = 5;
 /** Characters of a number's text that are reserved in advance (any safe integer fits; other numbers are checked). */
 const NUMBER_ROOM = 24;
-/** Integers up to this are written digit by digit (exactly: their tenths are exact in a double). */
+/** Integers up to this are written digit by digit: n / 1e8 rounds to the right integer part well below 2^53. */
 const DIGITS_MAX = 2 ** 49;
 
 /**
@@ -125,17 +125,29 @@ class ChunkWriter {
   /** `String(n)`; nothing for an absent value. */
   number(n: number | undefined): void {
     if (n === undefined || n === null) return;
-    if (!(Number.isInteger(n) && n >= 0 && n <= DIGITS_MAX)) {
-      const text = String(n);
-      this.ensure(text.length * 3);
-      this.pos += this.buf.write(text, this.pos, 'utf8');
-      return;
+    if (Number.isInteger(n) && n >= 0 && n <= DIGITS_MAX) {
+      // In two int32 halves: digit arithmetic on a double above 2^31 would allocate a heap number per step.
+      const high = Math.floor(n / 1e8);
+      const low = n - high * 1e8;
+      if (high === 0) return this.digits(low, 0);
+      if (low >= 0 && low < 1e8) {
+        this.digits(high, 0);
+        return this.digits(low, 8);
+      }
     }
-    let digits = 1;
-    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    const text = String(n);
+    this.ensure(text.length * 3);
+    this.pos += this.buf.write(text, this.pos, 'utf8');
+  }
+
+  /** The decimal digits of the int32 `x` ≥ 0, at least `width` of them (leading zeros). */
+  private digits(x: number, width: number): void {
+    let count = 1;
+    for (let y = x; y >= 10; y = (y / 10) | 0) count++;
+    if (count < width) count = width;
     const buf = this.buf;
-    for (let i = this.pos + digits - 1, x = n; i >= this.pos; i--, x = Math.floor(x / 10)) buf[i] = 0x30 + (x % 10);
-    this.pos += digits;
+    for (let i = this.pos + count - 1, y = x; i >= this.pos; i--, y = (y / 10) | 0) buf[i] = 0x30 + (y % 10);
+    this.pos += count;
   }
 
   /** One entry: field name, length, metadata, the raw bytes packed when that makes them shorter. */

@@ -1,11 +1,12 @@
 /**
  * The raw archive's writer as it was before issue 13 (test-only reference): the recorder's entry (object spread,
- * masked copy), the frame packer (frame-codec.ts at that time), the per-frame `toEntry` and the script that took two
- * arguments per entry. test/storage/archive-equivalence.int.test.ts stores the same frames through this and through
- * the current writer and compares the stream entries byte for byte; benchmarks/archive-encode.bench.ts measures
- * both. Not to be changed: it defines what the current writer must store.
+ * masked copy by maskPasswordBytes as it was), the frame packer (frame-codec.ts at that time), the per-frame
+ * `toEntry` and the script that took two arguments per entry. test/storage/archive-equivalence.int.test.ts stores the
+ * same frames through this and through the current writer and compares the stream entries byte for byte;
+ * benchmarks/archive-encode.bench.ts measures both. Not to be changed: it defines what the current writer must store.
  */
-import { maskPasswordBytes } from '../../../protocol/index.js';
+import { isAlnum } from '../../../protocol/char-codes.js';
+import { indexOfByte, newBytes } from '../../../protocol/runtime.js';
 import type { ArchivedFrame } from '../../../src/domain/ports.js';
 
 // ---- frame-codec.ts (packFrame) as it was
@@ -178,6 +179,58 @@ if len == 0 or bytes < 0 then bytes = 0 end
 redis.call('SET', KEYS[2], bytes)
 return bytes
 `;
+
+// ---- protocol/mask.ts (maskPasswordBytes) as it was
+
+/** The byte before `at` is absent or not an ASCII letter or digit (the `(^|[^A-Za-z0-9])` of PASSWORD). */
+const boundary = (bytes: Uint8Array, at: number): boolean => at === 0 || !isAlnum(bytes[at - 1] as number);
+/** `;` `,` `&` CR LF end a password value. */
+const ends = (c: number): boolean => c === 0x3b || c === 0x2c || c === 0x26 || c === 0x0d || c === 0x0a;
+const STARS = [0x2a, 0x2a, 0x2a];
+
+/**
+ * {@link maskPassword} over bytes, for frames kept as bytes (the raw archive): the same matches as the text version
+ * over the bytes read as latin1, without building the text. Returns `bytes` itself when it holds no password.
+ */
+function maskPasswordBytes(bytes: Uint8Array): Uint8Array {
+  // The `=` of every `pw=` (any letter case), found from its rare `W`/`w` with the runtime's byte search, in order.
+  const equals: number[] = [];
+  for (const w of [0x57, 0x77]) {
+    for (let at = indexOfByte(bytes, w, 1); at >= 0 && at + 1 < bytes.length; at = indexOfByte(bytes, w, at + 1)) {
+      if (bytes[at + 1] === 0x3d && ((bytes[at - 1] as number) | 0x20) === 0x70) equals.push(at + 1);
+    }
+  }
+  if (equals.length > 1) equals.sort((x, y) => x - y);
+  const cuts: number[] = [];
+  let done = 0;
+  for (const i of equals) {
+    // Inside a value already masked (`PW=xPW=y` is one value), as the regular expression resumes after its match.
+    if (i < done) continue;
+    const key = i - 2;
+    const newPw = key >= 3 && ((bytes[key - 3] as number) | 0x20) === 0x6e && ((bytes[key - 2] as number) | 0x20) === 0x65 && ((bytes[key - 1] as number) | 0x20) === 0x77;
+    if (!boundary(bytes, key) && !(newPw && boundary(bytes, key - 3))) continue;
+    let end = i + 1;
+    while (end < bytes.length && !ends(bytes[end] as number)) end++;
+    cuts.push(i + 1, end);
+    done = end;
+  }
+  if (cuts.length === 0) return bytes;
+  let length = bytes.length;
+  for (let k = 0; k < cuts.length; k += 2) length += STARS.length - ((cuts[k + 1] as number) - (cuts[k] as number));
+  const out = newBytes(length);
+  let from = 0;
+  let to = 0;
+  for (let k = 0; k < cuts.length; k += 2) {
+    const start = cuts[k] as number;
+    out.set(bytes.subarray(from, start), to);
+    to += start - from;
+    out.set(STARS, to);
+    to += STARS.length;
+    from = cuts[k + 1] as number;
+  }
+  out.set(bytes.subarray(from), to);
+  return out;
+}
 
 // ---- archive-recorder.ts (the entry of one frame) as it was
 
