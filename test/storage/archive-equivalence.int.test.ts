@@ -167,6 +167,16 @@ t.test('realistic frames: the same stream entries and byte count', async (tt) =>
   await compare(tt, 'one entry over the byte bound', frames.slice(0, 3), { maxLength: 1_000_000, maxBytes: 10 }, false);
 });
 
+t.test('large entries: a batch split into script calls by bytes stores the same entries', async (tt) => {
+  // 480 frames of ~9 KB: more than the writer's bytes per call, fewer than its frames per call.
+  const frames = Array.from({ length: 480 }, (_, i) => {
+    const raw = Buffer.concat([upload('2051', '123456', i), Buffer.alloc(9000, 0x31 + (i % 9))]);
+    return currentEntry({ meta: { receivedAt: 1_710_470_400_000 + i, sourceIp: '10.1.2.3', mn: MN, cn: '2051', verdict: 'stored', code: undefined }, raw, limits: { maxRawBytes: 10_000, junkRawBytes: 512 } });
+  });
+  await compare(tt, 'large', frames, { maxLength: 1_000_000 });
+  await compare(tt, 'large, trimmed by bytes', frames, { maxLength: 1_000_000, maxBytes: 300_000 });
+});
+
 t.test('random frames and metadata (property): the same stream entries', async (tt) => {
   const text = fc.string({ maxLength: 12 });
   const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x1f, 0x1d, 0x3b, 0x2d, 0x3d, 0x2c, 0x26));

@@ -156,7 +156,7 @@ export function packInto(plain: Uint8Array, out: Uint8Array, at: number): number
           const from = TOKEN_FROM[c] as number;
           const tokenLen = (TOKEN_FROM[c + 1] as number) - from;
           if (i + tokenLen > len) continue;
-          let j = 2;
+          let j = tokenLen > 2 ? 3 : 2; // the first two bytes, and a third one, picked the list
           while (j < tokenLen && plain[i + j] === TOKEN_BYTES[from + j]) j++;
           if (j === tokenLen) {
             token = c;
