@@ -141,6 +141,9 @@ function summaries(): ArchivedFrame[] {
     { receivedAt: -7, sourceIp: '', verdict: 'x', raw: empty, size: 12.25, repeats: 0 },
     { receivedAt: 1e21, sourceIp: '', verdict: 'x', raw: empty, repeats: 1e21 },
     { receivedAt: Number.NaN, sourceIp: '', verdict: 'x', raw: empty, size: Number.POSITIVE_INFINITY },
+    // Metadata whose UTF-8 is longer than its characters (the writer grows its buffer), one with raw bytes after it.
+    { receivedAt: 1, sourceIp: '测'.repeat(3000), verdict: 'x', code: `a\x1f${'ü'.repeat(2000)}\x1d`, raw: empty },
+    { receivedAt: 2, sourceIp: '10.1.2.3', mn: MN, cn: '2011', verdict: 'stored', code: '\u{1f600}'.repeat(1500), raw: upload('2011', '***', 3) },
     // Integers around the writer's split at 10^8 and its digit-by-digit limit (2^49).
     ...[0, 9, 10, 99_999_999, 1e8, 1e8 + 1, 1e8 * 12_345 - 1, 1e8 * 12_345, 2 ** 31, 2 ** 49 - 1, 2 ** 49, 2 ** 49 + 1, 2 ** 53 - 1, 2 ** 53].map(
       (n): ArchivedFrame => ({ receivedAt: n, sourceIp: '', verdict: 'x', raw: empty, size: n + 1, repeats: n * 10 }),
