@@ -73,12 +73,11 @@ const CANDIDATE_LIST = new Uint8Array(CANDIDATES);
  * What a token does to the factor-code state, as {@link CodeState} stepping over its bytes would: SEP_NEXT the
  * offset after its last separator (0: none; the state restarts there), DASH_AT the offset of the `-` after that which
  * comes before any `=` (-1: none; it sets the code when the state allows), EQUALS_IN 1 when an `=` follows the last
- * separator. STEPPED 1 for a token with a `-` before a separator, whose effect depends on more: stepped byte by byte.
+ * separator. A token with a `-` before a separator would need more than this: none may be added (checked here).
  */
 const SEP_NEXT = new Uint8Array(TOKENS.length);
 const DASH_AT = new Int8Array(TOKENS.length);
 const EQUALS_IN = new Uint8Array(TOKENS.length);
-const STEPPED = new Uint8Array(TOKENS.length);
 TOKENS.forEach((t, k) => {
   let last = -1;
   t.forEach((c, j) => {
@@ -90,7 +89,7 @@ TOKENS.forEach((t, k) => {
   SEP_NEXT[k] = last + 1;
   DASH_AT[k] = dash >= 0 && (equals < 0 || dash < equals) ? last + 1 + dash : -1;
   EQUALS_IN[k] = equals >= 0 ? 1 : 0;
-  STEPPED[k] = t.subarray(0, last + 1).includes(DASH) ? 1 : 0;
+  if (t.subarray(0, last + 1).includes(DASH)) throw new Error(`frame-codec token ${JSON.stringify(t.toString('latin1'))} has a - before a separator`);
 });
 
 /** The factor-code state both sides run over the plain bytes. */
@@ -188,39 +187,21 @@ export function packInto(plain: Uint8Array, out: Uint8Array, at: number): number
           out[n++] = TOKEN_BASE + token;
           const from = TOKEN_FROM[token] as number;
           const to = TOKEN_FROM[token + 1] as number;
-          if (STEPPED[token] === 0) {
-            const next = SEP_NEXT[token] as number;
-            if (next > 0) {
-              segment = i + next;
-              dash = equals = false;
-            }
-            const d = DASH_AT[token] as number;
-            if (d >= 0 && !dash && !equals) {
-              dash = true;
-              if (i + d > segment) {
-                code = segment;
-                codeEnd = i + d;
-              }
-            }
-            if (EQUALS_IN[token] === 1) equals = true;
-            i += to - from;
-            continue;
+          const next = SEP_NEXT[token] as number;
+          if (next > 0) {
+            segment = i + next;
+            dash = equals = false;
           }
-          for (let j = from; j < to; j++, i++) {
-            const c = TOKEN_BYTES[j] as number;
-            if (isSeparator(c)) {
-              segment = i + 1;
-              dash = equals = false;
-            } else if (c === EQUALS) {
-              equals = true;
-            } else if (c === DASH && !dash && !equals) {
-              dash = true;
-              if (i > segment) {
-                code = segment;
-                codeEnd = i;
-              }
+          const d = DASH_AT[token] as number;
+          if (d >= 0 && !dash && !equals) {
+            dash = true;
+            if (i + d > segment) {
+              code = segment;
+              codeEnd = i + d;
             }
           }
+          if (EQUALS_IN[token] === 1) equals = true;
+          i += to - from;
           continue;
         }
       }
