@@ -194,11 +194,12 @@ class ChunkWriter {
   }
 }
 
+const textRoom = (s: string | undefined): number => (s === undefined ? 0 : s.length);
+const numberRoom = (n: number | undefined): number => (n === undefined || n === null ? 0 : NUMBER_ROOM);
+
 /** Bytes an entry's metadata takes when its texts are ASCII (the writer grows its buffer for any other text). */
-function metaRoom(frame: ArchivedFrame): number {
-  const text = (s: string | undefined): number => (s === undefined ? 0 : s.length);
-  const num = (n: number | undefined): number => (n === undefined || n === null ? 0 : NUMBER_ROOM);
-  return META_FIELDS + 1 + num(frame.receivedAt) + text(frame.sourceIp) + text(frame.verdict) + text(frame.mn) + text(frame.cn) + text(frame.code) + num(frame.size) + num(frame.repeats);
+function metaRoom(f: ArchivedFrame): number {
+  return META_FIELDS + 1 + numberRoom(f.receivedAt) + textRoom(f.sourceIp) + textRoom(f.verdict) + textRoom(f.mn) + textRoom(f.cn) + textRoom(f.code) + numberRoom(f.size) + numberRoom(f.repeats);
 }
 
 /**
