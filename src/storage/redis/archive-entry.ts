@@ -28,7 +28,7 @@ function headerValue(raw: Buffer, name: 'MN' | 'CN'): string | undefined {
   return stop < 0 || stop > limit ? undefined : raw.toString('latin1', at + 4, stop);
 }
 
-/** Bits of {@link headerMarks}: the MN, the CN is the one the header names. */
+/** Bits of {@link headerMarks}: set when the MN / the CN is the one the header names. */
 const MN_MARK = 1;
 const CN_MARK = 2;
 
@@ -80,9 +80,10 @@ const NUMBER_ROOM = 24;
 const DIGITS_MAX = 2 ** 49;
 
 /**
- * A growing buffer for one chunk. The metadata is written as the `\x1f`-joined text of the layout would be encoded
- * (UTF-8, absent values empty, `clean` applied to texts), without making that text: ASCII texts byte by byte and
- * integers digit by digit (String(n) costs ~100 ns for a 13-digit timestamp), anything else through Buffer.write.
+ * A growing buffer for one chunk. The metadata is written exactly as the UTF-8 of the layout's `\x1f`-joined text
+ * (absent values empty, `clean` applied to texts, numbers as String() writes them), without making that text: ASCII
+ * texts byte by byte and integers digit by digit (String() of a 13-digit timestamp is slow), anything else through
+ * Buffer.write.
  */
 class ChunkWriter {
   buf: Buffer;
@@ -126,7 +127,7 @@ class ChunkWriter {
   number(n: number | undefined): void {
     if (n === undefined || n === null) return;
     if (Number.isInteger(n) && n >= 0 && n <= DIGITS_MAX) {
-      // In two int32 halves: digit arithmetic on a double above 2^31 would allocate a heap number per step.
+      // In two halves below 10^8, so the digit arithmetic stays in small integers.
       const high = Math.floor(n / 1e8);
       const low = n - high * 1e8;
       if (high === 0) return this.digits(low, 0);
