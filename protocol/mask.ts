@@ -21,46 +21,61 @@ export function maskPassword(text: string): string {
 const boundary = (bytes: Uint8Array, at: number): boolean => at === 0 || !isAlnum(bytes[at - 1] as number);
 /** `;` `,` `&` CR LF end a password value. */
 const ends = (c: number): boolean => c === 0x3b || c === 0x2c || c === 0x26 || c === 0x0d || c === 0x0a;
-const STARS = [0x2a, 0x2a, 0x2a];
+/** `***` replaces each value, written byte by byte (`set` from an Array takes a slow generic path). */
+const STAR = 0x2a;
+const STARS = 3;
+
+/** Cut positions of the running call (value start, value end, …): masking runs synchronously, the array is reused. */
+let cuts = new Int32Array(16);
 
 /**
  * {@link maskPassword} over bytes, for frames kept as bytes (the raw archive): the same matches as the text version
  * over the bytes read as latin1, without building the text. Returns `bytes` itself when it holds no password.
  */
 export function maskPasswordBytes(bytes: Uint8Array): Uint8Array {
-  // The `=` of every `pw=` (any letter case), found from its rare `W`/`w` with the runtime's byte search, in order.
-  const equals: number[] = [];
-  for (const w of [0x57, 0x77]) {
-    for (let at = indexOfByte(bytes, w, 1); at >= 0 && at + 1 < bytes.length; at = indexOfByte(bytes, w, at + 1)) {
-      if (bytes[at + 1] === 0x3d && ((bytes[at - 1] as number) | 0x20) === 0x70) equals.push(at + 1);
-    }
-  }
-  if (equals.length > 1) equals.sort((x, y) => x - y);
-  const cuts: number[] = [];
+  let count = 0;
   let done = 0;
-  for (const i of equals) {
+  // The `=` of every `pw=` (any letter case), in order, found from its rare `W`/`w` with the runtime's byte search:
+  // the next of each letter is kept and the nearer one taken.
+  let upper = indexOfByte(bytes, 0x57, 1);
+  let lower = indexOfByte(bytes, 0x77, 1);
+  while (upper >= 0 || lower >= 0) {
+    let at: number;
+    if (lower < 0 || (upper >= 0 && upper < lower)) {
+      at = upper;
+      upper = indexOfByte(bytes, 0x57, at + 1);
+    } else {
+      at = lower;
+      lower = indexOfByte(bytes, 0x77, at + 1);
+    }
+    const i = at + 1;
     // Inside a value already masked (`PW=xPW=y` is one value), as the regular expression resumes after its match.
-    if (i < done) continue;
+    if (i >= bytes.length || i < done || bytes[i] !== 0x3d || ((bytes[at - 1] as number) | 0x20) !== 0x70) continue;
     const key = i - 2;
     const newPw = key >= 3 && ((bytes[key - 3] as number) | 0x20) === 0x6e && ((bytes[key - 2] as number) | 0x20) === 0x65 && ((bytes[key - 1] as number) | 0x20) === 0x77;
     if (!boundary(bytes, key) && !(newPw && boundary(bytes, key - 3))) continue;
     let end = i + 1;
     while (end < bytes.length && !ends(bytes[end] as number)) end++;
-    cuts.push(i + 1, end);
+    if (count + 2 > cuts.length) {
+      const bigger = new Int32Array(cuts.length * 2);
+      bigger.set(cuts);
+      cuts = bigger;
+    }
+    cuts[count++] = i + 1;
+    cuts[count++] = end;
     done = end;
   }
-  if (cuts.length === 0) return bytes;
+  if (count === 0) return bytes;
   let length = bytes.length;
-  for (let k = 0; k < cuts.length; k += 2) length += STARS.length - ((cuts[k + 1] as number) - (cuts[k] as number));
+  for (let k = 0; k < count; k += 2) length += STARS - ((cuts[k + 1] as number) - (cuts[k] as number));
   const out = newBytes(length);
   let from = 0;
   let to = 0;
-  for (let k = 0; k < cuts.length; k += 2) {
+  for (let k = 0; k < count; k += 2) {
     const start = cuts[k] as number;
     out.set(bytes.subarray(from, start), to);
     to += start - from;
-    out.set(STARS, to);
-    to += STARS.length;
+    for (let s = 0; s < STARS; s++) out[to++] = STAR;
     from = cuts[k + 1] as number;
   }
   out.set(bytes.subarray(from), to);

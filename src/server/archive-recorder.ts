@@ -52,7 +52,7 @@ export class ArchiveRecorder {
 
   /** Archive one frame (or count it as a repeat). */
   record(meta: FrameMeta, raw: Uint8Array): void {
-    const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     if (STORED.has(meta.verdict)) return this.push(this.entry(meta, bytes));
     const key = `${meta.verdict}\n${meta.mn ?? ''}\n${bytes.length}\n${hash('sha1', bytes, 'base64')}`;
     const open = this.windows.get(key);
@@ -88,14 +88,27 @@ export class ArchiveRecorder {
   }
 
   private entry(meta: FrameMeta, bytes: Buffer): ArchivedFrame {
-    if (meta.verdict === 'duplicate') return { ...meta, raw: NO_BYTES, size: bytes.length };
+    if (meta.verdict === 'duplicate') return archived(meta, NO_BYTES, bytes.length);
     const limit = meta.verdict.startsWith('HJ_ERR') ? this.limits.junkRawBytes : this.limits.maxRawBytes;
     // Masked as bytes (no text, no base64): a frame holds its password in every header, so this is always a copy and
     // the entry never keeps the connection's buffer alive.
     const masked = maskPasswordBytes(bytes);
-    const kept = masked === bytes ? new Uint8Array(bytes.subarray(0, limit)) : masked.subarray(0, limit);
-    if (masked.length <= limit) return { ...meta, raw: kept };
-    this.metrics.limited.inc({ limit: 'archive-truncated' });
-    return { ...meta, raw: kept, size: bytes.length };
+    if (masked === bytes) {
+      const kept = new Uint8Array(bytes.subarray(0, limit));
+      return masked.length <= limit ? archived(meta, kept, undefined) : this.cut(meta, kept, bytes.length);
+    }
+    return masked.length <= limit ? archived(meta, masked, undefined) : this.cut(meta, masked.subarray(0, limit), bytes.length);
   }
+
+  private cut(meta: FrameMeta, kept: Uint8Array, size: number): ArchivedFrame {
+    this.metrics.limited.inc({ limit: 'archive-truncated' });
+    return archived(meta, kept, size);
+  }
+}
+
+/** The entry of `meta` with `raw` (and the full `size` when cut), built field by field: no spread per frame. */
+function archived(meta: FrameMeta, raw: Uint8Array, size: number | undefined): ArchivedFrame {
+  const frame: ArchivedFrame = { receivedAt: meta.receivedAt, sourceIp: meta.sourceIp, mn: meta.mn, cn: meta.cn, verdict: meta.verdict, code: meta.code, raw };
+  if (size !== undefined) frame.size = size;
+  return frame;
 }

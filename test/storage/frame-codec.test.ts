@@ -51,3 +51,23 @@ t.test('any bytes round-trip (property)', async (tt) => {
     { numRuns: 500 },
   );
 });
+
+t.test('the packer writes what the earlier one wrote (stored format), also into a larger buffer at an offset', async (tt) => {
+  const { packFrame: packV1 } = await import('./reference/archive-v1.js');
+  const { packInto } = await import('../../src/storage/redis/frame-codec.js');
+  const piece = fc.constantFrom('w01018', 'a21026', '-Rtd=', '-Flag=N', '-Flag=', ';', ',', '&&', '=', '-', '0', '00', '0000', '202', '1', 'QN=', ';CN=2011', ';CN=', ';CP=&&', 'w0', 'x', '\r\n', '\xfd', '\x80', '##0', ';PW=***');
+  const input = fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.array(piece, { maxLength: 80 }).map((p) => Buffer.from(p.join(''), 'latin1')));
+  fc.assert(
+    fc.property(input, fc.nat({ max: 7 }), (bytes, offset) => {
+      const plain = Buffer.from(bytes);
+      const expected = packV1(plain);
+      tt.same(packFrame(plain), expected);
+      const out = Buffer.alloc(offset + plain.length * 2, 0xee);
+      const end = packInto(plain, out, offset);
+      tt.same(out.subarray(offset, end), expected);
+      tt.ok(out.subarray(0, offset).every((b) => b === 0xee), 'nothing written before the offset');
+    }),
+    { numRuns: 400 },
+  );
+  tt.same(packFrame(Buffer.from(realtime)), packV1(Buffer.from(realtime)), 'the realtime frame');
+});
