@@ -26,6 +26,9 @@ export interface ProducerOptions {
   delayMs?: number;
 }
 
+/** Check jobs per addBulk call. */
+const ADD_CHUNK = 250;
+
 /** Collectors whose last job id is kept (jobOf). */
 const MAX_LAST_JOBS = 100_000;
 
@@ -72,28 +75,40 @@ export function createJobProducer(opts: ProducerOptions): JobProducer & { flush(
     }
   }
 
-  async function flush(): Promise<void> {
+  /** Flushes run one after another (a chunked add can outlast the interval); close() waits for all of them. */
+  let flushing: Promise<void> = Promise.resolve();
+  function flush(): Promise<void> {
+    flushing = flushing.then(flushOnce);
+    return flushing;
+  }
+
+  async function flushOnce(): Promise<void> {
     const startedAt = Date.now();
     if (windowMs > 0) expire(startedAt);
     if (batch.size === 0) return;
-    const jobs = batch;
+    const jobs = [...batch];
     batch = new Map();
     // Remembered from the start of the add (its jobs cannot start before startedAt + delay): readings of these ids
     // made durable while the add is in flight need no add of their own either.
     if (windowMs > 0) for (const [id, job] of jobs) remembered.set(id, { until: startedAt + windowMs, skipped: false, job });
-    try {
-      await queue.addBulk(
-        [...jobs].map(([id, data]) => ({ name: JOB.check, data, opts: { ...JOB_OPTIONS.check, jobId: id, delay: opts.delayMs ?? 0 } })),
-      );
-    } catch (err) {
-      // Keep them for the next tick: the readings are durable, only the check is late.
-      opts.logger.warn({ err, jobs: jobs.size }, 'enqueueing check jobs failed; will retry');
-      for (const [id, data] of jobs) {
-        remembered.delete(id);
-        batch.set(id, data);
+    // In chunks, each its own addBulk: a restarted gateway's first second hands over a job per collector and kind, and
+    // one addBulk of thousands builds its commands in one go, stalling every connection's frames meanwhile.
+    for (let start = 0; start < jobs.length; start += ADD_CHUNK) {
+      const chunk = jobs.slice(start, start + ADD_CHUNK);
+      try {
+        await queue.addBulk(chunk.map(([id, data]) => ({ name: JOB.check, data, opts: { ...JOB_OPTIONS.check, jobId: id, delay: opts.delayMs ?? 0 } })));
+      } catch (err) {
+        // Keep this chunk and the rest for the next tick: the readings are durable, only the check is late.
+        opts.logger.warn({ err, jobs: jobs.length - start }, 'enqueueing check jobs failed; will retry');
+        for (const [id, data] of jobs.slice(start)) {
+          remembered.delete(id);
+          batch.set(id, data);
+        }
+        return;
       }
     }
   }
+
 
   /**
    * Per collector and kind the job of the hour it last uploaded in: every frame of that hour reuses its id and data

@@ -93,3 +93,24 @@ t.test('readings arriving while the add is in flight join it', async (t) => {
   await producer.flush();
   t.same(await addEvents(queue), { added: 1, duplicated: 0 });
 });
+
+t.test('the first jobs of a fleet are added in chunks of 250 and all arrive; the same frames again add nothing new', async (t) => {
+  const { producer, queue } = await setup(t, 60_000);
+  const calls: number[] = [];
+  const addBulk = Queue.prototype.addBulk;
+  Queue.prototype.addBulk = function (this: Queue, jobs: Parameters<Queue['addBulk']>[0]) {
+    calls.push(jobs.length);
+    return addBulk.call(this, jobs);
+  } as Queue['addBulk'];
+  t.teardown(() => {
+    Queue.prototype.addBulk = addBulk;
+  });
+  const fleet = Array.from({ length: 600 }, (_, i) => `8888888${String(i).padStart(7, '0')}`);
+  producer.ingested(fleet.map((mn) => ({ mn, kind: 'realtime', timeMs: hour + 1_000 })));
+  await producer.flush();
+  t.same(calls, [250, 250, 100], 'three calls');
+  t.equal((await queue.getJobCounts('delayed')).delayed, 600, 'every job added');
+  producer.ingested(fleet.map((mn) => ({ mn, kind: 'realtime', timeMs: hour + 2_000 })));
+  await producer.flush();
+  t.same(calls, [250, 250, 100], 'the same hour again within the delay: nothing to add');
+});
