@@ -28,7 +28,7 @@ export const envSchema = z.object({
   /** Group commit: flush when this many points are buffered ... */
   HJ212_INFLUX_BATCH_SIZE: positiveInt.default(5000),
   /** ... or this many milliseconds after the first buffered point. */
-  HJ212_INFLUX_FLUSH_MS: positiveInt.default(100),
+  HJ212_INFLUX_FLUSH_MS: positiveInt.default(25),
   /** Points buffered (not yet durable) above which sockets are paused. */
   HJ212_INFLUX_MAX_PENDING: positiveInt.default(200_000),
   HJ212_REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
