@@ -45,9 +45,9 @@ t.test('README documents every environment variable', async (t) => {
 });
 
 t.test('checks pipeline settings: defaults and seconds from the environment', async (t) => {
-  t.same(loadConfig({}).checks, { delayMs: 60_000, scanEveryMs: 600_000, gapGraceMs: 1_200_000, initialLookbackMs: 7 * 86_400_000, constantPeriods: 6, repullTimeoutMs: 300_000, repullMaxAttempts: 5 });
-  const c = loadConfig({ HJ212_CHECK_SCAN_EVERY_S: '60', HJ212_CHECK_CONSTANT_PERIODS: '12', HJ212_REPULL_TIMEOUT_S: '90', HJ212_GAP_LOOKBACK_DAYS: '31' });
-  t.match(c.checks, { scanEveryMs: 60_000, constantPeriods: 12, repullTimeoutMs: 90_000, initialLookbackMs: 31 * 86_400_000 });
+  t.same(loadConfig({}).checks, { delayMs: 60_000, addsPerSecond: 1000, scanEveryMs: 600_000, gapGraceMs: 1_200_000, initialLookbackMs: 7 * 86_400_000, constantPeriods: 6, repullTimeoutMs: 300_000, repullMaxAttempts: 5 });
+  const c = loadConfig({ HJ212_CHECK_SCAN_EVERY_S: '60', HJ212_CHECK_CONSTANT_PERIODS: '12', HJ212_REPULL_TIMEOUT_S: '90', HJ212_GAP_LOOKBACK_DAYS: '31', HJ212_CHECK_ADDS_PER_S: '50' });
+  t.match(c.checks, { addsPerSecond: 50, scanEveryMs: 60_000, constantPeriods: 12, repullTimeoutMs: 90_000, initialLookbackMs: 31 * 86_400_000 });
   t.match((t.throws(() => loadConfig({ HJ212_GAP_LOOKBACK_DAYS: '0' })) as ConfigError).message, /HJ212_GAP_LOOKBACK_DAYS/);
   t.equal(loadConfig({}).ledgerOnReadMaxCollectors, 50);
   t.equal(loadConfig({ HJ212_LEDGER_ON_READ_MAX_COLLECTORS: '5' }).ledgerOnReadMaxCollectors, 5);

@@ -104,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     instanceId: e.HJ212_INSTANCE_ID,
     checks: {
       delayMs: e.HJ212_CHECK_DELAY_S * 1000,
+      addsPerSecond: e.HJ212_CHECK_ADDS_PER_S,
       scanEveryMs: e.HJ212_CHECK_SCAN_EVERY_S * 1000,
       gapGraceMs: e.HJ212_CHECK_GAP_GRACE_S * 1000,
       initialLookbackMs: e.HJ212_GAP_LOOKBACK_DAYS * 86_400_000,

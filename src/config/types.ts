@@ -36,7 +36,7 @@ export interface Config {
   rollupAt: string;
   instanceId?: string;
   /** Checks pipeline settings from the environment (the other knobs: `TUNING.checks` in tuning.ts). */
-  checks: { delayMs: number; scanEveryMs: number; gapGraceMs: number; initialLookbackMs: number; constantPeriods: number; repullTimeoutMs: number; repullMaxAttempts: number };
+  checks: { delayMs: number; addsPerSecond: number; scanEveryMs: number; gapGraceMs: number; initialLookbackMs: number; constantPeriods: number; repullTimeoutMs: number; repullMaxAttempts: number };
   /** Reverse control (src/domain/commands.ts CommandSettings). */
   commands: { overTimeMs: number; reCount: number; execTimeoutMs: number; keepPerMn: number; keepTotal: number; ttlMs: number; passwordWindowMs: number };
   /** Archive entries a frame-log request examines at most. */

@@ -24,6 +24,11 @@ export interface ProducerOptions {
   flushMs?: number;
   /** How long a check job waits before it runs (HJ212_CHECK_DELAY_S). Default 0. */
   delayMs?: number;
+  /**
+   * Jobs added per flush (one flush per `flushMs`, so HJ212_CHECK_ADDS_PER_S at the default second); the rest wait
+   * for the next flush, oldest first. close() adds them all. Default unlimited.
+   */
+  addsPerFlush?: number;
 }
 
 /** Check jobs per addBulk call. */
@@ -77,17 +82,32 @@ export function createJobProducer(opts: ProducerOptions): JobProducer & { flush(
 
   /** Flushes run one after another (a chunked add can outlast the interval); close() waits for all of them. */
   let flushing: Promise<void> = Promise.resolve();
-  function flush(): Promise<void> {
-    flushing = flushing.then(flushOnce);
+  function flush(limit = opts.addsPerFlush ?? Number.POSITIVE_INFINITY): Promise<void> {
+    flushing = flushing.then(() => flushOnce(limit));
     return flushing;
   }
 
-  async function flushOnce(): Promise<void> {
+  /** The oldest `limit` jobs of the batch, taken out of it. */
+  function take(limit: number): Array<[string, CheckJob]> {
+    if (batch.size <= limit) {
+      const all = [...batch];
+      batch = new Map();
+      return all;
+    }
+    const some: Array<[string, CheckJob]> = [];
+    for (const entry of batch) {
+      if (some.length >= limit) break;
+      some.push(entry);
+    }
+    for (const [id] of some) batch.delete(id);
+    return some;
+  }
+
+  async function flushOnce(limit: number): Promise<void> {
     const startedAt = Date.now();
     if (windowMs > 0) expire(startedAt);
     if (batch.size === 0) return;
-    const jobs = [...batch];
-    batch = new Map();
+    const jobs = take(limit);
     // Remembered from the start of the add (its jobs cannot start before startedAt + delay): readings of these ids
     // made durable while the add is in flight need no add of their own either.
     if (windowMs > 0) for (const [id, job] of jobs) remembered.set(id, { until: startedAt + windowMs, skipped: false, job });
@@ -141,10 +161,10 @@ export function createJobProducer(opts: ProducerOptions): JobProducer & { flush(
         else batch.set(id, job);
       }
     },
-    flush,
+    flush: () => flush(),
     async close() {
       clearInterval(timer);
-      await flush();
+      await flush(Number.POSITIVE_INFINITY);
       await queue.close();
     },
   };

@@ -48,7 +48,7 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
     onInvalid: (message) => log.warn({ bytes: message.length }, 'ignored a message on the command channel that is not a command'),
   });
   const latest = createRedisLatest(redis, { prefix, maxFields: config.storageLimits.maxLatestFields });
-  const jobs = createJobProducer({ connection: { url: config.redis.url }, prefix, logger: log, delayMs: config.checks.delayMs });
+  const jobs = createJobProducer({ connection: { url: config.redis.url }, prefix, logger: log, delayMs: config.checks.delayMs, addsPerFlush: config.checks.addsPerSecond });
   const gateway = createGateway(
     {
       sink,

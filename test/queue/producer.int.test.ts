@@ -11,9 +11,9 @@ import { waitFor } from '../helpers/wait.js';
 const MN = '88888880000001';
 const hour = Date.UTC(2024, 4, 1, 2);
 
-async function setup(t: Tap, delayMs: number) {
+async function setup(t: Tap, delayMs: number, addsPerFlush?: number) {
   const prefix = freshPrefix();
-  const producer = createJobProducer({ connection: { url: redisUrl() }, prefix, logger: createLogger('silent'), delayMs, flushMs: 3_600_000 });
+  const producer = createJobProducer({ connection: { url: redisUrl() }, prefix, logger: createLogger('silent'), delayMs, flushMs: 3_600_000, addsPerFlush });
   const queue = new Queue(QUEUES.checks, { connection: redisConnection(redisUrl()), prefix: bullPrefix(prefix) });
   t.teardown(async () => {
     await producer.close();
@@ -113,4 +113,21 @@ t.test('the first jobs of a fleet are added in chunks of 250 and all arrive; the
   producer.ingested(fleet.map((mn) => ({ mn, kind: 'realtime', timeMs: hour + 2_000 })));
   await producer.flush();
   t.same(calls, [250, 250, 100], 'the same hour again within the delay: nothing to add');
+});
+
+t.test('adds are paced: at most addsPerFlush per flush, oldest first; close() adds the rest', async (t) => {
+  const prefix = freshPrefix();
+  const producer = createJobProducer({ connection: { url: redisUrl() }, prefix, logger: createLogger('silent'), delayMs: 60_000, flushMs: 3_600_000, addsPerFlush: 400 });
+  const queue = new Queue(QUEUES.checks, { connection: redisConnection(redisUrl()), prefix: bullPrefix(prefix) });
+  t.teardown(() => queue.close());
+  const fleet = Array.from({ length: 1000 }, (_, i) => `8888888${String(i).padStart(7, '0')}`);
+  producer.ingested(fleet.map((mn) => ({ mn, kind: 'realtime', timeMs: hour })));
+  await producer.flush();
+  const first = await queue.getJobs(['delayed']);
+  t.equal(first.length, 400, 'one flush adds 400');
+  t.same(first.map((j) => j.data.mn).sort(), fleet.slice(0, 400), 'the oldest first');
+  await producer.flush();
+  t.equal((await queue.getJobCounts('delayed')).delayed, 800, 'the next flush 400 more');
+  await producer.close();
+  t.equal((await queue.getJobCounts('delayed')).delayed, 1000, 'close adds the rest');
 });
