@@ -16,7 +16,7 @@
  * {@link CEILING_AHEAD_MS} above it), only when a frame passes the stored ceiling: a ceiling above every frame stored is
  * all the shortcut needs (frames below it are looked up), and most frames then send no mark at all.
  */
-import type { Packet } from '../../protocol/index.js';
+import { isDigit, type Packet } from '../../protocol/index.js';
 import type { DedupeMark, DedupeStore } from '../domain/ports.js';
 import type { Logger } from '../log.js';
 import { Batcher } from './batcher.js';
@@ -53,10 +53,13 @@ interface Owner {
   pending: number;
 }
 
+const CP_START = Buffer.from('CP=&&', 'latin1');
+
 /** FNV-1a over the CP segment (`CP=&&` to the end of the data segment); the whole frame when it has none. */
 function fingerprint(raw: Uint8Array): number {
-  const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  const at = buf.indexOf('CP=&&', 6);
+  const buf = raw instanceof Buffer ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  // A Buffer needle: a string one is encoded again on every call.
+  const at = buf.indexOf(CP_START, 6);
   const start = at < 0 ? 0 : at;
   // Data segment ends before the 4-digit CRC and CR LF (HJ212-2017 6.3.1).
   const end = Math.max(start, buf.length - 6);
@@ -65,18 +68,20 @@ function fingerprint(raw: Uint8Array): number {
   return h >>> 0;
 }
 
-const DIGITS = /^\d{14}(\d{3})?$/;
+/** The number written by the digits of `s` from `a` to `b` (checked to be digits by the caller). */
+function digits(s: string, a: number, b: number): number {
+  let v = 0;
+  for (let i = a; i < b; i++) v = v * 10 + s.charCodeAt(i) - 48;
+  return v;
+}
 
 /** `yyyyMMddHHmmss[zzz]` (HJ212-2017 6.6.2) as ms on a zone-less time line. */
 function markOf(dataTime: string | undefined): number | undefined {
-  if (dataTime === undefined || !DIGITS.test(dataTime)) return undefined;
-  // Digits read in place (checked by DIGITS above): no substring per field on the per-frame path.
-  const n = (a: number, b: number): number => {
-    let v = 0;
-    for (let i = a; i < b; i++) v = v * 10 + dataTime.charCodeAt(i) - 48;
-    return v;
-  };
-  const ms = Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(8, 10), n(10, 12), n(12, 14)) + (dataTime.length === 17 ? n(14, 17) : 0);
+  if (dataTime === undefined || (dataTime.length !== 14 && dataTime.length !== 17)) return undefined;
+  // Digits read in place: no regular expression, substring or closure per frame.
+  for (let i = 0; i < dataTime.length; i++) if (!isDigit(dataTime.charCodeAt(i))) return undefined;
+  const s = dataTime;
+  const ms = Date.UTC(digits(s, 0, 4), digits(s, 4, 6) - 1, digits(s, 6, 8), digits(s, 8, 10), digits(s, 10, 12), digits(s, 12, 14)) + (s.length === 17 ? digits(s, 14, 17) : 0);
   return Number.isFinite(ms) ? ms : undefined;
 }
 
