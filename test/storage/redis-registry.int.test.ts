@@ -32,6 +32,18 @@ function twoGateways(tt: Tap): { prefix: string; a: ReturnType<typeof createRedi
   return { prefix, a, b };
 }
 
+/** A registry without the cache on its own connection and a fresh prefix, closed after the test. */
+function uncached(tt: Tap): { prefix: string; redis: Redis; registry: ReturnType<typeof createRedisRegistry> } {
+  const prefix = freshPrefix();
+  const redis = new Redis(redisUrl());
+  const registry = createRedisRegistry({ redis, prefix, cache: false });
+  tt.teardown(async () => {
+    await registry.close();
+    await redis.quit();
+  });
+  return { prefix, redis, registry };
+}
+
 t.test('put on one gateway invalidates the cached device on another', async (tt) => {
   const { prefix, a, b } = twoGateways(tt);
   await a.put(newDevice({ mn: MN, password: 'first-pw' }));
@@ -138,13 +150,7 @@ t.test('a lost subscriber connection empties the cache (invalidations may have b
 });
 
 t.test('a malformed stored record is an error naming the MN', async (tt) => {
-  const prefix = freshPrefix();
-  const redis = new Redis(redisUrl());
-  const registry = createRedisRegistry({ redis, prefix, cache: false });
-  tt.teardown(async () => {
-    await registry.close();
-    await redis.quit();
-  });
+  const { prefix, redis, registry } = uncached(tt);
   await redis.set(`${prefix}device:${MN}`, '{"mn":"88888880000001","enabled":"yes"}');
   const err = await registry.get(MN).catch((e: unknown) => e);
   tt.ok(err instanceof DeviceRecordError);
@@ -154,13 +160,7 @@ t.test('a malformed stored record is an error naming the MN', async (tt) => {
 });
 
 t.test('the lookups of one I/O phase go to Redis as one MGET; a malformed record fails only its own MN', async (tt) => {
-  const prefix = freshPrefix();
-  const redis = new Redis(redisUrl());
-  const registry = createRedisRegistry({ redis, prefix, cache: false });
-  tt.teardown(async () => {
-    await registry.close();
-    await redis.quit();
-  });
+  const { prefix, redis, registry } = uncached(tt);
   const mns = Array.from({ length: 40 }, (_, i) => `8888888${String(i).padStart(7, '0')}`);
   for (const mn of mns.slice(0, 30)) await registry.put(newDevice({ mn, password: `pw-${mn}` }));
   const bad = mns[30] as string;
@@ -190,13 +190,7 @@ t.test('a failed MGET rejects every lookup of its batch (none is answered as unk
 });
 
 t.test('10,001 spoofed unknown MNs do not evict a genuine pending device (default bound 10,000)', async (tt) => {
-  const prefix = freshPrefix();
-  const redis = new Redis(redisUrl());
-  const registry = createRedisRegistry({ redis, prefix, cache: false });
-  tt.teardown(async () => {
-    await registry.close();
-    await redis.quit();
-  });
+  const { prefix, redis, registry } = uncached(tt);
   const t0 = Date.UTC(2024, 0, 1, 0, 0);
   await registry.recordPending({ mn: 'GENUINE0000000000000001', sourceIp: '10.0.0.1', sampleFrame: '##g', at: new Date(t0) });
   await registry.recordPending({ mn: 'GENUINE0000000000000001', sourceIp: '10.0.0.1', sampleFrame: '##g', at: new Date(t0 + 60_000) });
