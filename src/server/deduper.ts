@@ -23,6 +23,9 @@ import { Batcher } from './batcher.js';
 
 /** How far above a stored frame's DataTime its collector's mark is stored. */
 const CEILING_AHEAD_MS = 15 * 60_000;
+/** MNs whose prefetched marks are kept at most, and for how long (see Deduper.prefetch). */
+const MAX_PREFETCHED = 10_000;
+const PREFETCH_FRESH_MS = 5_000;
 /** Stored frames per collector answered from memory. */
 const WINDOW = 64;
 /** Collectors whose state is kept when their connections close without one (one connection per frame). */
@@ -100,12 +103,17 @@ export class Deduper {
   private readonly owners = new Map<string, Owner>();
   private lookups: Lookup[] = [];
   private loads = new Map<string, Array<() => void>>();
+  /** Marks asked for ahead of a collector's first frame (see prefetch), and what came back; bounded, short-lived. */
+  private prefetches = new Map<string, (marks: Map<string, number> | undefined) => void>();
+  private readonly prefetched = new Map<string, { at: number; marks: Promise<Map<string, number> | undefined> }>();
   private scheduled = false;
   private readonly remembers: Batcher<{ key: string; mark?: DedupeMark }>;
 
   constructor(
     private readonly store: DedupeStore,
     private readonly logger: Logger,
+    /** The clock prefetched marks are aged by (tests pass their own). */
+    private readonly now: () => number = Date.now,
   ) {
     this.remembers = new Batcher(
       (items) => {
@@ -219,15 +227,41 @@ export class Deduper {
     return mark === undefined || id.mark > mark;
   }
 
+  /**
+   * Start loading the marks of `mn` now: its first upload is waiting for its device record, and would otherwise ask
+   * for the marks only once that has arrived, a second round trip while a reconnecting fleet keeps the event loop
+   * busy. Nothing is kept per collector until one of its frames runs: what comes back waits at most
+   * {@link PREFETCH_FRESH_MS} in a map of at most {@link MAX_PREFETCHED} MNs (senders of unknown MNs included).
+   */
+  prefetch(mn: string): void {
+    if (this.owners.get(mn)?.marks !== undefined || this.prefetched.has(mn)) return;
+    if (this.prefetched.size >= MAX_PREFETCHED) this.prefetched.clear();
+    const marks = new Promise<Map<string, number> | undefined>((resolve) => {
+      this.prefetches.set(mn, resolve);
+      this.schedule();
+    });
+    this.prefetched.set(mn, { at: this.now(), marks });
+  }
+
   /** True when the frame was stored before (by any gateway, within the store's TTL). */
   private async seen(owner: Owner, mn: string, id: Identity): Promise<boolean> {
-    if (!owner.marks) await this.load(mn);
+    if (!owner.marks) await this.loadOrTakePrefetched(mn);
     const marks = owner.marks;
     if (marks && id.mark !== undefined) {
       const mark = marks.get(id.stream);
       if (mark === undefined || id.mark > mark) return false;
     }
     return this.lookUp(`${mn}|${id.key}`);
+  }
+
+  private async loadOrTakePrefetched(mn: string): Promise<void> {
+    const ahead = this.prefetched.get(mn);
+    if (ahead !== undefined) {
+      this.prefetched.delete(mn);
+      const marks = this.now() - ahead.at <= PREFETCH_FRESH_MS ? await ahead.marks : undefined;
+      if (marks !== undefined) return this.applyMarks(mn, marks);
+    }
+    return this.load(mn);
   }
 
   private load(mn: string): Promise<void> {
@@ -254,29 +288,38 @@ export class Deduper {
       this.scheduled = false;
       const lookups = this.lookups;
       const loads = this.loads;
+      const prefetches = this.prefetches;
       this.lookups = [];
       this.loads = new Map();
-      if (loads.size > 0) void this.loadMarks(loads);
+      this.prefetches = new Map();
+      if (loads.size > 0 || prefetches.size > 0) void this.loadMarks(loads, prefetches);
       if (lookups.length > 0) void this.answer(lookups);
     });
   }
 
-  private async loadMarks(loads: Map<string, Array<() => void>>): Promise<void> {
+  /** The marks of the collectors loading (their owners take them) and of those prefetched, in one store call. */
+  private async loadMarks(loads: Map<string, Array<() => void>>, prefetches: Map<string, (marks: Map<string, number> | undefined) => void>): Promise<void> {
+    const mns = [...loads.keys()];
+    for (const mn of prefetches.keys()) if (!loads.has(mn)) mns.push(mn);
     try {
-      const found = await this.store.marks([...loads.keys()]);
-      for (const mn of loads.keys()) {
-        const owner = this.owner(mn);
-        const marks = found.get(mn) ?? new Map<string, number>();
-        // Marks raised meanwhile (frames of this gateway) are kept when higher.
-        if (owner.marks) for (const [stream, mark] of owner.marks) if (mark > (marks.get(stream) ?? -Infinity)) marks.set(stream, mark);
-        owner.marks = marks;
-        owner.ceilings = new Map(found.get(mn) ?? []);
-      }
+      const found = await this.store.marks(mns);
+      for (const mn of loads.keys()) this.applyMarks(mn, found.get(mn) ?? new Map());
+      for (const [mn, resolve] of prefetches) resolve(found.get(mn) ?? new Map());
     } catch (err) {
       // Redis unavailable: no marks, so every frame is looked up (and written again when that fails too).
-      this.logger.warn({ err, collectors: loads.size }, 'dedupe marks lookup failed');
+      this.logger.warn({ err, collectors: mns.length }, 'dedupe marks lookup failed');
+      for (const resolve of prefetches.values()) resolve(undefined);
     }
     for (const waiters of loads.values()) for (const wake of waiters) wake();
+  }
+
+  /** The collector's marks as the store has them; marks raised meanwhile (frames of this gateway) are kept when higher. */
+  private applyMarks(mn: string, found: ReadonlyMap<string, number>): void {
+    const owner = this.owner(mn);
+    const marks = new Map(found);
+    if (owner.marks) for (const [stream, mark] of owner.marks) if (mark > (marks.get(stream) ?? -Infinity)) marks.set(stream, mark);
+    owner.marks = marks;
+    owner.ceilings = new Map(found);
   }
 
   private async answer(lookups: Lookup[]): Promise<void> {

@@ -89,6 +89,9 @@ export class FrameHandler {
     if (!mn) return this.identified(ctx, raw, receivedAt, parsed, maxDataLength, encoding, undefined);
     const cached = this.deps.registry.cached?.(mn);
     if (cached !== undefined) return this.identified(ctx, raw, receivedAt, parsed, maxDataLength, encoding, cached ?? undefined);
+    // The device record is read from Redis: an upload's dedupe marks are read in the same I/O phase (Deduper.prefetch)
+    // rather than after the record arrived.
+    if (familyOf(parsed.packet.cn).family === 'upload') this.uploads.dedupe.prefetch(mn);
     return this.deps.registry.get(mn).then((device) => this.identified(ctx, raw, receivedAt, parsed, maxDataLength, encoding, device));
   }
 

@@ -157,6 +157,49 @@ t.test('a failed lookup answers "not seen" (store again; InfluxDB overwrites the
   t.same(await Promise.all([r.run(frame('20240401080000', '20240401080000100')), r.run(frame('20240401080100', '20240401080100100'))]), ['stored', 'stored']);
 });
 
+t.test('marks prefetched while the device record is read serve the first frame: one marks call, same answers', async (t) => {
+  const store = counting(createMemoryDedupe({ ttlSeconds: 600 }));
+  const before = new Deduper(store, logger);
+  const f1 = frame('20240401080000', '20240401080000100');
+  await runner(before).run(f1);
+  await before.flush();
+  store.markCalls.length = 0;
+  const after = new Deduper(store, logger);
+  after.prefetch(MN);
+  after.prefetch(MN);
+  const r = runner(after);
+  t.same(await Promise.all([r.run(f1), r.run(frame('20240401090000', '20240401090000100'))]), ['duplicate', 'stored']);
+  t.same(store.markCalls, [[MN]], 'the prefetch was the only marks call');
+});
+
+t.test('a prefetch older than 5 s, or one that failed, is not used: the marks are loaded again', async (t) => {
+  let now = 1_000_000;
+  let failing = true;
+  const memory = createMemoryDedupe({ ttlSeconds: 600 });
+  const store = counting({ ...memory, marks: (owners) => (failing ? ((failing = false), Promise.reject(new Error('redis down'))) : memory.marks(owners)) });
+  const failed = new Deduper(store, logger, () => now);
+  failed.prefetch(MN);
+  t.equal(await runner(failed).run(frame('20240401080000', '20240401080000100')), 'stored');
+  t.equal(store.markCalls.length, 2, 'failed prefetch, then a load');
+  const stale = new Deduper(store, logger, () => now);
+  stale.prefetch(MN);
+  await new Promise((resolve) => setImmediate(resolve));
+  now += 5_001;
+  t.equal(await runner(stale).run(frame('20240401080100', '20240401080100100')), 'stored');
+  t.equal(store.markCalls.length, 4, 'stale prefetch not used, loaded again');
+});
+
+t.test('prefetches are bounded: past 10,000 MNs the held ones are dropped (senders of unknown MNs cannot grow it)', async (t) => {
+  const store = counting(createMemoryDedupe({ ttlSeconds: 600 }));
+  const dedupe = new Deduper(store, logger);
+  dedupe.prefetch(MN);
+  for (let i = 0; i < 10_000; i++) dedupe.prefetch(`UNKNOWN${String(i).padStart(7, '0')}`);
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(store.markCalls.length, 1, 'asked in one call');
+  t.equal(await runner(dedupe).run(frame('20240401080000', '20240401080000100')), 'stored');
+  t.same(store.markCalls.at(-1), [MN], 'the dropped prefetch is loaded again');
+});
+
 t.test('the password is checked again when the device record or the password changes', async (t) => {
   const mn = '33010600000001W00000003C';
   const frame = (pw: string): ParseOk => {
