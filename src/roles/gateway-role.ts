@@ -15,7 +15,8 @@ import { createRedisDeadLetters } from '../storage/redis/dead-letters.js';
 import { createRedisFactorBudget } from '../storage/redis/factor-budget.js';
 import { createRedisRegistry } from '../storage/redis/registry.js';
 import { createRedisSessions } from '../storage/redis/sessions.js';
-import { createRedisDedupe, createRedisLatest } from '../storage/redis/stores.js';
+import { createRedisDedupe } from '../storage/redis/dedupe-store.js';
+import { createRedisLatest } from '../storage/redis/latest-store.js';
 
 export interface GatewayRole {
   gateway: Gateway;

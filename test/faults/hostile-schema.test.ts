@@ -16,7 +16,7 @@ import { createLoad, PASSWORD, TIME_ZONE, type Load } from './lib/readings-load.
 import { reconcile, type Reconciliation } from './lib/reconcile.js';
 import { BASE_MS } from './lib/under-load.js';
 import { waitFor } from '../helpers/wait.js';
-import { createRedisLatest } from '../../src/storage/redis/stores.js';
+import { createRedisLatest } from '../../src/storage/redis/latest-store.js';
 
 /**
  * Gateway settings of this file (names as on the branches that add them; only this object changes if they

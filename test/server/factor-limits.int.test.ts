@@ -10,7 +10,7 @@ import { FACTORS, encodeFrame, type Packet } from '../../protocol/index.js';
 import { newDevice } from '../../src/domain/device-defaults.js';
 import type { ArchivedFrame } from '../../src/domain/ports.js';
 import { createRedisArchive } from '../../src/storage/redis/archive.js';
-import { createRedisLatest } from '../../src/storage/redis/stores.js';
+import { createRedisLatest } from '../../src/storage/redis/latest-store.js';
 import { body, buildTestApi } from '../api/helper.js';
 import { connectCollector } from '../helpers/collector.js';
 import { startTestGateway } from '../helpers/gateway.js';

@@ -6,7 +6,7 @@
 import t from 'tap';
 import { encodeFrame, type Packet } from '../../protocol/index.js';
 import type { LatestEntry } from '../../src/domain/ports.js';
-import { createRedisLatest } from '../../src/storage/redis/stores.js';
+import { createRedisLatest } from '../../src/storage/redis/latest-store.js';
 import { connectCollector, type TestCollector } from '../helpers/collector.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { waitFor } from '../helpers/wait.js';

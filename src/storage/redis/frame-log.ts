@@ -1,6 +1,6 @@
 /**
  * The frame log (报文查询): the read side of the gateway's raw archive, the Redis stream `${prefix}frames` (see
- * stores.ts / the archive writer). Stream ids are the time Redis added the entry, a little after `receivedAt`
+ * archive.ts, the archive writer). Stream ids are the time Redis added the entry, a little after `receivedAt`
  * (the gateway batches archive writes), so time bounds become id bounds with {@link ID_SLACK_MS} of slack and are
  * then applied to `receivedAt` exactly. There is no per-MN index: filters are applied while walking back from the
  * newest entry, at most `scanMax` entries per request (HJ212_FRAME_LOG_SCAN_MAX); a page cut short says where to
