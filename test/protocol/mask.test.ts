@@ -33,3 +33,12 @@ t.test('maskPasswordBytes masks exactly what maskPassword masks in the same byte
   }
   t.equal(differ, 0, '20,000 random strings masked alike');
 });
+
+t.test('bytes with more passwords than the reused cut list holds (here 40) are masked as the text is', async (t) => {
+  const text = Array.from({ length: 40 }, (_, i) => `k${i}=1;PW=secret${i};NewPW=other${i}`).join(';');
+  const bytes = Buffer.from(text, 'latin1');
+  const masked = maskPasswordBytes(bytes);
+  t.equal(Buffer.from(masked).toString('latin1'), maskPassword(text));
+  t.notOk(Buffer.from(masked).toString('latin1').includes('secret'), 'no value left');
+  t.equal(Buffer.from(maskPasswordBytes(bytes)).toString('latin1'), maskPassword(text), 'the grown list serves the next call too');
+});
