@@ -1,8 +1,7 @@
 /**
  * Retransmit dedupe, in one place (aedes publish.js order kept: dedupe → store → ack). A collector that missed our
  * 9014 resends the frame after OverTime, up to ReCount times (HJ212-2017 6.4); the resend is re-acked without a
- * second write. Identity of a frame: CN, DataTime, PNO and a 32-bit fingerprint of its CP bytes (a resend with a fresh
- * QN is the same frame; two frames of one DataTime with different factors are not).
+ * second write. Identity of a frame: frame-identity.ts.
  *
  * Three answers, cheapest first:
  * 1. Per collector in memory, the frames being stored (a retransmit waits for the same write) and the last
@@ -16,10 +15,11 @@
  * {@link CEILING_AHEAD_MS} above it), only when a frame passes the stored ceiling: a ceiling above every frame stored is
  * all the shortcut needs (frames below it are looked up), and most frames then send no mark at all.
  */
-import { isDigit, type Packet } from '../../protocol/index.js';
+import type { Packet } from '../../protocol/index.js';
 import type { DedupeMark, DedupeStore } from '../domain/ports.js';
 import type { Logger } from '../log.js';
 import { Batcher } from './batcher.js';
+import { frameIdentity, type Identity } from './frame-identity.js';
 
 /** How far above a stored frame's DataTime its collector's mark is stored. */
 const CEILING_AHEAD_MS = 15 * 60_000;
@@ -34,15 +34,6 @@ const MAX_IDLE_OWNERS = 20_000;
 /** What the deduper learns about a frame's fate from the caller. */
 export type Fate = 'stored' | 'not-stored';
 
-interface Identity {
-  /** `<CN>.<DataTime mark, base 36>.<PNO>.<fingerprint, base 36>` (a few dozen bytes, no hex digests). */
-  key: string;
-  /** CN: marks are kept per collector and CN. */
-  stream: string;
-  /** DataTime as naive epoch ms (no zone: only its order matters), undefined when absent or not a time. */
-  mark: number | undefined;
-}
-
 /** Callbacks of retransmits waiting for a frame being stored. */
 type Joiners = Array<(outcome: unknown) => void>;
 
@@ -54,44 +45,6 @@ interface Owner {
   /** Frames being stored (the retransmits waiting for them) and recently stored ones (true), oldest first. */
   recent: Map<string, Joiners | true>;
   pending: number;
-}
-
-const CP_START = Buffer.from('CP=&&', 'latin1');
-
-/** FNV-1a over the CP segment (`CP=&&` to the end of the data segment); the whole frame when it has none. */
-function fingerprint(raw: Uint8Array): number {
-  const buf = raw instanceof Buffer ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  // A Buffer needle: a string one is encoded again on every call.
-  const at = buf.indexOf(CP_START, 6);
-  const start = at < 0 ? 0 : at;
-  // Data segment ends before the 4-digit CRC and CR LF (HJ212-2017 6.3.1).
-  const end = Math.max(start, buf.length - 6);
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
-  return h >>> 0;
-}
-
-/** The number written by the digits of `s` from `a` to `b` (checked to be digits by the caller). */
-function digits(s: string, a: number, b: number): number {
-  let v = 0;
-  for (let i = a; i < b; i++) v = v * 10 + s.charCodeAt(i) - 48;
-  return v;
-}
-
-/** `yyyyMMddHHmmss[zzz]` (HJ212-2017 6.6.2) as ms on a zone-less time line. */
-function markOf(dataTime: string | undefined): number | undefined {
-  if (dataTime === undefined || (dataTime.length !== 14 && dataTime.length !== 17)) return undefined;
-  // Digits read in place: no regular expression, substring or closure per frame.
-  for (let i = 0; i < dataTime.length; i++) if (!isDigit(dataTime.charCodeAt(i))) return undefined;
-  const s = dataTime;
-  const ms = Date.UTC(digits(s, 0, 4), digits(s, 4, 6) - 1, digits(s, 6, 8), digits(s, 8, 10), digits(s, 10, 12), digits(s, 12, 14)) + (s.length === 17 ? digits(s, 14, 17) : 0);
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
-export function frameIdentity(packet: Packet, raw: Uint8Array): Identity {
-  const mark = markOf(packet.cp.DataTime);
-  const time = mark === undefined ? (packet.cp.DataTime ?? '') : mark.toString(36);
-  return { key: `${packet.cn}.${time}.${packet.pno ?? ''}.${fingerprint(raw).toString(36)}`, stream: packet.cn, mark };
 }
 
 interface Lookup {

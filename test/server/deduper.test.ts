@@ -10,7 +10,8 @@ import { newDevice, withPassword } from '../../src/domain/device-defaults.js';
 import type { DedupeStore } from '../../src/domain/ports.js';
 import { createLogger } from '../../src/log.js';
 import { admit } from '../../src/server/authenticate.js';
-import { Deduper, frameIdentity } from '../../src/server/deduper.js';
+import { Deduper } from '../../src/server/deduper.js';
+import { frameIdentity } from '../../src/server/frame-identity.js';
 import { createMemoryDedupe } from '../fakes/memory-stores.js';
 
 const logger = createLogger('silent');
