@@ -28,8 +28,10 @@ const FUTURE_BASE_MS = Math.floor(Date.now() / HOUR_MS) * HOUR_MS + 24 * HOUR_MS
 t.setTimeout(300_000);
 
 t.test('worker killed with -9 mid-job under load and restarted: ledgers without duplicates', async (t) => {
-  // The hours uploaded lie a day ahead (FUTURE_BASE_MS): the gateway's DataTime window must admit them.
-  const stack = await startFaultStack('worker-kill', { gatewayEnv: { HJ212_MAX_FUTURE_SKEW_S: String(3 * 24 * 3600) } });
+  // The hours uploaded lie a day ahead (FUTURE_BASE_MS) and every reading is the next hour: the gateway's DataTime
+  // window must admit all a collector uploads until a check job is caught active and 100 more are acked (acks take
+  // ~30 ms with the 25 ms group commit; at 3 days the collectors ran out of admitted hours within seconds).
+  const stack = await startFaultStack('worker-kill', { gatewayEnv: { HJ212_MAX_FUTURE_SKEW_S: String(400 * 24 * 3600) } });
   const queue = new Queue(QUEUES.checks, { connection: redisConnection(stack.services.redisUrl), prefix: bullPrefix(PREFIX) });
   const ledgers = createRedisLedgerStore({ redis: stack.redis, prefix: PREFIX });
   const catalog = createRedisCatalog({ redis: stack.redis, prefix: PREFIX });
