@@ -1,6 +1,6 @@
 /**
  * Collects items and hands them over in one call per tick or per `max` items, so per-frame side writes
- * (archive, latest values) cost one Redis round trip per batch instead of one per frame.
+ * (the archive through capped-batcher.ts, dedupe keys) cost one Redis round trip per batch instead of one per frame.
  */
 export class Batcher<T> {
   private items: T[] = [];
