@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as B from '../protocol/index.js';
-import { largeFrame, minuteFrame, smallFrame } from './lib/frames.js';
+import { fleetFrames, largeFrame, minuteFrame, smallFrame } from './lib/frames.js';
 
 type Codec = Pick<typeof B, 'createFramer' | 'parseFrame' | 'readCp'>;
 const A = (await import(pathToFileURL(resolve(process.argv[2] ?? '.', 'index.js')).href)) as Codec;
@@ -24,8 +24,9 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-function chunksOf(frame: Uint8Array): Buffer[] {
-  const stream = Buffer.concat(Array.from({ length: Math.floor((2 << 20) / frame.length) }, () => frame));
+/** About 2 MB of `frames` repeated, cut in 64 KB chunks. */
+function chunksOf(frames: Uint8Array): Buffer[] {
+  const stream = Buffer.concat(Array.from({ length: Math.max(1, Math.floor((2 << 20) / frames.length)) }, () => frames));
   const chunks: Buffer[] = [];
   for (let i = 0; i < stream.length; i += 65536) chunks.push(stream.subarray(i, i + 65536));
   return chunks;
@@ -77,8 +78,16 @@ function rate(codec: Codec, chunks: readonly Buffer[], ms: number): number {
   return (frames * 1000) / (cpuMs() - start);
 }
 
-for (const [name, frame] of [['2011 realtime', smallFrame()], ['2051 minute', minuteFrame()], ['2011 realtime', largeFrame()]] as const) {
-  const chunks = chunksOf(frame);
+const fleet = fleetFrames(5000);
+const cases = [
+  ['2011 realtime', smallFrame(), smallFrame().length],
+  ['2051 minute', minuteFrame(), minuteFrame().length],
+  ['2011 realtime', largeFrame(), largeFrame().length],
+  // The same realtime frame from 5,000 collectors in turn: what the MN table (protocol/header.ts) is sized for.
+  ['2011 realtime from 5,000 MNs', fleet, fleet.length / 5000],
+] as const;
+for (const [name, frames, frameLength] of cases) {
+  const chunks = chunksOf(frames);
   for (let i = 0; i < 3; i++) [A, B].forEach((c) => rate(c, chunks, 200));
   const ratios: number[] = [];
   let a = 0;
@@ -93,5 +102,5 @@ for (const [name, frame] of [['2011 realtime', smallFrame()], ['2051 minute', mi
   ratios.sort((x, y) => x - y);
   const med = ratios[ROUNDS >> 1]!.toFixed(2);
   const alloc = `${bytesPerFrame(A, chunks)} → ${bytesPerFrame(B, chunks)} B allocated per frame`;
-  console.log(`${name}, ${frame.length} B: A ${Math.round(a)} → B ${Math.round(b)} frames/s, B/A ${med} (${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)}); ${alloc}`);
+  console.log(`${name}, ${frameLength} B: A ${Math.round(a)} → B ${Math.round(b)} frames/s, B/A ${med} (${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)}); ${alloc}`);
 }

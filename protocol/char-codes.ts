@@ -45,55 +45,65 @@ export function numberEnd(codes: ArrayLike<number>, start: number, end: number):
 
 /**
  * A string of `codes[from, to)` that shares no memory with a larger string (a slice of 13 characters or more is a
- * view that keeps its whole parent text alive while anything holds it).
+ * view that keeps its whole parent text alive while anything holds it). Built by index, not by spreading the codes:
+ * a spread walks the iterator protocol, one result object per character.
  */
 export function ownText(codes: CharCodes, from: number, to: number): string {
-  return String.fromCharCode(...codes.subarray(from, to));
+  if (to - from <= TEXT_CHUNK) return String.fromCharCode.apply(null, codes.subarray(from, to) as unknown as number[]);
+  let text = '';
+  for (let i = from; i < to; i += TEXT_CHUNK) text += String.fromCharCode.apply(null, codes.subarray(i, Math.min(to, i + TEXT_CHUNK)) as unknown as number[]);
+  return text;
 }
+
+/** Characters per String.fromCharCode call: far below any engine's argument limit. */
+const TEXT_CHUNK = 4096;
 
 /**
  * Interned texts: `codes[from, to)` as a string that repeats as the same string (a device's MN in every frame), with
  * a tag worked out once per text (the MN's alphabet). No allocation for a text seen before, and none that keeps a
- * frame's text alive. One way: a new text replaces its slot's.
+ * frame's text alive. Looked up by the hash of the codes (a small integer key, so no string is built to look one up)
+ * and checked against the codes; a text whose hash another text holds replaces it. Bounded by construction: at most
+ * `maxTexts` texts of at most `maxLength` characters (longer ones are made each time, never kept), the oldest going
+ * first, so a flood of new texts costs what no interning would and no more memory.
  */
 export class Interner<T> {
-  private readonly texts: (string | undefined)[];
-  private readonly codes: (Uint16Array | undefined)[];
-  private readonly tags: T[];
-  private readonly shift: number;
+  private readonly entries = new Map<number, { text: string; tag: T }>();
   /** Tag of the text returned by the last {@link get}. */
   tag: T;
 
-  /** `slotBits`: the table holds 2^slotBits texts. */
   constructor(
     private readonly tagOf: (text: string) => T,
-    slotBits = 12,
+    private readonly maxTexts = 4096,
+    private readonly maxLength = 64,
   ) {
-    const slots = 1 << slotBits;
-    this.shift = 32 - slotBits;
-    this.texts = new Array<string | undefined>(slots).fill(undefined);
-    this.codes = new Array<Uint16Array | undefined>(slots).fill(undefined);
-    this.tags = new Array<T>(slots);
     this.tag = tagOf('');
   }
 
   get(codes: CharCodes, from: number, to: number): string {
     let hash = to - from;
     for (let i = from; i < to; i++) hash = (Math.imul(hash, 31) + codes[i]!) | 0;
-    const slot = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) >>> this.shift;
-    const seen = this.codes[slot];
-    if (seen !== undefined && seen.length === to - from) {
-      let k = 0;
-      while (k < seen.length && seen[k] === codes[from + k]) k++;
-      if (k === seen.length) {
-        this.tag = this.tags[slot]!;
-        return this.texts[slot]!;
-      }
+    const seen = this.entries.get(hash);
+    if (seen !== undefined && sameText(seen.text, codes, from, to)) {
+      this.tag = seen.tag;
+      return seen.text;
     }
     const text = ownText(codes, from, to);
-    this.texts[slot] = text;
-    this.codes[slot] = Uint16Array.from(codes.subarray(from, to));
-    this.tag = this.tags[slot] = this.tagOf(text);
+    const entry = { text, tag: this.tagOf(text) };
+    if (to - from > this.maxLength) {
+      this.tag = entry.tag;
+      return text;
+    }
+    if (seen !== undefined) this.entries.delete(hash);
+    else if (this.entries.size >= this.maxTexts) this.entries.delete(this.entries.keys().next().value as number);
+    this.entries.set(hash, entry);
+    this.tag = entry.tag;
     return text;
   }
+}
+
+/** `text` is `codes[from, to)`. */
+function sameText(text: string, codes: CharCodes, from: number, to: number): boolean {
+  if (text.length !== to - from) return false;
+  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) !== codes[from + k]) return false;
+  return true;
 }

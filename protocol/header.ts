@@ -38,8 +38,12 @@ export interface Header {
   version: Version;
 }
 
-/** MNs repeat in every frame of a device: interned, with their alphabet checked once. */
-const mns = new Interner(mnAlphabet);
+/**
+ * MNs repeat in every frame of a device: interned, with their alphabet checked once. Room for a gateway's whole fleet
+ * (18,000 connections at most by default): a table smaller than the fleet would make most MNs again in every frame.
+ * At most 32,768 MNs of up to 64 characters (an MN has 14 or 24): a few MB at worst, under a flood of made-up MNs.
+ */
+const mns = new Interner(mnAlphabet, 32_768);
 
 /** {@link Header.cnTag} bits: the CN is defined in 2005, 2017, 2025; its CP needs DataTime or BeginTime. */
 const CN_2005 = 1;
@@ -61,9 +65,9 @@ export function isTimedCn(h: Header): boolean {
  * ST, CN and Flag repeat too (a device sends the same ones): interned, with their table lookups done once. PW is not:
  * a password is not kept in module state after the frame that carried it.
  */
-const sts = new Interner(isKnownSt, 8);
-const cns = new Interner(cnTag, 8);
-const flags = new Interner((text) => smallInt(text, 3), 8);
+const sts = new Interner(isKnownSt, 256);
+const cns = new Interner(cnTag, 256);
+const flags = new Interner((text) => smallInt(text, 3), 256);
 
 /** Index of each standard header field in the scratch array of {@link readHeader}. */
 const QN = 0;

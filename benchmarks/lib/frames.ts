@@ -18,14 +18,19 @@ export function minuteFrame(): Uint8Array {
 }
 
 /** 4 flue-gas factors × Rtd/ZsRtd/Flag: the typical realtime upload of a stack, about 300 bytes. */
-export function smallFrame(): Uint8Array {
+export function smallFrame(mn = target.mn): Uint8Array {
   const factors: ReadingInput[] = ['a34013', 'a21026', 'a21002', 'a19001'].map((code, i) => ({
     code,
     rtd: `${(12.31 + i * 7.1).toFixed(2)}`,
     zsRtd: `${(15.02 + i * 8.3).toFixed(2)}`,
     flag: 'N',
   }));
-  return encodeFrame(uploadPacket(target, '2011', { dataTime: '20240315103000', factors }));
+  return encodeFrame(uploadPacket({ ...target, mn }, '2011', { dataTime: '20240315103000', factors }));
+}
+
+/** {@link smallFrame} from each of `collectors` collectors (distinct MNs), one after the other, as a gateway sees a fleet. */
+export function fleetFrames(collectors: number): Uint8Array {
+  return Buffer.concat(Array.from({ length: collectors }, (_, i) => smallFrame(`33010600${String(i).padStart(8, '0')}W0000001A`)));
 }
 
 /** A realtime upload grown to just under the 1024-byte limit. */
