@@ -54,6 +54,12 @@ t.test('checks pipeline settings: defaults and seconds from the environment', as
   t.match((t.throws(() => loadConfig({ HJ212_CHECK_CONSTANT_PERIODS: '0' })) as ConfigError).message, /HJ212_CHECK_CONSTANT_PERIODS/);
 });
 
+t.test('collector status write interval: 1 s by default, 100 ms to 60 s', async (t) => {
+  t.equal(loadConfig({}).sessionFlushMs, 1000);
+  t.equal(loadConfig({ HJ212_SESSION_FLUSH_MS: '5000' }).sessionFlushMs, 5000);
+  for (const bad of ['50', '60001', 'often']) t.match((t.throws(() => loadConfig({ HJ212_SESSION_FLUSH_MS: bad })) as ConfigError).message, /HJ212_SESSION_FLUSH_MS/, bad);
+});
+
 t.test('API limits: registry list page and bulk ledger action maxima, 1000 by default', async (t) => {
   t.match(loadConfig({}).http, { pageMax: 1000, bulkMax: 1000 });
   t.match(loadConfig({ HJ212_API_PAGE_MAX: '50', HJ212_API_BULK_MAX: '5000' }).http, { pageMax: 50, bulkMax: 5000 });

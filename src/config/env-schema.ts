@@ -102,6 +102,12 @@ export const envSchema = z.object({
   HJ212_MAX_LATEST_FIELDS: positiveInt.default(4096),
   /** Latest values are held in memory and written to Redis this often (newest per collector + kind + factor), ms. */
   HJ212_LATEST_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  /**
+   * Collector status (last frame and ack, frames and rejections today) is collected in gateway memory and written to
+   * Redis this often, ms: at most this stale in the API and console. Each write costs Redis about one entry per
+   * collector that sent anything since the last.
+   */
+  HJ212_SESSION_FLUSH_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** A DataTime more than this far ahead of the gateway's clock is rejected (9011 QnRtn=2), seconds. */
   HJ212_MAX_FUTURE_SKEW_S: positiveInt.default(3600),
   /** A DataTime before 1 January of this year (UTC) is rejected (9011 QnRtn=2): HJ/T 212 dates from 2005. */

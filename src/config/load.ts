@@ -79,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     influx,
     redis: { url: e.HJ212_REDIS_URL, prefix: e.HJ212_REDIS_PREFIX },
     dedupeTtlS: e.HJ212_DEDUPE_TTL_S,
+    sessionFlushMs: e.HJ212_SESSION_FLUSH_MS,
     dedupeMaxPerDevice: e.HJ212_DEDUPE_MAX_PER_DEVICE,
     archiveMaxFrames: e.HJ212_ARCHIVE_MAX_FRAMES,
     deadLettersMax: e.HJ212_DEAD_LETTERS_MAX,

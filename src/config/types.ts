@@ -24,6 +24,8 @@ export interface Config {
   influx: InfluxConfig;
   redis: { url: string; prefix: string };
   dedupeTtlS: number;
+  /** Collector status written to Redis this often, ms (HJ212_SESSION_FLUSH_MS). */
+  sessionFlushMs: number;
   dedupeMaxPerDevice: number;
   archiveMaxFrames: number;
   deadLettersMax: number;

@@ -43,7 +43,7 @@ export async function startGatewayRole(config: Config, logger: Logger, metrics: 
     },
   });
   const registry = createRedisRegistry({ redis, prefix, logger: log, maxPending: config.tcp.pendingMax });
-  const sessions = createRedisSessions(redis, { prefix, timeZone: config.timeZone });
+  const sessions = createRedisSessions(redis, { prefix, timeZone: config.timeZone, flushMs: config.sessionFlushMs });
   const commands = createRedisCommandBus(redis, {
     prefix,
     onInvalid: (message) => log.warn({ bytes: message.length }, 'ignored a message on the command channel that is not a command'),

@@ -257,6 +257,19 @@ const checks: Check[] = [
     ],
   },
   {
+    // ".env.example: Lines starting with "# NAME=" are optional; the value shown is the default."
+    name: 'every commented-out HJ212_* line of .env.example shows the default of envSchema',
+    check: (f) =>
+      envLines(f)
+        .filter((l) => !l.active && SCHEMA_KEYS.has(l.name) && !l.value.startsWith('change-me'))
+        .flatMap((l) => {
+          const parsed = envSchema.shape[l.name as keyof typeof envSchema.shape].safeParse(undefined);
+          const value = parsed.success ? parsed.data : undefined;
+          return value === undefined || String(value) === l.value ? [] : [`.env.example shows ${l.name}=${l.value}, the default is ${String(value)}`];
+        }),
+    sabotages: [['stale default', (f) => edit(f, 'envExample', /^# HJ212_INFLUX_BATCH_SIZE=.*$/m, '# HJ212_INFLUX_BATCH_SIZE=1234')]],
+  },
+  {
     name: 'every variable docker-compose.yml substitutes is in .env.example, and the required ones are set',
     check: (f) => {
       const lines = envLines(f);
