@@ -5,7 +5,8 @@
  *
  * Three answers, cheapest first:
  * 1. Per collector in memory, the frames being stored (a retransmit waits for the same write) and the last
- *    {@link WINDOW} frames stored: a retransmit of a recent frame is answered without a round trip.
+ *    {@link RECENT_FRAMES} frames stored (recent-frames.ts): a retransmit of a recent frame is answered without a
+ *    round trip.
  * 2. Per collector and CN the newest DataTime stored (its mark). Collectors upload in time order, so a frame above the
  *    mark was never stored: new, without a store lookup. The marks are loaded from the store once per connection
  *    (and again after the collector's connection closed, since it may have uploaded through another gateway since).
@@ -19,31 +20,28 @@ import type { Packet } from '../../protocol/index.js';
 import type { DedupeMark, DedupeStore } from '../domain/ports.js';
 import type { Logger } from '../log.js';
 import { Batcher } from './batcher.js';
-import { frameIdentity, type Identity } from './frame-identity.js';
+import { frameIdentity, identityKey, type Identity } from './frame-identity.js';
+import { RecentFrames, type Joiners } from './recent-frames.js';
 
 /** How far above a stored frame's DataTime its collector's mark is stored. */
 const CEILING_AHEAD_MS = 15 * 60_000;
 /** MNs whose prefetched marks are kept at most, and for how long (see Deduper.prefetch). */
 const MAX_PREFETCHED = 10_000;
 const PREFETCH_FRESH_MS = 5_000;
-/** Stored frames per collector answered from memory. */
-const WINDOW = 64;
 /** Collectors whose state is kept when their connections close without one (one connection per frame). */
 const MAX_IDLE_OWNERS = 20_000;
 
 /** What the deduper learns about a frame's fate from the caller. */
 export type Fate = 'stored' | 'not-stored';
 
-/** Callbacks of retransmits waiting for a frame being stored. */
-type Joiners = Array<(outcome: unknown) => void>;
 
 interface Owner {
   /** CN → newest DataTime stored; undefined until loaded from the store. */
   marks: Map<string, number> | undefined;
   /** CN → the ceiling in the store (as far as this gateway knows), undefined until loaded. */
   ceilings: Map<string, number> | undefined;
-  /** Frames being stored (the retransmits waiting for them) and recently stored ones (true), oldest first. */
-  recent: Map<string, Joiners | true>;
+  /** Frames being stored (the retransmits waiting for them) and recently stored ones. */
+  recent: RecentFrames;
   pending: number;
 }
 
@@ -92,19 +90,19 @@ export class Deduper {
   run<T>(mn: string, packet: Packet, raw: Uint8Array, store: (done: (outcome: T) => void) => void, fate: (outcome: T) => Fate, duplicate: T, done: (outcome: T) => void): void {
     const id = frameIdentity(packet, raw);
     const owner = this.owner(mn);
-    const known = owner.recent.get(id.key);
+    const seenAt = owner.recent.find(id);
+    const known = seenAt < 0 ? undefined : owner.recent.state(seenAt);
     if (known === true) return done(duplicate);
     if (known) {
       known.push((o) => done(fate(o as T) === 'stored' ? duplicate : (o as T)));
       return;
     }
     const joiners: Array<(outcome: unknown) => void> = [];
-    owner.recent.set(id.key, joiners);
+    const slot = owner.recent.add(id, joiners);
     owner.pending++;
-    if (owner.recent.size > WINDOW) this.trim(owner);
     const finish = (o: T): void => {
       const stored = o !== duplicate && fate(o) === 'stored';
-      this.settle(owner, mn, id, joiners, stored || o === duplicate, stored);
+      this.settle(owner, mn, id, slot, joiners, stored || o === duplicate, stored);
       done(o);
       for (const join of joiners) join(o);
     };
@@ -118,15 +116,9 @@ export class Deduper {
   }
 
   /** Bookkeeping once a frame's run ended: the recent window, the collector's mark and the keys for the store. */
-  private settle(owner: Owner, mn: string, id: Identity, entry: Joiners, known: boolean, stored: boolean): void {
+  private settle(owner: Owner, mn: string, id: Identity, slot: number, entry: Joiners, known: boolean, stored: boolean): void {
     owner.pending--;
-    if (owner.recent.get(id.key) === entry) {
-      owner.recent.delete(id.key);
-      if (known) {
-        owner.recent.set(id.key, true);
-        if (owner.recent.size > WINDOW) this.trim(owner);
-      }
-    }
+    owner.recent.settle(slot, entry, known);
     if (!stored) return;
     // Raised only by stored frames: a refused frame (a DataTime in 2099) must not hide later ones from the check.
     if (id.mark !== undefined && owner.marks && id.mark > (owner.marks.get(id.stream) ?? -Infinity)) owner.marks.set(id.stream, id.mark);
@@ -135,7 +127,7 @@ export class Deduper {
       mark = { owner: mn, stream: id.stream, mark: id.mark + CEILING_AHEAD_MS };
       owner.ceilings?.set(id.stream, mark.mark);
     }
-    this.remembers.push({ key: `${mn}|${id.key}`, mark });
+    this.remembers.push({ key: `${mn}|${identityKey(id)}`, mark });
   }
 
   /** The collector's connection closed: its marks are loaded again on its next frame (it may upload elsewhere meanwhile). */
@@ -161,16 +153,9 @@ export class Deduper {
           if (o.pending === 0) this.owners.delete(key);
         }
       }
-      this.owners.set(mn, (owner = { marks: undefined, ceilings: undefined, recent: new Map(), pending: 0 }));
+      this.owners.set(mn, (owner = { marks: undefined, ceilings: undefined, recent: new RecentFrames(), pending: 0 }));
     }
     return owner;
-  }
-
-  private trim(owner: Owner): void {
-    for (const [key, state] of owner.recent) {
-      if (owner.recent.size <= WINDOW) return;
-      if (state === true) owner.recent.delete(key);
-    }
   }
 
   /** The marks are loaded and the frame's DataTime is above its CN's mark (or the CN has none): never stored. */
@@ -204,7 +189,7 @@ export class Deduper {
       const mark = marks.get(id.stream);
       if (mark === undefined || id.mark > mark) return false;
     }
-    return this.lookUp(`${mn}|${id.key}`);
+    return this.lookUp(`${mn}|${identityKey(id)}`);
   }
 
   private async loadOrTakePrefetched(mn: string): Promise<void> {

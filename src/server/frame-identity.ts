@@ -6,12 +6,16 @@
 import { isDigit, type Packet } from '../../protocol/index.js';
 
 export interface Identity {
-  /** `<CN>.<DataTime mark, base 36>.<PNO>.<fingerprint, base 36>` (a few dozen bytes, no hex digests). */
-  key: string;
   /** CN: marks are kept per collector and CN. */
   stream: string;
   /** DataTime as naive epoch ms (no zone: only its order matters), undefined when absent or not a time. */
   mark: number | undefined;
+  /** The DataTime text when it is no time ('' when absent); undefined when `mark` is set. */
+  time: string | undefined;
+  /** PNO, -1 when absent. */
+  pno: number;
+  /** FNV-1a of the CP bytes. */
+  fingerprint: number;
 }
 
 const CP_START = Buffer.from('CP=&&', 'latin1');
@@ -46,8 +50,16 @@ function markOf(dataTime: string | undefined): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+/** Numbers and the CN (interned by the decoder): nothing is built per frame that a window of recent frames keeps. */
 export function frameIdentity(packet: Packet, raw: Uint8Array): Identity {
   const mark = markOf(packet.cp.DataTime);
-  const time = mark === undefined ? (packet.cp.DataTime ?? '') : mark.toString(36);
-  return { key: `${packet.cn}.${time}.${packet.pno ?? ''}.${fingerprint(raw).toString(36)}`, stream: packet.cn, mark };
+  return { stream: packet.cn, mark, time: mark === undefined ? (packet.cp.DataTime ?? '') : undefined, pno: packet.pno ?? -1, fingerprint: fingerprint(raw) };
+}
+
+/**
+ * The identity as the store keeps it: `<CN>.<DataTime mark, base 36>.<PNO>.<fingerprint, base 36>` (a few dozen
+ * bytes, no hex digests). Part of the stored format: keys written by earlier versions must still match.
+ */
+export function identityKey(id: Identity): string {
+  return `${id.stream}.${id.mark === undefined ? id.time : id.mark.toString(36)}.${id.pno < 0 ? '' : id.pno}.${id.fingerprint.toString(36)}`;
 }
