@@ -55,9 +55,11 @@ export class Connection implements ConnectionContext, Expiring {
   lastSt?: string;
   version?: Version;
   inflight = 0;
-  deadline: number;
+  // Times updated on every frame start as numbers that are not small integers: a field declared without a value is
+  // `undefined` first, and then every time stored in it is a new heap number instead of an update in place.
+  deadline = Number.POSITIVE_INFINITY;
   bucket = -1;
-  private idleUntil: number;
+  private idleUntil = Number.POSITIVE_INFINITY;
   /** When an unfinished frame closes the connection (slow client); Infinity while none is buffered. */
   private partialUntil = Number.POSITIVE_INFINITY;
   private framer: Framer | undefined;

@@ -130,7 +130,9 @@ export class FrameHandler {
     ctx.encoding = device.profile.encoding;
     if (ctx.device?.mn !== device.mn) this.sessions.bind(device.mn, ctx, at);
     ctx.device = device;
-    ctx.lastPassword = packet.pw;
+    // Kept when equal: a collector's every frame carries its password as a new string, and one stored here each frame
+    // would outlive the young generation (5,000 of them a second at 5,000 × 1/s, in a heap snapshot).
+    if (ctx.lastPassword !== packet.pw) ctx.lastPassword = packet.pw;
     // ST 91 marks the collector's replies (HJ212-2017 6.3.2); commands go out with its own system code.
     if (packet.st !== '91') ctx.lastSt = packet.st;
     ctx.version = parsed.version;
