@@ -88,15 +88,11 @@ export class Interner<T> {
       return seen.text;
     }
     const text = ownText(codes, from, to);
-    const entry = { text, tag: this.tagOf(text) };
-    if (to - from > this.maxLength) {
-      this.tag = entry.tag;
-      return text;
-    }
+    const tag = (this.tag = this.tagOf(text));
+    if (to - from > this.maxLength) return text;
     if (seen !== undefined) this.entries.delete(hash);
     else if (this.entries.size >= this.maxTexts) this.entries.delete(this.entries.keys().next().value as number);
-    this.entries.set(hash, entry);
-    this.tag = entry.tag;
+    this.entries.set(hash, { text, tag });
     return text;
   }
 }

@@ -34,7 +34,6 @@ const MAX_IDLE_OWNERS = 20_000;
 /** What the deduper learns about a frame's fate from the caller. */
 export type Fate = 'stored' | 'not-stored';
 
-
 interface Owner {
   /** CN → newest DataTime stored; undefined until loaded from the store. */
   marks: Map<string, number> | undefined;
@@ -97,7 +96,7 @@ export class Deduper {
       known.push((o) => done(fate(o as T) === 'stored' ? duplicate : (o as T)));
       return;
     }
-    const joiners: Array<(outcome: unknown) => void> = [];
+    const joiners: Joiners = [];
     const slot = owner.recent.add(id, joiners);
     owner.pending++;
     const finish = (o: T): void => {

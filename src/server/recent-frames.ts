@@ -96,7 +96,7 @@ export class RecentFrames {
     this.numbers[at + FINGERPRINT] = id.fingerprint;
     this.numbers[at + AGE] = ++this.age;
     this.streams[slot] = id.stream;
-    this.times[slot] = id.mark === undefined ? id.time : undefined;
+    this.times[slot] = id.time;
     this.states[slot] = state;
   }
 
